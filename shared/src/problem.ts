@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Machine-readable error codes. A program acts on `code`; a person reads `title`/`detail`. */
+export const ProblemCode = z.enum([
+  'auth.missing_token',
+  'auth.invalid_token',
+  'auth.expired_token',
+  'auth.token_replayed',
+  'auth.unknown_account',
+  'auth.forbidden',
+  'request.invalid',
+  'request.not_found',
+  'request.payload_too_large',
+  'request.cors_denied',
+  'erp.unavailable',
+  'amocrm.unavailable',
+  'internal',
+]);
+export type ProblemCode = z.infer<typeof ProblemCode>;
+
+/** RFC 9457 problem details, with our `code` extension. Served as application/problem+json. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string(),
+  code: ProblemCode,
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problemTypeUri(code: ProblemCode): string {
+  return `https://erp-bridge.dev/problems/${code.replaceAll('.', '/')}`;
+}
