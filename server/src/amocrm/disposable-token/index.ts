@@ -1,0 +1,106 @@
+import { AUTH_TOKEN_HEADER } from '@erp-bridge/shared';
+import type { MiddlewareHandler } from 'hono';
+import { errors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { HttpProblem } from '../../http/problem.js';
+import { accountUrl, type Installation, type InstallationRepo } from '../installations.js';
+import type { ReplayStore } from './replay-store.js';
+
+/** Claims amoCRM puts in a widget's disposable token (see shared/reference/amocrm.md). */
+const DisposableClaims = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  jti: z.string().min(8).max(200),
+  exp: z.number(),
+  account_id: z.coerce.number().int().positive(),
+  user_id: z.coerce.number().int().nonnegative(),
+  subdomain: z.string().optional(),
+  client_uuid: z.string().optional(),
+  is_admin: z.boolean().optional().default(false),
+});
+
+export interface WidgetAuth {
+  installation: Installation;
+  accountId: number;
+  userId: number;
+  isAdmin: boolean;
+}
+
+export type AuthVariables = { auth: WidgetAuth };
+
+export interface DisposableTokenOptions {
+  /** The integration's client secret: amoCRM signs with it. */
+  secret: string;
+  /** Origin of this backend (PUBLIC_URL); amoCRM sets it as `aud`. */
+  audience: string;
+  installations: Pick<InstallationRepo, 'findActive'>;
+  replayStore: Pick<ReplayStore, 'claim'>;
+  /** Clock skew tolerated on exp/nbf, seconds (at most 30). */
+  leewaySeconds?: number;
+}
+
+const unauthorized = (code: 'auth.missing_token' | 'auth.invalid_token' | 'auth.expired_token' | 'auth.token_replayed' | 'auth.unknown_account', detail: string) =>
+  new HttpProblem(401, code, 'Unauthorized', detail, { 'www-authenticate': `${AUTH_TOKEN_HEADER} realm="erp-bridge"` });
+
+/**
+ * Verifies amoCRM's disposable token on every widget request: HS256 only, signature, aud, iss
+ * bound to the account's active installation, exp/nbf with small leeway, and a jti never seen.
+ * Options are checked here, at build time, so a misconfiguration fails at start.
+ */
+export function disposableTokenAuth(opts: DisposableTokenOptions): MiddlewareHandler<{ Variables: AuthVariables }> {
+  if (opts.secret.length < 16) throw new Error('disposableTokenAuth: secret is too short');
+  const audience = new URL(opts.audience).origin;
+  const leeway = Math.min(opts.leewaySeconds ?? 30, 30);
+  const key = new TextEncoder().encode(opts.secret);
+
+  return async (c, next) => {
+    const token = c.req.header(AUTH_TOKEN_HEADER);
+    if (!token) throw unauthorized('auth.missing_token', `The ${AUTH_TOKEN_HEADER} header is required.`);
+
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], audience, clockTolerance: leeway, requiredClaims: ['exp', 'jti', 'iss'] }));
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) throw unauthorized('auth.expired_token', 'The token has expired.');
+      throw unauthorized('auth.invalid_token', describeJoseError(err));
+    }
+    const claims = DisposableClaims.safeParse(payload);
+    if (!claims.success) throw unauthorized('auth.invalid_token', 'The token lacks required claims.');
+
+    const installation = await opts.installations.findActive(claims.data.account_id);
+    if (!installation) throw unauthorized('auth.unknown_account', 'No active installation for this account.');
+    if (claims.data.iss !== accountUrl(installation)) {
+      throw unauthorized('auth.invalid_token', 'The token was issued for another account.');
+    }
+
+    const firstUse = await opts.replayStore.claim(claims.data.jti, installation.accountId, new Date((claims.data.exp + leeway) * 1000));
+    if (!firstUse) throw unauthorized('auth.token_replayed', 'This token has already been used.');
+
+    c.set('auth', {
+      installation,
+      accountId: installation.accountId,
+      userId: claims.data.user_id,
+      isAdmin: claims.data.is_admin,
+    });
+    await next();
+  };
+}
+
+function describeJoseError(err: unknown): string {
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'aud') return 'The token was issued for another backend.';
+    if (err.claim === 'nbf') return 'The token is not valid yet.';
+    return `The token's ${err.claim} claim is invalid.`;
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'The token algorithm is not accepted.';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
+  return 'The token is malformed.';
+}
+
+/** For admin-only routes, after disposableTokenAuth. */
+export function requireAdmin(): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    if (!c.get('auth').isAdmin) throw new HttpProblem(403, 'auth.forbidden', 'Forbidden', 'Only account administrators may do this.');
+    await next();
+  };
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { installations } from '../db/schema.js';
+
+export type Installation = typeof installations.$inferSelect;
+
+/** The URL amoCRM puts in a disposable token's `iss` for this account. */
+export function accountUrl(inst: Pick<Installation, 'subdomain' | 'domain'>): string {
+  return `https://${inst.subdomain}.${inst.domain}`;
+}
+
+export function newHookKey(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function createInstallationRepo(db: Db) {
+  return {
+    async findActive(accountId: number): Promise<Installation | undefined> {
+      const rows = await db
+        .select()
+        .from(installations)
+        .where(and(eq(installations.accountId, accountId), eq(installations.status, 'active')))
+        .limit(1);
+      return rows[0];
+    },
+
+    /** Creates or re-activates the installation of an account; keeps its hook key stable. */
+    async upsert(input: { accountId: number; subdomain: string; domain: string }): Promise<Installation> {
+      const rows = await db
+        .insert(installations)
+        .values({ ...input, hookKey: newHookKey() })
+        .onConflictDoUpdate({
+          target: installations.accountId,
+          set: { subdomain: input.subdomain, domain: input.domain, status: 'active', updatedAt: new Date() },
+        })
+        .returning();
+      const row = rows[0];
+      if (!row) throw new Error('installation upsert returned nothing');
+      return row;
+    },
+  };
+}
+
+export type InstallationRepo = ReturnType<typeof createInstallationRepo>;

@@ -1,0 +1,72 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { type AuthVariables, disposableTokenAuth } from './amocrm/disposable-token/index.js';
+import type { ReplayStore } from './amocrm/disposable-token/replay-store.js';
+import type { Installation, InstallationRepo } from './amocrm/installations.js';
+import { widgetCors } from './http/cors.js';
+import { HttpProblem, problemResponse } from './http/problem.js';
+import { healthRoutes } from './http/routes/health.js';
+import { leadStockRoutes } from './http/routes/lead-stock.js';
+import type { Logger } from './log.js';
+import type { LeadStockDeps } from './stock/lead-stock.js';
+
+export interface AppDeps {
+  log: Logger;
+  clientSecret: string;
+  audience: string;
+  corsExtraOrigins: readonly string[];
+  installations: Pick<InstallationRepo, 'findActive'>;
+  replayStore: Pick<ReplayStore, 'claim'>;
+  pingDatabase(): Promise<void>;
+  leadStockDeps(installation: Installation): LeadStockDeps;
+}
+
+/** Every route and middleware of the backend, composed in one visible place. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<{ Variables: AuthVariables }>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const detail = result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+        throw new HttpProblem(400, 'request.invalid', 'Invalid request', detail);
+      }
+    },
+  });
+
+  app.route('/', healthRoutes({ pingDatabase: deps.pingDatabase }));
+
+  app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
+  app.use(
+    '/api/v1/*',
+    disposableTokenAuth({
+      secret: deps.clientSecret,
+      audience: deps.audience,
+      installations: deps.installations,
+      replayStore: deps.replayStore,
+    }),
+  );
+  app.route('/', leadStockRoutes(deps.leadStockDeps));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'erp-bridge widget API', version: '0.1.0' },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'disposableToken', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Auth-Token',
+  });
+
+  app.notFound((c) => problemResponse(c, new HttpProblem(404, 'request.not_found', 'Not found', 'No such route.')));
+  app.onError((err, c) => {
+    if (err instanceof HttpProblem) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      const code = err.status === 413 ? 'request.payload_too_large' : 'request.invalid';
+      return problemResponse(c, new HttpProblem(err.status, code, 'Bad request', err.message));
+    }
+    deps.log.error({ err, path: c.req.path }, 'unhandled error');
+    return problemResponse(c, new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side.'));
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, numeric, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** One amoCRM account that installed the widget. Tokens are stored encrypted (crypto/secret-box). */
+export const installations = pgTable('installations', {
+  id: serial('id').primaryKey(),
+  accountId: bigint('account_id', { mode: 'number' }).notNull().unique(),
+  subdomain: text('subdomain').notNull(),
+  /** amocrm.ru | amocrm.com | kommo.com */
+  domain: text('domain').notNull().default('amocrm.ru'),
+  status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  accessTokenEnc: text('access_token_enc'),
+  refreshTokenEnc: text('refresh_token_enc'),
+  tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }),
+  /** Unguessable path segment of this installation's webhook URL. */
+  hookKey: text('hook_key').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** jti of every disposable token accepted, kept until the token expires, so a replay is refused. */
+export const usedTokenIds = pgTable(
+  'used_token_ids',
+  {
+    jti: text('jti').primaryKey(),
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('used_token_ids_expires_at').on(t.expiresAt)],
+);
+
+/** The embedded stock store ("local" connector): free stock = stock - reserve. */
+export const localStock = pgTable(
+  'local_stock',
+  {
+    storeId: text('store_id').notNull().default('default'),
+    sku: text('sku').notNull(),
+    warehouseId: text('warehouse_id').notNull(),
+    warehouseName: text('warehouse_name').notNull(),
+    name: text('name').notNull(),
+    stock: numeric('stock', { mode: 'number' }).notNull(),
+    reserve: numeric('reserve', { mode: 'number' }).notNull().default(0),
+    price: numeric('price', { mode: 'number' }),
+    currency: text('currency').notNull().default('RUB'),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.sku, t.warehouseId] })],
+);
