@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../db/open.js';
+import type { Database } from '../../db/open.js';
+import { testBackends } from '../../db/test-databases.js';
 import { DEMO_STOCK_CSV } from '../../runtime.js';
 import { createLocalConnector } from './connector.js';
 import { importStockCsv } from './csv-import.js';
 
-let database: Database;
-beforeAll(async () => {
-  database = await openDatabase({ dataDir: 'memory://' });
-});
-afterAll(() => database.close());
+describe.each(testBackends)('embedded stock store on $name', (backend) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await backend.open();
+  });
+  afterAll(() => database.close());
 
-describe('embedded stock store', () => {
   it('imports the demo CSV and reports free stock = stock - reserve per warehouse', async () => {
     const summary = await importStockCsv(database.db, readFileSync(DEMO_STOCK_CSV, 'utf8'));
     expect(summary.rejected).toEqual([]);
