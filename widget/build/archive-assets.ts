@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plugin } from 'vite';
+import { makeLogos } from './make-logos.js';
+
+export interface ArchiveAssetsOptions {
+  /** The manifest source (repo root manifest.json). */
+  manifestPath: string;
+  /** Written into manifest.widget.version: the widget package's version. */
+  version: string;
+  /** Folder of <locale>.json files, copied to i18n/. */
+  i18nDir: string;
+}
+
+/**
+ * Emits everything in the archive besides script.js and style.css: manifest.json (versioned),
+ * i18n/*.json and images/*.png, next to the bundle in the staging folder that gets zipped.
+ */
+export function archiveAssets(options: ArchiveAssetsOptions): Plugin {
+  return {
+    name: 'erpb-archive-assets',
+    apply: 'build',
+    buildStart() {
+      this.addWatchFile(options.manifestPath);
+    },
+    generateBundle() {
+      const manifest = JSON.parse(readFileSync(options.manifestPath, 'utf8')) as {
+        widget?: Record<string, unknown>;
+      };
+      if (typeof manifest.widget !== 'object' || manifest.widget === null) {
+        this.error(`${options.manifestPath}: no "widget" object`);
+      }
+      manifest.widget.version = options.version;
+      this.emitFile({
+        type: 'asset',
+        fileName: 'manifest.json',
+        source: `${JSON.stringify(manifest, null, 2)}\n`,
+      });
+
+      for (const file of readdirSync(options.i18nDir).filter((f) => f.endsWith('.json'))) {
+        const text = readFileSync(join(options.i18nDir, file), 'utf8');
+        // Fail the build on a broken translation file rather than ship it.
+        JSON.parse(text);
+        this.emitFile({ type: 'asset', fileName: `i18n/${file}`, source: text });
+      }
+
+      for (const [name, png] of Object.entries(makeLogos())) {
+        this.emitFile({ type: 'asset', fileName: `images/${name}`, source: png });
+      }
+    },
+  };
+}

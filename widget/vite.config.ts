@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import zipPack from 'vite-plugin-zip-pack';
+import { amdWrap, forbidModules } from './build/amd-wrap.js';
+import { archiveAssets } from './build/archive-assets.js';
+import { bakedBackendOrigin } from './src/backend-url.js';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { version: string };
+
+/** Name of the IIFE's result; the AMD wrapper returns it from define(). */
+const GLOBAL_NAME = 'ErpBridgeWidget';
+/** Staging folder = the unpacked archive (the amoCRM emulator serves it as the widget's path). */
+const STAGING = here('./dist/widget');
+
+export default defineConfig({
+  root: here('.'),
+  publicDir: false,
+  logLevel: 'warn',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  define: {
+    __ERPB_BACKEND__: JSON.stringify(bakedBackendOrigin(process.env.PUBLIC_URL)),
+    'process.env.NODE_ENV': JSON.stringify('production'),
+  },
+  build: {
+    outDir: STAGING,
+    emptyOutDir: true,
+    minify: true,
+    sourcemap: false,
+    copyPublicDir: false,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      treeshake: {
+        // @erp-bridge/shared builds zod schemas at module level, which a bundler must assume has
+        // side effects; the widget only uses its types and path helpers, so let unused modules go.
+        moduleSideEffects: [{ test: /[\\/]shared[\\/]src[\\/]/, sideEffects: false }],
+      },
+    },
+    lib: {
+      entry: here('./src/entry.ts'),
+      formats: ['iife'],
+      name: GLOBAL_NAME,
+      fileName: () => 'script.js',
+      cssFileName: 'style',
+    },
+  },
+  plugins: [
+    forbidModules(
+      /[\\/]node_modules[\\/](\.pnpm[\\/])?zod[@\\/]/,
+      'zod must stay out of script.js (size budget)',
+    ),
+    amdWrap({ globalName: GLOBAL_NAME }),
+    archiveAssets({
+      manifestPath: here('../manifest.json'),
+      version: pkg.version,
+      i18nDir: here('./src/i18n'),
+    }),
+    zipPack({
+      inDir: STAGING,
+      outDir: here('./dist'),
+      outFileName: 'widget.zip',
+      enableLogging: false,
+      // The plugin only logs its errors; make a failed zip fail the build.
+      done: (error) => {
+        if (error) throw error;
+      },
+    }),
+  ],
+});
