@@ -1,6 +1,15 @@
 import type { Money, WarehouseStock } from '@erp-bridge/shared';
 
-/** What an ERP knows about one SKU. A SKU missing from a snapshot is unknown, never zero. */
+/** An ERP item found by SKU. */
+export interface ErpItem {
+  sku: string;
+  /** The ERP's own id (MoySklad UUID, 1C Ref_Key, ...). */
+  id: string;
+  name: string;
+  price: Money | null;
+}
+
+/** What an ERP knows about one SKU's stock. A SKU missing from a snapshot is unknown, never zero. */
 export interface ErpItemStock {
   sku: string;
   name: string | null;
@@ -19,22 +28,106 @@ export interface Warehouse {
   name: string;
 }
 
+export interface CustomerQuery {
+  inn?: string;
+  phone?: string;
+  email?: string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  inn: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface ErpDocument {
+  id: string;
+  number: string;
+  /** ISO 8601 with offset. */
+  date: string;
+  sum: Money;
+  status: string | null;
+}
+
+export interface CustomerSummary {
+  customer: Customer;
+  /**
+   * Mutual settlement: positive = the customer has paid us more than shipped (credit),
+   * negative = the customer owes us (debt). null when the ERP does not expose it.
+   */
+  balance: Money | null;
+  recentOrders: ErpDocument[];
+  recentInvoices: ErpDocument[];
+  /** Where a person opens this customer in the ERP's own UI. */
+  link: string | null;
+}
+
+export interface InvoicePosition {
+  sku: string;
+  quantity: number;
+  /** Unit price; the ERP's own price when omitted. */
+  price?: Money;
+}
+
+export interface CreateInvoiceInput {
+  /** Same key = same invoice, however often creation is retried. */
+  idempotencyKey: string;
+  customerId: string;
+  positions: InvoicePosition[];
+  comment?: string;
+}
+
+export interface CreatedInvoice {
+  id: string;
+  number: string;
+  sum: Money;
+  /** ISO 8601 with offset. */
+  created: string;
+  link: string | null;
+}
+
+export type ErpKind = 'local' | 'moysklad' | 'onec' | 'rest';
+
 /**
  * One ERP or stock system. Adding an ERP is adding a folder under erp/ that implements this,
- * proven by the shared contract test suite.
+ * proven by the one contract test suite in tests/contract.
  */
 export interface ErpConnector {
-  readonly kind: 'local' | 'moysklad' | 'onec' | 'rest';
+  readonly kind: ErpKind;
+  /** ERP items for the SKUs it knows; unknown SKUs are simply absent. */
+  resolveSkus(skus: readonly string[]): Promise<Map<string, ErpItem>>;
   /** Free stock per warehouse for every SKU asked about, in as few ERP calls as the ERP allows. */
   getStock(skus: readonly string[]): Promise<StockSnapshot>;
   listWarehouses(): Promise<Warehouse[]>;
+  /** Every customer matching any of the given identifiers (several may match). */
+  findCustomers(query: CustomerQuery): Promise<Customer[]>;
+  getCustomerSummary(customerId: string): Promise<CustomerSummary>;
+  /** Idempotent by input.idempotencyKey: a retry returns the invoice created the first time. */
+  createInvoice(input: CreateInvoiceInput): Promise<CreatedInvoice>;
   health(): Promise<{ ok: boolean; detail?: string }>;
 }
 
+export type ErpErrorCode =
+  | 'not_found'
+  | 'auth'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'timeout'
+  | 'invalid_response'
+  | 'validation'
+  | 'conflict';
+
+/** Errors are values a program can act on: `retryable` tells a job whether to try again. */
 export class ErpError extends Error {
   constructor(
+    readonly code: ErpErrorCode,
     message: string,
-    readonly retryable: boolean,
+    readonly retryable: boolean = code === 'rate_limited' || code === 'unavailable' || code === 'timeout',
+    /** Milliseconds the ERP asked us to wait, when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
