@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { buildApp } from './app.js';
+import type { CallLogEntry } from './call-log.js';
+import { type AmoEmulatorOptions, resolveOptions } from './options.js';
+import { createState, type EmulatorState } from './state.js';
+
+export type { CallLogEntry } from './call-log.js';
+export type { AmoEmulatorOptions } from './options.js';
+export { signDisposableToken } from './sandbox/token.js';
+export { WIDGET_CODE, WIDGET_PATH } from './sandbox/widget-files.js';
+export {
+  DEMO_ACCOUNT,
+  DEMO_CONTACTS,
+  DEMO_LEADS,
+  DEMO_PIPELINE,
+  DEMO_PRODUCTS,
+  DEMO_USERS,
+  LOST_STATUS_ID,
+  PRODUCT_FIELDS,
+  WON_STATUS_ID,
+} from './seed.js';
+export type { EmulatorState } from './state.js';
+
+export interface AmoEmulator {
+  app: Hono;
+  state: EmulatorState;
+  calls: CallLogEntry[];
+}
+
+export function createAmoEmulator(options: AmoEmulatorOptions): AmoEmulator {
+  const opts = resolveOptions(options);
+  const state = createState(opts);
+  const calls: CallLogEntry[] = [];
+  return { app: buildApp(opts, state, calls), state, calls };
+}
+
+export interface StartedAmoEmulator extends AmoEmulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startAmoEmulator(
+  options: AmoEmulatorOptions & { port?: number; host?: string },
+): Promise<StartedAmoEmulator> {
+  const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const emulator = createAmoEmulator(rest);
+  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
+    (resolve, reject) => {
+      const server = serve({ fetch: emulator.app.fetch, port, hostname: host }, (info) =>
+        resolve({ server, info }),
+      );
+      server.once('error', reject);
+    },
+  );
+  const urlHost = info.address.includes(':') ? `[${info.address}]` : info.address;
+  return {
+    ...emulator,
+    url: `http://${urlHost}:${info.port}`,
+    port: info.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Keep-alive sockets (browsers, fetch) would hold close() open for seconds.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,93 @@
+import type { EmulatorState, Lead } from '../state.js';
+import { SANDBOX_TEXTS, type SandboxLang } from './texts.js';
+import { WIDGET_CODE, WIDGET_PATH } from './widget-files.js';
+
+export const SANDBOX_CLIENT_UUID = 'sandbox-client';
+
+/** Everything host.js needs, embedded in the page as JSON (the browser never sees the secret). */
+export interface SandboxConfig {
+  leadId: number;
+  lang: SandboxLang;
+  backendUrl: string;
+  widget: { code: string; path: string; clientUuid: string };
+  account: { id: number; subdomain: string; name: string; currency: string };
+  user: { id: number; name: string; email: string; isAdmin: boolean };
+  users: { id: number; name: string; email: string }[];
+  pipeline: { id: number; name: string; statuses: { id: number; name: string; color: string }[] } | null;
+  leads: SandboxLead[];
+  texts: (typeof SANDBOX_TEXTS)[SandboxLang];
+}
+
+export interface SandboxLead {
+  id: number;
+  name: string;
+  price: number;
+  statusId: number;
+  pipelineId: number;
+  responsibleUserId: number;
+  contact: { name: string; company: string } | null;
+  products: { elementId: number; name: string; sku: string | null; quantity: number; price: number | null }[];
+}
+
+export function buildSandboxConfig(
+  state: EmulatorState,
+  input: { leadId: number; lang: SandboxLang; isAdmin: boolean; backendUrl: string },
+): SandboxConfig {
+  const manager = [...state.users.values()].find((u) => !u.isAdmin) ?? [...state.users.values()][0];
+  const pipeline = [...state.pipelines.values()][0];
+  return {
+    leadId: input.leadId,
+    lang: input.lang,
+    backendUrl: input.backendUrl,
+    widget: { code: WIDGET_CODE, path: WIDGET_PATH, clientUuid: SANDBOX_CLIENT_UUID },
+    account: {
+      id: state.account.id,
+      subdomain: state.account.subdomain,
+      name: state.account.name,
+      currency: state.account.currency,
+    },
+    user: {
+      id: manager?.id ?? 0,
+      name: manager?.name ?? '',
+      email: manager?.email ?? '',
+      isAdmin: input.isAdmin,
+    },
+    users: [...state.users.values()].map((u) => ({ id: u.id, name: u.name, email: u.email })),
+    pipeline: pipeline
+      ? {
+          id: pipeline.id,
+          name: pipeline.name,
+          statuses: pipeline.statuses.map((s) => ({ id: s.id, name: s.name, color: s.color })),
+        }
+      : null,
+    leads: [...state.leads.values()].map((l) => sandboxLead(state, l)),
+    texts: SANDBOX_TEXTS[input.lang],
+  };
+}
+
+function sandboxLead(state: EmulatorState, lead: Lead): SandboxLead {
+  const contact = lead.contactIds[0] === undefined ? undefined : state.contacts.get(lead.contactIds[0]);
+  return {
+    id: lead.id,
+    name: lead.name,
+    price: lead.price,
+    statusId: lead.statusId,
+    pipelineId: lead.pipelineId,
+    responsibleUserId: lead.responsibleUserId,
+    contact: contact ? { name: contact.name, company: contact.company } : null,
+    products: lead.products.map((p) => {
+      const el = state.elements.get(p.elementId);
+      const field = (id: number) => el?.customFieldsValues.find((v) => v.field_id === id)?.values[0]?.value;
+      const fields = state.catalogFields.get(p.catalogId) ?? [];
+      const sku = field(fields.find((f) => f.code === 'SKU')?.id ?? -1);
+      const price = field(fields.find((f) => f.code === 'PRICE')?.id ?? -1);
+      return {
+        elementId: p.elementId,
+        name: el?.name ?? `#${p.elementId}`,
+        sku: typeof sku === 'string' ? sku : null,
+        quantity: p.quantity,
+        price: typeof price === 'number' ? price : null,
+      };
+    }),
+  };
+}

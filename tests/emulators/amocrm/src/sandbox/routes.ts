@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { EmulatorState } from '../state.js';
+import { buildSandboxConfig, SANDBOX_CLIENT_UUID } from './config.js';
+import { renderSandboxPage } from './page.js';
+import { signDisposableToken, TokenRequest } from './token.js';
+import { vendorRoutes } from './vendor.js';
+
+const PageQuery = z.object({
+  lead: z.coerce.number().int().nonnegative().catch(1001),
+  lang: z.enum(['ru', 'en']).catch('ru'),
+  /** admin=0 plays a non-admin manager (tokens carry is_admin false). */
+  admin: z
+    .enum(['0', '1'])
+    .optional()
+    .catch(undefined)
+    .transform((v) => v !== '0'),
+});
+
+/** Browser files shipped as-is beside this module: not bundled, so the page runs exactly this code. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'host.js': { file: 'host-shim.js', type: 'text/javascript; charset=utf-8' },
+  'card.css': { file: 'card.css', type: 'text/css; charset=utf-8' },
+};
+
+export interface SandboxOptions {
+  clientSecret: string;
+  backendUrl: string;
+}
+
+export function sandboxRoutes(state: EmulatorState, opts: SandboxOptions): Hono {
+  const app = new Hono();
+
+  app.get('/', (c) => {
+    const q = PageQuery.parse(c.req.query());
+    const cfg = buildSandboxConfig(state, {
+      leadId: q.lead,
+      lang: q.lang,
+      isAdmin: q.admin,
+      backendUrl: opts.backendUrl,
+    });
+    return c.html(renderSandboxPage(cfg), 200, { 'Cache-Control': 'no-store' });
+  });
+
+  app.post('/disposable-token', async (c) => {
+    const raw = await c.req.text();
+    let json: unknown = {};
+    try {
+      json = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      return c.json({ error: 'Body must be JSON' }, 400);
+    }
+    const body = TokenRequest.safeParse(json);
+    if (!body.success) return c.json({ error: body.error.message }, 400);
+    const defaultUser = [...state.users.values()].find((u) => !u.isAdmin) ?? [...state.users.values()][0];
+    const token = await signDisposableToken(
+      {
+        clientSecret: opts.clientSecret,
+        backendUrl: opts.backendUrl,
+        accountId: state.account.id,
+        subdomain: state.account.subdomain,
+        clientUuid: SANDBOX_CLIENT_UUID,
+        defaultUserId: defaultUser?.id ?? 0,
+      },
+      body.data,
+    );
+    return c.json({ token }, 200, { 'Cache-Control': 'no-store' });
+  });
+
+  app.route('/vendor', vendorRoutes());
+
+  app.get('/:asset', async (c) => {
+    const asset = ASSETS[c.req.param('asset')];
+    if (!asset) return c.text('Not Found', 404);
+    const body = await readFile(new URL(`./${asset.file}`, import.meta.url), 'utf8');
+    return c.body(body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'no-cache' });
+  });
+
+  return app;
+}

@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNT } from '../seed.js';
+import { TEST_BACKEND, TEST_SECRET, testEmulator } from '../test-helpers.js';
+
+async function token(app: ReturnType<typeof testEmulator>['app'], body?: unknown) {
+  const res = await app.request('/sandbox/disposable-token', {
+    method: 'POST',
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+describe('disposable token', () => {
+  it('verifies against the client secret with amoCRM claims', async () => {
+    const { app } = testEmulator();
+    const jwt = await token(app);
+    const { payload, protectedHeader } = await jwtVerify(jwt, new TextEncoder().encode(TEST_SECRET), {
+      audience: new URL(TEST_BACKEND).origin,
+      issuer: `https://${DEMO_ACCOUNT.subdomain}.amocrm.ru`,
+    });
+    expect(protectedHeader.alg).toBe('HS256');
+    expect(payload).toMatchObject({
+      account_id: DEMO_ACCOUNT.id,
+      user_id: DEMO_ACCOUNT.userId,
+      client_uuid: 'sandbox-client',
+      subdomain: DEMO_ACCOUNT.subdomain,
+      is_admin: true,
+    });
+    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+    const now = Math.floor(Date.now() / 1000);
+    expect(payload.nbf).toBeLessThanOrEqual(now);
+    expect(payload.exp).toBe((payload.iat ?? 0) + 30 * 60);
+  });
+
+  it('uses a new jti every time', async () => {
+    const { app } = testEmulator();
+    const jtis = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const { payload } = await jwtVerify(await token(app), new TextEncoder().encode(TEST_SECRET));
+      jtis.add(String(payload.jti));
+    }
+    expect(jtis.size).toBe(5);
+  });
+
+  it('takes user_id and is_admin overrides', async () => {
+    const { app } = testEmulator();
+    const jwt = await token(app, { user_id: 42, is_admin: false });
+    const { payload } = await jwtVerify(jwt, new TextEncoder().encode(TEST_SECRET));
+    expect(payload).toMatchObject({ user_id: 42, is_admin: false });
+  });
+
+  it('rejects a malformed body', async () => {
+    const { app } = testEmulator();
+    const res = await app.request('/sandbox/disposable-token', { method: 'POST', body: '{"user_id":"x"}' });
+    expect(res.status).toBe(400);
+  });
+
+  it('does not verify with another secret', async () => {
+    const { app } = testEmulator();
+    await expect(jwtVerify(await token(app), new TextEncoder().encode('other'))).rejects.toThrow();
+  });
+});
+
+describe('sandbox page', () => {
+  it('serves the card HTML wired to RequireJS and the host shim', async () => {
+    const { app } = testEmulator();
+    const res = await app.request('/sandbox?lead=1002&lang=en');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('src="/sandbox/vendor/require.js"');
+    expect(html).toContain('src="/sandbox/host.js"');
+    expect(html).toContain('id="sandbox-deal-switcher"');
+    expect(html).toContain('class="card-widgets__widget" data-code="erp_bridge"');
+    expect(html).toMatch(/<option value="1002" selected>/);
+    expect(html).toContain('<option value="0">');
+    expect(html).toContain('<html lang="en">');
+    expect(html).not.toContain(TEST_SECRET);
+  });
+
+  it('redirects /sandbox/ to the first deal', async () => {
+    const { app } = testEmulator();
+    const res = await app.request('/sandbox/');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/sandbox?lead=1001');
+  });
+
+  it('serves the real require.js, jQuery, host.js and card.css', async () => {
+    const { app } = testEmulator();
+    const requirejs = await app.request('/sandbox/vendor/require.js');
+    expect(requirejs.status).toBe(200);
+    expect(requirejs.headers.get('content-type')).toContain('javascript');
+    expect(await requirejs.text()).toContain('RequireJS');
+    const jquery = await app.request('/sandbox/vendor/jquery.js');
+    expect(await jquery.text()).toContain('jQuery');
+    const host = await app.request('/sandbox/host.js');
+    expect(await host.text()).toContain('$authorizedAjax');
+    expect((await app.request('/sandbox/card.css')).headers.get('content-type')).toContain('text/css');
+    expect((await app.request('/sandbox/vendor/other.js')).status).toBe(404);
+  });
+});
+
+describe('widget files', () => {
+  it('serves the widget directory with content types, re-reading it on each request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amo-widget-'));
+    mkdirSync(join(dir, 'i18n'));
+    writeFileSync(join(dir, 'manifest.json'), '{"widget":{"version":"1.0.0"}}');
+    writeFileSync(join(dir, 'script.js'), 'define([], function () { return function () {}; });');
+    writeFileSync(join(dir, 'i18n', 'ru.json'), '{"widget":{"name":"Склад"}}');
+    const { app } = testEmulator({ widgetDir: dir });
+
+    const manifest = await app.request('/widgets/erp_bridge/manifest.json');
+    expect(manifest.headers.get('content-type')).toContain('application/json');
+    expect(await manifest.json()).toEqual({ widget: { version: '1.0.0' } });
+    expect((await app.request('/widgets/erp_bridge/script.js?v=1')).headers.get('content-type')).toContain(
+      'javascript',
+    );
+    expect(await (await app.request('/widgets/erp_bridge/i18n/ru.json')).json()).toEqual({
+      widget: { name: 'Склад' },
+    });
+
+    writeFileSync(join(dir, 'manifest.json'), '{"widget":{"version":"1.0.1"}}');
+    expect(await (await app.request('/widgets/erp_bridge/manifest.json')).json()).toEqual({
+      widget: { version: '1.0.1' },
+    });
+    expect((await app.request('/widgets/erp_bridge/missing.js')).status).toBe(404);
+    expect((await app.request('/widgets/erp_bridge/..%2F..%2Fetc%2Fpasswd')).status).toBe(404);
+  });
+});
