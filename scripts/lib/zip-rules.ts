@@ -62,7 +62,12 @@ const NOT_I18N = [
 ];
 
 const TEXT_FILE = /\.(js|json|css|twig|html|txt|md)$/i;
-const LOCAL_URL = /\b(?:https?:|wss?:)?\/\/(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])(?::\d+)?/i;
+const LOCAL_HOST = String.raw`(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])`;
+/** A URL (with or without scheme) or a host:port pointing at this machine. */
+const LOCAL_URL = new RegExp(
+  String.raw`(?:(?:\b(?:https?|wss?):)?\/\/${LOCAL_HOST}(?::\d+)?)|(?:\b${LOCAL_HOST}:\d{2,5}\b)`,
+  'i',
+);
 const SECRET_MARKERS = /client_secret|BEGIN [A-Z ]*PRIVATE KEY|AMO_CLIENT_SECRET|ENCRYPTION_KEY/;
 /** A long base64/hex-ish literal assigned to a secret-sounding name. */
 const SECRET_ASSIGNMENT =

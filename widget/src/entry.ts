@@ -56,7 +56,10 @@ function ErpBridgeWidget(this: WidgetHost) {
   }
 
   function unmount(): void {
-    if (mountedIn) renderPreact(null, mountedIn);
+    if (mountedIn) {
+      renderPreact(null, mountedIn);
+      mountedIn.removeAttribute('data-state');
+    }
     mountedIn = null;
   }
 
@@ -78,6 +81,7 @@ function ErpBridgeWidget(this: WidgetHost) {
     if (!element) return true;
 
     unmount();
+    const root = element;
     const amo = amocrm();
     const backend = resolveBackend(settings.backend_url, __ERPB_BACKEND__);
     const client = createApiClient(backend, (options) => self.$authorizedAjax(options));
@@ -88,10 +92,12 @@ function ErpBridgeWidget(this: WidgetHost) {
         loadStock: client.leadStock,
         messages: toMessages(self.i18n('panel')),
         locale: localeFromLangId(amo.lang_id),
+        // `.erpb-root[data-state=...]` is the hook tests and the host page wait on.
+        onStateChange: (kind) => root.setAttribute('data-state', kind),
       }),
-      element,
+      root,
     );
-    mountedIn = element;
+    mountedIn = root;
     return true;
   }
 

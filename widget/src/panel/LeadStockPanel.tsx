@@ -1,5 +1,5 @@
 import type { StockLine, StockReport, WarehouseStock } from '@erp-bridge/shared';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type ApiFailure, toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatMoney, formatQty, linesTotal } from '../format.js';
 import type { Messages } from '../i18n.js';
@@ -13,10 +13,13 @@ export interface LeadStockPanelProps {
   messages: Messages;
   /** BCP 47 locale for numbers, money and dates. */
   locale: string;
+  /** Told every state change, before paint (the host mirrors it on its mount element). */
+  onStateChange?: (kind: PanelState['kind']) => void;
 }
 
 /** Loads the lead's stock report and shows it; Retry / Refresh load it again. */
-export function LeadStockPanel({ leadId, backend, loadStock, messages, locale }: LeadStockPanelProps) {
+export function LeadStockPanel(props: LeadStockPanelProps) {
+  const { leadId, backend, loadStock, messages, locale, onStateChange } = props;
   const [state, setState] = useState<PanelState>(() => initialState(backend, leadId));
   const [attempt, setAttempt] = useState(0);
 
@@ -34,6 +37,8 @@ export function LeadStockPanel({ leadId, backend, loadStock, messages, locale }:
       live = false;
     };
   }, [backend, leadId, loadStock, attempt]);
+
+  useLayoutEffect(() => onStateChange?.(state.kind), [state.kind, onStateChange]);
 
   return (
     <LeadStockView

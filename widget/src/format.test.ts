@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { fill, formatDateTime, formatMoney, formatQty, linesTotal } from './format.js';
+
+// Intl output uses (narrow) no-break spaces in ru; compare with plain spaces.
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+describe('formatQty', () => {
+  it('groups thousands per locale', () => {
+    expect(plain(formatQty(12500, 'ru'))).toBe('12 500');
+    expect(formatQty(12500, 'en')).toBe('12,500');
+  });
+  it('shows up to three decimals with the locale separator, none when whole', () => {
+    expect(formatQty(1.5, 'ru')).toBe('1,5');
+    expect(formatQty(0.1 + 0.2, 'en')).toBe('0.3');
+    expect(formatQty(7, 'en')).toBe('7');
+  });
+});
+
+describe('formatMoney', () => {
+  it("uses the line's currency in the user's locale", () => {
+    expect(plain(formatMoney({ amount: 1234.5, currency: 'RUB' }, 'ru'))).toBe('1 234,50 ₽');
+    expect(formatMoney({ amount: 1234.5, currency: 'USD' }, 'en')).toBe('$1,234.50');
+  });
+  it('falls back to number + code for a currency Intl rejects', () => {
+    expect(formatMoney({ amount: 10, currency: '12$' }, 'en')).toBe('10 12$');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('formats an ISO time in the locale', () => {
+    const text = formatDateTime('2026-03-04T05:06:00Z', 'en');
+    expect(text).toMatch(/\d{1,2}\/\d{1,2}\/\d{2}/);
+  });
+  it('returns the raw string when it is not a date', () => {
+    expect(formatDateTime('yesterday', 'ru')).toBe('yesterday');
+  });
+});
+
+describe('linesTotal', () => {
+  it('sums price x requested in one currency', () => {
+    expect(
+      linesTotal([
+        { price: { amount: 100, currency: 'RUB' }, requested: 2 },
+        { price: { amount: 50.5, currency: 'RUB' }, requested: 1 },
+      ]),
+    ).toEqual({ amount: 250.5, currency: 'RUB' });
+  });
+  it('gives no total when a price is missing or currencies differ', () => {
+    expect(linesTotal([{ price: null, requested: 1 }])).toBeNull();
+    expect(
+      linesTotal([
+        { price: { amount: 1, currency: 'RUB' }, requested: 1 },
+        { price: { amount: 1, currency: 'USD' }, requested: 1 },
+      ]),
+    ).toBeNull();
+  });
+  it('gives no total for no lines', () => {
+    expect(linesTotal([])).toBeNull();
+  });
+});
+
+describe('fill', () => {
+  it('replaces known placeholders and leaves unknown ones', () => {
+    expect(fill('As of {time} ({zone})', { time: '10:00' })).toBe('As of 10:00 ({zone})');
+  });
+});
