@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Config, createLogger, type RunningServer, startServer } from '@erp-bridge/server';
 import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
+import { type Config, createLogger, type RunningServer, startServer } from '@erp-bridge/server';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WIDGET_DIR = join(root, 'widget/dist/widget');

@@ -11,7 +11,9 @@ async function main() {
     const demo = await startDemo(config, { emulatorPort: Number(process.env.EMULATOR_PORT ?? 8788) });
     close = demo.close;
     log.info({ ms: Math.round(performance.now() - startedAt) }, 'demo ready');
-    console.log(`\n  erp-bridge demo is running.\n  Open the amoCRM sandbox: ${demo.sandboxUrl}\n  Backend: ${config.publicUrl.origin}\n`);
+    console.log(
+      `\n  erp-bridge demo is running.\n  Open the amoCRM sandbox: ${demo.sandboxUrl}\n  Backend: ${config.publicUrl.origin}\n`,
+    );
   } else {
     close = (await startServer(config, log)).close;
   }
@@ -26,6 +28,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : `erp-bridge failed to start: ${(err as Error).message}`);
+  console.error(
+    err instanceof ConfigError ? err.message : `erp-bridge failed to start: ${(err as Error).message}`,
+  );
   process.exit(1);
 });

@@ -26,7 +26,9 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({
     defaultHook: (result) => {
       if (!result.success) {
-        const detail = result.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+        const detail = result.error.issues
+          .map((i) => `${i.path.join('.') || 'request'}: ${i.message}`)
+          .join('; ');
         throw new HttpProblem(400, 'request.invalid', 'Invalid request', detail);
       }
     },
@@ -56,7 +58,9 @@ export function createApp(deps: AppDeps) {
     name: 'X-Auth-Token',
   });
 
-  app.notFound((c) => problemResponse(c, new HttpProblem(404, 'request.not_found', 'Not found', 'No such route.')));
+  app.notFound((c) =>
+    problemResponse(c, new HttpProblem(404, 'request.not_found', 'Not found', 'No such route.')),
+  );
   app.onError((err, c) => {
     if (err instanceof HttpProblem) return problemResponse(c, err);
     if (err instanceof HTTPException) {
@@ -64,7 +68,10 @@ export function createApp(deps: AppDeps) {
       return problemResponse(c, new HttpProblem(err.status, code, 'Bad request', err.message));
     }
     deps.log.error({ err, path: c.req.path }, 'unhandled error');
-    return problemResponse(c, new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side.'));
+    return problemResponse(
+      c,
+      new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side.'),
+    );
   });
   return app;
 }

@@ -12,7 +12,9 @@ describe('configuration', () => {
   });
 
   it('uses the origin of PUBLIC_URL as the token audience', () => {
-    expect(loadConfig({ PUBLIC_URL: 'https://erp.example.com/base/' }).audience).toBe('https://erp.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'https://erp.example.com/base/' }).audience).toBe(
+      'https://erp.example.com',
+    );
   });
 
   it('reports every bad variable in one line', () => {
@@ -32,9 +34,17 @@ describe('configuration', () => {
   });
 
   it('requires a secret and an encryption key outside demo mode', () => {
-    expect(() => loadConfig({ AMO_CLIENT_ID: 'id' })).toThrow(/AMO_CLIENT_SECRET.*ENCRYPTION_KEY|ENCRYPTION_KEY.*AMO_CLIENT_SECRET/);
-    expect(() => loadConfig({ AMO_CLIENT_ID: 'id', AMO_CLIENT_SECRET: 's', ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/32 bytes/);
-    const ok = loadConfig({ AMO_CLIENT_ID: 'id', AMO_CLIENT_SECRET: 's', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
+    expect(() => loadConfig({ AMO_CLIENT_ID: 'id' })).toThrow(
+      /AMO_CLIENT_SECRET.*ENCRYPTION_KEY|ENCRYPTION_KEY.*AMO_CLIENT_SECRET/,
+    );
+    expect(() =>
+      loadConfig({ AMO_CLIENT_ID: 'id', AMO_CLIENT_SECRET: 's', ENCRYPTION_KEY: 'c2hvcnQ=' }),
+    ).toThrow(/32 bytes/);
+    const ok = loadConfig({
+      AMO_CLIENT_ID: 'id',
+      AMO_CLIENT_SECRET: 's',
+      ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
     expect(ok.demo).toBe(false);
   });
 

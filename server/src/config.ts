@@ -14,7 +14,10 @@ const EnvSchema = z
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8787'),
     DATA_DIR: z.string().default('./data'),
     DATABASE_URL: optionalString.pipe(
-      z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+        .optional(),
     ),
     ENCRYPTION_KEY: optionalString,
     AMO_CLIENT_ID: optionalString,
@@ -38,10 +41,18 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.AMO_CLIENT_ID && !env.AMO_CLIENT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AMO_CLIENT_SECRET'], message: 'is required when AMO_CLIENT_ID is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AMO_CLIENT_SECRET'],
+        message: 'is required when AMO_CLIENT_ID is set',
+      });
     }
     if (env.AMO_LONG_LIVED_TOKEN && !env.AMO_SUBDOMAIN && !env.AMO_API_BASE) {
-      ctx.addIssue({ code: 'custom', path: ['AMO_SUBDOMAIN'], message: 'is required with AMO_LONG_LIVED_TOKEN' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AMO_SUBDOMAIN'],
+        message: 'is required with AMO_LONG_LIVED_TOKEN',
+      });
     }
     if (env.AMO_CLIENT_ID && !env.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required outside demo mode' });

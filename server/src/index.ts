@@ -1,4 +1,4 @@
 export { createApp } from './app.js';
-export { ConfigError, DEMO_CLIENT_SECRET, loadConfig, type Config } from './config.js';
+export { type Config, ConfigError, DEMO_CLIENT_SECRET, loadConfig } from './config.js';
 export { createLogger } from './log.js';
-export { DEMO_STOCK_CSV, startServer, type RunningServer } from './runtime.js';
+export { DEMO_STOCK_CSV, type RunningServer, startServer } from './runtime.js';

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
 import { createAmoClient } from './amocrm/client.js';
 import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
 import { accountUrl, createInstallationRepo, type Installation } from './amocrm/installations.js';
+import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/open.js';
 import { createLocalConnector } from './erp/local/connector.js';
@@ -21,7 +21,10 @@ export interface RunningServer {
 }
 
 /** Opens storage, prepares the installation, and serves the app. Resolves once it is listening. */
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const installations = createInstallationRepo(database.db);
   const replayStore = createReplayStore(database.db);
@@ -29,7 +32,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const stockCsv = config.erp.localStockCsv ?? (config.demo ? DEMO_STOCK_CSV : undefined);
   if (config.erp.kind === 'local' && stockCsv) {
     const summary = await importStockCsv(database.db, readFileSync(stockCsv, 'utf8'));
-    log.info({ file: stockCsv, imported: summary.imported, rejected: summary.rejected.length }, 'local stock loaded');
+    log.info(
+      { file: stockCsv, imported: summary.imported, rejected: summary.rejected.length },
+      'local stock loaded',
+    );
   }
 
   const amoClientFor = (inst: Pick<Installation, 'subdomain' | 'domain'>) =>
@@ -44,10 +50,20 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     });
 
   if (config.amo.longLivedToken) {
-    const account = await amoClientFor({ subdomain: config.amo.subdomain ?? 'unknown', domain: 'amocrm.ru' }).account();
+    const account = await amoClientFor({
+      subdomain: config.amo.subdomain ?? 'unknown',
+      domain: 'amocrm.ru',
+    }).account();
     if (!account) throw new Error('amoCRM did not return the account for the long-lived token');
-    const inst = await installations.upsert({ accountId: account.id, subdomain: account.subdomain, domain: 'amocrm.ru' });
-    log.info({ accountId: inst.accountId, subdomain: inst.subdomain }, 'installation ready (long-lived token)');
+    const inst = await installations.upsert({
+      accountId: account.id,
+      subdomain: account.subdomain,
+      domain: 'amocrm.ru',
+    });
+    log.info(
+      { accountId: inst.accountId, subdomain: inst.subdomain },
+      'installation ready (long-lived token)',
+    );
   }
 
   const erp = createLocalConnector(database.db);

@@ -51,14 +51,20 @@ describe('computeAvailability', () => {
 
   it('is unknown when known warehouses fall short but another warehouse has no data', () => {
     const stock: StockBySku = new Map([['A', [wh('msk', 2), wh('spb', null)]]]);
-    expect(computeAvailability([line('A', 3)], stock).lines[0]).toMatchObject({ status: 'unknown', freeTotal: 2 });
+    expect(computeAvailability([line('A', 3)], stock).lines[0]).toMatchObject({
+      status: 'unknown',
+      freeTotal: 2,
+    });
     // ...but known stock that already covers the demand is enough.
     expect(computeAvailability([line('A', 2)], stock).lines[0]?.status).toBe('ok');
   });
 
   it('is unknown, not zero, when every warehouse lacks data', () => {
     const stock: StockBySku = new Map([['A', [wh('msk', null)]]]);
-    expect(computeAvailability([line('A', 1)], stock).lines[0]).toMatchObject({ status: 'unknown', freeTotal: null });
+    expect(computeAvailability([line('A', 1)], stock).lines[0]).toMatchObject({
+      status: 'unknown',
+      freeTotal: null,
+    });
   });
 
   it('counts only the warehouses the rule names', () => {
@@ -79,6 +85,9 @@ describe('computeAvailability', () => {
 
   it('treats negative free stock (oversold) as short', () => {
     const stock: StockBySku = new Map([['A', [wh('msk', -2)]]]);
-    expect(computeAvailability([line('A', 1)], stock).lines[0]).toMatchObject({ status: 'short', freeTotal: -2 });
+    expect(computeAvailability([line('A', 1)], stock).lines[0]).toMatchObject({
+      status: 'short',
+      freeTotal: -2,
+    });
   });
 });

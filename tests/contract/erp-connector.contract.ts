@@ -54,9 +54,13 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
         for (const [key, whName] of Object.entries(WAREHOUSES) as [keyof typeof WAREHOUSES, string][]) {
           // A warehouse may be absent when the ERP has no record of the item there (treated as unknown),
           // but a reported figure must be the exact free stock.
-          if (whName in free) expect(free[whName], `${item.sku} @ ${whName}`).toBeCloseTo(freeStock(item, key), 6);
+          if (whName in free)
+            expect(free[whName], `${item.sku} @ ${whName}`).toBeCloseTo(freeStock(item, key), 6);
         }
-        expect(free[WAREHOUSES.msk], `${item.sku} @ msk must be reported`).toBeCloseTo(freeStock(item, 'msk'), 6);
+        expect(free[WAREHOUSES.msk], `${item.sku} @ msk must be reported`).toBeCloseTo(
+          freeStock(item, 'msk'),
+          6,
+        );
       }
     });
 
@@ -74,8 +78,12 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       if (!romashka) throw new Error('dataset lacks romashka');
       const byInn = await s.connector.findCustomers({ inn: romashka.inn });
       expect(byInn.map((c) => c.name)).toEqual([romashka.name]);
-      expect((await s.connector.findCustomers({ email: romashka.email })).map((c) => c.inn)).toEqual([romashka.inn]);
-      expect((await s.connector.findCustomers({ phone: '84951234567' })).map((c) => c.inn)).toEqual([romashka.inn]);
+      expect((await s.connector.findCustomers({ email: romashka.email })).map((c) => c.inn)).toEqual([
+        romashka.inn,
+      ]);
+      expect((await s.connector.findCustomers({ phone: '84951234567' })).map((c) => c.inn)).toEqual([
+        romashka.inn,
+      ]);
     });
 
     it('returns every match when several customers share a phone, none when nothing matches', async () => {
@@ -115,7 +123,10 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       expect(again.number).toBe(first.number);
       expect(first.sum.amount).toBeCloseTo(2 * 8990 + 3 * 790.5, 2);
       expect(first.sum.currency).toBe('RUB');
-      const other = await s.connector.createInvoice({ ...input, idempotencyKey: `${input.idempotencyKey}-b` });
+      const other = await s.connector.createInvoice({
+        ...input,
+        idempotencyKey: `${input.idempotencyKey}-b`,
+      });
       expect(other.id).not.toBe(first.id);
     });
 
@@ -123,7 +134,11 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       const [customer] = await s.connector.findCustomers({ inn: '500100732259' });
       if (!customer) throw new Error('customer not found');
       const err = await s.connector
-        .createInvoice({ idempotencyKey: `bad-${Date.now()}`, customerId: customer.id, positions: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] })
+        .createInvoice({
+          idempotencyKey: `bad-${Date.now()}`,
+          customerId: customer.id,
+          positions: [{ sku: 'NO-SUCH-SKU', quantity: 1 }],
+        })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ErpError);
       expect((err as ErpError).retryable).toBe(false);

@@ -53,23 +53,27 @@ describe.runIf(canRun)('sandbox deal card in Chromium', () => {
     const page = await openSandbox(1001);
     await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 15_000 });
 
-    const skus = await page.locator('.erpb-root [data-sku]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sku')));
+    const skus = await page
+      .locator('.erpb-root [data-sku]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sku')));
     expect(skus).toEqual(['DRL-18V', 'SAW-CIRC-190', 'BIT-SET-32']);
     // demo CSV: DRL-18V msk 24 - 4 reserved = 20, spb 6; BIT-SET-32 msk 150 - 10 = 140.
-    expect(await freeCell(page, 'DRL-18V', 'msk').innerText()).toContain('20');
-    expect(await freeCell(page, 'DRL-18V', 'spb').innerText()).toContain('6');
-    expect(await freeCell(page, 'BIT-SET-32', 'msk').innerText()).toContain('140');
-    expect(await freeCell(page, 'SAW-CIRC-190', 'spb').innerText()).toContain('0');
+    expect(await freeCell(page, 'DRL-18V', 'msk').textContent()).toContain('20');
+    expect(await freeCell(page, 'DRL-18V', 'spb').textContent()).toContain('6');
+    expect(await freeCell(page, 'BIT-SET-32', 'msk').textContent()).toContain('140');
+    expect(await freeCell(page, 'SAW-CIRC-190', 'spb').textContent()).toContain('0');
 
     mkdirSync('.tmp', { recursive: true });
     await page.screenshot({ path: join('.tmp', 'sandbox-1001.png'), fullPage: true });
 
     await page.locator('#sandbox-deal-switcher').selectOption('1002');
     await page.locator('.erpb-root [data-sku="GLV-NIT-L"]').waitFor({ timeout: 15_000 });
-    const skus2 = await page.locator('.erpb-root [data-sku]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sku')));
+    const skus2 = await page
+      .locator('.erpb-root [data-sku]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sku')));
     expect(skus2).toEqual(['GLV-NIT-L', 'TAPE-50']);
     // GLV-NIT-L: msk 120 - 20 = 100, spb 30 - 30 = 0; 200 requested -> short.
-    expect(await freeCell(page, 'GLV-NIT-L', 'msk').innerText()).toContain('100');
+    expect(await freeCell(page, 'GLV-NIT-L', 'msk').textContent()).toContain('100');
     await page.screenshot({ path: join('.tmp', 'sandbox-1002.png'), fullPage: true });
     await page.close();
   });
@@ -95,11 +99,18 @@ describe('stock route refuses requests without a valid disposable token', () => 
   async function expectUnauthorized(res: Response, code: string) {
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(await res.json()).toMatchObject({ status: 401, code, title: expect.any(String), detail: expect.any(String) });
+    expect(await res.json()).toMatchObject({
+      status: 401,
+      code,
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
   }
 
   it('answers 200 to a genuine token, so the refusals below are about the token', async () => {
-    const res = await stock(await signDisposableToken(SECRET, { iss: ISS, aud: backend, account_id: 31000001 }));
+    const res = await stock(
+      await signDisposableToken(SECRET, { iss: ISS, aud: backend, account_id: 31000001 }),
+    );
     expect(res.status).toBe(200);
     expect((await res.json()).lines).toHaveLength(3);
   });
@@ -110,14 +121,26 @@ describe('stock route refuses requests without a valid disposable token', () => 
 
   it('with a forged signature', async () => {
     await expectUnauthorized(
-      await stock(await signDisposableToken('forged-secret-0123456789abcdef', { iss: ISS, aud: backend, account_id: 31000001 })),
+      await stock(
+        await signDisposableToken('forged-secret-0123456789abcdef', {
+          iss: ISS,
+          aud: backend,
+          account_id: 31000001,
+        }),
+      ),
       'auth.invalid_token',
     );
   });
 
   it('with a wrong audience', async () => {
     await expectUnauthorized(
-      await stock(await signDisposableToken(SECRET, { iss: ISS, aud: 'https://someone-else.example', account_id: 31000001 })),
+      await stock(
+        await signDisposableToken(SECRET, {
+          iss: ISS,
+          aud: 'https://someone-else.example',
+          account_id: 31000001,
+        }),
+      ),
       'auth.invalid_token',
     );
   });
@@ -125,7 +148,13 @@ describe('stock route refuses requests without a valid disposable token', () => 
   it('with an expired token', async () => {
     const past = Math.floor(Date.now() / 1000) - 3600;
     await expectUnauthorized(
-      await stock(await signDisposableToken(SECRET, { iss: ISS, aud: backend, account_id: 31000001 }, { now: past, ttlSeconds: 1800 })),
+      await stock(
+        await signDisposableToken(
+          SECRET,
+          { iss: ISS, aud: backend, account_id: 31000001 },
+          { now: past, ttlSeconds: 1800 },
+        ),
+      ),
       'auth.expired_token',
     );
   });
@@ -134,7 +163,11 @@ describe('stock route refuses requests without a valid disposable token', () => 
     const preflight = (origin: string) =>
       fetch(`${backend}/api/v1/leads/1001/stock`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-auth-token' },
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'x-auth-token',
+        },
       });
     const ok = await preflight('https://shop.amocrm.ru');
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://shop.amocrm.ru');

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -18,7 +17,8 @@ export const browserRequired = process.env.CI === 'true' || process.env.CI === '
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
-  if (!executablePath) throw new Error('Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
+  if (!executablePath)
+    throw new Error('Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
   return chromium.launch({
     executablePath,
     headless: true,

@@ -33,7 +33,9 @@ export const Lead = z
   .loose();
 export type Lead = z.infer<typeof Lead>;
 
-const FieldValue = z.object({ value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional() }).loose();
+const FieldValue = z
+  .object({ value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional() })
+  .loose();
 
 export const CustomFieldValue = z
   .object({
@@ -59,7 +61,10 @@ export const Catalog = z.object({ id: z.number().int(), name: z.string(), type: 
 const halList = <T extends z.ZodType>(key: string, item: T) =>
   z
     .object({
-      _links: z.object({ next: z.object({ href: z.string() }).optional() }).loose().optional(),
+      _links: z
+        .object({ next: z.object({ href: z.string() }).optional() })
+        .loose()
+        .optional(),
       _embedded: z.object({ [key]: z.array(item) }),
     })
     .loose();
@@ -67,4 +72,6 @@ const halList = <T extends z.ZodType>(key: string, item: T) =>
 export const CatalogElementList = halList('elements', CatalogElement);
 export const CatalogList = halList('catalogs', Catalog);
 
-export const Account = z.object({ id: z.number().int(), subdomain: z.string(), name: z.string().optional() }).loose();
+export const Account = z
+  .object({ id: z.number().int(), subdomain: z.string(), name: z.string().optional() })
+  .loose();

@@ -29,7 +29,11 @@ export function createAmoClient(opts: AmoClientOptions) {
   const doFetch = opts.fetch ?? fetch;
   const base = opts.baseUrl.replace(/\/$/, '');
 
-  async function get<T extends z.ZodType>(path: string, schema: T, query?: URLSearchParams): Promise<z.infer<T> | null> {
+  async function get<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    query?: URLSearchParams,
+  ): Promise<z.infer<T> | null> {
     const url = `${base}/api/v4${path}${query && [...query].length ? `?${query}` : ''}`;
     let res: Response;
     try {
@@ -43,7 +47,10 @@ export function createAmoClient(opts: AmoClientOptions) {
     if (res.status === 204) return null;
     if (res.status === 404) return null;
     if (!res.ok) {
-      opts.log.warn({ status: res.status, path, requestId: res.headers.get('x-request-id') }, 'amoCRM request failed');
+      opts.log.warn(
+        { status: res.status, path, requestId: res.headers.get('x-request-id') },
+        'amoCRM request failed',
+      );
       throw new AmoApiError(`amoCRM answered ${res.status} for ${path}`, res.status);
     }
     const parsed = schema.safeParse(await res.json().catch(() => undefined));

@@ -29,16 +29,25 @@ export function createSecretBox(keyBase64: string, previousKeysBase64: readonly 
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return ['v1', keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+      return [
+        'v1',
+        keyId,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        ct.toString('base64url'),
+      ].join('.');
     },
     open(sealed) {
       const [version, id, iv, tag, ct] = sealed.split('.');
-      if (version !== 'v1' || !id || !iv || !tag || ct === undefined) throw new Error('secret-box: malformed value');
+      if (version !== 'v1' || !id || !iv || !tag || ct === undefined)
+        throw new Error('secret-box: malformed value');
       const k = keys.get(id);
       if (!k) throw new Error(`secret-box: no key with id ${id}`);
       const decipher = createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     },
   };
 }

@@ -8,7 +8,9 @@ export const installations = pgTable('installations', {
   subdomain: text('subdomain').notNull(),
   /** amocrm.ru | amocrm.com | kommo.com */
   domain: text('domain').notNull().default('amocrm.ru'),
-  status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'disabled'] })
+    .notNull()
+    .default('active'),
   accessTokenEnc: text('access_token_enc'),
   refreshTokenEnc: text('refresh_token_enc'),
   tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }),
@@ -42,9 +44,46 @@ export const localStock = pgTable(
     reserve: numeric('reserve', { mode: 'number' }).notNull().default(0),
     price: numeric('price', { mode: 'number' }),
     currency: text('currency').notNull().default('RUB'),
-    updatedAt: timestamp('updated_at', { withTimezone: true })
-      .notNull()
-      .default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.storeId, t.sku, t.warehouseId] })],
+);
+
+/** Customers of the embedded store (the demo's and small shops' "ERP"). */
+export const localCustomers = pgTable(
+  'local_customers',
+  {
+    id: text('id').primaryKey(),
+    storeId: text('store_id').notNull().default('default'),
+    name: text('name').notNull(),
+    inn: text('inn'),
+    phone: text('phone'),
+    /** Last 10 digits of the phone, so any written form matches. */
+    phoneKey: text('phone_key'),
+    email: text('email'),
+    balance: numeric('balance', { mode: 'number' }),
+    currency: text('currency').notNull().default('RUB'),
+  },
+  (t) => [
+    index('local_customers_inn').on(t.storeId, t.inn),
+    index('local_customers_phone').on(t.storeId, t.phoneKey),
+  ],
+);
+
+/** Orders and invoices of the embedded store. idempotency_key makes invoice creation exactly-once. */
+export const localDocuments = pgTable(
+  'local_documents',
+  {
+    id: text('id').primaryKey(),
+    storeId: text('store_id').notNull().default('default'),
+    customerId: text('customer_id').notNull(),
+    kind: text('kind', { enum: ['order', 'invoice'] }).notNull(),
+    number: text('number').notNull(),
+    date: timestamp('date', { withTimezone: true }).notNull(),
+    sum: numeric('sum', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull().default('RUB'),
+    idempotencyKey: text('idempotency_key').unique(),
+    positions: text('positions'),
+  },
+  (t) => [index('local_documents_customer').on(t.customerId, t.kind, t.date)],
 );

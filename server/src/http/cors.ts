@@ -1,5 +1,5 @@
-import { cors } from 'hono/cors';
 import { AUTH_TOKEN_HEADER } from '@erp-bridge/shared';
+import { cors } from 'hono/cors';
 
 /** amoCRM and Kommo account origins: https://<subdomain>.amocrm.ru | amocrm.com | kommo.com */
 const ACCOUNT_ORIGIN = /^https:\/\/[a-z0-9][a-z0-9-]{0,62}\.(amocrm\.ru|amocrm\.com|kommo\.com)$/;

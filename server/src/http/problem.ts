@@ -1,6 +1,6 @@
+import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemCode, problemTypeUri } from '@erp-bridge/shared';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemCode, problemTypeUri } from '@erp-bridge/shared';
 
 /** An error that already knows how to answer: thrown anywhere, rendered by the app's onError. */
 export class HttpProblem extends Error {
@@ -15,7 +15,13 @@ export class HttpProblem extends Error {
   }
 
   toJSON(): Problem {
-    return { type: problemTypeUri(this.code), title: this.title, status: this.status, detail: this.detail, code: this.code };
+    return {
+      type: problemTypeUri(this.code),
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+    };
   }
 }
 

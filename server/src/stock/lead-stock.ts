@@ -1,6 +1,6 @@
 import { computeAvailability, type StockReport } from '@erp-bridge/shared';
-import { readLeadLines, type ProductFieldCodes } from '../amocrm/lead-products.js';
-import { type AmoClient, AmoApiError, amoUnavailable } from '../amocrm/client.js';
+import { AmoApiError, type AmoClient, amoUnavailable } from '../amocrm/client.js';
+import { type ProductFieldCodes, readLeadLines } from '../amocrm/lead-products.js';
 import type { ErpConnector, ErpItemStock } from '../erp/connector.js';
 import { HttpProblem } from '../http/problem.js';
 
@@ -20,7 +20,13 @@ export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number):
     if (err instanceof AmoApiError) throw amoUnavailable(err);
     throw err;
   }
-  if (lines === null) throw new HttpProblem(404, 'request.not_found', 'Deal not found', `amoCRM has no deal with id ${leadId}.`);
+  if (lines === null)
+    throw new HttpProblem(
+      404,
+      'request.not_found',
+      'Deal not found',
+      `amoCRM has no deal with id ${leadId}.`,
+    );
 
   const skus = lines.flatMap((l) => (l.sku ? [l.sku] : []));
   let snapshot: Awaited<ReturnType<ErpConnector['getStock']>>;

@@ -42,7 +42,9 @@ function sign(overrides: Record<string, unknown> = {}, opts: { secret?: string; 
     is_admin: false,
     ...overrides,
   };
-  return new SignJWT(claims).setProtectedHeader({ alg: opts.alg ?? 'HS256' }).sign(new TextEncoder().encode(opts.secret ?? SECRET));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: opts.alg ?? 'HS256' })
+    .sign(new TextEncoder().encode(opts.secret ?? SECRET));
 }
 
 let used: Set<string>;
@@ -54,7 +56,13 @@ function app() {
       secret: SECRET,
       audience: `${AUD}/some/path`,
       installations: { findActive: async (id) => installs.get(id) },
-      replayStore: { claim: async (jti) => (used.has(jti) ? false : (used.add(jti), true)) },
+      replayStore: {
+        claim: async (jti) => {
+          if (used.has(jti)) return false;
+          used.add(jti);
+          return true;
+        },
+      },
     }),
   );
   a.get('/me', (c) => c.json({ accountId: c.get('auth').accountId, userId: c.get('auth').userId }));
@@ -62,7 +70,8 @@ function app() {
   a.onError((err, c) => (err instanceof HttpProblem ? problemResponse(c, err) : c.text('boom', 500)));
   return a;
 }
-const call = (token?: string, path = '/me') => app().request(path, { headers: token ? { 'X-Auth-Token': token } : {} });
+const call = (token?: string, path = '/me') =>
+  app().request(path, { headers: token ? { 'X-Auth-Token': token } : {} });
 
 async function expectProblem(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -89,7 +98,13 @@ describe('disposable-token auth', () => {
   });
 
   it('refuses alg none', async () => {
-    const token = new UnsecuredJWT({ iss: 'https://alpha.amocrm.ru', aud: AUD, jti: randomUUID(), account_id: 100, user_id: 1 })
+    const token = new UnsecuredJWT({
+      iss: 'https://alpha.amocrm.ru',
+      aud: AUD,
+      jti: randomUUID(),
+      account_id: 100,
+      user_id: 1,
+    })
       .setExpirationTime('10m')
       .encode();
     await expectProblem(await call(token), 401, 'auth.invalid_token');
@@ -100,11 +115,19 @@ describe('disposable-token auth', () => {
   });
 
   it('refuses a forged signature', async () => {
-    await expectProblem(await call(await sign({}, { secret: 'another-secret-0123456789abcdef' })), 401, 'auth.invalid_token');
+    await expectProblem(
+      await call(await sign({}, { secret: 'another-secret-0123456789abcdef' })),
+      401,
+      'auth.invalid_token',
+    );
   });
 
   it('refuses a token for another backend', async () => {
-    await expectProblem(await call(await sign({ aud: 'https://other.example.com' })), 401, 'auth.invalid_token');
+    await expectProblem(
+      await call(await sign({ aud: 'https://other.example.com' })),
+      401,
+      'auth.invalid_token',
+    );
   });
 
   it('refuses a token whose issuer is not the account', async () => {
@@ -121,7 +144,11 @@ describe('disposable-token auth', () => {
 
   it('refuses an expired token beyond the 30 s leeway, accepts one within it', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await expectProblem(await call(await sign({ exp: now - 31, iat: now - 1900, nbf: now - 1900 })), 401, 'auth.expired_token');
+    await expectProblem(
+      await call(await sign({ exp: now - 31, iat: now - 1900, nbf: now - 1900 })),
+      401,
+      'auth.expired_token',
+    );
     expect((await call(await sign({ exp: now - 10, iat: now - 1800, nbf: now - 1800 }))).status).toBe(200);
   });
 
@@ -139,7 +166,11 @@ describe('disposable-token auth', () => {
     const a = app();
     const token = await sign();
     expect((await a.request('/me', { headers: { 'X-Auth-Token': token } })).status).toBe(200);
-    await expectProblem(await a.request('/me', { headers: { 'X-Auth-Token': token } }), 401, 'auth.token_replayed');
+    await expectProblem(
+      await a.request('/me', { headers: { 'X-Auth-Token': token } }),
+      401,
+      'auth.token_replayed',
+    );
   });
 
   it('gives admin routes 403 for a valid non-admin user', async () => {
@@ -149,7 +180,12 @@ describe('disposable-token auth', () => {
 
   it('fails at build time with a weak secret', () => {
     expect(() =>
-      disposableTokenAuth({ secret: 'short', audience: AUD, installations: { findActive: async () => undefined }, replayStore: { claim: async () => true } }),
+      disposableTokenAuth({
+        secret: 'short',
+        audience: AUD,
+        installations: { findActive: async () => undefined },
+        replayStore: { claim: async () => true },
+      }),
     ).toThrow(/secret/);
   });
 });

@@ -39,15 +39,27 @@ export interface DisposableTokenOptions {
   leewaySeconds?: number;
 }
 
-const unauthorized = (code: 'auth.missing_token' | 'auth.invalid_token' | 'auth.expired_token' | 'auth.token_replayed' | 'auth.unknown_account', detail: string) =>
-  new HttpProblem(401, code, 'Unauthorized', detail, { 'www-authenticate': `${AUTH_TOKEN_HEADER} realm="erp-bridge"` });
+const unauthorized = (
+  code:
+    | 'auth.missing_token'
+    | 'auth.invalid_token'
+    | 'auth.expired_token'
+    | 'auth.token_replayed'
+    | 'auth.unknown_account',
+  detail: string,
+) =>
+  new HttpProblem(401, code, 'Unauthorized', detail, {
+    'www-authenticate': `${AUTH_TOKEN_HEADER} realm="erp-bridge"`,
+  });
 
 /**
  * Verifies amoCRM's disposable token on every widget request: HS256 only, signature, aud, iss
  * bound to the account's active installation, exp/nbf with small leeway, and a jti never seen.
  * Options are checked here, at build time, so a misconfiguration fails at start.
  */
-export function disposableTokenAuth(opts: DisposableTokenOptions): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function disposableTokenAuth(
+  opts: DisposableTokenOptions,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   if (opts.secret.length < 16) throw new Error('disposableTokenAuth: secret is too short');
   const audience = new URL(opts.audience).origin;
   const leeway = Math.min(opts.leewaySeconds ?? 30, 30);
@@ -59,9 +71,15 @@ export function disposableTokenAuth(opts: DisposableTokenOptions): MiddlewareHan
 
     let payload: unknown;
     try {
-      ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], audience, clockTolerance: leeway, requiredClaims: ['exp', 'jti', 'iss'] }));
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: ['HS256'],
+        audience,
+        clockTolerance: leeway,
+        requiredClaims: ['exp', 'jti', 'iss'],
+      }));
     } catch (err) {
-      if (err instanceof errors.JWTExpired) throw unauthorized('auth.expired_token', 'The token has expired.');
+      if (err instanceof errors.JWTExpired)
+        throw unauthorized('auth.expired_token', 'The token has expired.');
       throw unauthorized('auth.invalid_token', describeJoseError(err));
     }
     const claims = DisposableClaims.safeParse(payload);
@@ -73,7 +91,11 @@ export function disposableTokenAuth(opts: DisposableTokenOptions): MiddlewareHan
       throw unauthorized('auth.invalid_token', 'The token was issued for another account.');
     }
 
-    const firstUse = await opts.replayStore.claim(claims.data.jti, installation.accountId, new Date((claims.data.exp + leeway) * 1000));
+    const firstUse = await opts.replayStore.claim(
+      claims.data.jti,
+      installation.accountId,
+      new Date((claims.data.exp + leeway) * 1000),
+    );
     if (!firstUse) throw unauthorized('auth.token_replayed', 'This token has already been used.');
 
     c.set('auth', {
@@ -100,7 +122,8 @@ function describeJoseError(err: unknown): string {
 /** For admin-only routes, after disposableTokenAuth. */
 export function requireAdmin(): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    if (!c.get('auth').isAdmin) throw new HttpProblem(403, 'auth.forbidden', 'Forbidden', 'Only account administrators may do this.');
+    if (!c.get('auth').isAdmin)
+      throw new HttpProblem(403, 'auth.forbidden', 'Forbidden', 'Only account administrators may do this.');
     await next();
   };
 }

@@ -18,7 +18,9 @@ const CsvRow = z.object({
   warehouse_id: z.string().trim().min(1, 'is empty'),
   warehouse_name: z.string().trim().optional(),
   stock: decimal.pipe(z.number().nonnegative('must not be negative')),
-  reserve: z.union([z.literal('').transform(() => 0), decimal.pipe(z.number().nonnegative('must not be negative'))]).default(0),
+  reserve: z
+    .union([z.literal('').transform(() => 0), decimal.pipe(z.number().nonnegative('must not be negative'))])
+    .default(0),
   price: z.union([z.literal('').transform(() => null), decimal]).optional(),
   currency: z
     .string()
@@ -52,7 +54,13 @@ export async function importStockCsv(
   csv: string,
   opts: { storeId?: string; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ImportSummary> {
-  const records: Record<string, string>[] = parse(csv, { columns: true, skip_empty_lines: true, bom: true, trim: true, relax_column_count: true });
+  const records: Record<string, string>[] = parse(csv, {
+    columns: true,
+    skip_empty_lines: true,
+    bom: true,
+    trim: true,
+    relax_column_count: true,
+  });
   const header = Object.keys(records[0] ?? {});
   const missing = REQUIRED_COLUMNS.filter((c) => records.length > 0 && !header.includes(c));
   if (missing.length) throw new Error(`CSV lacks required column(s): ${missing.join(', ')}`);
@@ -64,7 +72,10 @@ export async function importStockCsv(
     const line = i + 2;
     const parsed = CsvRow.safeParse(record);
     if (!parsed.success) {
-      rejected.push({ line, reason: parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ') });
+      rejected.push({
+        line,
+        reason: parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; '),
+      });
       return;
     }
     const r = parsed.data;

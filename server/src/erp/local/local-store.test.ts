@@ -54,7 +54,9 @@ describe.each(testBackends)('embedded stock store on $name', (backend) => {
     await importStockCsv(database.db, 'sku,name,warehouse_id,stock\nUPD-1,Item,msk,5\n');
     await importStockCsv(database.db, 'sku,name,warehouse_id,stock\nUPD-1,Item,msk,7\n');
     const snap = await createLocalConnector(database.db).getStock(['UPD-1']);
-    expect(snap.items.get('UPD-1')?.warehouses).toEqual([{ warehouseId: 'msk', warehouseName: 'msk', free: 7 }]);
+    expect(snap.items.get('UPD-1')?.warehouses).toEqual([
+      { warehouseId: 'msk', warehouseName: 'msk', free: 7 },
+    ]);
   });
 
   it('refuses a file without the required columns', async () => {

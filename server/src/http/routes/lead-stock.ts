@@ -1,10 +1,13 @@
+import { LeadIdParam, PROBLEM_CONTENT_TYPE, Problem, StockReport } from '@erp-bridge/shared';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { LeadIdParam, Problem, PROBLEM_CONTENT_TYPE, StockReport } from '@erp-bridge/shared';
 import type { AuthVariables } from '../../amocrm/disposable-token/index.js';
 import type { Installation } from '../../amocrm/installations.js';
 import { buildLeadStockReport, type LeadStockDeps } from '../../stock/lead-stock.js';
 
-const problem = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } } });
+const problem = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+});
 
 export const leadStockRoute = createRoute({
   method: 'get',

@@ -1,0 +1,3 @@
+export { createLocalConnector } from './connector.js';
+export { type ImportSummary, importStockCsv, type RejectedRow } from './csv-import.js';
+export { type LocalCustomerInput, upsertLocalCustomers } from './customers.js';
