@@ -21,6 +21,7 @@ export function buildApp(opts: ResolvedOptions, state: EmulatorState, calls: Cal
   app.route('/sandbox', sandboxRoutes(state, opts));
   app.route(WIDGET_PATH, widgetFileRoutes(opts.widgetDir));
 
+  app.get('/favicon.ico', (c) => c.redirect(`${WIDGET_PATH}/images/logo_min.png`, 302));
   app.get('/', (c) => c.redirect('/sandbox?lead=1001', 302));
   app.notFound((c) =>
     new URL(c.req.url).pathname.startsWith('/api/') ? problem(c, 404, 'Not Found') : c.text('Not Found', 404),

@@ -141,8 +141,8 @@
     return node;
   }
 
-  const money = (n) =>
-    `${new Intl.NumberFormat(cfg.lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: 2 }).format(n)} ₽`;
+  const number = new Intl.NumberFormat(cfg.lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: 3 });
+  const money = (n) => `${number.format(n)} ₽`;
 
   function renderDeal() {
     const id = AMOCRM.data.current_card.id;
@@ -211,7 +211,7 @@
       const item = el('div', 'card-product');
       const name = el('div', 'card-product__name', p.name);
       name.append(el('span', 'card-product__sku', p.sku ?? '—'));
-      const qty = `${p.quantity} × ${p.price === null ? '—' : money(p.price)}`;
+      const qty = `${number.format(p.quantity)} × ${p.price === null ? '—' : money(p.price)}`;
       item.append(name, el('div', 'card-product__qty', qty));
       products.append(item);
     }

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT } from '../seed.js';
@@ -132,5 +133,32 @@ describe('widget files', () => {
     });
     expect((await app.request('/widgets/erp_bridge/missing.js')).status).toBe(404);
     expect((await app.request('/widgets/erp_bridge/..%2F..%2Fetc%2Fpasswd')).status).toBe(404);
+  });
+});
+
+describe('widget archive', () => {
+  it('serves files straight from widget.zip and notices a rebuilt archive', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amo-widget-zip-'));
+    const zip = join(dir, 'widget.zip');
+    const build = (version: string) =>
+      writeFileSync(
+        zip,
+        zipSync({
+          'manifest.json': strToU8(JSON.stringify({ widget: { version } })),
+          'i18n/en.json': strToU8('{"widget":{"name":"Stock"}}'),
+        }),
+      );
+    build('2.0.0');
+    const { app } = testEmulator({ widgetDir: zip });
+    expect(await (await app.request('/widgets/erp_bridge/manifest.json')).json()).toEqual({
+      widget: { version: '2.0.0' },
+    });
+    expect((await app.request('/widgets/erp_bridge/i18n/en.json')).status).toBe(200);
+    expect((await app.request('/widgets/erp_bridge/script.js')).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 20));
+    build('2.0.1');
+    expect(await (await app.request('/widgets/erp_bridge/manifest.json')).json()).toEqual({
+      widget: { version: '2.0.1' },
+    });
   });
 });
