@@ -14,7 +14,7 @@ export function findChromium(): string | undefined {
 /** True when browser tests must run: in CI a missing browser is a failure, never a skip. */
 export const browserRequired = process.env.CI === 'true' || process.env.CI === '1';
 
-/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+/** Debian's Chromium, headless, with the flags this machine's closed network needs (Playwright gives it a fresh profile). */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath)
@@ -31,7 +31,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'erpb-chromium-'))}`,
     ],
   });
 }
