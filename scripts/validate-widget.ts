@@ -25,9 +25,8 @@ const name = basename(path);
 const { violations, script } = validateWidgetZip(bytes);
 for (const v of violations) console.error(`${name}: ${v.rule}: ${v.detail}`);
 
-const sizes = script
-  ? `script.js ${(script.raw / 1024).toFixed(1)} KB raw, ${(script.gzip / 1024).toFixed(1)} KB gzip`
-  : 'no script.js';
+const size = (bytes: number) => `${bytes} B (${(bytes / 1024).toFixed(1)} KB)`;
+const sizes = script ? `script.js ${size(script.raw)} raw, ${size(script.gzip)} gzip` : 'no script.js';
 if (violations.length > 0) {
   console.error(`${name}: FAILED with ${violations.length} violation(s) (${sizes})`);
   process.exit(1);

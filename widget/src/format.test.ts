@@ -20,6 +20,7 @@ describe('formatMoney', () => {
   it("uses the line's currency in the user's locale", () => {
     expect(plain(formatMoney({ amount: 1234.5, currency: 'RUB' }, 'ru'))).toBe('1 234,50 ₽');
     expect(formatMoney({ amount: 1234.5, currency: 'USD' }, 'en')).toBe('$1,234.50');
+    expect(formatMoney({ amount: 35.9, currency: 'RUB' }, 'en')).toBe('₽35.90');
   });
   it('falls back to number + code for a currency Intl rejects', () => {
     expect(formatMoney({ amount: 10, currency: '12$' }, 'en')).toBe('10 12$');

@@ -20,7 +20,12 @@ export function formatQty(value: number, locale: string): string {
 
 export function formatMoney(money: Money, locale: string): string {
   try {
-    return numberFormat(locale, { style: 'currency', currency: money.currency }).format(money.amount);
+    return numberFormat(locale, {
+      style: 'currency',
+      currency: money.currency,
+      // "₽35.90" rather than "RUB 35.90" in English; the code is still shown where no symbol exists.
+      currencyDisplay: 'narrowSymbol',
+    }).format(money.amount);
   } catch {
     // An ERP may send a code Intl does not know; show the figure rather than nothing.
     return `${formatQty(money.amount, locale)} ${money.currency}`;

@@ -249,7 +249,9 @@ function Warehouses({
       {warehouses.map((w) => (
         <li key={w.warehouseId} class="erpb-wh" data-warehouse={w.warehouseId} title={w.warehouseName}>
           <span class="erpb-wh-name">{w.warehouseName}</span>
-          <span class="erpb-wh-free">{w.free === null ? '?' : formatQty(w.free, locale)}</span>
+          <span class={w.free !== null && w.free > 0 ? 'erpb-wh-free' : 'erpb-wh-free erpb-wh-free--none'}>
+            {w.free === null ? '?' : formatQty(w.free, locale)}
+          </span>
         </li>
       ))}
     </ul>
