@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { matches } from '../filter.js';
+import type { Document, EmulatorState } from '../state.js';
+import { apiBase, entityMeta, fail, idFromHref, json, MEDIA_TYPE, moscowTime, ref } from '../wire.js';
+import { notFound } from './counterparty.js';
+import { requestFilter } from './filter-request.js';
+import { listResponse, sortRows } from './list.js';
+
+const MetaRef = z.object({ meta: z.object({ href: z.string(), type: z.string().optional() }) });
+const InvoiceBody = z.object({
+  name: z.string().optional(),
+  externalCode: z.string().max(255).optional(),
+  description: z.string().optional(),
+  moment: z.string().optional(),
+  organization: MetaRef,
+  agent: MetaRef,
+  positions: z
+    .array(
+      z.object({
+        assortment: MetaRef,
+        quantity: z.number().positive(),
+        price: z.number().nonnegative().optional(),
+        vat: z.number().optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** Customer orders and invoices: lists filtered by agent/externalCode, and invoice creation. */
+export function documentRoutes(state: EmulatorState): Hono {
+  const app = new Hono();
+
+  for (const type of ['customerorder', 'invoiceout'] as const) {
+    app.get(`/entity/${type}`, (c) => {
+      const conds = requestFilter(c, ['agent', 'externalCode', 'name', 'id', 'organization']);
+      if (conds instanceof Response) return conds;
+      const rows = state.documents.filter(
+        (d) =>
+          d.type === type &&
+          matches(
+            conds,
+            (field) =>
+              field === 'agent'
+                ? d.agentId
+                : field === 'organization'
+                  ? d.organizationId
+                  : (d[field as keyof Document] as string),
+            // References are filtered by href; MoySklad resolves the href to the entity.
+            (field, actual, wanted) =>
+              field === 'agent' || field === 'organization'
+                ? idFromHref(wanted) === actual
+                : actual === wanted,
+          ),
+      );
+      const sorted = sortRows(rows, c.req.query('order'), {
+        moment: (d) => d.moment,
+        created: (d) => d.created,
+        name: (d) => d.name,
+        sum: (d) => d.sum,
+      });
+      return listResponse(c, type, sorted, (d, base) => serializeDocument(state, d, base));
+    });
+
+    app.get(`/entity/${type}/:id`, (c) => {
+      const doc = state.documents.find((d) => d.type === type && d.id === c.req.param('id'));
+      if (!doc) return notFound(c, c.req.param('id'));
+      return json(c, serializeDocument(state, doc, apiBase(c)));
+    });
+  }
+
+  // Like the real API, externalCode is not unique: posting the same one twice creates two invoices.
+  app.post('/entity/invoiceout', async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return fail(c, 400, 2016, 'Ошибка формата JSON');
+    }
+    const parsed = InvoiceBody.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail(
+        c,
+        400,
+        3007,
+        `Ошибка валидации: ${issue?.message ?? 'неверное тело запроса'}`,
+        issue?.path.join('.'),
+      );
+    }
+    const body = parsed.data;
+    if (idFromHref(body.organization.meta.href, 'organization') !== state.organization.id) {
+      return fail(c, 400, 3007, 'Ошибка валидации: неверная ссылка на юрлицо', 'organization');
+    }
+    const agentId = idFromHref(body.agent.meta.href, 'counterparty');
+    if (!agentId || !state.counterparties.some((cp) => cp.id === agentId)) {
+      return fail(c, 400, 3007, 'Ошибка валидации: неверная ссылка на контрагента', 'agent');
+    }
+    const positions = [];
+    for (const [i, p] of body.positions.entries()) {
+      const productId = idFromHref(p.assortment.meta.href, 'product');
+      const product = state.products.find((x) => x.id === productId);
+      if (!product)
+        return fail(c, 400, 3007, 'Ошибка валидации: неверная ссылка на товар', `positions[${i}].assortment`);
+      positions.push({ assortmentId: product.id, quantity: p.quantity, price: Math.round(p.price ?? 0) });
+    }
+    const now = moscowTime(new Date());
+    state.invoiceCounter++;
+    const doc: Document = {
+      id: randomUUID(),
+      type: 'invoiceout',
+      name: body.name ?? String(state.invoiceCounter).padStart(5, '0'),
+      moment: body.moment ?? now,
+      created: now,
+      updated: now,
+      sum: positions.reduce((s, p) => s + Math.round(p.price * p.quantity), 0),
+      externalCode: body.externalCode ?? randomUUID(),
+      agentId,
+      organizationId: state.organization.id,
+      ...(body.description ? { description: body.description } : {}),
+      positions,
+    };
+    state.documents.push(doc);
+    return json(c, serializeDocument(state, doc, apiBase(c)));
+  });
+
+  app.get('/entity/organization', (c) => {
+    const conds = requestFilter(c, ['name', 'id', 'inn']);
+    if (conds instanceof Response) return conds;
+    const org = state.organization;
+    const rows = matches(conds, (field) => org[field as keyof typeof org]) ? [org] : [];
+    return listResponse(c, 'organization', rows, (o, base) => ({
+      meta: entityMeta(base, 'organization', o.id),
+      id: o.id,
+      accountId: state.accountId,
+      name: o.name,
+      inn: o.inn,
+      companyType: 'legal',
+      archived: false,
+    }));
+  });
+
+  return app;
+}
+
+export function serializeDocument(state: EmulatorState, d: Document, base: string) {
+  return {
+    meta: {
+      ...entityMeta(base, d.type, d.id),
+      uuidHref: `https://online.moysklad.ru/app/#${d.type}/edit?id=${d.id}`,
+    },
+    id: d.id,
+    accountId: state.accountId,
+    updated: d.updated,
+    name: d.name,
+    ...(d.description ? { description: d.description } : {}),
+    externalCode: d.externalCode,
+    moment: d.moment,
+    applicable: true,
+    rate: {
+      currency: {
+        meta: { href: `${base}/entity/currency/${state.accountId}`, type: 'currency', mediaType: MEDIA_TYPE },
+      },
+    },
+    sum: d.sum,
+    organization: ref(base, 'organization', d.organizationId),
+    agent: ref(base, 'counterparty', d.agentId),
+    created: d.created,
+    printed: false,
+    published: false,
+    positions: {
+      meta: {
+        href: `${base}/entity/${d.type}/${d.id}/positions`,
+        type: d.type === 'invoiceout' ? 'invoiceposition' : 'customerorderposition',
+        mediaType: MEDIA_TYPE,
+        size: d.positions.length,
+        limit: 1000,
+        offset: 0,
+      },
+    },
+    vatEnabled: true,
+    vatIncluded: true,
+    vatSum: 0,
+    payedSum: 0,
+    shippedSum: 0,
+  };
+}

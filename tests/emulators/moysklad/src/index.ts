@@ -1,0 +1,67 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { buildApp } from './app.js';
+import type { CallLogEntry } from './call-log.js';
+import { Faults } from './faults.js';
+import { type MoySkladEmulatorOptions, resolveOptions } from './options.js';
+import { createState, type EmulatorState } from './state.js';
+import { API_PREFIX } from './wire.js';
+
+export { phoneMatches } from './api/counterparty.js';
+export type { CallLogEntry } from './call-log.js';
+export type { FailOptions, Faults } from './faults.js';
+export type { MoySkladEmulatorOptions } from './options.js';
+export type { EmulatorState } from './state.js';
+export { seededId } from './state.js';
+export { API_PREFIX } from './wire.js';
+
+export interface MoySkladEmulator {
+  app: Hono;
+  calls: CallLogEntry[];
+  faults: Faults;
+  state: EmulatorState;
+}
+
+/** A MoySklad JSON API 1.2 emulator seeded with tests/fixtures/erp-dataset.ts. */
+export function createMoySkladEmulator(options: MoySkladEmulatorOptions): MoySkladEmulator {
+  const opts = resolveOptions(options);
+  const state = createState();
+  const calls: CallLogEntry[] = [];
+  const faults = new Faults(opts.latencyMs);
+  return { app: buildApp(opts, state, calls, faults), calls, faults, state };
+}
+
+export interface StartedMoySkladEmulator extends MoySkladEmulator {
+  /** The API base, e.g. http://127.0.0.1:PORT/api/remap/1.2 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startMoySkladEmulator(
+  options: MoySkladEmulatorOptions & { port?: number; host?: string },
+): Promise<StartedMoySkladEmulator> {
+  const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const emulator = createMoySkladEmulator(rest);
+  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
+    (resolve, reject) => {
+      const server = serve({ fetch: emulator.app.fetch, port, hostname: host }, (info) =>
+        resolve({ server, info }),
+      );
+      server.once('error', reject);
+    },
+  );
+  const urlHost = info.address.includes(':') ? `[${info.address}]` : info.address;
+  return {
+    ...emulator,
+    url: `http://${urlHost}:${info.port}${API_PREFIX}`,
+    port: info.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Keep-alive sockets would hold close() open for seconds.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

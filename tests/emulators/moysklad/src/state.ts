@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { CUSTOMERS, ITEMS, WAREHOUSES, type WarehouseKey } from '../../../fixtures/erp-dataset.js';
+import { moscowTime, withMillis } from './wire.js';
+
+export interface Product {
+  id: string;
+  name: string;
+  article: string;
+  code: string;
+  externalCode: string;
+  /** Kopecks, price type "Цена продажи". */
+  salePrice: number;
+  archived: boolean;
+}
+
+export interface Store {
+  id: string;
+  name: string;
+}
+
+/** One recalculated stock record; items never moved through a store have none. */
+export interface StockRecord {
+  assortmentId: string;
+  storeId: string;
+  stock: number;
+  reserve: number;
+  inTransit: number;
+}
+
+export interface Counterparty {
+  id: string;
+  name: string;
+  inn: string;
+  phone: string;
+  email: string;
+  companyType: 'legal' | 'entrepreneur' | 'individual';
+  externalCode: string;
+  /** Kopecks; negative = the counterparty owes us (sign as in the shared dataset). */
+  balance: number;
+  created: string;
+}
+
+export interface DocumentPosition {
+  assortmentId: string;
+  quantity: number;
+  /** Kopecks per unit. */
+  price: number;
+}
+
+export interface Document {
+  id: string;
+  type: 'customerorder' | 'invoiceout';
+  name: string;
+  /** Moscow "YYYY-MM-DD HH:mm:ss.SSS". */
+  moment: string;
+  created: string;
+  updated: string;
+  /** Kopecks. */
+  sum: number;
+  externalCode: string;
+  agentId: string;
+  organizationId: string;
+  description?: string;
+  positions: DocumentPosition[];
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  inn: string;
+}
+
+export interface EmulatorState {
+  accountId: string;
+  organization: Organization;
+  products: Product[];
+  stores: Store[];
+  stock: StockRecord[];
+  counterparties: Counterparty[];
+  documents: Document[];
+  /** Last auto-assigned invoice number. */
+  invoiceCounter: number;
+  /** Highest number of requests in flight at once, over all tokens (tests assert limiters with it). */
+  peakInFlight: number;
+}
+
+/** Stable UUID-shaped ids, so a seeded id is the same in every run. */
+export function seededId(key: string): string {
+  const h = createHash('sha1').update(`moysklad:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const kopecks = (roubles: number) => Math.round(roubles * 100);
+
+/** The shared dataset in MoySklad's terms: article = SKU, prices and balances in kopecks. */
+export function createState(): EmulatorState {
+  const created = moscowTime(new Date('2026-01-10T06:00:00Z'));
+  const organization: Organization = {
+    id: seededId('organization'),
+    name: 'ООО «Инструмент-Опт»',
+    inn: '7700000001',
+  };
+  const stores = (Object.entries(WAREHOUSES) as [WarehouseKey, string][]).map(([key, name]) => ({
+    id: seededId(`store:${key}`),
+    name,
+  }));
+  const products: Product[] = ITEMS.map((item, i) => ({
+    id: seededId(`product:${item.sku}`),
+    name: item.name,
+    article: item.sku,
+    code: String(i + 1).padStart(5, '0'),
+    externalCode: `ext-${item.sku}`,
+    salePrice: kopecks(item.price),
+    archived: false,
+  }));
+  const stock: StockRecord[] = [];
+  for (const item of ITEMS) {
+    for (const key of Object.keys(WAREHOUSES) as WarehouseKey[]) {
+      const { stock: qty, reserve } = item.stock[key];
+      // An item that never moved through a store has no record there: absent, not zero.
+      if (qty === 0 && reserve === 0) continue;
+      stock.push({
+        assortmentId: seededId(`product:${item.sku}`),
+        storeId: seededId(`store:${key}`),
+        stock: qty,
+        reserve,
+        inTransit: 0,
+      });
+    }
+  }
+  const counterparties: Counterparty[] = CUSTOMERS.map((c) => ({
+    id: seededId(`counterparty:${c.key}`),
+    name: c.name,
+    inn: c.inn,
+    phone: c.phone,
+    email: c.email,
+    companyType: c.inn.length === 12 ? 'entrepreneur' : 'legal',
+    externalCode: `ext-${c.key}`,
+    balance: kopecks(c.balance),
+    created,
+  }));
+  const documents: Document[] = CUSTOMERS.flatMap((c) => [
+    ...c.orders.map((d) => seedDocument('customerorder', c.key, d, organization.id)),
+    ...c.invoices.map((d) => seedDocument('invoiceout', c.key, d, organization.id)),
+  ]);
+  return {
+    accountId: seededId('account'),
+    organization,
+    products,
+    stores,
+    stock,
+    counterparties,
+    documents,
+    invoiceCounter: 0,
+    peakInFlight: 0,
+  };
+}
+
+function seedDocument(
+  type: Document['type'],
+  customerKey: string,
+  d: { number: string; moment: string; sum: number },
+  organizationId: string,
+): Document {
+  const moment = withMillis(d.moment);
+  return {
+    id: seededId(`${type}:${d.number}`),
+    type,
+    name: d.number,
+    moment,
+    created: moment,
+    updated: moment,
+    sum: kopecks(d.sum),
+    externalCode: `ext-${type}-${d.number}`,
+    agentId: seededId(`counterparty:${customerKey}`),
+    organizationId,
+    positions: [],
+  };
+}
