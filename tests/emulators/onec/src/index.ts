@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { buildApp } from './app.js';
+import type { CallLogEntry } from './call-log.js';
+import { createFaults, type OneCFaults } from './faults.js';
+import { type OneCEmulatorOptions, resolveOptions } from './options.js';
+import { seedState } from './seed.js';
+import type { OneCState } from './state.js';
+
+export type { CallLogEntry } from './call-log.js';
+export type { FaultTarget, OneCFaults } from './faults.js';
+export { stableGuid } from './ids.js';
+export type { OneCEmulatorOptions } from './options.js';
+export { ORDER_DOCUMENT, PRICE_REGISTER, SETTLEMENTS_REGISTER } from './seed.js';
+export type { EntitySet, OneCState, Register } from './state.js';
+
+export interface OneCEmulator {
+  app: Hono;
+  calls: CallLogEntry[];
+  faults: OneCFaults;
+  state: OneCState;
+}
+
+/** A 1C:Enterprise infobase's standard OData interface, seeded with tests/fixtures/erp-dataset.ts. */
+export function createOneCEmulator(options: OneCEmulatorOptions): OneCEmulator {
+  const opts = resolveOptions(options);
+  const state = seedState(opts);
+  const { faults, state: faultState } = createFaults(opts.latencyMs);
+  const calls: CallLogEntry[] = [];
+  return { app: buildApp(opts, state, faultState, calls), calls, faults, state };
+}
+
+export interface StartedOneCEmulator extends OneCEmulator {
+  /** The OData root, e.g. http://127.0.0.1:PORT/trade/odata/standard.odata */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startOneCEmulator(
+  options: OneCEmulatorOptions & { port?: number; host?: string },
+): Promise<StartedOneCEmulator> {
+  const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const opts = resolveOptions(rest);
+  const emulator = createOneCEmulator(rest);
+  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
+    (resolve, reject) => {
+      const server = serve({ fetch: emulator.app.fetch, port, hostname: host }, (info) =>
+        resolve({ server, info }),
+      );
+      server.once('error', reject);
+    },
+  );
+  const urlHost = info.address.includes(':') ? `[${info.address}]` : info.address;
+  return {
+    ...emulator,
+    url: `http://${urlHost}:${info.port}${opts.basePath}`,
+    port: info.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
