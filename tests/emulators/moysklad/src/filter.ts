@@ -39,11 +39,11 @@ export function groupByField(conds: FilterCondition[]): Map<string, FilterCondit
  */
 export function matches(
   conds: FilterCondition[],
-  valueOf: (field: string) => string | null | undefined,
+  fieldValue: (field: string) => string | null | undefined,
   eq: (field: string, actual: string, wanted: string) => boolean = (_f, a, w) => a === w,
 ): boolean {
   for (const [field, group] of groupByField(conds)) {
-    const actual = valueOf(field) ?? '';
+    const actual = fieldValue(field) ?? '';
     const eqs = group.filter((g) => g.op === '=');
     if (eqs.length && !eqs.some((g) => eq(field, actual, g.value))) return false;
     for (const g of group) {

@@ -1,0 +1,2 @@
+export { createMoySkladConnector, externalCodeFor, type MoySkladConnectorOptions } from './connector.js';
+export { MoySkladError } from './http.js';
