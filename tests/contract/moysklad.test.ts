@@ -1,5 +1,8 @@
+import { ErpError } from '@erp-bridge/server/erp';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createMoySkladConnector } from '../../server/src/erp/moysklad/index.js';
-import { startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { ITEMS } from '../fixtures/erp-dataset.js';
 import { describeErpConnectorContract } from './erp-connector.contract.js';
 
 const TOKEN = 'contract-moysklad-token';
@@ -14,4 +17,136 @@ describeErpConnectorContract('moysklad', async () => {
     corruptNextResponse: () => emulator.faults.corruptNext(),
     close: () => emulator.close(),
   };
+});
+
+describe('MoySklad connector against the emulator: limits and retries', () => {
+  let emulator: StartedMoySkladEmulator;
+  afterEach(() => emulator?.close());
+
+  const stockCalls = (from = 0) =>
+    emulator.calls.slice(from).filter((c) => c.path.endsWith('/report/stock/bystore/current'));
+
+  it('keeps 20 parallel getStock calls within 5 in flight, and all succeed', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN, latencyMs: 30 });
+    const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
+    const skus = ITEMS.map((i) => i.sku);
+    const snapshots = await Promise.all(Array.from({ length: 20 }, () => connector.getStock(skus)));
+    for (const s of snapshots) expect(s.items.size).toBe(ITEMS.length);
+    expect(emulator.state.peakInFlight).toBeLessThanOrEqual(5);
+    expect(emulator.state.peakInFlight).toBeGreaterThan(1);
+    expect(connector.peakInFlight).toBeLessThanOrEqual(5);
+    expect(emulator.calls.filter((c) => c.status !== 200)).toEqual([]);
+    // Concurrent lookups of the same SKUs and stores share one request each.
+    expect(emulator.calls.filter((c) => c.path.endsWith('/entity/product'))).toHaveLength(1);
+    expect(emulator.calls.filter((c) => c.path.endsWith('/entity/store'))).toHaveLength(1);
+    expect(stockCalls()).toHaveLength(20);
+  });
+
+  it('rides out a spent rate window: every call succeeds', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN, rateLimit: { limit: 8, windowMs: 400 } });
+    const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
+    const snapshots = await Promise.all(Array.from({ length: 20 }, () => connector.getStock(['DRL-18V'])));
+    expect(snapshots.every((s) => s.items.get('DRL-18V')?.warehouses.length === 2)).toBe(true);
+    expect(stockCalls().filter((c) => c.status === 200)).toHaveLength(20);
+  });
+
+  it('waits out a 429 for X-Lognex-Retry-After and retries; never retries a 400', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN });
+    const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
+    await connector.getStock(['DRL-18V']); // warms the SKU and store caches
+
+    let from = emulator.calls.length;
+    emulator.faults.failNext(1, 429, { retryAfterMs: 300 });
+    const snapshot = await connector.getStock(['DRL-18V']);
+    expect(snapshot.items.get('DRL-18V')?.warehouses).toHaveLength(2);
+    const [limited, retried, ...rest] = stockCalls(from);
+    expect([limited?.status, retried?.status, rest.length]).toEqual([429, 200, 0]);
+    expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(290);
+
+    from = emulator.calls.length;
+    emulator.faults.failNext(1, 400);
+    const err = await connector.getStock(['DRL-18V']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ErpError);
+    expect((err as ErpError).code).toBe('validation');
+    expect((err as ErpError).retryable).toBe(false);
+    expect(emulator.calls.slice(from).map((c) => c.status)).toEqual([400]);
+  });
+
+  it('retries a 5xx a bounded number of times, then fails retryable', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN });
+    const connector = createMoySkladConnector({
+      token: TOKEN,
+      apiBase: emulator.url,
+      retryBaseMs: 10,
+      maxServerRetries: 2,
+    });
+    emulator.faults.outage(true);
+    const err = await connector.listWarehouses().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unavailable', retryable: true });
+    expect(emulator.calls.map((c) => c.status)).toEqual([503, 503, 503]);
+    emulator.faults.outage(false);
+    emulator.faults.failNext(1, 502);
+    expect(await connector.listWarehouses()).toHaveLength(2);
+  });
+
+  it('turns a wrong token into a non-retryable auth error and an unhealthy status', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN });
+    const connector = createMoySkladConnector({ token: 'wrong', apiBase: emulator.url });
+    const err = await connector.listWarehouses().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'auth', retryable: false });
+    expect(await connector.health()).toMatchObject({ ok: false, detail: expect.stringContaining('1056') });
+    expect(emulator.calls.map((c) => c.status)).toEqual([401, 401]);
+  });
+});
+
+describe('MoySklad connector against the emulator: customers and invoices', () => {
+  let emulator: StartedMoySkladEmulator;
+  afterEach(() => emulator?.close());
+
+  it('leaves the balance unknown when the tariff lacks the counterparty report', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN, counterpartyReport: false });
+    const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
+    const [customer] = await connector.findCustomers({ inn: '7701234567' });
+    const summary = await connector.getCustomerSummary(customer?.id ?? '');
+    expect(summary.balance).toBeNull();
+    expect(summary.recentOrders.map((o) => o.number)).toEqual(['00057', '00041']);
+    expect(summary.recentOrders[0]?.date).toBe('2026-11-12T15:05:00.000+03:00');
+    expect(summary.recentInvoices.map((o) => o.number)).toEqual(['СЧ-0112']);
+    expect(summary.link).toBe(`https://online.moysklad.ru/app/#Company/edit?id=${customer?.id}`);
+  });
+
+  it('answers not_found for an unknown customer', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN });
+    const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
+    const err = await connector
+      .getCustomerSummary('00000000-0000-0000-0000-000000000000')
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'not_found', retryable: false });
+  });
+
+  it('creates one invoice per key even when retries race, priced from the sale price or the given one', async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN });
+    const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
+    const [customer] = await connector.findCustomers({ phone: '8 916 000 11 22' });
+    expect(customer?.inn).toBe('500100732259');
+    const input = {
+      idempotencyKey: 'deal-1001-invoice-1',
+      customerId: customer?.id ?? '',
+      positions: [
+        { sku: 'DRL-18V', quantity: 1 },
+        { sku: 'GLV-NIT-L', quantity: 10, price: { amount: 30, currency: 'RUB' } },
+      ],
+      comment: 'Сделка 1001',
+    };
+    const [a, b] = await Promise.all([connector.createInvoice(input), connector.createInvoice(input)]);
+    const c = await connector.createInvoice(input);
+    expect(new Set([a.id, b.id, c.id]).size).toBe(1);
+    expect(a.sum).toEqual({ amount: 8990 + 300, currency: 'RUB' });
+    expect(a.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+03:00$/);
+    expect(a.link).toBe(`https://online.moysklad.ru/app/#invoiceout/edit?id=${a.id}`);
+    const stored = emulator.state.documents.filter((d) => d.externalCode === input.idempotencyKey);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.positions.map((p) => p.price)).toEqual([899000, 3000]);
+    expect(emulator.calls.filter((x) => x.method === 'POST')).toHaveLength(1);
+  });
 });
