@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { ErpConnector } from '../connector.js';
+import { ErpError } from '../connector.js';
+import type { OneCContext } from './context.js';
+import { createCustomerFinder } from './customers.js';
+import { createODataClient } from './http.js';
+import { createInvoiceWriter } from './invoices.js';
+import { createSkuResolver } from './items.js';
+import { type OneCConnectorInput, resolveOneCOptions } from './options.js';
+import { collection, guidSchema } from './schemas.js';
+import { readStock } from './stock.js';
+import { readCustomerSummary } from './summary.js';
+import { createWarehouseDirectory } from './warehouses.js';
+
+/**
+ * 1C:Enterprise through its standard OData interface (v3). Options name the catalogs, registers
+ * and documents, which differ between configurations; defaults fit UT 11 / KA / ERP.
+ */
+export function createOneCConnector(input: OneCConnectorInput): ErpConnector {
+  const opts = resolveOneCOptions(input);
+  const http = createODataClient(opts, input.fetch);
+  const ctx: OneCContext = {
+    opts,
+    http,
+    filterBudget: (resource) => opts.maxUrlLength - http.url(resource, { $filter: '' }).length - 200,
+  };
+  const skus = createSkuResolver(ctx);
+  const warehouses = createWarehouseDirectory(ctx);
+  const customers = createCustomerFinder(ctx);
+  const invoices = createInvoiceWriter(ctx, skus);
+
+  return {
+    kind: 'onec',
+    resolveSkus: (list) => skus.resolve(list),
+    getStock: (list) => readStock(ctx, skus, warehouses, list),
+    listWarehouses: () => warehouses.list(),
+    findCustomers: (query) => customers.find(query),
+    getCustomerSummary: (id) => readCustomerSummary(ctx, id),
+    createInvoice: (invoice) => invoices.create(invoice),
+    async health() {
+      try {
+        await http.get(
+          opts.itemCatalog,
+          { $top: 1, $select: 'Ref_Key' },
+          collection(z.object({ Ref_Key: guidSchema })),
+        );
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof ErpError) return { ok: false, detail: `${err.code}: ${err.message}` };
+        throw err;
+      }
+    },
+  };
+}

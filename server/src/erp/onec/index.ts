@@ -1,0 +1,2 @@
+export { createOneCConnector } from './connector.js';
+export type { OneCConnectorInput as OneCConnectorOptions, OneCOptions } from './options.js';

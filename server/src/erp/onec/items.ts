@@ -1,0 +1,112 @@
+import type { ErpItem } from '../connector.js';
+import { ErpError } from '../connector.js';
+import type { OneCContext } from './context.js';
+import { anyOf, chunkByEncodedLength, guid, str, virtualTable } from './odata.js';
+import { collection, itemRow, priceRow } from './schemas.js';
+import { TtlCache } from './ttl-cache.js';
+
+/**
+ * SKU -> catalog item (Ref_Key, name, price). 1C compares strings without regard to case, so the
+ * answer is matched back to the asked SKU the same way. Hits and misses are cached separately.
+ */
+export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now) {
+  const { opts, http } = ctx;
+  const cache = new TtlCache<string, ErpItem | null>(now);
+
+  async function fetchItems(skus: string[]): Promise<Map<string, { id: string; name: string }>> {
+    const found = new Map<string, { id: string; name: string }>();
+    const wanted = new Map(skus.map((s) => [s.toLowerCase(), s]));
+    const suffix = ' and DeletionMark eq false';
+    const budget = ctx.filterBudget(opts.itemCatalog) - encodeURIComponent(`()${suffix}`).length;
+    const chunks = chunkByEncodedLength(
+      skus.map((s) => `${opts.skuField} eq ${str(s)}`),
+      budget,
+    );
+    const schema = collection(itemRow(opts.skuField));
+    const pages = await Promise.all(
+      chunks.map((terms) =>
+        http.get(
+          opts.itemCatalog,
+          { $filter: `(${terms.join(' or ')})${suffix}`, $select: `Ref_Key,Description,${opts.skuField}` },
+          schema,
+        ),
+      ),
+    );
+    for (const row of pages.flatMap((p) => p.value)) {
+      const sku = wanted.get(row.sku.toLowerCase());
+      // Two live cards with one article: the first wins, as 1C's own search by article does.
+      if (sku && !found.has(sku)) found.set(sku, { id: row.id.toLowerCase(), name: row.name });
+    }
+    return found;
+  }
+
+  async function fetchPrices(ids: string[]): Promise<Map<string, number>> {
+    const prices = new Map<string, number>();
+    const cfg = opts.prices;
+    if (!cfg || ids.length === 0) return prices;
+    const extra = cfg.condition ? `(${cfg.condition}) and ` : '';
+    const resource = (condition: string) =>
+      `${cfg.register}/${virtualTable('SliceLast', { condition }, opts.conditionQuoting)}`;
+    const budget = ctx.filterBudget(resource(`${extra}()`)) - 40;
+    const schema = collection(priceRow(cfg.itemDimension, cfg.column));
+    try {
+      const chunks = chunkByEncodedLength(
+        ids.map((id) => `${cfg.itemDimension} eq ${guid(id)}`),
+        budget,
+      );
+      const pages = await Promise.all(
+        chunks.map((terms) =>
+          http.get(
+            resource(`${extra}(${terms.join(' or ')})`),
+            { $select: `${cfg.itemDimension},${cfg.column}` },
+            schema,
+          ),
+        ),
+      );
+      for (const row of pages.flatMap((p) => p.value)) {
+        const id = row.itemId.toLowerCase();
+        if (!prices.has(id)) prices.set(id, row.price);
+      }
+    } catch (err) {
+      // A price register left out of the publication means "no prices", not "no stock".
+      if (err instanceof ErpError && err.code === 'not_found') return prices;
+      throw err;
+    }
+    return prices;
+  }
+
+  return {
+    async resolve(skus: readonly string[]): Promise<Map<string, ErpItem>> {
+      const out = new Map<string, ErpItem>();
+      const missing: string[] = [];
+      for (const sku of new Set(skus.map((s) => s.trim()).filter(Boolean))) {
+        const hit = cache.get(sku);
+        if (!hit) missing.push(sku);
+        else if (hit.value) out.set(sku, hit.value);
+      }
+      if (missing.length === 0) return out;
+      const found = await fetchItems(missing);
+      const prices = await fetchPrices([...found.values()].map((f) => f.id));
+      for (const sku of missing) {
+        const item = found.get(sku);
+        if (!item) {
+          cache.set(sku, null, opts.skuMissTtlMs);
+          continue;
+        }
+        const price = prices.get(item.id);
+        const erpItem: ErpItem = {
+          sku,
+          id: item.id,
+          name: item.name,
+          price: price === undefined ? null : { amount: price, currency: opts.currency },
+        };
+        cache.set(sku, erpItem, opts.skuCacheTtlMs);
+        out.set(sku, erpItem);
+      }
+      return out;
+    },
+    clear: () => cache.clear(),
+  };
+}
+
+export type SkuResolver = ReturnType<typeof createSkuResolver>;

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+const name = z.string().min(1);
+
+/**
+ * Everything that differs between 1C configurations (UT 11, KA, ERP, BP, custom ones) is a name
+ * here, so one connector serves them all. Defaults are UT 11 / KA / ERP names.
+ */
+export const OneCConnectorOptions = z.object({
+  /** The OData root, e.g. https://1c.example.ru/trade/odata/standard.odata */
+  odataUrl: z.url().transform((u) => u.replace(/\/+$/, '')),
+  user: z.string().min(1),
+  password: z.string(),
+  timeoutMs: z.number().int().positive().default(15_000),
+  /** Extra attempts after a 5xx / network error / timeout on reads and on Post(); never on 4xx. */
+  retries: z.number().int().min(0).max(5).default(2),
+  retryBaseMs: z.number().int().min(0).default(200),
+  retryMaxMs: z.number().int().min(0).default(2_000),
+  /** IIS rejects URLs over 2048 characters by default, some proxies earlier: long OR lists are split. */
+  maxUrlLength: z.number().int().min(512).default(2_000),
+
+  itemCatalog: name.default('Catalog_Номенклатура'),
+  skuField: name.default('Артикул'),
+  warehouseCatalog: name.default('Catalog_Склады'),
+  stockRegister: name.default('AccumulationRegister_СвободныеОстатки'),
+  stockColumns: z
+    .object({ onHand: name, reserve: name.nullable() })
+    .default({ onHand: 'ВНаличииBalance', reserve: 'ВРезервеСоСкладаBalance' }),
+  stockDimensions: z
+    .object({ item: name, warehouse: name })
+    .default({ item: 'Номенклатура_Key', warehouse: 'Склад_Key' }),
+  /**
+   * 1C's Balance table has no row for an item/warehouse whose balance is zero: with this on, every
+   * known warehouse without a row is reported as 0 free rather than left unknown.
+   */
+  zeroFillWarehouses: z.boolean().default(true),
+  /** Prices from a periodic information register's SliceLast; null = items carry no price. */
+  prices: z
+    .object({
+      register: name,
+      column: name,
+      itemDimension: name.default('Номенклатура_Key'),
+      /** Extra Condition, e.g. `ВидЦены_Key eq guid'...'` when the register holds several price types. */
+      condition: z.string().optional(),
+    })
+    .nullable()
+    .default({
+      register: 'InformationRegister_ЦеныНоменклатуры',
+      column: 'Цена',
+      itemDimension: 'Номенклатура_Key',
+    }),
+
+  customerCatalog: name.default('Catalog_Контрагенты'),
+  innField: name.default('ИНН'),
+  /** Tabular section of the customer catalog with phones and e-mails (published as `<Catalog>_<Section>`). */
+  contactSection: name.default('КонтактнаяИнформация'),
+  contactTypes: z
+    .object({ phone: name, email: name })
+    .default({ phone: 'Телефон', email: 'АдресЭлектроннойПочты' }),
+
+  invoiceDocument: name.default('Document_СчетНаОплатуКлиенту'),
+  orderDocument: name.default('Document_ЗаказКлиента'),
+  documentCustomerField: name.default('Контрагент_Key'),
+  documentSumField: name.default('СуммаДокумента'),
+  goodsSection: name.default('Товары'),
+  /** Where createInvoice writes `erp-bridge:<idempotencyKey>` and later looks for it. */
+  markerField: name.default('Комментарий'),
+  /** Merged into every created invoice: Организация_Key, Валюта_Key, ХозяйственнаяОперация, ... */
+  invoiceDefaults: z.record(z.string(), z.unknown()).default({}),
+
+  /** null = the settlements register is not used (summary balance is then null). */
+  settlementsRegister: name.nullable().default('AccumulationRegister_РасчетыСКлиентами'),
+  settlementsColumn: name.default('СуммаBalance'),
+  settlementsDimension: name.default('Контрагент_Key'),
+
+  currency: z.string().length(3).default('RUB'),
+  /** The infobase's time zone: 1C writes local times without an offset. Moscow has no DST. */
+  utcOffset: z
+    .string()
+    .regex(/^[+-]\d{2}:\d{2}$/)
+    .default('+03:00'),
+  /** e.g. `e1c://server/srv1c/trade` -> links open the object in the 1C client; absent = no links. */
+  linkBase: z.string().optional(),
+  /**
+   * How quotes inside a virtual table's Condition are written: `raw` (`guid'...'`, as 1C's own
+   * examples show) or `doubled` (`guid''...''`, strict OData string escaping).
+   */
+  conditionQuoting: z.enum(['raw', 'doubled']).default('raw'),
+  skuCacheTtlMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
+  /** Unknown SKUs are remembered shorter, so an item added in 1C shows up soon. */
+  skuMissTtlMs: z.number().int().min(0).default(60_000),
+  warehouseCacheTtlMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
+});
+
+export type OneCConnectorInput = z.input<typeof OneCConnectorOptions> & { fetch?: typeof fetch };
+export type OneCOptions = z.output<typeof OneCConnectorOptions>;
+
+/** Fails at construction with one readable line rather than on the first request. */
+export function resolveOneCOptions(input: OneCConnectorInput): OneCOptions {
+  const { fetch: _fetch, ...rest } = input;
+  const result = OneCConnectorOptions.safeParse(rest);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`1C connector: invalid options (${issues})`);
+  }
+  return result.data;
+}

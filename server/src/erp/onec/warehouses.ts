@@ -1,0 +1,51 @@
+import type { Warehouse } from '../connector.js';
+import type { OneCContext } from './context.js';
+import { collection, warehouseRow } from './schemas.js';
+import { TtlCache } from './ttl-cache.js';
+
+const PAGE = 1000;
+
+/** Catalog_Склады, cached: names change rarely and every stock answer needs them. */
+export function createWarehouseDirectory(ctx: OneCContext, now: () => number = Date.now) {
+  const { opts, http } = ctx;
+  const cache = new TtlCache<'all', { id: string; name: string; deleted: boolean }[]>(now);
+  const schema = collection(warehouseRow);
+
+  async function load() {
+    const rows: { id: string; name: string; deleted: boolean }[] = [];
+    for (let skip = 0; ; skip += PAGE) {
+      const page = await http.get(
+        opts.warehouseCatalog,
+        { $select: 'Ref_Key,Description,DeletionMark', $orderby: 'Description', $top: PAGE, $skip: skip },
+        schema,
+      );
+      rows.push(...page.value.map((w) => ({ ...w, id: w.id.toLowerCase() })));
+      if (page.value.length < PAGE) break;
+    }
+    cache.set('all', rows, opts.warehouseCacheTtlMs);
+    return rows;
+  }
+
+  const all = async (refresh = false) => (!refresh && cache.get('all')?.value) || load();
+  // A stock row naming a warehouse we do not know forces a reload, but at most once a minute.
+  let lastForced = 0;
+
+  return {
+    /** Live warehouses (not marked for deletion). */
+    async list(): Promise<Warehouse[]> {
+      return (await all()).filter((w) => !w.deleted).map(({ id, name }) => ({ id, name }));
+    },
+    /** Names for these keys, every warehouse included (a deleted one may still hold stock); reloads once for a key it does not know. */
+    async names(ids: Iterable<string>): Promise<Map<string, string>> {
+      let rows = await all();
+      const wanted = [...ids];
+      if (wanted.some((id) => !rows.some((w) => w.id === id)) && now() - lastForced > 60_000) {
+        lastForced = now();
+        rows = await all(true);
+      }
+      return new Map(rows.map((w) => [w.id, w.name]));
+    },
+  };
+}
+
+export type WarehouseDirectory = ReturnType<typeof createWarehouseDirectory>;
