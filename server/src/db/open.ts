@@ -15,6 +15,10 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The embedded engine (pg-boss runs on it through its PGlite adapter). */
+  pglite?: PGlite;
+  /** PostgreSQL connection string (pg-boss opens its own pool). */
+  connectionString?: string;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +35,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     return {
       db: db as unknown as Db,
       kind: 'postgres',
+      connectionString: opts.databaseUrl,
       ping: async () => void (await pool.query('select 1')),
       close: () => pool.end(),
     };
@@ -43,6 +48,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   return {
     db: db as unknown as Db,
     kind: 'pglite',
+    pglite: client,
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };

@@ -14,8 +14,20 @@ export const installations = pgTable('installations', {
   accessTokenEnc: text('access_token_enc'),
   refreshTokenEnc: text('refresh_token_enc'),
   tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }),
+  /** When the stored refresh token was obtained: it dies unused after about 3 months. */
+  refreshTokenIssuedAt: timestamp('refresh_token_issued_at', { withTimezone: true }),
+  /** Cross-process refresh lease: only the holder may spend the single-use refresh token. */
+  refreshLeaseOwner: text('refresh_lease_owner'),
+  refreshLeaseUntil: timestamp('refresh_lease_until', { withTimezone: true }),
+  /** Set when amoCRM refused our refresh token: the account must reinstall (never retried blindly). */
+  authError: text('auth_error'),
+  /** Open after amoCRM blocked the account for abuse (403): no calls until then. */
+  circuitOpenUntil: timestamp('circuit_open_until', { withTimezone: true }),
+  circuitReason: text('circuit_reason'),
   /** Unguessable path segment of this installation's webhook URL. */
   hookKey: text('hook_key').notNull().unique(),
+  /** Reconciliation cursor: leads updated after this were polled. */
+  reconciledUntil: timestamp('reconciled_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -87,3 +99,39 @@ export const localDocuments = pgTable(
   },
   (t) => [index('local_documents_customer').on(t.customerId, t.kind, t.date)],
 );
+
+/** Per-account send schedule shared by every instance: the next free slot under amoCRM's rate limit. */
+export const amoRateSlots = pgTable('amo_rate_slots', {
+  accountId: bigint('account_id', { mode: 'number' }).primaryKey(),
+  nextSlot: timestamp('next_slot', { withTimezone: true, precision: 6 }).notNull(),
+});
+
+/**
+ * Every webhook amoCRM sent us, stored before we answer. One row per event (entity, action, id,
+ * modification time): a duplicate delivery hits the unique dedupe key and is dropped.
+ */
+export const webhookInbox = pgTable(
+  'webhook_inbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    entity: text('entity').notNull(),
+    action: text('action').notNull(),
+    entityId: bigint('entity_id', { mode: 'number' }).notNull(),
+    event: text('event').notNull(),
+    rawBodyId: bigint('raw_body_id', { mode: 'number' }),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [index('webhook_inbox_pending').on(t.processedAt, t.receivedAt)],
+);
+
+/** Raw webhook bodies as received, for audit and replay. */
+export const webhookBodies = pgTable('webhook_bodies', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  accountId: bigint('account_id', { mode: 'number' }).notNull(),
+  body: text('body').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { fromPglite, PgBoss } from 'pg-boss';
+import type { Database } from '../db/open.js';
+import type { Logger } from '../log.js';
+
+export interface JobDefinition<T extends object> {
+  name: string;
+  handler(data: T, meta: { id: string; retryCount: number }): Promise<void>;
+  /** Attempts after the first (default 5). */
+  retryLimit?: number;
+  /** First retry delay in seconds, doubled each time with jitter (default 2). */
+  retryDelaySeconds?: number;
+  retryDelayMaxSeconds?: number;
+  /** Jobs processed at once by this process (default 4). */
+  concurrency?: number;
+  /** Seconds a job may run before it counts as failed (default 120). */
+  expireInSeconds?: number;
+}
+
+/**
+ * Durable jobs on the same database (pg-boss: PGlite adapter embedded, its own pool on
+ * PostgreSQL). Failed jobs retry with exponential backoff, then land in `<name>.dead`.
+ * A job sent from this process wakes this process's worker at once; LISTEN/NOTIFY wakes others.
+ */
+export async function startQueue(database: Database, log: Logger) {
+  const boss = new PgBoss({
+    ...(database.pglite ? { db: fromPglite(database.pglite) } : { connectionString: database.connectionString }),
+    useListenNotify: true,
+    schema: 'pgboss',
+  });
+  boss.on('error', (err) => log.error({ err }, 'queue error'));
+  boss.on('warning', (w) => log.warn({ warning: w }, 'queue warning'));
+  await boss.start();
+
+  const workers = new Map<string, string[]>();
+
+  return {
+    boss,
+
+    async define<T extends object>(def: JobDefinition<T>) {
+      const dead = `${def.name}.dead`;
+      await boss.createQueue(dead, { retentionSeconds: 30 * 86400 });
+      await boss.createQueue(def.name, {
+        retryLimit: def.retryLimit ?? 5,
+        retryDelay: def.retryDelaySeconds ?? 2,
+        retryBackoff: true,
+        retryDelayMax: def.retryDelayMaxSeconds ?? 300,
+        expireInSeconds: def.expireInSeconds ?? 120,
+        deadLetter: dead,
+        notify: true,
+      });
+      const ids: string[] = [];
+      for (let i = 0; i < (def.concurrency ?? 4); i++) {
+        ids.push(
+          await boss.work<T>(def.name, { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, includeMetadata: true }, async ([job]) => {
+            if (!job) return;
+            try {
+              await def.handler(job.data, { id: job.id, retryCount: job.retryCount });
+            } catch (err) {
+              log.warn({ err, queue: def.name, jobId: job.id, retryCount: job.retryCount }, 'job failed; it will be retried or dead-lettered');
+              throw err;
+            }
+          }),
+        );
+      }
+      workers.set(def.name, ids);
+    },
+
+    /** Enqueues once per `key`: the same key again while the first is kept is a no-op. */
+    async send(name: string, data: object, opts: { key?: string; startAfterSeconds?: number } = {}) {
+      const id = await boss.send(name, data, {
+        ...(opts.key && { id: uuidFromKey(`${name}:${opts.key}`) }),
+        ...(opts.startAfterSeconds && { startAfter: opts.startAfterSeconds }),
+      });
+      for (const w of workers.get(name) ?? []) boss.notifyWorker(w);
+      return id;
+    },
+
+    schedule: (name: string, cron: string, data: object = {}) => boss.schedule(name, cron, data),
+
+    /** Finishes in-flight jobs (up to timeoutMs), returns the rest to the queue, then stops. */
+    async stop(timeoutMs = 10_000) {
+      await boss.stop({ graceful: true, timeout: timeoutMs, close: !database.pglite });
+    },
+  };
+}
+
+export type JobQueue = Awaited<ReturnType<typeof startQueue>>;
+
+/** A stable UUID for an idempotency key, so pg-boss refuses a second job with the same key. */
+export function uuidFromKey(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
