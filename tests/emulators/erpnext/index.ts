@@ -79,7 +79,7 @@ export async function startErpNextEmulator(
   );
   return {
     ...emulator,
-    url: `http://${host.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
+    url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         if ('closeAllConnections' in server) server.closeAllConnections();

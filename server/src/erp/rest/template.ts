@@ -23,8 +23,9 @@ const FILTERS: Record<string, Filter> = {
   last: (v, n = '10') => String(v ?? '').slice(-Number(n)),
   /** `%4%9%5%1%2%3%` from the last N digits: a LIKE pattern that matches any phone formatting. */
   likeDigits: (v, n = '7') => `%${[...digitsOf(v).slice(-Number(n))].join('%')}%`,
-  number: (v) => Number(v),
-  string: (v) => String(v),
+  /** Numeric ids (Odoo's): "7" -> 7, ["1","2"] -> [1, 2]. */
+  number: (v) => (Array.isArray(v) ? v.map(Number) : Number(v)),
+  string: (v) => (Array.isArray(v) ? v.map(String) : String(v)),
 };
 
 export const FILTER_NAMES = Object.keys(FILTERS);

@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { buildApp, type CallLogEntry, type OdooState } from './app.js';
+import { seedRecords } from './seed.js';
+
+export type { CallLogEntry, OdooState } from './app.js';
+export type { OdooRecord } from './seed.js';
+
+export const ODOO_API_KEY = 'odoo-emulator-api-key-0123456789';
+export const ODOO_DATABASE = 'erp-bridge';
+
+export interface OdooEmulatorOptions {
+  apiKey?: string;
+  database?: string;
+}
+
+export interface OdooFaults {
+  /** Every request answers 503 while on. */
+  outage(on: boolean): void;
+  /** The next stock.quant search_read answers `false` where quantities should be. */
+  corruptNext(): void;
+}
+
+export interface OdooEmulator {
+  app: Hono;
+  state: OdooState;
+  calls: CallLogEntry[];
+  faults: OdooFaults;
+}
+
+/**
+ * A small Odoo 19 speaking the JSON-2 API (POST /json/2/<model>/<method>, bearer API key), with
+ * the models the REST connector's example mapping uses, seeded with tests/fixtures/erp-dataset.ts.
+ */
+export function createOdooEmulator(options: OdooEmulatorOptions = {}): OdooEmulator {
+  const state: OdooState = {
+    db: seedRecords(),
+    apiKey: options.apiKey ?? ODOO_API_KEY,
+    database: options.database ?? ODOO_DATABASE,
+    outage: false,
+    corruptNext: false,
+    invoiceSeq: 0,
+  };
+  const calls: CallLogEntry[] = [];
+  return {
+    app: buildApp(state, calls),
+    state,
+    calls,
+    faults: {
+      outage: (on) => {
+        state.outage = on;
+      },
+      corruptNext: () => {
+        state.corruptNext = true;
+      },
+    },
+  };
+}
+
+export interface StartedOdooEmulator extends OdooEmulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startOdooEmulator(
+  options: OdooEmulatorOptions & { port?: number; host?: string } = {},
+): Promise<StartedOdooEmulator> {
+  const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const emulator = createOdooEmulator(rest);
+  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
+    (resolve, reject) => {
+      const server = serve({ fetch: emulator.app.fetch, port, hostname: host }, (info) =>
+        resolve({ server, info }),
+      );
+      server.once('error', reject);
+    },
+  );
+  return {
+    ...emulator,
+    url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
