@@ -1,7 +1,7 @@
 import type { ErpItem } from '../connector.js';
 import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
-import { anyOf, chunkByEncodedLength, guid, str, virtualTable } from './odata.js';
+import { chunkByEncodedLength, guid, str, virtualTable } from './odata.js';
 import { collection, itemRow, priceRow } from './schemas.js';
 import { TtlCache } from './ttl-cache.js';
 
