@@ -45,7 +45,7 @@ describe('1C OData client', () => {
     expect(url.pathname).toBe('/trade/odata/standard.odata/Catalog_%D0%A1%D0%BA%D0%BB%D0%B0%D0%B4%D1%8B');
     expect(url.searchParams.get('$format')).toBe('json');
     expect(url.searchParams.get('$filter')).toBe("Description eq 'Склад'");
-    const auth = (seen[0]?.init?.headers as Record<string, string>).Authorization ?? '';
+    const auth = ((seen[0]?.init?.headers ?? {}) as Record<string, string>).Authorization ?? '';
     expect(Buffer.from(auth.replace('Basic ', ''), 'base64').toString('utf8')).toBe('Администратор:p');
   });
 
