@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { apiRoutes } from './api/index.js';
 import { type CallLogEntry, callLog } from './call-log.js';
+import { type Faults, faultInjection } from './faults.js';
 import { problem } from './http/responses.js';
+import { latency } from './latency.js';
+import { oauthRoutes } from './oauth/routes.js';
 import type { ResolvedOptions } from './options.js';
 import { sandboxRoutes } from './sandbox/routes.js';
 import { WIDGET_PATH, widgetFileRoutes } from './sandbox/widget-files.js';
@@ -9,13 +12,24 @@ import type { EmulatorState } from './state.js';
 
 /**
  * The whole emulator, composed in one visible place. The call log covers the API only: the
- * sandbox's static files would drown what tests count (calls our backend made).
+ * sandbox's static files would drown what tests count (calls our backend made). OAuth token calls
+ * are logged too (with their grant_type), and see latency and faults but not the API's limits.
  */
-export function buildApp(opts: ResolvedOptions, state: EmulatorState, calls: CallLogEntry[]): Hono {
+export function buildApp(
+  opts: ResolvedOptions,
+  state: EmulatorState,
+  calls: CallLogEntry[],
+  faults: Faults,
+): Hono {
   const app = new Hono();
 
   app.use('/api/*', callLog(calls));
-  app.route('/api/v4', apiRoutes(state));
+  app.route('/api/v4', apiRoutes(state, faults));
+
+  app.use('/oauth2/*', callLog(calls));
+  app.use('/oauth2/*', latency(state.config));
+  app.use('/oauth2/*', faultInjection(faults));
+  app.route('/oauth2', oauthRoutes(state.oauth, opts));
 
   app.get('/sandbox/', (c) => c.redirect('/sandbox?lead=1001', 302));
   app.route('/sandbox', sandboxRoutes(state, opts));

@@ -1,13 +1,18 @@
 import type { MiddlewareHandler } from 'hono';
 import { problem } from './http/responses.js';
+import type { OAuthStore } from './oauth/store.js';
 
-/** amoCRM answers 401 problem+json unless `Authorization: Bearer <token>` names a token it issued. */
-export function bearerAuth(accessTokens: ReadonlySet<string>): MiddlewareHandler {
+/**
+ * amoCRM answers 401 problem+json unless `Authorization: Bearer <token>` names a live token:
+ * a long-lived one from `staticTokens` (never expires) or one OAuth issued and not yet expired.
+ */
+export function bearerAuth(staticTokens: ReadonlySet<string>, oauth: OAuthStore): MiddlewareHandler {
   return async (c, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('Authorization') ?? '');
-    if (!match?.[1] || !accessTokens.has(match[1])) {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('Authorization') ?? '')?.[1];
+    const check = !token ? 'unknown' : staticTokens.has(token) ? 'valid' : oauth.checkAccess(token);
+    if (check !== 'valid') {
       c.header('WWW-Authenticate', 'Bearer');
-      return problem(c, 401, 'Unauthorized');
+      return problem(c, 401, check === 'expired' ? 'Access token has expired' : 'Unauthorized');
     }
     await next();
   };

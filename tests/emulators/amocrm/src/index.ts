@@ -3,16 +3,24 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
+import { Faults } from './faults.js';
 import { type AmoEmulatorOptions, resolveOptions } from './options.js';
 import { createState, type EmulatorState } from './state.js';
 
-export type { CallLogEntry } from './call-log.js';
+export type { CallLogEntry, CallNote } from './call-log.js';
+export { type FaultMatch, Faults } from './faults.js';
+export { BLOCKED_PAGE } from './limits/rate-limit.js';
+export { OAUTH_PROBLEM_TYPE } from './oauth/routes.js';
 export type { AmoEmulatorOptions } from './options.js';
 export { signDisposableToken } from './sandbox/token.js';
 export { WIDGET_CODE, WIDGET_PATH } from './sandbox/widget-files.js';
 export {
+  COMPANY_FIELDS,
+  CONTACT_FIELDS,
   DEMO_ACCOUNT,
+  DEMO_COMPANIES,
   DEMO_CONTACTS,
+  DEMO_LEAD_FIELDS,
   DEMO_LEADS,
   DEMO_PIPELINE,
   DEMO_PRODUCTS,
@@ -21,19 +29,21 @@ export {
   PRODUCT_FIELDS,
   WON_STATUS_ID,
 } from './seed.js';
-export type { EmulatorState } from './state.js';
+export type * from './state.js';
 
 export interface AmoEmulator {
   app: Hono;
   state: EmulatorState;
   calls: CallLogEntry[];
+  faults: Faults;
 }
 
 export function createAmoEmulator(options: AmoEmulatorOptions): AmoEmulator {
   const opts = resolveOptions(options);
   const state = createState(opts);
   const calls: CallLogEntry[] = [];
-  return { app: buildApp(opts, state, calls), state, calls };
+  const faults = new Faults();
+  return { app: buildApp(opts, state, calls, faults), state, calls, faults };
 }
 
 export interface StartedAmoEmulator extends AmoEmulator {

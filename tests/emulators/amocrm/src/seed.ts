@@ -84,10 +84,55 @@ export const DEMO_PRODUCTS = [
   { id: 500108, name: 'Снятый с производства товар', sku: 'NOPE-404', price: 100, unit: 'шт' },
 ] as const satisfies readonly ProductSeed[];
 
+/** Fields of contacts: amoCRM's predefined multitext PHONE and EMAIL (values carry enum_code). */
+export const CONTACT_FIELDS = {
+  phone: { id: 730001, name: 'Телефон', code: 'PHONE', type: 'multitext' },
+  email: { id: 730002, name: 'Email', code: 'EMAIL', type: 'multitext' },
+} as const;
+
+/** Fields of companies: PHONE, and an ИНН (tax id) text field, which amoCRM has no code for. */
+export const COMPANY_FIELDS = {
+  phone: { id: 740001, name: 'Телефон', code: 'PHONE', type: 'multitext' },
+  inn: { id: 740002, name: 'ИНН', code: null, type: 'text' },
+} as const;
+
+export const DEMO_COMPANIES = [
+  { id: 3001, name: 'ООО Ромашка', phone: '+7 495 100-00-01', inn: '7701234567' },
+  { id: 3002, name: 'ИП Петров', phone: '+7 812 200-00-02', inn: '780212345678' },
+  { id: 3003, name: 'СтройМонтаж', phone: '+7 343 300-00-03', inn: '6658123456' },
+] as const;
+
 export const DEMO_CONTACTS = [
-  { id: 2001, name: 'Иван Петров', company: 'ООО Ромашка' },
-  { id: 2002, name: 'Пётр Петров', company: 'ИП Петров' },
-  { id: 2003, name: 'Мария Кузнецова', company: 'СтройМонтаж' },
+  {
+    id: 2001,
+    name: 'Иван Петров',
+    company: 'ООО Ромашка',
+    companyId: 3001,
+    phone: '+7 916 000-00-01',
+    email: 'ivan@romashka.example',
+  },
+  {
+    id: 2002,
+    name: 'Пётр Петров',
+    company: 'ИП Петров',
+    companyId: 3002,
+    phone: '+7 921 000-00-02',
+    email: 'petrov@ip.example',
+  },
+  {
+    id: 2003,
+    name: 'Мария Кузнецова',
+    company: 'СтройМонтаж',
+    companyId: 3003,
+    phone: '+7 922 000-00-03',
+    email: 'maria@stroymontazh.example',
+  },
+] as const;
+
+/** Lead custom fields the account starts with (tests and the backend may add more). */
+export const DEMO_LEAD_FIELDS = [
+  { id: 720001, name: 'Источник', type: 'text', code: null, sort: 510 },
+  { id: 720002, name: 'Номер счёта', type: 'text', code: null, sort: 520 },
 ] as const;
 
 export interface LeadSeed {
@@ -96,6 +141,7 @@ export interface LeadSeed {
   statusId: number;
   responsibleUserId: number;
   contactIds: readonly number[];
+  companyId: number | null;
   products: readonly { elementId: number; quantity: number }[];
 }
 
@@ -106,6 +152,7 @@ export const DEMO_LEADS = [
     statusId: 80012,
     responsibleUserId: DEMO_ACCOUNT.userId,
     contactIds: [2001],
+    companyId: 3001,
     products: [
       { elementId: 500101, quantity: 2 },
       { elementId: 500102, quantity: 1 },
@@ -118,6 +165,7 @@ export const DEMO_LEADS = [
     statusId: 80011,
     responsibleUserId: DEMO_ACCOUNT.userId,
     contactIds: [2002],
+    companyId: 3002,
     products: [
       { elementId: 500104, quantity: 200 },
       { elementId: 500105, quantity: 10 },
@@ -129,6 +177,7 @@ export const DEMO_LEADS = [
     statusId: 80011,
     responsibleUserId: DEMO_ACCOUNT.adminUserId,
     contactIds: [],
+    companyId: null,
     products: [],
   },
   {
@@ -137,6 +186,7 @@ export const DEMO_LEADS = [
     statusId: 80013,
     responsibleUserId: DEMO_ACCOUNT.adminUserId,
     contactIds: [2003],
+    companyId: 3003,
     products: [
       { elementId: 500106, quantity: 120.5 },
       { elementId: 500108, quantity: 1 },

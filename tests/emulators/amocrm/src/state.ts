@@ -1,6 +1,24 @@
+import type {
+  Company,
+  EntityFieldValue,
+  FieldValue,
+  LeadField,
+  Note,
+  Tag,
+  Task,
+  Webhook,
+  WebhookDelivery,
+} from './entities.js';
+import type { LeadChange } from './leads/changes.js';
+import { createLimitState, type LimitState } from './limits/rate-limit.js';
+import { OAuthStore } from './oauth/store.js';
 import {
+  COMPANY_FIELDS,
+  CONTACT_FIELDS,
   DEMO_ACCOUNT,
+  DEMO_COMPANIES,
   DEMO_CONTACTS,
+  DEMO_LEAD_FIELDS,
   DEMO_LEADS,
   DEMO_PIPELINE,
   DEMO_PRODUCTS,
@@ -8,10 +26,15 @@ import {
   PRODUCT_FIELDS,
   SEED_TIME,
 } from './seed.js';
+import { type UiLeadInput, type UiResult, uiCreateLead, uiMoveLead } from './ui.js';
+
+export type * from './entities.js';
+export type { LeadChange } from './leads/changes.js';
+export type { UiLeadInput, UiResult } from './ui.js';
 
 export interface CustomFieldValue {
   field_id: number;
-  values: { value: string | number | boolean }[];
+  values: FieldValue[];
 }
 
 export interface CatalogField {
@@ -55,17 +78,25 @@ export interface Lead {
   statusId: number;
   pipelineId: number;
   responsibleUserId: number;
+  createdBy: number;
+  updatedBy: number;
   createdAt: number;
   updatedAt: number;
   contactIds: number[];
+  companyId: number | null;
   tags: { id: number; name: string }[];
+  customFieldsValues: CustomFieldValue[];
   products: LeadProduct[];
 }
 
 export interface Contact {
   id: number;
   name: string;
+  /** The company's name (the sandbox card shows it). */
   company: string;
+  companyId: number | null;
+  responsibleUserId: number;
+  customFieldsValues: EntityFieldValue[];
 }
 
 export interface User {
@@ -81,20 +112,62 @@ export interface Pipeline {
   statuses: { id: number; name: string; color: string; sort: number }[];
 }
 
-/** Everything the emulator knows. Mutable on purpose: tests and future write routes change it. */
+export interface RuntimeConfig {
+  latencyMs: number;
+  rateLimitPerSecond: number;
+  abuseThreshold: number;
+  abuseBlockMs: number;
+  apiHonoursRequiredStatuses: boolean;
+  autoDeliverWebhooks: boolean;
+}
+
+type IdKind = 'lead' | 'note' | 'task' | 'field' | 'tag' | 'webhook' | 'enum';
+
+/** Everything the emulator knows. Mutable on purpose: tests and the write routes change it. */
 export interface EmulatorState {
   account: { id: number; subdomain: string; name: string; currency: string; country: string };
-  /** Bearer tokens the API accepts. A Set so OAuth can add issued tokens later. */
+  /** Long-lived bearer tokens the API accepts forever (OAuth-issued ones live in `oauth`). */
   accessTokens: Set<string>;
+  oauth: OAuthStore;
   /** Runtime knobs a test may turn while the emulator runs. */
-  config: { latencyMs: number };
+  config: RuntimeConfig;
+  limits: LimitState;
   users: Map<number, User>;
   pipelines: Map<number, Pipeline>;
   catalogs: Map<number, Catalog>;
   catalogFields: Map<number, CatalogField[]>;
   elements: Map<number, CatalogElement>;
   leads: Map<number, Lead>;
+  leadFields: Map<number, LeadField>;
+  tags: Map<number, Tag>;
+  notes: Map<number, Note>;
+  tasks: Map<number, Task>;
   contacts: Map<number, Contact>;
+  companies: Map<number, Company>;
+  /** Registered webhooks by destination. */
+  webhooks: Map<string, Webhook>;
+  /** Every webhook POST attempt, in order. */
+  webhookDeliveries: WebhookDelivery[];
+  /** Called with each batch of lead changes (one API request or UI action = one batch). */
+  leadListeners: Set<(batch: LeadChange[]) => void>;
+  /** The user id API writes are attributed to (the one who installed the integration). */
+  apiUserId: number;
+
+  nextId(kind: IdKind): number;
+  emitLeadChanges(batch: LeadChange[]): void;
+  /** A fresh authorization code (single use, 20 minutes), as amoCRM sends to the redirect URI. */
+  issueAuthCode(): string;
+  /** Expires every OAuth-issued access token now (the static `accessToken` stays valid). */
+  expireAccessTokens(): void;
+  /** Successful refresh_token grants so far. */
+  refreshCount(): number;
+  /** Blocks the account as after abuse: every API request answers 403 HTML for `ms`. */
+  blockAccount(ms?: number): void;
+  unblockAccount(): void;
+  /** A manager drags the lead to a stage in amoCRM's UI: refused when a required field is empty. */
+  uiMoveLead(leadId: number, statusId: number, pipelineId?: number, userId?: number): UiResult;
+  /** A manager creates a lead in the UI: refused when a field required in its stage is empty. */
+  uiCreateLead(input: UiLeadInput): UiResult;
 }
 
 export interface StateOptions {
@@ -102,7 +175,25 @@ export interface StateOptions {
   subdomain: string;
   accessToken: string;
   latencyMs: number;
+  clientId?: string;
+  accessTokenTtlSeconds?: number;
+  rateLimitPerSecond?: number;
+  abuseThreshold?: number;
+  abuseBlockMs?: number;
+  apiHonoursRequiredStatuses?: boolean;
+  autoDeliverWebhooks?: boolean;
 }
+
+const multitext = (
+  field: { id: number; name: string; code: string | null; type: string },
+  value: string,
+) => ({
+  field_id: field.id,
+  field_name: field.name,
+  field_code: field.code,
+  field_type: field.type,
+  values: [field.type === 'multitext' ? { value, enum_code: 'WORK' } : { value }],
+});
 
 export function createState(opts: StateOptions): EmulatorState {
   const catalogId = DEMO_ACCOUNT.productsCatalogId;
@@ -120,8 +211,31 @@ export function createState(opts: StateOptions): EmulatorState {
     ]),
   );
   const priceOf = (elementId: number) => DEMO_PRODUCTS.find((p) => p.id === elementId)?.price ?? 0;
+  const counters: Record<IdKind, number> = {
+    lead: 1100,
+    note: 60_000,
+    task: 70_000,
+    field: 720_100,
+    tag: 90_000,
+    webhook: 10,
+    enum: 800_000,
+  };
+  const config: RuntimeConfig = {
+    latencyMs: opts.latencyMs,
+    rateLimitPerSecond: opts.rateLimitPerSecond ?? 7,
+    abuseThreshold: opts.abuseThreshold ?? 30,
+    abuseBlockMs: opts.abuseBlockMs ?? 60_000,
+    apiHonoursRequiredStatuses: opts.apiHonoursRequiredStatuses ?? false,
+    autoDeliverWebhooks: opts.autoDeliverWebhooks ?? true,
+  };
+  const oauth = new OAuthStore({
+    clientId: opts.clientId ?? 'demo-client-id',
+    accountId: opts.accountId,
+    userId: DEMO_ACCOUNT.adminUserId,
+    ttlSeconds: () => opts.accessTokenTtlSeconds ?? 86_400,
+  });
 
-  return {
+  const state: EmulatorState = {
     account: {
       id: opts.accountId,
       subdomain: opts.subdomain,
@@ -130,7 +244,9 @@ export function createState(opts: StateOptions): EmulatorState {
       country: DEMO_ACCOUNT.country,
     },
     accessTokens: new Set([opts.accessToken]),
-    config: { latencyMs: opts.latencyMs },
+    oauth,
+    config,
+    limits: createLimitState(),
     users: new Map(DEMO_USERS.map((u) => [u.id, { ...u }])),
     pipelines: new Map([
       [
@@ -168,10 +284,14 @@ export function createState(opts: StateOptions): EmulatorState {
           statusId: l.statusId,
           pipelineId: DEMO_PIPELINE.id,
           responsibleUserId: l.responsibleUserId,
+          createdBy: l.responsibleUserId,
+          updatedBy: l.responsibleUserId,
           createdAt: SEED_TIME,
           updatedAt: SEED_TIME,
           contactIds: [...l.contactIds],
+          companyId: l.companyId,
           tags: [],
+          customFieldsValues: [],
           products: l.products.map((p) => ({
             elementId: p.elementId,
             catalogId,
@@ -181,8 +301,71 @@ export function createState(opts: StateOptions): EmulatorState {
         },
       ]),
     ),
-    contacts: new Map(DEMO_CONTACTS.map((c) => [c.id, { ...c }])),
+    leadFields: new Map(
+      DEMO_LEAD_FIELDS.map((f): [number, LeadField] => [
+        f.id,
+        { ...f, isApiOnly: false, requiredStatuses: [], enums: null },
+      ]),
+    ),
+    tags: new Map(),
+    notes: new Map(),
+    tasks: new Map(),
+    contacts: new Map(
+      DEMO_CONTACTS.map((c): [number, Contact] => [
+        c.id,
+        {
+          id: c.id,
+          name: c.name,
+          company: c.company,
+          companyId: c.companyId,
+          responsibleUserId: DEMO_ACCOUNT.userId,
+          customFieldsValues: [
+            multitext(CONTACT_FIELDS.phone, c.phone),
+            multitext(CONTACT_FIELDS.email, c.email),
+          ],
+        },
+      ]),
+    ),
+    companies: new Map(
+      DEMO_COMPANIES.map((c): [number, Company] => [
+        c.id,
+        {
+          id: c.id,
+          name: c.name,
+          responsibleUserId: DEMO_ACCOUNT.userId,
+          customFieldsValues: [
+            multitext(COMPANY_FIELDS.phone, c.phone),
+            multitext(COMPANY_FIELDS.inn, c.inn),
+          ],
+        },
+      ]),
+    ),
+    webhooks: new Map(),
+    webhookDeliveries: [],
+    leadListeners: new Set(),
+    apiUserId: DEMO_ACCOUNT.adminUserId,
+
+    nextId: (kind) => ++counters[kind],
+    emitLeadChanges(batch) {
+      if (batch.length === 0) return;
+      for (const listener of state.leadListeners) listener(batch);
+    },
+    issueAuthCode: () => oauth.issueCode(),
+    expireAccessTokens: () => oauth.expireAccessTokens(),
+    refreshCount: () => oauth.refreshGrants,
+    blockAccount(ms = config.abuseBlockMs) {
+      state.limits.blockedUntil = Date.now() + ms;
+    },
+    unblockAccount() {
+      state.limits.blockedUntil = 0;
+      state.limits.rejected = [];
+      state.limits.admitted = [];
+    },
+    uiMoveLead: (leadId, statusId, pipelineId, userId) =>
+      uiMoveLead(state, leadId, statusId, pipelineId, userId),
+    uiCreateLead: (input) => uiCreateLead(state, input),
   };
+  return state;
 }
 
 function productFieldValues(sku: string | null, price: number, unit: string): CustomFieldValue[] {

@@ -1,19 +1,28 @@
 import { Hono } from 'hono';
 import { bearerAuth } from '../auth.js';
+import { type Faults, faultInjection } from '../faults.js';
 import { problem } from '../http/responses.js';
 import { latency } from '../latency.js';
+import { accountLimits } from '../limits/rate-limit.js';
 import type { EmulatorState } from '../state.js';
 import { accountRoutes } from './account.js';
 import { catalogsRoutes } from './catalogs.js';
 import { leadsRoutes } from './leads.js';
+import { leadWriteRoutes } from './leads-write.js';
 
-/** REST API v4, mounted at /api/v4. Latency comes before auth: the real network delay precedes any answer. */
-export function apiRoutes(state: EmulatorState): Hono {
+/**
+ * REST API v4, mounted at /api/v4. Order: network latency, then amoCRM's front (account block,
+ * rate limit), then injected faults (before any work, so a retried write lands once), then auth.
+ */
+export function apiRoutes(state: EmulatorState, faults: Faults): Hono {
   const app = new Hono();
   app.use('*', latency(state.config));
-  app.use('*', bearerAuth(state.accessTokens));
+  app.use('*', accountLimits(state.config, state.limits));
+  app.use('*', faultInjection(faults));
+  app.use('*', bearerAuth(state.accessTokens, state.oauth));
   app.route('/', accountRoutes(state));
   app.route('/', leadsRoutes(state));
+  app.route('/', leadWriteRoutes(state));
   app.route('/', catalogsRoutes(state));
   app.notFound((c) => problem(c, 404, 'Not Found'));
   return app;

@@ -11,6 +11,9 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   429: 'Too Many Requests',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
   500: 'Internal Server Error',
 };
 
@@ -44,17 +47,23 @@ export function problem(
 export interface ValidationIssue {
   path: string;
   detail: string;
+  /** Which item of a batch (its index or the request_id it sent); '0' for single requests. */
+  requestId?: string;
+  code?: string;
 }
 
-/** 400 with amoCRM's `validation-errors` list. */
+/** 400 with amoCRM's `validation-errors` list, one entry per failing item. */
 export function validationProblem(c: Context, issues: ValidationIssue[]): Response {
+  const byRequest = new Map<string, ValidationIssue[]>();
+  for (const issue of issues) {
+    const id = issue.requestId ?? '0';
+    byRequest.set(id, [...(byRequest.get(id) ?? []), issue]);
+  }
   return problem(c, 400, 'Request validation failed', {
-    'validation-errors': [
-      {
-        request_id: '0',
-        errors: issues.map((i) => ({ code: 'InvalidValue', path: i.path, detail: i.detail })),
-      },
-    ],
+    'validation-errors': [...byRequest].map(([requestId, list]) => ({
+      request_id: requestId,
+      errors: list.map((i) => ({ code: i.code ?? 'InvalidValue', path: i.path, detail: i.detail })),
+    })),
   });
 }
 
