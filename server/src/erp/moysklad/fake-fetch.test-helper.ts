@@ -16,7 +16,7 @@ export interface FakeAnswer {
 
 export function fakeFetch(answer: (call: FakeCall) => FakeAnswer | Promise<FakeAnswer>) {
   const calls: FakeCall[] = [];
-  const fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
+  const fetch: typeof globalThis.fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
     const call: FakeCall = {
       method: init.method ?? 'GET',
       url: new URL(String(input)),
@@ -37,7 +37,7 @@ export function fakeFetch(answer: (call: FakeCall) => FakeAnswer | Promise<FakeA
       status: a.status ?? 200,
       headers: { 'Content-Type': 'application/json;charset=utf-8', ...a.headers },
     });
-  }) as typeof fetch;
+  }) as typeof globalThis.fetch;
   return { fetch, calls };
 }
 
