@@ -38,7 +38,14 @@ export function createCustomerFinder(ctx: OneCContext) {
     for (let skip = 0; ; skip += PAGE) {
       const page = await http.get(
         contactSet,
-        { $filter: filter, $select: 'Ref_Key,Тип,Представление', $top: PAGE, $skip: skip },
+        // Paging needs a stable order, or rows slip between pages.
+        {
+          $filter: filter,
+          $select: 'Ref_Key,Тип,Представление',
+          $orderby: 'Ref_Key,LineNumber',
+          $top: PAGE,
+          $skip: skip,
+        },
         contactSchema,
       );
       for (const row of page.value) if (matches(row.text)) owners.add(row.ownerId.toLowerCase());

@@ -84,7 +84,9 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
         const transient = err instanceof ErpError && (err.code === 'unavailable' || err.code === 'timeout');
         if (!transient || attempt >= opts.retries) throw err;
         const backoff = Math.min(opts.retryMaxMs, opts.retryBaseMs * 2 ** attempt);
-        await sleep(backoff / 2 + Math.random() * (backoff / 2));
+        // A proxy's Retry-After is honoured, but never beyond the bound: the job queue retries later.
+        const asked = Math.min(opts.retryMaxMs, err.retryAfterMs ?? 0);
+        await sleep(Math.max(asked, backoff / 2 + Math.random() * (backoff / 2)));
       }
     }
   }
