@@ -75,26 +75,28 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
   const r = (spec: FieldSpec) => reader(spec, tz);
   const opt = (spec: FieldSpec | undefined) => (spec === undefined ? undefined : r(spec));
 
+  const bad = (operation: string, detail: string) => invalid(`${mapping.name} ${operation}`, detail);
+
   /** Reading an answer: a path or field that does not fit is an invalid_response naming the operation. */
   function parse<T>(operation: string, fn: () => T): T {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof FieldError || e instanceof PathSyntaxError) throw invalid(operation, e.message);
+      if (e instanceof FieldError || e instanceof PathSyntaxError) throw bad(operation, e.message);
       throw e;
     }
   }
 
   function list(operation: string, body: unknown, path: string): unknown[] {
     const records = getList(body, path);
-    if (!records) throw invalid(operation, `no list at "${path || '$'}"`);
+    if (!records) throw bad(operation, `no list at "${path || '$'}"`);
     return records;
   }
 
   function one(operation: string, body: unknown, path: string): unknown {
     const record = parse(operation, () => getValue(body, path));
     if (record === undefined || record === null || typeof record !== 'object') {
-      throw invalid(operation, `no record at "${path || '$'}"`);
+      throw bad(operation, `no record at "${path || '$'}"`);
     }
     return record;
   }
@@ -114,8 +116,8 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     currency: opt(itemFields.currency),
   };
 
+  /** Batched ({skus}, split by batchSize) or one request per SKU ({sku}), a few at a time. */
   async function fetchBySku<T>(
-    operation: string,
     block: { batch: boolean; batchSize: number },
     skus: string[],
     extraVars: (skus: string[]) => Vars,
@@ -125,7 +127,6 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     const results = await mapLimit(groups, concurrency, (group) =>
       request({ skus: group, ...(block.batch ? {} : { sku: group[0] }), ...extraVars(group) }),
     );
-    void operation;
     return results.flat();
   }
 
@@ -134,7 +135,6 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     const out = new Map<string, ErpItem>();
     if (wanted.length === 0) return out;
     const records = await fetchBySku(
-      'items',
       mapping.items,
       wanted,
       () => ({}),
@@ -228,7 +228,7 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
       const ids = group.map((s) => known?.get(s)?.id).filter((id): id is string => id !== undefined);
       return known ? { itemIds: ids, itemId: ids[0] } : {};
     };
-    const records = await fetchBySku('stock', mapping.stock, asking, idsOf, async (vars) => {
+    const records = await fetchBySku(mapping.stock, asking, idsOf, async (vars) => {
       const body = await send(mapping, http, 'stock', mapping.stock.request, vars, { retry: true });
       return list('stock', body, mapping.stock.response.records);
     });
