@@ -114,6 +114,16 @@ describe('MoySklad emulator: limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(3000);
   });
 
+  it('can weigh stock reports like MoySklad does (5 units)', async () => {
+    const { call } = emulator({ rateLimit: { limit: 10, windowMs: 3000 }, stockReportWeight: 5 });
+    const report = () => call('/report/stock/bystore/current?stockType=freeStock');
+    expect((await report()).res.headers.get('x-ratelimit-remaining')).toBe('5');
+    expect((await report()).res.status).toBe(200);
+    const denied = await report();
+    expect(denied.res.status).toBe(429);
+    expect(denied.body.errors[0].code).toBe(1049);
+  });
+
   it('slides the window: requests are admitted again once the oldest leave it', async () => {
     const { call } = emulator({ rateLimit: { limit: 2, windowMs: 150 } });
     expect((await call('/entity/store')).res.status).toBe(200);

@@ -402,8 +402,8 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
       ]);
       return {
         customer: toCustomer(counterparty),
-        balance:
-          report?.balance === undefined || report === null ? null : fromKopecks(report.balance, currency),
+        // Sign as MoySklad reports it (negative = the customer owes us); unconfirmed on a live account.
+        balance: report?.balance == null ? null : fromKopecks(report.balance, currency),
         recentOrders,
         recentInvoices,
         link: `${uiBase}/app/#Company/edit?id=${counterparty.id}`,

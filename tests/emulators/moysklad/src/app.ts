@@ -35,7 +35,13 @@ export function buildApp(
   });
   app.use('*', gzipOnly());
   app.use('*', bearerAuth(opts.token));
-  app.use('*', rateLimits({ ...opts.rateLimit, maxParallel: opts.maxParallel }, state));
+  app.use(
+    '*',
+    rateLimits(
+      { ...opts.rateLimit, maxParallel: opts.maxParallel, stockReportWeight: opts.stockReportWeight },
+      state,
+    ),
+  );
   app.use('*', faultInjection(faults));
 
   const api = new Hono();

@@ -10,12 +10,14 @@ export interface FailOptions {
 /** Fault injection, flipped by tests while the emulator runs. */
 export class Faults {
   latencyMs: number;
+  readonly #initialLatencyMs: number;
   #outage = false;
   #failures: { status: ContentfulStatusCode; options: FailOptions }[] = [];
   #corrupt = 0;
 
   constructor(latencyMs: number) {
     this.latencyMs = latencyMs;
+    this.#initialLatencyMs = latencyMs;
   }
 
   /** The next `n` admitted requests answer `status` with a MoySklad error body. */
@@ -33,12 +35,12 @@ export class Faults {
     this.#corrupt++;
   }
 
-  /** Clears every pending fault and turns the outage off. */
+  /** Clears every pending fault, turns the outage off and restores the configured latency. */
   reset(): void {
     this.#outage = false;
     this.#failures = [];
     this.#corrupt = 0;
-    this.latencyMs = 0;
+    this.latencyMs = this.#initialLatencyMs;
   }
 
   get isOutage(): boolean {

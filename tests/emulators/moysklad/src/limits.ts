@@ -14,7 +14,7 @@ interface TokenBudget {
  * carries X-RateLimit-Limit / X-RateLimit-Remaining; 429s also say when to come back.
  */
 export function rateLimits(
-  opts: { limit: number; windowMs: number; maxParallel: number },
+  opts: { limit: number; windowMs: number; maxParallel: number; stockReportWeight: number },
   state: EmulatorState,
 ): MiddlewareHandler {
   const budgets = new Map<string, TokenBudget>();
@@ -44,13 +44,14 @@ export function rateLimits(
       lognexHeaders(100);
       return fail(c, 429, 1073, 'Превышено ограничение на количество параллельных запросов');
     }
-    if (budget.admitted.length >= opts.limit) {
+    const weight = c.req.path.includes('/report/stock/') ? opts.stockReportWeight : 1;
+    if (budget.admitted.length + weight > opts.limit) {
       limitHeaders(0);
       lognexHeaders((budget.admitted[0] as number) + opts.windowMs - now);
       return fail(c, 429, 1049, 'Превышено ограничение на количество запросов в единицу времени');
     }
 
-    budget.admitted.push(now);
+    for (let i = 0; i < weight; i++) budget.admitted.push(now);
     budget.inFlight++;
     totalInFlight++;
     state.peakInFlight = Math.max(state.peakInFlight, totalInFlight);

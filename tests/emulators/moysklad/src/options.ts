@@ -12,6 +12,11 @@ export const MoySkladEmulatorOptions = z.object({
       windowMs: z.number().int().positive().default(3000),
     })
     .prefault({}),
+  /**
+   * Units a /report/stock/bystore request takes from the window. MoySklad documents 5 for stock
+   * reports; the default 1 keeps "45 requests per 3 s" literal for tests that count requests.
+   */
+  stockReportWeight: z.number().int().positive().default(1),
   /** Parallel requests per token before 429 code 1073. */
   maxParallel: z.number().int().positive().default(5),
   /** When false, /report/counterparty answers 403 as on a tariff without the CRM option. */
