@@ -42,7 +42,7 @@ export async function startDemo(config: Config, opts: { emulatorPort?: number } 
       amo: { ...config.amo, apiBase: emulator.url, longLivedToken: accessToken },
       corsExtraOrigins: [...config.corsExtraOrigins, ...sandboxOrigins],
     },
-    log,
+    { log },
   );
   return {
     server,

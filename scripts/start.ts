@@ -15,7 +15,7 @@ async function main() {
       `\n  erp-bridge demo is running.\n  Open the amoCRM sandbox: ${demo.sandboxUrl}\n  Backend: ${config.publicUrl.origin}\n`,
     );
   } else {
-    close = (await startServer(config, log)).close;
+    close = (await startServer(config, { log })).close;
   }
   const stop = () => {
     close().then(

@@ -1,23 +1,29 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import { type AuthVariables, disposableTokenAuth } from './amocrm/disposable-token/index.js';
-import type { ReplayStore } from './amocrm/disposable-token/replay-store.js';
-import type { Installation, InstallationRepo } from './amocrm/installations.js';
+import {
+  type AuthVariables,
+  type DisposableTokenOptions,
+  disposableTokenAuth,
+} from './amocrm/disposable-token/index.js';
+import type { Installation } from './amocrm/installations.js';
 import { widgetCors } from './http/cors.js';
 import { HttpProblem, problemResponse } from './http/problem.js';
-import { healthRoutes } from './http/routes/health.js';
+import { healthRoutes, type Readiness } from './http/routes/health.js';
 import { leadStockRoutes } from './http/routes/lead-stock.js';
+import { type OAuthRouteDeps, oauthRoutes } from './http/routes/oauth.js';
+import { type WebhookRouteDeps, webhookRoutes } from './http/routes/webhooks.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { LeadStockDeps } from './stock/lead-stock.js';
 
 export interface AppDeps {
   log: Logger;
-  clientSecret: string;
-  audience: string;
+  metrics: Metrics;
+  auth: DisposableTokenOptions;
   corsExtraOrigins: readonly string[];
-  installations: Pick<InstallationRepo, 'findActive'>;
-  replayStore: Pick<ReplayStore, 'claim'>;
-  pingDatabase(): Promise<void>;
+  readiness(): Promise<Readiness>;
+  oauth: OAuthRouteDeps;
+  webhooks: WebhookRouteDeps;
   leadStockDeps(installation: Installation): LeadStockDeps;
 }
 
@@ -34,18 +40,12 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.route('/', healthRoutes({ pingDatabase: deps.pingDatabase }));
+  app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
+  app.route('/', oauthRoutes(deps.oauth));
+  app.route('/', webhookRoutes(deps.webhooks));
 
   app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
-  app.use(
-    '/api/v1/*',
-    disposableTokenAuth({
-      secret: deps.clientSecret,
-      audience: deps.audience,
-      installations: deps.installations,
-      replayStore: deps.replayStore,
-    }),
-  );
+  app.use('/api/v1/*', disposableTokenAuth(deps.auth));
   app.route('/', leadStockRoutes(deps.leadStockDeps));
 
   app.doc31('/openapi.json', {

@@ -27,6 +27,10 @@ const EnvSchema = z
     AMO_LONG_LIVED_TOKEN: optionalString,
     AMO_SUBDOMAIN: optionalString,
     AMO_SKU_FIELD_CODE: z.string().default('SKU'),
+    /** amoCRM allows 7 requests/second per integration; lower it to leave room for other tools. */
+    AMO_RATE_LIMIT: z.coerce.number().positive().max(50).default(7),
+    /** Comma-separated previous ENCRYPTION_KEYs, still accepted for reading during a rotation. */
+    ENCRYPTION_KEY_PREVIOUS: optionalString,
     ERP_KIND: ErpKind.default('local'),
     LOCAL_STOCK_CSV: optionalString,
     MOYSKLAD_TOKEN: optionalString,
@@ -78,6 +82,10 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     encryptionKey: env.ENCRYPTION_KEY,
+    previousEncryptionKeys: (env.ENCRYPTION_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     demo,
     amo: {
       clientId: env.AMO_CLIENT_ID,
@@ -87,6 +95,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       longLivedToken: env.AMO_LONG_LIVED_TOKEN,
       subdomain: env.AMO_SUBDOMAIN,
       skuFieldCode: env.AMO_SKU_FIELD_CODE,
+      requestsPerSecond: env.AMO_RATE_LIMIT,
     },
     erp: {
       kind: env.ERP_KIND,

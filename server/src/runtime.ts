@@ -2,32 +2,58 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createAmoClient } from './amocrm/client.js';
+import { createAmoAccess } from './amocrm/access.js';
 import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
-import { accountUrl, createInstallationRepo, type Installation } from './amocrm/installations.js';
+import { createInstaller } from './amocrm/install.js';
+import { createInstallationRepo } from './amocrm/installations.js';
+import { createWebhookInbox } from './amocrm/webhooks/inbox.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { resolveSecretBox } from './crypto/key-file.js';
 import { openDatabase } from './db/open.js';
 import { createLocalConnector } from './erp/local/connector.js';
 import { importStockCsv } from './erp/local/csv-import.js';
+import { definePlatformJobs, type EventHandler, JOBS } from './jobs/platform-jobs.js';
+import { startQueue } from './jobs/queue.js';
 import { createLogger, type Logger } from './log.js';
+import { createMetrics } from './metrics.js';
 
 export const DEMO_STOCK_CSV = join(dirname(fileURLToPath(import.meta.url)), 'erp/local/demo-stock.csv');
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** The process's parts, for the start script, CLI commands and tests. */
+  services: Services;
   close(): Promise<void>;
 }
 
-/** Opens storage, prepares the installation, and serves the app. Resolves once it is listening. */
-export async function startServer(
-  config: Config,
-  log: Logger = createLogger(config.logLevel),
-): Promise<RunningServer> {
+export interface Services {
+  database: Awaited<ReturnType<typeof openDatabase>>;
+  installations: ReturnType<typeof createInstallationRepo>;
+  inbox: ReturnType<typeof createWebhookInbox>;
+  access: ReturnType<typeof createAmoAccess>;
+  queue: Awaited<ReturnType<typeof startQueue>>;
+  metrics: ReturnType<typeof createMetrics>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Injected into every outgoing amoCRM call (tests). */
+  fetch?: typeof fetch;
+  eventHandlers?: EventHandler[];
+}
+
+/** Opens storage and the queue, prepares installations, and serves the app. Resolves once listening. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const box = resolveSecretBox(config, log);
   const installations = createInstallationRepo(database.db);
   const replayStore = createReplayStore(database.db);
+  const inbox = createWebhookInbox(database.db);
+  const access = createAmoAccess({ config, database, box, log, metrics, fetch: opts.fetch });
 
   const stockCsv = config.erp.localStockCsv ?? (config.demo ? DEMO_STOCK_CSV : undefined);
   if (config.erp.kind === 'local' && stockCsv) {
@@ -38,23 +64,18 @@ export async function startServer(
     );
   }
 
-  const amoClientFor = (inst: Pick<Installation, 'subdomain' | 'domain'>) =>
-    createAmoClient({
-      baseUrl: config.amo.apiBase ?? accountUrl(inst),
-      // Full OAuth token storage arrives with the platform layer; a private integration's long-lived token works now.
-      getAccessToken: async () => {
-        if (!config.amo.longLivedToken) throw new Error('no amoCRM access token configured');
-        return config.amo.longLivedToken;
-      },
-      log,
-    });
-
   if (config.amo.longLivedToken) {
-    const account = await amoClientFor({
-      subdomain: config.amo.subdomain ?? 'unknown',
-      domain: 'amocrm.ru',
-    }).account();
-    if (!account) throw new Error('amoCRM did not return the account for the long-lived token');
+    // A private integration's long-lived token: learn the account it belongs to, no OAuth dance.
+    const res = await (opts.fetch ?? fetch)(
+      `${access.accountBase({ subdomain: config.amo.subdomain ?? '', domain: 'amocrm.ru' })}/api/v4/account`,
+      {
+        headers: { authorization: `Bearer ${config.amo.longLivedToken}` },
+        signal: AbortSignal.timeout(10_000),
+      },
+    );
+    const account = (await res.json().catch(() => ({}))) as { id?: number; subdomain?: string };
+    if (!res.ok || typeof account.id !== 'number' || !account.subdomain)
+      throw new Error(`amoCRM did not accept the long-lived token (${res.status})`);
     const inst = await installations.upsert({
       accountId: account.id,
       subdomain: account.subdomain,
@@ -66,17 +87,73 @@ export async function startServer(
     );
   }
 
+  const queue = await startQueue(database, log);
+  const jobs = await definePlatformJobs({
+    queue,
+    inbox,
+    installations,
+    access,
+    publicUrl: config.publicUrl,
+    log,
+    handlers: opts.eventHandlers ?? [],
+  });
+
   const erp = createLocalConnector(database.db);
   const app = createApp({
     log,
-    clientSecret: config.amo.clientSecret,
-    audience: config.audience,
+    metrics,
+    auth: { secret: config.amo.clientSecret, audience: config.audience, installations, replayStore },
     corsExtraOrigins: config.corsExtraOrigins,
-    installations,
-    replayStore,
-    pingDatabase: database.ping,
+    async readiness() {
+      const checks: Record<string, unknown> = {};
+      let ready = true;
+      try {
+        await database.ping();
+        checks.database = { status: 'ok', kind: database.kind };
+      } catch (err) {
+        ready = false;
+        checks.database = { status: 'down', detail: (err as Error).message };
+      }
+      if (ready) {
+        const blocked = (await installations.listActive()).filter(
+          (i) => i.circuitOpenUntil && i.circuitOpenUntil > new Date(),
+        );
+        checks.amocrm = blocked.length
+          ? {
+              status: 'degraded',
+              blockedAccounts: blocked.map((i) => ({
+                accountId: i.accountId,
+                until: i.circuitOpenUntil,
+                reason: i.circuitReason,
+              })),
+            }
+          : { status: 'ok' };
+        checks.webhooks = await inbox.counts();
+      }
+      return { ready, checks };
+    },
+    oauth: {
+      clientSecret: config.amo.clientSecret,
+      clientId: config.amo.clientId,
+      exchangeCode: (account, code) => access.oauth.exchangeCode(access.accountBase(account), code),
+      install: createInstaller({ access, installations, fetch: opts.fetch }),
+      afterInstall: async (inst) =>
+        void (await queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId })),
+      disable: installations.disable,
+      log,
+    },
+    webhooks: {
+      findByHookKey: installations.findByHookKey,
+      inbox,
+      onStored: (ids) =>
+        void jobs
+          .enqueueEvents(ids)
+          .catch((err: unknown) => log.warn({ err }, 'enqueue failed; the sweeper will retry')),
+      log,
+      metrics,
+    },
     leadStockDeps: (inst) => ({
-      amo: amoClientFor(inst),
+      amo: access.clientFor(inst),
       erp,
       codes: { sku: config.amo.skuFieldCode, price: 'PRICE' },
       currency: 'RUB',
@@ -84,7 +161,7 @@ export async function startServer(
   });
 
   const purge = setInterval(() => {
-    replayStore.purgeExpired().catch((err) => log.warn({ err }, 'jti purge failed'));
+    replayStore.purgeExpired().catch((err: unknown) => log.warn({ err }, 'jti purge failed'));
   }, 60_000);
   purge.unref();
 
@@ -98,9 +175,12 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    services: { database, installations, inbox, access, queue, metrics },
     async close() {
       clearInterval(purge);
+      jobs.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.stop();
       await database.close();
     },
   };

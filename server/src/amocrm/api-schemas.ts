@@ -23,9 +23,15 @@ export const Lead = z
     responsible_user_id: z.number().int().nullish(),
     account_id: z.number().int().nullish(),
     updated_at: z.number().int().nullish(),
+    custom_fields_values: z.lazy(() => z.array(CustomFieldValue).nullish()),
     _embedded: z
       .object({
         catalog_elements: z.array(CatalogElementLink).optional(),
+        tags: z.array(z.object({ id: z.number().int(), name: z.string() }).loose()).optional(),
+        contacts: z
+          .array(z.object({ id: z.number().int(), is_main: z.boolean().optional() }).loose())
+          .optional(),
+        companies: z.array(z.object({ id: z.number().int() }).loose()).optional(),
       })
       .loose()
       .optional(),
@@ -58,14 +64,14 @@ export type CatalogElement = z.infer<typeof CatalogElement>;
 
 export const Catalog = z.object({ id: z.number().int(), name: z.string(), type: z.string() }).loose();
 
-const halList = <T extends z.ZodType>(key: string, item: T) =>
+const halList = <K extends string, T extends z.ZodType>(key: K, item: T) =>
   z
     .object({
       _links: z
         .object({ next: z.object({ href: z.string() }).optional() })
         .loose()
         .optional(),
-      _embedded: z.object({ [key]: z.array(item) }),
+      _embedded: z.object({ [key]: z.array(item) } as Record<K, z.ZodArray<T>>),
     })
     .loose();
 
@@ -75,3 +81,94 @@ export const CatalogList = halList('catalogs', Catalog);
 export const Account = z
   .object({ id: z.number().int(), subdomain: z.string(), name: z.string().optional() })
   .loose();
+
+export const LeadList = halList('leads', Lead);
+
+const IdWithLinks = z.object({ id: z.number().int(), updated_at: z.number().int().optional() }).loose();
+export const PatchedLead = IdWithLinks;
+export const PatchedLeadList = halList('leads', IdWithLinks);
+export const EntityIdList = z.object({}).loose();
+
+export interface LeadPatch {
+  name?: string;
+  status_id?: number;
+  pipeline_id?: number;
+  responsible_user_id?: number;
+  custom_fields_values?: { field_id: number; values: { value: string | number | boolean }[] | null }[];
+  tags_to_add?: ({ name: string } | { id: number })[];
+  tags_to_delete?: ({ name: string } | { id: number })[];
+}
+
+export const Note = z
+  .object({
+    id: z.number().int(),
+    entity_id: z.number().int(),
+    note_type: z.string().optional(),
+    params: z.object({ text: z.string().optional() }).loose().nullish(),
+  })
+  .loose();
+export const NoteList = halList('notes', Note);
+export interface NoteInput {
+  entity_id: number;
+  note_type: 'common' | 'service_message';
+  params: { text: string; service?: string };
+}
+
+export const Task = z
+  .object({
+    id: z.number().int(),
+    entity_id: z.number().int().nullish(),
+    text: z.string().optional(),
+    is_completed: z.boolean().optional(),
+  })
+  .loose();
+export const TaskList = halList('tasks', Task);
+export interface TaskInput {
+  text: string;
+  complete_till: number;
+  entity_id: number;
+  entity_type: 'leads';
+  responsible_user_id?: number;
+  task_type_id?: number;
+}
+
+export const CustomField = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    code: z.string().nullish(),
+    type: z.string(),
+    is_api_only: z.boolean().optional(),
+    required_statuses: z
+      .array(z.object({ pipeline_id: z.number().int(), status_id: z.number().int() }).loose())
+      .nullish(),
+  })
+  .loose();
+export const CustomFieldList = halList('custom_fields', CustomField);
+export interface CustomFieldInput {
+  name: string;
+  type: string;
+  code?: string;
+  is_api_only?: boolean;
+  required_statuses?: { pipeline_id: number; status_id: number }[];
+}
+
+export interface LinkInput {
+  to_entity_id: number;
+  to_entity_type: 'catalog_elements' | 'contacts' | 'companies';
+  metadata?: { quantity?: number; catalog_id?: number; price_id?: number };
+}
+
+export const Webhook = z
+  .object({ destination: z.string(), settings: z.array(z.string()).optional() })
+  .loose();
+export const WebhookList = halList('webhooks', Webhook);
+
+export const Contact = z
+  .object({
+    id: z.number().int(),
+    name: z.string().nullish(),
+    custom_fields_values: z.array(CustomFieldValue).nullish(),
+  })
+  .loose();
+export const Company = Contact;

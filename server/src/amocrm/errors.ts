@@ -24,13 +24,21 @@ export class AmoAccountBlocked extends AmoApiError {
 
 const ValidationErrors = z.object({
   'validation-errors': z.array(
-    z.object({ errors: z.array(z.object({ code: z.string(), path: z.string(), detail: z.string() }).loose()) }).loose(),
+    z
+      .object({
+        errors: z.array(z.object({ code: z.string(), path: z.string(), detail: z.string() }).loose()),
+      })
+      .loose(),
   ),
 });
 
 export function parseValidationErrors(body: unknown) {
   const parsed = ValidationErrors.safeParse(body);
-  return parsed.success ? parsed.data['validation-errors'].flatMap((v) => v.errors.map(({ code, path, detail }) => ({ code, path, detail }))) : [];
+  return parsed.success
+    ? parsed.data['validation-errors'].flatMap((v) =>
+        v.errors.map(({ code, path, detail }) => ({ code, path, detail })),
+      )
+    : [];
 }
 
 /** The abuse block answers 403, sometimes with an HTML page instead of problem+json. */

@@ -16,6 +16,28 @@ export function newHookKey(): string {
 
 export function createInstallationRepo(db: Db) {
   return {
+    async findByHookKey(hookKey: string): Promise<Installation | undefined> {
+      const rows = await db.select().from(installations).where(eq(installations.hookKey, hookKey)).limit(1);
+      return rows[0];
+    },
+
+    async listActive(): Promise<Installation[]> {
+      return db.select().from(installations).where(eq(installations.status, 'active'));
+    },
+
+    async disable(accountId: number): Promise<boolean> {
+      const rows = await db
+        .update(installations)
+        .set({ status: 'disabled', updatedAt: new Date() })
+        .where(eq(installations.accountId, accountId))
+        .returning({ id: installations.id });
+      return rows.length > 0;
+    },
+
+    async setReconciledUntil(id: number, until: Date) {
+      await db.update(installations).set({ reconciledUntil: until }).where(eq(installations.id, id));
+    },
+
     async findActive(accountId: number): Promise<Installation | undefined> {
       const rows = await db
         .select()

@@ -42,13 +42,22 @@ export function createOAuthClient(opts: OAuthClientOptions) {
     const res = await doFetch(`${accountBase.replace(/\/$/, '')}/oauth2/access_token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ client_id: opts.clientId, client_secret: opts.clientSecret, redirect_uri: opts.redirectUri, ...body }),
+      body: JSON.stringify({
+        client_id: opts.clientId,
+        client_secret: opts.clientSecret,
+        redirect_uri: opts.redirectUri,
+        ...body,
+      }),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
     });
     const json: unknown = await res.json().catch(() => undefined);
     if (res.status >= 400 && res.status < 500) {
       const hint = z.object({ hint: z.string() }).safeParse(json);
-      throw new OAuthRejected(`amoCRM refused the ${body.grant_type} grant (${res.status})`, res.status, hint.success ? hint.data.hint : undefined);
+      throw new OAuthRejected(
+        `amoCRM refused the ${body.grant_type} grant (${res.status})`,
+        res.status,
+        hint.success ? hint.data.hint : undefined,
+      );
     }
     if (!res.ok) throw new Error(`amoCRM token endpoint answered ${res.status}`);
     const parsed = TokenResponse.safeParse(json);
@@ -61,7 +70,8 @@ export function createOAuthClient(opts: OAuthClientOptions) {
   }
 
   return {
-    exchangeCode: (accountBase: string, code: string) => grant(accountBase, { grant_type: 'authorization_code', code }),
+    exchangeCode: (accountBase: string, code: string) =>
+      grant(accountBase, { grant_type: 'authorization_code', code }),
     refresh: (accountBase: string, refreshToken: string) =>
       grant(accountBase, { grant_type: 'refresh_token', refresh_token: refreshToken }),
   };

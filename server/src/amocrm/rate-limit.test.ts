@@ -28,6 +28,7 @@ describe.each(testBackends)('database slot scheduler on $name', (backend) => {
     // 14 requests at 7/s: the last waits about 13 spacings of 143 ms.
     expect(sorted[0]).toBeLessThan(50);
     expect(sorted[13]).toBeGreaterThan(1700);
-    for (let i = 1; i < sorted.length; i++) expect((sorted[i] ?? 0) - (sorted[i - 1] ?? 0)).toBeGreaterThan(100);
+    for (let i = 1; i < sorted.length; i++)
+      expect((sorted[i] ?? 0) - (sorted[i - 1] ?? 0)).toBeGreaterThan(100);
   });
 });

@@ -44,7 +44,9 @@ export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
         on conflict (account_id) do update
           set next_slot = greatest(amo_rate_slots.next_slot, clock_timestamp()) + ${interval}::interval
         returning extract(epoch from (next_slot - ${interval}::interval - clock_timestamp())) * 1000 as wait_ms`);
-      const rows = (result as unknown as { rows: { wait_ms: number | string }[] }).rows ?? (result as unknown as { wait_ms: number | string }[]);
+      const rows =
+        (result as unknown as { rows: { wait_ms: number | string }[] }).rows ??
+        (result as unknown as { wait_ms: number | string }[]);
       return Math.max(0, Number(rows[0]?.wait_ms ?? 0));
     },
   };

@@ -44,13 +44,22 @@ export function createTokenManager(opts: TokenManagerOptions) {
     return row;
   }
 
-  const fresh = (expiresAt: Date | null, now = Date.now()) => expiresAt !== null && expiresAt.getTime() - refreshAhead > now;
+  const fresh = (expiresAt: Date | null, now = Date.now()) =>
+    expiresAt !== null && expiresAt.getTime() - refreshAhead > now;
 
   async function tryLease(installationId: number): Promise<boolean> {
     const won = await db
       .update(installations)
-      .set({ refreshLeaseOwner: owner, refreshLeaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-      .where(and(eq(installations.id, installationId), or(isNull(installations.refreshLeaseUntil), lt(installations.refreshLeaseUntil, sql`now()`))))
+      .set({
+        refreshLeaseOwner: owner,
+        refreshLeaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+      })
+      .where(
+        and(
+          eq(installations.id, installationId),
+          or(isNull(installations.refreshLeaseUntil), lt(installations.refreshLeaseUntil, sql`now()`)),
+        ),
+      )
       .returning({ id: installations.id });
     return won.length === 1;
   }
@@ -78,7 +87,11 @@ export function createTokenManager(opts: TokenManagerOptions) {
    * Refreshes unless someone already did after `staleAccessToken` was read. Returns the access
    * token that is current afterwards.
    */
-  async function refreshOnce(installationId: number, staleAccessToken: string | null, force: boolean): Promise<string> {
+  async function refreshOnce(
+    installationId: number,
+    staleAccessToken: string | null,
+    force: boolean,
+  ): Promise<string> {
     const deadline = Date.now() + leaseMs * 2;
     for (;;) {
       const row = await load(installationId);
@@ -107,14 +120,18 @@ export function createTokenManager(opts: TokenManagerOptions) {
           if (err instanceof OAuthRejected) {
             const reason = `amoCRM refused the refresh token (${err.hint ?? err.status}); reinstall the integration`;
             await releaseLease(installationId, undefined, reason);
-            log.error({ installationId, status: err.status, hint: err.hint }, 'amoCRM refresh token rejected');
+            log.error(
+              { installationId, status: err.status, hint: err.hint },
+              'amoCRM refresh token rejected',
+            );
             throw new InstallationNeedsReauth(reason);
           }
           await releaseLease(installationId);
           throw err;
         }
       }
-      if (Date.now() > deadline) throw new Error('timed out waiting for another process to refresh amoCRM tokens');
+      if (Date.now() > deadline)
+        throw new Error('timed out waiting for another process to refresh amoCRM tokens');
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }

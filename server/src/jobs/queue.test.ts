@@ -37,7 +37,9 @@ describe.each(testBackends)('job queue on $name', (backend) => {
   it('runs a keyed job once however often it is sent', async () => {
     const ran: string[] = [];
     await queue.define<{ k: string }>({ name: 'test.keyed', handler: async ({ k }) => void ran.push(k) });
-    const ids = await Promise.all([1, 2, 3].map(() => queue.send('test.keyed', { k: 'same' }, { key: 'inbox-7' })));
+    const ids = await Promise.all(
+      [1, 2, 3].map(() => queue.send('test.keyed', { k: 'same' }, { key: 'inbox-7' })),
+    );
     expect(ids.filter(Boolean)).toHaveLength(1);
     await until(() => ran.length === 1);
     await new Promise((r) => setTimeout(r, 300));
@@ -57,7 +59,11 @@ describe.each(testBackends)('job queue on $name', (backend) => {
       },
     });
     const dead: unknown[] = [];
-    await queue.boss.work('test.flaky.dead', { pollingIntervalSeconds: 1 }, async (jobs) => void dead.push(...jobs));
+    await queue.boss.work(
+      'test.flaky.dead',
+      { pollingIntervalSeconds: 1 },
+      async (jobs) => void dead.push(...jobs),
+    );
     await queue.send('test.flaky', { x: 1 });
     await until(() => dead.length === 1, 20_000);
     expect(attempts).toBe(3);

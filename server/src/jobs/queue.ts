@@ -24,7 +24,9 @@ export interface JobDefinition<T extends object> {
  */
 export async function startQueue(database: Database, log: Logger) {
   const boss = new PgBoss({
-    ...(database.pglite ? { db: fromPglite(database.pglite) } : { connectionString: database.connectionString }),
+    ...(database.pglite
+      ? { db: fromPglite(database.pglite) }
+      : { connectionString: database.connectionString }),
     useListenNotify: true,
     schema: 'pgboss',
   });
@@ -52,15 +54,22 @@ export async function startQueue(database: Database, log: Logger) {
       const ids: string[] = [];
       for (let i = 0; i < (def.concurrency ?? 4); i++) {
         ids.push(
-          await boss.work<T>(def.name, { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, includeMetadata: true }, async ([job]) => {
-            if (!job) return;
-            try {
-              await def.handler(job.data, { id: job.id, retryCount: job.retryCount });
-            } catch (err) {
-              log.warn({ err, queue: def.name, jobId: job.id, retryCount: job.retryCount }, 'job failed; it will be retried or dead-lettered');
-              throw err;
-            }
-          }),
+          await boss.work<T>(
+            def.name,
+            { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, includeMetadata: true },
+            async ([job]) => {
+              if (!job) return;
+              try {
+                await def.handler(job.data, { id: job.id, retryCount: job.retryCount });
+              } catch (err) {
+                log.warn(
+                  { err, queue: def.name, jobId: job.id, retryCount: job.retryCount },
+                  'job failed; it will be retried or dead-lettered',
+                );
+                throw err;
+              }
+            },
+          ),
         );
       }
       workers.set(def.name, ids);

@@ -138,7 +138,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
     const result = new Map<string, ProductEntry>();
     const waits: Promise<void>[] = [];
     const missing: string[] = [];
-    for (const sku of new Set(skus.map((s) => s.trim()))) {
+    for (const sku of new Set(skus)) {
       if (!isFilterSafe(sku)) continue;
       const cached = skuCache.lookup(sku);
       const pending = skuFlight.get(sku);
@@ -255,7 +255,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
     if (existing) return toCreated(existing);
 
     const products = await lookupProducts(input.positions.map((p) => p.sku));
-    const unknown = input.positions.filter((p) => !products.has(p.sku.trim())).map((p) => p.sku);
+    const unknown = input.positions.filter((p) => !products.has(p.sku)).map((p) => p.sku);
     if (unknown.length) {
       throw new ErpError(
         'validation',
@@ -264,7 +264,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
       );
     }
     const positions = input.positions.map((p) => {
-      const product = products.get(p.sku.trim()) as ProductEntry;
+      const product = products.get(p.sku) as ProductEntry;
       const price = p.price ?? product.price;
       if (!price) throw new ErpError('validation', `${p.sku} has no sale price in MoySklad; give one`, false);
       if (price.currency !== currency) {

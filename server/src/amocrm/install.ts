@@ -1,0 +1,31 @@
+import type { AmoAccess } from './access.js';
+import type { InstallationRepo } from './installations.js';
+import type { TokenPair } from './oauth.js';
+
+/** Webhook events the product acts on. */
+export const WEBHOOK_SETTINGS = ['add_lead', 'update_lead', 'status_lead'] as const;
+
+export function webhookDestination(publicUrl: URL, hookKey: string): string {
+  return new URL(`/webhooks/amocrm/${hookKey}`, publicUrl).toString();
+}
+
+/** Stores a fresh installation: learns the account id with the new token, then seals the tokens. */
+export function createInstaller(deps: {
+  access: AmoAccess;
+  installations: InstallationRepo;
+  fetch?: typeof fetch;
+}) {
+  return async (account: { subdomain: string; domain: string }, tokens: TokenPair) => {
+    const base = deps.access.accountBase(account);
+    const res = await (deps.fetch ?? fetch)(`${base.replace(/\/$/, '')}/api/v4/account`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`amoCRM did not return the account (${res.status})`);
+    const body = (await res.json()) as { id?: unknown };
+    if (typeof body.id !== 'number') throw new Error('amoCRM returned an account without an id');
+    const inst = await deps.installations.upsert({ accountId: body.id, ...account });
+    await deps.access.tokens.store(inst.id, tokens);
+    return inst;
+  };
+}
