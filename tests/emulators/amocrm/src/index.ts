@@ -6,6 +6,7 @@ import type { CallLogEntry } from './call-log.js';
 import { Faults } from './faults.js';
 import { type AmoEmulatorOptions, resolveOptions } from './options.js';
 import { createState, type EmulatorState } from './state.js';
+import { WebhookSender } from './webhooks/sender.js';
 
 export type { CallLogEntry, CallNote } from './call-log.js';
 export { type FaultMatch, Faults } from './faults.js';
@@ -27,15 +28,27 @@ export {
   DEMO_USERS,
   LOST_STATUS_ID,
   PRODUCT_FIELDS,
+  SEED_TIME,
   WON_STATUS_ID,
 } from './seed.js';
 export type * from './state.js';
+export {
+  type AmoWebhookAccount,
+  type AmoWebhookEvent,
+  encodeAmoWebhookBody,
+  type WebhookRecord,
+  type WebhookValue,
+} from './webhooks/encode.js';
+export { leadRecord, WEBHOOK_SETTINGS } from './webhooks/lead-events.js';
+export { WebhookSender } from './webhooks/sender.js';
 
 export interface AmoEmulator {
   app: Hono;
   state: EmulatorState;
   calls: CallLogEntry[];
   faults: Faults;
+  /** Outgoing webhooks: `flush()`, `send(destination, events)`, `pending`, `deliveries`. */
+  webhooks: WebhookSender;
 }
 
 export function createAmoEmulator(options: AmoEmulatorOptions): AmoEmulator {
@@ -43,7 +56,13 @@ export function createAmoEmulator(options: AmoEmulatorOptions): AmoEmulator {
   const state = createState(opts);
   const calls: CallLogEntry[] = [];
   const faults = new Faults();
-  return { app: buildApp(opts, state, calls, faults), state, calls, faults };
+  const webhooks = new WebhookSender(state, {
+    timeoutMs: opts.webhookTimeoutMs,
+    retries: opts.webhookRetries,
+    retryBaseMs: opts.webhookRetryBaseMs,
+    fetch: opts.fetch,
+  });
+  return { app: buildApp(opts, state, calls, faults), state, calls, faults, webhooks };
 }
 
 export interface StartedAmoEmulator extends AmoEmulator {

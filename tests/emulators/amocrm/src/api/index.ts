@@ -7,8 +7,16 @@ import { accountLimits } from '../limits/rate-limit.js';
 import type { EmulatorState } from '../state.js';
 import { accountRoutes } from './account.js';
 import { catalogsRoutes } from './catalogs.js';
+import { contactRoutes } from './contacts.js';
+import { leadFieldRoutes } from './lead-fields.js';
 import { leadsRoutes } from './leads.js';
 import { leadWriteRoutes } from './leads-write.js';
+import { linkRoutes } from './links.js';
+import { noteRoutes } from './notes.js';
+import { pipelineRoutes } from './pipelines.js';
+import { tagRoutes } from './tags.js';
+import { taskRoutes } from './tasks.js';
+import { webhookRoutes } from './webhooks.js';
 
 /**
  * REST API v4, mounted at /api/v4. Order: network latency, then amoCRM's front (account block,
@@ -24,6 +32,14 @@ export function apiRoutes(state: EmulatorState, faults: Faults): Hono {
   app.route('/', leadsRoutes(state));
   app.route('/', leadWriteRoutes(state));
   app.route('/', catalogsRoutes(state));
+  app.route('/', noteRoutes(state));
+  app.route('/', taskRoutes(state));
+  app.route('/', leadFieldRoutes(state));
+  app.route('/', linkRoutes(state));
+  app.route('/', tagRoutes(state));
+  app.route('/', contactRoutes(state));
+  app.route('/', pipelineRoutes(state));
+  app.route('/', webhookRoutes(state));
   app.notFound((c) => problem(c, 404, 'Not Found'));
   return app;
 }

@@ -1,0 +1,114 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { nowSeconds, type Task } from '../entities.js';
+import { readBody } from '../http/body.js';
+import { bracketList, parseOrIssues } from '../http/query.js';
+import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
+import type { EmulatorState } from '../state.js';
+import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { batch, Id } from './schemas.js';
+
+const TaskItem = z.object({
+  text: z.string().min(1),
+  complete_till: z.number().int().positive(),
+  entity_id: Id.optional(),
+  entity_type: z.enum(['leads', 'contacts', 'companies', 'customers']).optional(),
+  responsible_user_id: Id.optional(),
+  task_type_id: z.number().int().positive().optional(),
+  duration: z.number().int().nonnegative().optional(),
+  created_by: z.number().int().nonnegative().optional(),
+  request_id: z.string().optional(),
+});
+
+function serialize(base: string, state: EmulatorState, t: Task) {
+  return {
+    id: t.id,
+    created_by: t.createdBy,
+    updated_by: t.createdBy,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+    responsible_user_id: t.responsibleUserId,
+    group_id: 0,
+    entity_id: t.entityId,
+    entity_type: t.entityType,
+    duration: t.duration,
+    is_completed: t.isCompleted,
+    task_type_id: t.taskTypeId,
+    text: t.text,
+    result: [],
+    complete_till: t.completeTill,
+    account_id: state.account.id,
+    _links: { self: { href: `${base}/tasks/${t.id}` } },
+  };
+}
+
+/** POST /tasks, GET /tasks (filter[entity_id][], filter[entity_type], filter[is_completed]). */
+export function taskRoutes(state: EmulatorState): Hono {
+  const app = new Hono();
+
+  app.post('/tasks', async (c) => {
+    const body = await readBody(c, batch(TaskItem));
+    if (!body.ok) return body.response;
+    const issues = body.value.flatMap((t, i) => {
+      if (t.entity_id !== undefined && t.entity_type === undefined)
+        return [
+          { requestId: String(i), path: 'entity_type', detail: 'entity_type is required with entity_id' },
+        ];
+      if (t.entity_type === 'leads' && t.entity_id !== undefined && !state.leads.has(t.entity_id))
+        return [{ requestId: String(i), path: 'entity_id', detail: 'Lead not found', code: 'NotFound' }];
+      if (t.responsible_user_id !== undefined && !state.users.has(t.responsible_user_id))
+        return [{ requestId: String(i), path: 'responsible_user_id', detail: 'User not found' }];
+      return [];
+    });
+    if (issues.length > 0) return validationProblem(c, issues);
+    const base = apiBase(c);
+    const now = nowSeconds();
+    const tasks = body.value.map((t, i) => {
+      const task: Task = {
+        id: state.nextId('task'),
+        text: t.text,
+        completeTill: t.complete_till,
+        entityId: t.entity_id ?? null,
+        entityType: t.entity_type ?? null,
+        responsibleUserId: t.responsible_user_id ?? state.apiUserId,
+        taskTypeId: t.task_type_id ?? 1,
+        duration: t.duration ?? 0,
+        isCompleted: false,
+        createdBy: t.created_by ?? state.apiUserId,
+        createdAt: now,
+        updatedAt: now,
+      };
+      state.tasks.set(task.id, task);
+      return {
+        id: task.id,
+        request_id: t.request_id ?? String(i),
+        _links: { self: { href: `${base}/tasks/${task.id}` } },
+      };
+    });
+    return hal(c, { _links: { self: { href: `${base}/tasks` } }, _embedded: { tasks } });
+  });
+
+  app.get('/tasks', (c) => {
+    const page = parseOrIssues(PageQuery, c.req.query());
+    if (!page.ok) return validationProblem(c, page.issues);
+    const raw = bracketList(c.req.url, 'filter[entity_id]');
+    const ids = raw === undefined ? undefined : new Set(raw.map(Number));
+    const types = bracketList(c.req.url, 'filter[entity_type]');
+    const completed = c.req.query('filter[is_completed]');
+    const all = [...state.tasks.values()].filter(
+      (t) =>
+        (!ids || (t.entityId !== null && ids.has(t.entityId))) &&
+        (!types || (t.entityType !== null && types.includes(t.entityType))) &&
+        (completed === undefined || t.isCompleted === (completed === '1' || completed === 'true')),
+    );
+    const { items, hasNext } = paginate(all, page.value);
+    if (items.length === 0) return emptyList(c);
+    return hal(c, {
+      _page: page.value.page,
+      _links: pageLinks(c, page.value, hasNext),
+      _embedded: { tasks: items.map((t) => serialize(apiBase(c), state, t)) },
+    });
+  });
+
+  return app;
+}
