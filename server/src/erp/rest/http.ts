@@ -1,6 +1,6 @@
 import { ErpError, type ErpErrorCode } from '../connector.js';
 import type { RequestSpec, RestMapping } from './mapping.js';
-import { compilePath, evaluate, getValue } from './path.js';
+import { compilePath, evaluate } from './path.js';
 import { renderJson, renderString, type Vars } from './template.js';
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
@@ -206,9 +206,4 @@ async function sendOnce(
 function causeOf(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   return cause ? ` (${cause.code ?? cause.message ?? ''})` : '';
-}
-
-/** A record read with getValue where the mapping names a single record ('' = the whole answer). */
-export function recordAt(body: unknown, path: string): unknown {
-  return getValue(body, path);
 }
