@@ -39,7 +39,7 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     async (c) => {
       const started = performance.now();
       const inst = await deps.findByHookKey(c.req.param('hookKey'));
-      if (!inst || inst.status !== 'active') {
+      if (inst?.status !== 'active') {
         deps.metrics.webhooks.received.inc({ result: 'unknown_key' });
         throw new HttpProblem(
           404,

@@ -1,0 +1,2 @@
+export { type Database, type Db, openDatabase } from './open.js';
+export * from './schema.js';
