@@ -13,7 +13,16 @@ import { type FetchFn, type HttpOptions, send } from './http.js';
 import type { FieldSpec, RestMapping } from './mapping.js';
 import { getList, getValue, PathSyntaxError } from './path.js';
 import { renderJson, renderString, type Vars } from './template.js';
-import { FieldError, type FieldReader, invalid, readDate, reader, readNumber, readString } from './values.js';
+import {
+  FieldError,
+  type FieldReader,
+  invalid,
+  readCurrency,
+  readDate,
+  reader,
+  readNumber,
+  readString,
+} from './values.js';
 
 export { loadRestMapping, parseRestMapping, type RestMapping, RestMappingError } from './mapping.js';
 
@@ -150,7 +159,7 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
         // ERPs may answer more than asked (a LIKE match, a shared code): keep only what was asked.
         if (!asked.has(sku) || out.has(sku)) continue;
         const price = itemReaders.price ? readNumber(rec, itemReaders.price, false) : null;
-        const currency = itemReaders.currency ? readString(rec, itemReaders.currency, false) : null;
+        const currency = itemReaders.currency ? readCurrency(rec, itemReaders.currency) : null;
         out.set(sku, {
           sku,
           id: readString(rec, itemReaders.id, true),
@@ -354,7 +363,7 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
         date: readDate(rec, readers.date),
         sum: money(
           readNumber(rec, readers.sum, true),
-          readers.currency ? readString(rec, readers.currency, false) : null,
+          readers.currency ? readCurrency(rec, readers.currency) : null,
         ),
         status: readers.status ? readString(rec, readers.status, false) : null,
       })),
@@ -374,12 +383,18 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     const balanceBody = cs.balance?.request
       ? send(mapping, http, 'balance', cs.balance.request, vars, { retry: true })
       : customerBody;
-    const [customerAnswer, balanceAnswer, recentOrders, recentInvoices] = await Promise.all([
+    const settled = await Promise.allSettled([
       customerBody,
       balanceBody,
       documents('orders', cs.orders, orderReaders, vars),
       documents('invoices', cs.invoices, invoiceReaders, vars),
     ]);
+    // An unknown customer fails every request, each in its own way: report the customer's failure.
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [customerAnswer, balanceAnswer, recentOrders, recentInvoices] = settled.map((s) =>
+      s.status === 'fulfilled' ? s.value : undefined,
+    ) as [unknown, unknown, ErpDocument[], ErpDocument[]];
     const customer = parse('customer', () =>
       strip(readCustomer(one('customer', customerAnswer, cs.customer.response.record), summaryReaders)),
     );
@@ -426,7 +441,7 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
       return {
         id,
         number: readString(rec, f.number, true),
-        sum: money(readNumber(rec, f.sum, true), f.currency ? readString(rec, f.currency, false) : null),
+        sum: money(readNumber(rec, f.sum, true), f.currency ? readCurrency(rec, f.currency) : null),
         created: readDate(rec, f.created),
         link: linkTo(ci.link, { invoiceId: id }),
       };

@@ -69,6 +69,14 @@ export function readNumber(record: unknown, r: FieldReader, required: boolean): 
   return r.divideBy ? v / r.divideBy : v;
 }
 
+/** An ISO 4217 code, or null when the record has none; anything else is a malformed answer. */
+export function readCurrency(record: unknown, r: FieldReader): string | null {
+  const v = readString(record, r, false);
+  if (v === null) return null;
+  if (!/^[A-Z]{3}$/i.test(v)) throw new FieldError(`"${r.path.source}" is not an ISO 4217 currency code`);
+  return v.toUpperCase();
+}
+
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
