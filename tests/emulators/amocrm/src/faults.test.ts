@@ -36,6 +36,16 @@ describe('failNext', () => {
   });
 });
 
+describe('dropConnection', () => {
+  it('answers Response.error() (status 0) through app.request, which has no socket', async () => {
+    const { app, faults, calls } = testEmulator();
+    faults.dropConnection(1, { pathPrefix: '/account' });
+    const res = await app.request('/api/v4/account', { headers: auth });
+    expect(res.type).toBe('error');
+    expect(calls.map((c) => c.status)).toEqual([0]);
+  });
+});
+
 describe('dropConnection (real server)', () => {
   let emu: StartedAmoEmulator | undefined;
   afterEach(async () => {
