@@ -24,7 +24,7 @@ export interface AppDeps {
   readiness(): Promise<Readiness>;
   oauth: OAuthRouteDeps;
   webhooks: WebhookRouteDeps;
-  leadStockDeps(installation: Installation): LeadStockDeps;
+  leadStockDeps(installation: Installation): Promise<LeadStockDeps>;
 }
 
 /** Every route and middleware of the backend, composed in one visible place. */

@@ -11,8 +11,9 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { resolveSecretBox } from './crypto/key-file.js';
 import { openDatabase } from './db/open.js';
-import { createLocalConnector } from './erp/local/connector.js';
 import { importStockCsv } from './erp/local/csv-import.js';
+import { createErpRegistry } from './erp/registry.js';
+import { createErpSettingsStore } from './erp/settings.js';
 import { definePlatformJobs, type EventHandler, JOBS } from './jobs/platform-jobs.js';
 import { startQueue } from './jobs/queue.js';
 import { createLogger, type Logger } from './log.js';
@@ -35,6 +36,8 @@ export interface Services {
   access: ReturnType<typeof createAmoAccess>;
   queue: Awaited<ReturnType<typeof startQueue>>;
   metrics: ReturnType<typeof createMetrics>;
+  erp: ReturnType<typeof createErpRegistry>;
+  erpSettings: ReturnType<typeof createErpSettingsStore>;
 }
 
 export interface StartOptions {
@@ -98,7 +101,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     handlers: opts.eventHandlers ?? [],
   });
 
-  const erp = createLocalConnector(database.db);
+  const erpSettingsStore = createErpSettingsStore(database.db, box, config);
+  const erp = createErpRegistry({ db: database.db, settings: erpSettingsStore, fetch: opts.fetch });
   const app = createApp({
     log,
     metrics,
@@ -152,9 +156,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log,
       metrics,
     },
-    leadStockDeps: (inst) => ({
+    leadStockDeps: async (inst) => ({
       amo: access.clientFor(inst),
-      erp,
+      erp: await erp.forAccount(inst.accountId),
       codes: { sku: config.amo.skuFieldCode, price: 'PRICE' },
       currency: 'RUB',
     }),
@@ -175,7 +179,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    services: { database, installations, inbox, access, queue, metrics },
+    services: { database, installations, inbox, access, queue, metrics, erp, erpSettings: erpSettingsStore },
     async close() {
       clearInterval(purge);
       jobs.stop();

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, numeric, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 /** One amoCRM account that installed the widget. Tokens are stored encrypted (crypto/secret-box). */
 export const installations = pgTable('installations', {
@@ -134,4 +144,14 @@ export const webhookBodies = pgTable('webhook_bodies', {
   accountId: bigint('account_id', { mode: 'number' }).notNull(),
   body: text('body').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Per-account ERP connection. Secrets (tokens, passwords, REST mappings) are sealed; the rest is plain. */
+export const erpSettings = pgTable('erp_settings', {
+  accountId: bigint('account_id', { mode: 'number' }).primaryKey(),
+  kind: text('kind', { enum: ['local', 'moysklad', 'onec', 'rest'] }).notNull(),
+  publicJson: text('public_json').notNull(),
+  secretsEnc: text('secrets_enc'),
+  version: integer('version').notNull().default(1),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,12 +1,13 @@
 import { computeAvailability, type StockReport } from '@erp-bridge/shared';
 import { AmoApiError, type AmoClient, amoUnavailable } from '../amocrm/client.js';
 import { type ProductFieldCodes, readLeadLines } from '../amocrm/lead-products.js';
-import type { ErpConnector, ErpItemStock } from '../erp/connector.js';
+import type { ErpItemStock } from '../erp/connector.js';
+import type { ResilientErp } from '../erp/resilient.js';
 import { HttpProblem } from '../http/problem.js';
 
 export interface LeadStockDeps {
   amo: Pick<AmoClient, 'getLead' | 'getCatalogElements'>;
-  erp: ErpConnector;
+  erp: Pick<ResilientErp, 'getStock' | 'kind'>;
   codes: ProductFieldCodes;
   currency: string;
 }
@@ -29,13 +30,14 @@ export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number):
     );
 
   const skus = lines.flatMap((l) => (l.sku ? [l.sku] : []));
-  let snapshot: Awaited<ReturnType<ErpConnector['getStock']>>;
+  let stock: Awaited<ReturnType<ResilientErp['getStock']>>;
   try {
-    snapshot = await deps.erp.getStock(skus);
+    stock = await deps.erp.getStock(skus);
   } catch (err) {
     throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
   }
 
+  const snapshot = stock.value;
   const stockBySku = new Map([...snapshot.items].map(([sku, item]) => [sku, item.warehouses]));
   const verdict = computeAvailability(
     lines.map((l) => ({ ...l, price: erpPrice(l.sku ? snapshot.items.get(l.sku) : undefined) ?? l.price })),
@@ -45,8 +47,8 @@ export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number):
     leadId,
     status: verdict.status,
     lines: verdict.lines,
-    asOf: snapshot.asOf.toISOString(),
-    stale: false,
+    asOf: stock.asOf.toISOString(),
+    stale: stock.stale,
     source: deps.erp.kind,
   };
 }

@@ -24,10 +24,10 @@ export const leadStockRoute = createRoute({
   },
 });
 
-export function leadStockRoutes(depsFor: (installation: Installation) => LeadStockDeps) {
+export function leadStockRoutes(depsFor: (installation: Installation) => Promise<LeadStockDeps>) {
   return new OpenAPIHono<{ Variables: AuthVariables }>().openapi(leadStockRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const report = await buildLeadStockReport(depsFor(c.get('auth').installation), id);
+    const report = await buildLeadStockReport(await depsFor(c.get('auth').installation), id);
     return c.json(report, 200);
   });
 }

@@ -1,0 +1,75 @@
+import type { Db } from '../db/open.js';
+import type { ErpConnector } from './connector.js';
+import { ErpError } from './connector.js';
+import { createLocalConnector } from './local/connector.js';
+import { createMoySkladConnector } from './moysklad/index.js';
+import { createOneCConnector } from './onec/index.js';
+import { type ResilienceOptions, type ResilientErp, withResilience } from './resilient.js';
+import { createRestConnector, loadRestMapping } from './rest/index.js';
+import type { ErpConnection, ErpSettingsStore } from './settings.js';
+
+/** Builds the connector a connection describes. Adding an ERP adds a case here and a folder. */
+export function buildConnector(
+  connection: ErpConnection,
+  deps: { db: Db; fetch?: typeof fetch },
+): ErpConnector {
+  switch (connection.kind) {
+    case 'local':
+      return createLocalConnector(deps.db, connection.storeId);
+    case 'moysklad':
+      if (!connection.token) throw new ErpError('auth', 'MoySklad token is not set');
+      return createMoySkladConnector({
+        token: connection.token,
+        apiBase: connection.apiBase,
+        fetch: deps.fetch,
+      });
+    case 'onec':
+      return createOneCConnector({
+        odataUrl: connection.odataUrl,
+        user: connection.user,
+        password: connection.password ?? '',
+        fetch: deps.fetch,
+        ...(connection.stockRegister && { stockRegister: connection.stockRegister }),
+        ...(connection.invoiceDocument && { invoiceDocument: connection.invoiceDocument }),
+      });
+    case 'rest':
+      if (!connection.mapping) throw new ErpError('validation', 'the REST mapping is not set');
+      return createRestConnector(loadRestMapping(connection.mapping), { fetch: deps.fetch });
+  }
+}
+
+/**
+ * The resilient connector of each account, rebuilt when its settings change. Cache, coalescing
+ * and the circuit live in the wrapper, so they are per account and connection.
+ */
+export function createErpRegistry(deps: {
+  db: Db;
+  settings: ErpSettingsStore;
+  resilience?: ResilienceOptions;
+  fetch?: typeof fetch;
+  /** How long a settings read is trusted before looking again (other instances may change them). */
+  settingsTtlMs?: number;
+}) {
+  const built = new Map<number, { version: string; erp: ResilientErp; checkedAt: number }>();
+  const ttl = deps.settingsTtlMs ?? 5000;
+  return {
+    async forAccount(accountId: number): Promise<ResilientErp> {
+      const cached = built.get(accountId);
+      if (cached && Date.now() - cached.checkedAt < ttl) return cached.erp;
+      const stored = await deps.settings.get(accountId);
+      if (cached && cached.version === stored.version) {
+        cached.checkedAt = Date.now();
+        return cached.erp;
+      }
+      const erp = withResilience(buildConnector(stored.connection, deps), deps.resilience);
+      built.set(accountId, { version: stored.version, erp, checkedAt: Date.now() });
+      return erp;
+    },
+    /** Settings of this account changed here: rebuild on next use. */
+    invalidate(accountId: number) {
+      built.delete(accountId);
+    },
+  };
+}
+
+export type ErpRegistry = ReturnType<typeof createErpRegistry>;
