@@ -23,6 +23,8 @@ export async function startStack(
     emulator?: Partial<AmoEmulatorOptions>;
     env?: Record<string, string>;
     eventHandlers?: EventHandler[];
+    /** Install through OAuth (client id + secret) instead of a long-lived token. */
+    oauth?: boolean;
   } = {},
 ): Promise<Stack> {
   const port = await freePort();
@@ -43,8 +45,13 @@ export async function startStack(
     DATA_DIR: 'memory://',
     AMO_CLIENT_SECRET: TEST_SECRET,
     AMO_API_BASE: emulator.url,
-    AMO_LONG_LIVED_TOKEN: accessToken,
-    AMO_SUBDOMAIN: 'erpbridgedemo',
+    ...(opts.oauth
+      ? {
+          AMO_CLIENT_ID: 'demo-client-id',
+          AMO_REDIRECT_URI: `${backend}/oauth/callback`,
+          ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        }
+      : { AMO_LONG_LIVED_TOKEN: accessToken, AMO_SUBDOMAIN: 'erpbridgedemo' }),
     LOG_LEVEL: 'silent',
     ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }),
     ...opts.env,
