@@ -1,6 +1,16 @@
 /** Paths of the widget API, shared by the server's routes and the widget's client. */
 export const widgetApi = {
   leadStock: (leadId: number) => `/api/v1/leads/${leadId}/stock`,
+  leadStockCheck: (leadId: number) => `/api/v1/leads/${leadId}/stock-check`,
+  leadGuard: (leadId: number) => `/api/v1/leads/${leadId}/guard`,
+  leadInvoices: (leadId: number) => `/api/v1/leads/${leadId}/invoices`,
+  contactSummary: (contactId: number) => `/api/v1/contacts/${contactId}/summary`,
+  contactCustomer: (contactId: number) => `/api/v1/contacts/${contactId}/customer`,
+  companySummary: (companyId: number) => `/api/v1/companies/${companyId}/summary`,
+  companyCustomer: (companyId: number) => `/api/v1/companies/${companyId}/customer`,
+  settings: '/api/v1/settings',
+  settingsTestConnection: '/api/v1/settings/test-connection',
+  guardSetup: '/api/v1/settings/guard-setup',
 } as const;
 
 /** Header amoCRM's $authorizedAjax puts the disposable token in. */

@@ -1,35 +1,13 @@
+import { ErpConnectionInput } from '@erp-bridge/shared';
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Db } from '../db/open.js';
 import { erpSettings } from '../db/schema.js';
 
-/**
- * One ERP connection. Secret fields are write-only: stored sealed, never sent back (the API says
- * only whether each is set).
- */
-export const ErpConnection = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local'), storeId: z.string().min(1).max(64).default('default') }),
-  z.object({
-    kind: z.literal('moysklad'),
-    apiBase: z.url().optional(),
-    token: z.string().min(1).optional(),
-  }),
-  z.object({
-    kind: z.literal('onec'),
-    odataUrl: z.url(),
-    user: z.string().min(1),
-    password: z.string().optional(),
-    stockRegister: z.string().min(1).optional(),
-    invoiceDocument: z.string().min(1).optional(),
-  }),
-  z.object({
-    kind: z.literal('rest'),
-    /** The mapping JSON; it carries auth values, so all of it is sealed. */
-    mapping: z.string().min(2).optional(),
-  }),
-]);
+/** One ERP connection; the zod contract lives in shared/ (the settings page writes it). */
+export const ErpConnection = ErpConnectionInput;
 export type ErpConnection = z.infer<typeof ErpConnection>;
 
 const SECRET_FIELDS = {

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Money } from './stock.js';
+
+export const InvoiceStatus = z.enum(['pending', 'created', 'failed']);
+export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
+
+export const InvoicePositionView = z.object({
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().positive(),
+  price: Money,
+  total: Money,
+});
+export type InvoicePositionView = z.infer<typeof InvoicePositionView>;
+
+/** POST /api/v1/leads/:id/invoices body; the Idempotency-Key header names the request. */
+export const InvoiceRequestInput = z.object({
+  /** The ERP customer the invoice is for (from the contact/company panel); else found by the deal's contact. */
+  customerId: z.string().min(1).max(100).optional(),
+  comment: z.string().max(500).optional(),
+  /** Total the user confirmed; a deal changed since then is refused rather than invoiced differently. */
+  confirmedTotal: Money.optional(),
+});
+export type InvoiceRequestInput = z.infer<typeof InvoiceRequestInput>;
+
+export const InvoiceRequest = z.object({
+  id: z.string(),
+  leadId: z.number().int(),
+  status: InvoiceStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  attempts: z.number().int().nonnegative(),
+  positions: z.array(InvoicePositionView),
+  total: Money,
+  invoice: z
+    .object({ id: z.string(), number: z.string(), sum: Money, link: z.string().nullable() })
+    .nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type InvoiceRequest = z.infer<typeof InvoiceRequest>;
+
+export const InvoiceBlockReason = z.enum([
+  'stock_short',
+  'no_permission',
+  'no_products',
+  'no_customer',
+  'pending',
+]);
+
+/** GET /api/v1/leads/:id/invoices */
+export const InvoiceList = z.object({
+  items: z.array(InvoiceRequest),
+  canRequest: z.boolean(),
+  blockedBy: InvoiceBlockReason.nullable(),
+  /** What the confirm step shows. */
+  preview: z.object({ positions: z.array(InvoicePositionView), total: Money }).nullable(),
+});
+export type InvoiceList = z.infer<typeof InvoiceList>;
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { LookupKey } from './customer.js';
+import { GuardRules } from './guard.js';
+
+/** An ERP connection as written by the settings page. Secret fields are write-only. */
+export const ErpConnectionInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local'), storeId: z.string().min(1).max(64).default('default') }),
+  z.object({ kind: z.literal('moysklad'), apiBase: z.url().optional(), token: z.string().min(1).optional() }),
+  z.object({
+    kind: z.literal('onec'),
+    odataUrl: z.url(),
+    user: z.string().min(1),
+    password: z.string().optional(),
+    stockRegister: z.string().min(1).optional(),
+    invoiceDocument: z.string().min(1).optional(),
+  }),
+  /** The mapping JSON carries auth values, so all of it is a secret. */
+  z.object({ kind: z.literal('rest'), mapping: z.string().min(2).optional() }),
+]);
+export type ErpConnectionInput = z.infer<typeof ErpConnectionInput>;
+
+export const SecretStatus = z.enum(['set', 'not set']);
+
+/** The same connection as the API shows it: public fields, and only "set" / "not set" for secrets. */
+export const ErpConnectionView = z
+  .object({
+    kind: z.enum(['local', 'moysklad', 'onec', 'rest']),
+    secrets: z.record(z.string(), SecretStatus),
+  })
+  .catchall(z.unknown());
+export type ErpConnectionView = z.infer<typeof ErpConnectionView>;
+
+export const InvoiceSettings = z.object({
+  /** amoCRM users and groups who may request invoices; both empty = everyone. */
+  allowedUserIds: z.array(z.number().int().positive()).max(500).default([]),
+  allowedGroupIds: z.array(z.number().int().nonnegative()).max(100).default([]),
+  /** Deal field that receives the invoice number (optional). */
+  numberFieldId: z.number().int().positive().nullable().default(null),
+  /** Also add an element to amoCRM's invoices catalog. */
+  addToInvoicesCatalog: z.boolean().default(false),
+});
+export type InvoiceSettings = z.infer<typeof InvoiceSettings>;
+
+export const FieldMappings = z.object({
+  /** Code of the products catalog field that holds the SKU. */
+  skuFieldCode: z.string().min(1).max(64).default('SKU'),
+  priceFieldCode: z.string().min(1).max(64).default('PRICE'),
+  /** Order in which a contact/company is looked up in the ERP. */
+  customerLookupOrder: z.array(LookupKey).min(1).max(3).default(['inn', 'phone', 'email']),
+  /** Company custom field holding the INN (amoCRM has no standard code for it). */
+  innFieldId: z.number().int().positive().nullable().default(null),
+});
+export type FieldMappings = z.infer<typeof FieldMappings>;
+
+export const AccountSettings = z.object({
+  guard: GuardRules,
+  invoices: InvoiceSettings,
+  fields: FieldMappings,
+});
+export type AccountSettings = z.infer<typeof AccountSettings>;
+
+/** GET /api/v1/settings */
+export const SettingsView = AccountSettings.extend({
+  erp: ErpConnectionView,
+  health: z.object({
+    installation: z.object({
+      accountId: z.number().int(),
+      subdomain: z.string(),
+      status: z.string(),
+      authError: z.string().nullable(),
+    }),
+    webhooks: z.object({
+      received: z.number().int(),
+      pending: z.number().int(),
+      lastReceivedAt: z.string().nullable(),
+    }),
+    amocrm: z.object({ blockedUntil: z.string().nullable() }),
+    erp: z.object({ circuit: z.enum(['closed', 'open', 'half-open']) }),
+  }),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+/** PUT /api/v1/settings: any subset; a secret left out keeps its stored value. */
+export const SettingsUpdate = z.object({
+  erp: ErpConnectionInput.optional(),
+  guard: GuardRules.partial().optional(),
+  invoices: InvoiceSettings.partial().optional(),
+  fields: FieldMappings.partial().optional(),
+});
+export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
+
+/** POST /api/v1/settings/test-connection (body: a connection to try, or none = the saved one). */
+export const ConnectionTestResult = z.object({
+  ok: z.boolean(),
+  detail: z.string(),
+  warehouses: z.array(z.string()).optional(),
+});
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;
