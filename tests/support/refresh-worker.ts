@@ -217,7 +217,9 @@ export async function runRefreshWorkers(
   const outputs = children.map((child) => {
     const lines: string[] = [];
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const rl = createInterface({ input: child.stdout });
     let onReady: () => void = () => {};
     const ready = new Promise<void>((r) => {
