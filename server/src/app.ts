@@ -6,14 +6,23 @@ import {
   disposableTokenAuth,
 } from './amocrm/disposable-token/index.js';
 import type { Installation } from './amocrm/installations.js';
+import type { CustomerService } from './customers/service.js';
+import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
 import { HttpProblem, problemResponse } from './http/problem.js';
+import { customerRoutes } from './http/routes/customers.js';
+import { dpWebhookRoutes } from './http/routes/dp-webhook.js';
+import { guardRoutes } from './http/routes/guard.js';
 import { healthRoutes, type Readiness } from './http/routes/health.js';
+import { invoiceRoutes } from './http/routes/invoices.js';
 import { leadStockRoutes } from './http/routes/lead-stock.js';
 import { type OAuthRouteDeps, oauthRoutes } from './http/routes/oauth.js';
+import { settingsRoutes } from './http/routes/settings.js';
 import { type WebhookRouteDeps, webhookRoutes } from './http/routes/webhooks.js';
+import type { InvoiceService } from './invoices/service.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import type { SettingsService } from './settings/service.js';
 import type { LeadStockDeps } from './stock/lead-stock.js';
 
 export interface AppDeps {
@@ -25,6 +34,10 @@ export interface AppDeps {
   oauth: OAuthRouteDeps;
   webhooks: WebhookRouteDeps;
   leadStockDeps(installation: Installation): Promise<LeadStockDeps>;
+  guard: GuardService;
+  invoices: InvoiceService;
+  customers: CustomerService;
+  settings: SettingsService;
 }
 
 /** Every route and middleware of the backend, composed in one visible place. */
@@ -43,10 +56,15 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
   app.route('/', oauthRoutes(deps.oauth));
   app.route('/', webhookRoutes(deps.webhooks));
+  app.route('/', dpWebhookRoutes(deps.webhooks));
 
   app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));
   app.route('/', leadStockRoutes(deps.leadStockDeps));
+  app.route('/', guardRoutes(deps.guard));
+  app.route('/', invoiceRoutes(deps.invoices));
+  app.route('/', customerRoutes(deps.customers));
+  app.route('/', settingsRoutes(deps.settings));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

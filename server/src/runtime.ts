@@ -5,19 +5,26 @@ import { serve } from '@hono/node-server';
 import { createAmoAccess } from './amocrm/access.js';
 import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
 import { createInstaller } from './amocrm/install.js';
-import { createInstallationRepo } from './amocrm/installations.js';
+import { createInstallationRepo, type Installation } from './amocrm/installations.js';
+import { createLeadReader, type LeadReader } from './amocrm/lead-products.js';
 import { createWebhookInbox } from './amocrm/webhooks/inbox.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { resolveSecretBox } from './crypto/key-file.js';
+import { createCustomerService } from './customers/service.js';
 import { openDatabase } from './db/open.js';
 import { importStockCsv } from './erp/local/csv-import.js';
 import { createErpRegistry } from './erp/registry.js';
 import { createErpSettingsStore } from './erp/settings.js';
+import { createGuardService, GUARD_JOB } from './guard/service.js';
+import { createGuardStore } from './guard/store.js';
+import { createInvoiceService, INVOICE_JOB, INVOICE_RETRIES } from './invoices/service.js';
 import { definePlatformJobs, type EventHandler, JOBS } from './jobs/platform-jobs.js';
 import { startQueue } from './jobs/queue.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
+import { createAccountSettingsStore } from './settings/account-settings.js';
+import { createSettingsService } from './settings/service.js';
 
 export const DEMO_STOCK_CSV = join(dirname(fileURLToPath(import.meta.url)), 'erp/local/demo-stock.csv');
 
@@ -38,6 +45,10 @@ export interface Services {
   metrics: ReturnType<typeof createMetrics>;
   erp: ReturnType<typeof createErpRegistry>;
   erpSettings: ReturnType<typeof createErpSettingsStore>;
+  accountSettings: ReturnType<typeof createAccountSettingsStore>;
+  guard: ReturnType<typeof createGuardService>;
+  invoices: ReturnType<typeof createInvoiceService>;
+  customers: ReturnType<typeof createCustomerService>;
 }
 
 export interface StartOptions {
@@ -90,7 +101,58 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     );
   }
 
+  const erpSettingsStore = createErpSettingsStore(database.db, box, config);
+  const erp = createErpRegistry({ db: database.db, settings: erpSettingsStore, fetch: opts.fetch });
+  const accountSettings = createAccountSettingsStore(database.db, {
+    defaults: { skuFieldCode: config.amo.skuFieldCode },
+  });
+  const readers = new Map<number, LeadReader>();
+  const leadReaderFor = (inst: Installation) => {
+    let reader = readers.get(inst.id);
+    if (!reader) {
+      reader = createLeadReader(access.clientFor(inst), {
+        codes: async () => {
+          const { fields } = await accountSettings.get(inst.accountId);
+          return { sku: fields.skuFieldCode, price: fields.priceFieldCode };
+        },
+        currency: 'RUB',
+      });
+      readers.set(inst.id, reader);
+    }
+    return reader;
+  };
+
   const queue = await startQueue(database, log);
+  const guard = createGuardService({
+    access,
+    leadReaderFor,
+    erp,
+    settings: accountSettings,
+    store: createGuardStore(database.db),
+    queue,
+    log,
+  });
+  const customers = createCustomerService({ db: database.db, access, erp, settings: accountSettings });
+  const invoices = createInvoiceService({
+    db: database.db,
+    access,
+    leadReaderFor,
+    erp,
+    settings: accountSettings,
+    customers,
+    queue,
+    installations,
+    log,
+  });
+  const settings = createSettingsService({
+    db: database.db,
+    account: accountSettings,
+    erpSettings: erpSettingsStore,
+    erp,
+    access,
+    fetch: opts.fetch,
+  });
+
   const jobs = await definePlatformJobs({
     queue,
     inbox,
@@ -98,11 +160,34 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     access,
     publicUrl: config.publicUrl,
     log,
-    handlers: opts.eventHandlers ?? [],
+    handlers: [(inst, events) => guard.handleEvents(inst, events), ...(opts.eventHandlers ?? [])],
   });
-
-  const erpSettingsStore = createErpSettingsStore(database.db, box, config);
-  const erp = createErpRegistry({ db: database.db, settings: erpSettingsStore, fetch: opts.fetch });
+  await queue.define<{
+    accountId: number;
+    leadIds: number[];
+    cause: 'webhook' | 'check_again' | 'digital_pipeline' | 'reconcile';
+  }>({
+    name: GUARD_JOB,
+    handler: async ({ accountId, leadIds, cause }) => {
+      const inst = await installations.findActive(accountId);
+      if (inst) await guard.enforceLeads(inst, leadIds, cause);
+    },
+  });
+  await queue.define<object>({
+    name: 'guard.recheck',
+    concurrency: 1,
+    handler: async () => {
+      for (const inst of await installations.listActive()) await guard.recheckShort(inst);
+    },
+  });
+  await queue.schedule('guard.recheck', '*/5 * * * *');
+  await queue.define<{ requestId: string }>({
+    name: INVOICE_JOB,
+    retryLimit: INVOICE_RETRIES,
+    retryDelaySeconds: 2,
+    retryDelayMaxSeconds: 120,
+    handler: ({ requestId }, meta) => invoices.process(requestId, meta),
+  });
   const app = createApp({
     log,
     metrics,
@@ -157,11 +242,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics,
     },
     leadStockDeps: async (inst) => ({
-      amo: access.clientFor(inst),
+      leads: leadReaderFor(inst),
       erp: await erp.forAccount(inst.accountId),
-      codes: { sku: config.amo.skuFieldCode, price: 'PRICE' },
-      currency: 'RUB',
+      warehouseIds: (await accountSettings.get(inst.accountId)).guard.warehouseIds ?? undefined,
     }),
+    guard,
+    invoices,
+    customers,
+    settings,
   });
 
   const purge = setInterval(() => {
@@ -179,7 +267,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    services: { database, installations, inbox, access, queue, metrics, erp, erpSettings: erpSettingsStore },
+    services: {
+      database,
+      installations,
+      inbox,
+      access,
+      queue,
+      metrics,
+      erp,
+      erpSettings: erpSettingsStore,
+      accountSettings,
+      guard,
+      invoices,
+      customers,
+    },
     async close() {
       clearInterval(purge);
       jobs.stop();

@@ -8,7 +8,9 @@ const seen: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({
-    eventHandlers: [async (_inst, e) => void seen.push(`${e.entity}.${e.action}.${e.record.id}`)],
+    eventHandlers: [
+      async (_inst, events) => void seen.push(...events.map((e) => `${e.entity}.${e.action}.${e.record.id}`)),
+    ],
   });
   const inst = await stack.server.services.installations.findActive(31000001);
   if (!inst) throw new Error('demo installation missing');

@@ -172,3 +172,11 @@ export const Contact = z
   })
   .loose();
 export const Company = Contact;
+
+export const User = z
+  .object({
+    id: z.number().int(),
+    name: z.string().optional(),
+    rights: z.object({ group_id: z.number().int().nullish() }).loose().optional(),
+  })
+  .loose();

@@ -1,5 +1,5 @@
 import type { DealLineInput } from '@erp-bridge/shared';
-import type { CatalogElement } from './api-schemas.js';
+import type { CatalogElement, Lead } from './api-schemas.js';
 import type { AmoClient } from './client.js';
 
 /** Field codes of the products catalog that carry the SKU and the price (configurable per account). */
@@ -8,45 +8,81 @@ export interface ProductFieldCodes {
   price: string;
 }
 
-/**
- * The deal's product lines: the lead's linked catalog elements with their quantities, resolved
- * to name, SKU and price. `null` when the lead does not exist.
- */
-export async function readLeadLines(
-  client: Pick<AmoClient, 'getLead' | 'getCatalogElements'>,
-  leadId: number,
-  codes: ProductFieldCodes,
-  currency: string,
-): Promise<DealLineInput[] | null> {
-  const lead = await client.getLead(leadId, ['catalog_elements']);
-  if (!lead) return null;
-  const links = lead._embedded?.catalog_elements ?? [];
-
-  const idsByCatalog = new Map<number, number[]>();
-  for (const link of links) {
-    const ids = idsByCatalog.get(link.metadata.catalog_id) ?? [];
-    ids.push(link.id);
-    idsByCatalog.set(link.metadata.catalog_id, ids);
-  }
-  const elements = new Map<number, CatalogElement>();
-  for (const [catalogId, ids] of idsByCatalog) {
-    for (const el of await client.getCatalogElements(catalogId, [...new Set(ids)])) elements.set(el.id, el);
-  }
-
-  return links.map((link) => {
-    const el = elements.get(link.id);
-    const sku = el ? fieldValue(el, codes.sku) : undefined;
-    const price = el ? fieldValue(el, codes.price) : undefined;
-    const amount = price === undefined ? Number.NaN : Number(price);
-    return {
-      elementId: link.id,
-      sku: typeof sku === 'string' || typeof sku === 'number' ? String(sku).trim() || null : null,
-      name: el?.name ?? `#${link.id}`,
-      quantity: link.metadata.quantity,
-      price: Number.isFinite(amount) ? { amount, currency } : null,
-    };
-  });
+export interface LeadWithLines {
+  lead: Lead;
+  lines: DealLineInput[];
 }
+
+/**
+ * Reads deals with their product lines. Catalog elements (name, SKU, price) change rarely and are
+ * shared by many deals, so they are cached; leads are always read fresh, many per request.
+ */
+export function createLeadReader(
+  client: Pick<AmoClient, 'getLead' | 'getLeads' | 'getCatalogElements'>,
+  opts: {
+    codes: () => Promise<ProductFieldCodes> | ProductFieldCodes;
+    currency: string;
+    elementTtlMs?: number;
+  },
+) {
+  const ttl = opts.elementTtlMs ?? 60_000;
+  const elements = new Map<number, { el: CatalogElement; at: number }>();
+
+  async function ensureElements(leads: readonly Lead[]) {
+    const missing = new Map<number, Set<number>>();
+    for (const lead of leads) {
+      for (const link of lead._embedded?.catalog_elements ?? []) {
+        const hit = elements.get(link.id);
+        if (hit && Date.now() - hit.at < ttl) continue;
+        const ids = missing.get(link.metadata.catalog_id) ?? new Set<number>();
+        ids.add(link.id);
+        missing.set(link.metadata.catalog_id, ids);
+      }
+    }
+    for (const [catalogId, ids] of missing) {
+      for (const el of await client.getCatalogElements(catalogId, [...ids]))
+        elements.set(el.id, { el, at: Date.now() });
+    }
+  }
+
+  async function linesOf(lead: Lead): Promise<DealLineInput[]> {
+    const codes = await opts.codes();
+    return (lead._embedded?.catalog_elements ?? []).map((link) => {
+      const el = elements.get(link.id)?.el;
+      const sku = el ? fieldValue(el, codes.sku) : undefined;
+      const price = el ? fieldValue(el, codes.price) : undefined;
+      const amount = price === undefined ? Number.NaN : Number(price);
+      return {
+        elementId: link.id,
+        sku: typeof sku === 'string' || typeof sku === 'number' ? String(sku).trim() || null : null,
+        name: el?.name ?? `#${link.id}`,
+        quantity: link.metadata.quantity,
+        price: Number.isFinite(amount) ? { amount, currency: opts.currency } : null,
+      };
+    });
+  }
+
+  return {
+    /** One deal with its lines; null when amoCRM has no such deal. */
+    async read(leadId: number): Promise<LeadWithLines | null> {
+      const lead = await client.getLead(leadId, ['catalog_elements', 'contacts']);
+      if (!lead) return null;
+      await ensureElements([lead]);
+      return { lead, lines: await linesOf(lead) };
+    },
+
+    /** Many deals in as few requests as amoCRM allows (250 per page); missing deals are absent. */
+    async readMany(leadIds: readonly number[]): Promise<Map<number, LeadWithLines>> {
+      const leads = await client.getLeads(leadIds, ['catalog_elements', 'contacts']);
+      await ensureElements(leads);
+      const out = new Map<number, LeadWithLines>();
+      for (const lead of leads) out.set(lead.id, { lead, lines: await linesOf(lead) });
+      return out;
+    },
+  };
+}
+
+export type LeadReader = ReturnType<typeof createLeadReader>;
 
 function fieldValue(el: CatalogElement, code: string): unknown {
   const field = el.custom_fields_values?.find((f) => f.field_code === code);

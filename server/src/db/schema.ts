@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   numeric,
@@ -9,6 +10,7 @@ import {
   serial,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /** One amoCRM account that installed the widget. Tokens are stored encrypted (crypto/secret-box). */
@@ -155,3 +157,95 @@ export const erpSettings = pgTable('erp_settings', {
   version: integer('version').notNull().default(1),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Guard, invoice and field settings of an account (validated by the shared AccountSettings schema). */
+export const accountSettings = pgTable('account_settings', {
+  accountId: bigint('account_id', { mode: 'number' }).primaryKey(),
+  json: text('json').notNull(),
+  version: integer('version').notNull().default(1),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What the guard knows about a deal: its last verdict, the last stage it held with stock OK, a work lease. */
+export const guardLeads = pgTable(
+  'guard_leads',
+  {
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    leadId: bigint('lead_id', { mode: 'number' }).notNull(),
+    lastVerdict: text('last_verdict'),
+    /** Hash of the blocking reasons, so an unchanged block writes no second note. */
+    reasonsHash: text('reasons_hash'),
+    lastGoodPipelineId: bigint('last_good_pipeline_id', { mode: 'number' }),
+    lastGoodStatusId: bigint('last_good_status_id', { mode: 'number' }),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.leadId] })],
+);
+
+/** Audit: every guard decision with its numbers, rule, actions and cause. */
+export const guardDecisions = pgTable(
+  'guard_decisions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    leadId: bigint('lead_id', { mode: 'number' }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    cause: text('cause').notNull(),
+    causeEvent: text('cause_event'),
+    verdict: text('verdict').notNull(),
+    reasons: text('reasons').notNull(),
+    actions: text('actions').notNull(),
+    pipelineId: bigint('pipeline_id', { mode: 'number' }).notNull(),
+    statusId: bigint('status_id', { mode: 'number' }).notNull(),
+    rules: text('rules').notNull(),
+  },
+  (t) => [index('guard_decisions_lead').on(t.accountId, t.leadId, t.at)],
+);
+
+/** Invoice requests from the deal card: one per idempotency key, followed until created or failed. */
+export const invoiceRequests = pgTable(
+  'invoice_requests',
+  {
+    id: text('id').primaryKey(),
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    leadId: bigint('lead_id', { mode: 'number' }).notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: text('status', { enum: ['pending', 'created', 'failed'] })
+      .notNull()
+      .default('pending'),
+    positions: text('positions').notNull(),
+    total: numeric('total', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    customerId: text('customer_id').notNull(),
+    requestedBy: bigint('requested_by', { mode: 'number' }).notNull(),
+    erpInvoiceId: text('erp_invoice_id'),
+    number: text('number'),
+    sum: numeric('sum', { mode: 'number' }),
+    link: text('link'),
+    noteWritten: boolean('note_written').notNull().default(false),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('invoice_requests_key').on(t.accountId, t.idempotencyKey),
+    index('invoice_requests_lead').on(t.accountId, t.leadId),
+  ],
+);
+
+/** Which ERP customer a contact or company card is, once a person picked it among several. */
+export const customerLinks = pgTable(
+  'customer_links',
+  {
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    entityType: text('entity_type', { enum: ['contacts', 'companies'] }).notNull(),
+    entityId: bigint('entity_id', { mode: 'number' }).notNull(),
+    customerId: text('customer_id').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.entityType, t.entityId] })],
+);

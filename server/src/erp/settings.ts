@@ -34,7 +34,7 @@ export function publicView(c: ErpConnection) {
     else view[k] = v;
   }
   for (const k of secrets) status[k] ??= 'not set';
-  return { ...view, secrets: status };
+  return { ...view, kind: c.kind, secrets: status };
 }
 
 /** The single-account defaults from the environment (ERP_KIND and friends). */

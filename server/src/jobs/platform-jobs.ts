@@ -6,8 +6,8 @@ import type { WebhookEvent } from '../amocrm/webhooks/parse.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from './queue.js';
 
-/** Something that acts on amoCRM events (the stock guard). Must be idempotent: events can repeat. */
-export type EventHandler = (inst: Installation, event: WebhookEvent) => Promise<void>;
+/** Something that acts on amoCRM events (the stock guard), in bulk. Must be idempotent: events can repeat. */
+export type EventHandler = (inst: Installation, events: WebhookEvent[]) => Promise<void>;
 
 export const JOBS = {
   event: 'amocrm.event',
@@ -33,16 +33,24 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
 
   await queue.define<{ inboxId: number }>({
     name: JOBS.event,
-    concurrency: 8,
-    handler: async ({ inboxId }) => {
-      const row = await inbox.get(inboxId);
-      if (!row || row.processedAt) return;
-      const inst = await installations.findActive(row.accountId);
-      if (inst) {
-        const event = JSON.parse(row.event) as WebhookEvent;
-        for (const handle of deps.handlers) await handle(inst, event);
+    // Events are handled in bulk: amoCRM allows 7 requests/second but 250 leads per read.
+    batchSize: 50,
+    concurrency: 2,
+    batchHandler: async (jobs) => {
+      const rows = (await Promise.all(jobs.map((j) => inbox.get(j.data.inboxId)))).filter(
+        (r) => r !== undefined && !r.processedAt,
+      );
+      const byAccount = new Map<number, typeof rows>();
+      for (const row of rows)
+        if (row) byAccount.set(row.accountId, [...(byAccount.get(row.accountId) ?? []), row]);
+      for (const [accountId, accountRows] of byAccount) {
+        const inst = await installations.findActive(accountId);
+        if (inst) {
+          const events = accountRows.flatMap((r) => (r ? [JSON.parse(r.event) as WebhookEvent] : []));
+          for (const handle of deps.handlers) await handle(inst, events);
+        }
+        for (const row of accountRows) if (row) await inbox.markProcessed(row.id);
       }
-      await inbox.markProcessed(inboxId);
     },
   });
 

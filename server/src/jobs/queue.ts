@@ -3,9 +3,21 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import type { Database } from '../db/open.js';
 import type { Logger } from '../log.js';
 
+export interface JobMeta {
+  id: string;
+  retryCount: number;
+}
+
 export interface JobDefinition<T extends object> {
   name: string;
-  handler(data: T, meta: { id: string; retryCount: number }): Promise<void>;
+  /** One job at a time (per worker)... */
+  handler?(data: T, meta: JobMeta): Promise<void>;
+  /**
+   * ...or up to batchSize jobs at once, for work that is cheaper in bulk (amoCRM allows 7
+   * requests/second but 250 leads per read and 50 per write). A throw retries the whole batch.
+   */
+  batchHandler?(jobs: { data: T; meta: JobMeta }[]): Promise<void>;
+  batchSize?: number;
   /** Attempts after the first (default 5). */
   retryLimit?: number;
   /** First retry delay in seconds, doubled each time with jitter (default 2). */
@@ -56,14 +68,21 @@ export async function startQueue(database: Database, log: Logger) {
         ids.push(
           await boss.work<T>(
             def.name,
-            { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, includeMetadata: true },
-            async ([job]) => {
-              if (!job) return;
+            {
+              pollingIntervalSeconds: 1,
+              notifyPollingIntervalSeconds: 1,
+              includeMetadata: true,
+              batchSize: def.batchSize ?? 1,
+            },
+            async (jobs) => {
+              if (jobs.length === 0) return;
+              const items = jobs.map((j) => ({ data: j.data, meta: { id: j.id, retryCount: j.retryCount } }));
               try {
-                await def.handler(job.data, { id: job.id, retryCount: job.retryCount });
+                if (def.batchHandler) await def.batchHandler(items);
+                else if (def.handler) for (const item of items) await def.handler(item.data, item.meta);
               } catch (err) {
                 log.warn(
-                  { err, queue: def.name, jobId: job.id, retryCount: job.retryCount },
+                  { err, queue: def.name, jobs: jobs.length, retryCount: jobs[0]?.retryCount },
                   'job failed; it will be retried or dead-lettered',
                 );
                 throw err;

@@ -1,27 +1,27 @@
-import { computeAvailability, type StockReport } from '@erp-bridge/shared';
-import { AmoApiError, type AmoClient, amoUnavailable } from '../amocrm/client.js';
-import { type ProductFieldCodes, readLeadLines } from '../amocrm/lead-products.js';
-import type { ErpItemStock } from '../erp/connector.js';
+import { computeAvailability, type DealLineInput, type StockReport } from '@erp-bridge/shared';
+import { AmoApiError, amoUnavailable } from '../amocrm/errors.js';
+import type { LeadReader } from '../amocrm/lead-products.js';
+import type { ErpItemStock, StockSnapshot } from '../erp/connector.js';
 import type { ResilientErp } from '../erp/resilient.js';
 import { HttpProblem } from '../http/problem.js';
 
 export interface LeadStockDeps {
-  amo: Pick<AmoClient, 'getLead' | 'getCatalogElements'>;
+  leads: Pick<LeadReader, 'read'>;
   erp: Pick<ResilientErp, 'getStock' | 'kind'>;
-  codes: ProductFieldCodes;
-  currency: string;
+  /** Only these warehouses count (the guard's rule); undefined = all. */
+  warehouseIds?: readonly string[];
 }
 
 /** Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict from shared/. */
 export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number): Promise<StockReport> {
-  let lines: Awaited<ReturnType<typeof readLeadLines>>;
+  let deal: Awaited<ReturnType<LeadReader['read']>>;
   try {
-    lines = await readLeadLines(deps.amo, leadId, deps.codes, deps.currency);
+    deal = await deps.leads.read(leadId);
   } catch (err) {
     if (err instanceof AmoApiError) throw amoUnavailable(err);
     throw err;
   }
-  if (lines === null)
+  if (deal === null)
     throw new HttpProblem(
       404,
       'request.not_found',
@@ -29,20 +29,13 @@ export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number):
       `amoCRM has no deal with id ${leadId}.`,
     );
 
-  const skus = lines.flatMap((l) => (l.sku ? [l.sku] : []));
   let stock: Awaited<ReturnType<ResilientErp['getStock']>>;
   try {
-    stock = await deps.erp.getStock(skus);
+    stock = await deps.erp.getStock(skusOf(deal.lines));
   } catch (err) {
     throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
   }
-
-  const snapshot = stock.value;
-  const stockBySku = new Map([...snapshot.items].map(([sku, item]) => [sku, item.warehouses]));
-  const verdict = computeAvailability(
-    lines.map((l) => ({ ...l, price: erpPrice(l.sku ? snapshot.items.get(l.sku) : undefined) ?? l.price })),
-    stockBySku,
-  );
+  const verdict = availabilityOf(deal.lines, stock.value, deps.warehouseIds);
   return {
     leadId,
     status: verdict.status,
@@ -51,6 +44,24 @@ export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number):
     stale: stock.stale,
     source: deps.erp.kind,
   };
+}
+
+export const skusOf = (lines: readonly DealLineInput[]) => [
+  ...new Set(lines.flatMap((l) => (l.sku ? [l.sku] : []))),
+];
+
+/** The deal's availability against a stock snapshot (the snapshot may cover more SKUs than the deal). */
+export function availabilityOf(
+  lines: readonly DealLineInput[],
+  snapshot: StockSnapshot,
+  warehouseIds?: readonly string[],
+) {
+  const stockBySku = new Map([...snapshot.items].map(([sku, item]) => [sku, item.warehouses]));
+  return computeAvailability(
+    lines.map((l) => ({ ...l, price: erpPrice(l.sku ? snapshot.items.get(l.sku) : undefined) ?? l.price })),
+    stockBySku,
+    { warehouseIds },
+  );
 }
 
 /** The ERP is the source of truth for prices; amoCRM's catalog price is the fallback. */

@@ -1,13 +1,9 @@
-import { LeadIdParam, PROBLEM_CONTENT_TYPE, Problem, StockReport } from '@erp-bridge/shared';
+import { LeadIdParam, StockReport } from '@erp-bridge/shared';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from '../../amocrm/disposable-token/index.js';
 import type { Installation } from '../../amocrm/installations.js';
 import { buildLeadStockReport, type LeadStockDeps } from '../../stock/lead-stock.js';
-
-const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
-});
+import { problem } from './openapi-helpers.js';
 
 export const leadStockRoute = createRoute({
   method: 'get',

@@ -1,0 +1,168 @@
+import type { CustomerPanel, CustomerSummaryView, LookupKey } from '@erp-bridge/shared';
+import { and, eq } from 'drizzle-orm';
+import type { AmoAccess } from '../amocrm/access.js';
+import type { Lead } from '../amocrm/api-schemas.js';
+import type { Installation } from '../amocrm/installations.js';
+import type { Db } from '../db/open.js';
+import { customerLinks } from '../db/schema.js';
+import type { CustomerSummary } from '../erp/connector.js';
+import { ErpError } from '../erp/connector.js';
+import type { ErpRegistry } from '../erp/registry.js';
+import { HttpProblem } from '../http/problem.js';
+import type { AccountSettingsStore } from '../settings/account-settings.js';
+
+export type CardEntity = 'contacts' | 'companies';
+
+interface FieldValues {
+  field_id: number;
+  field_code?: string | null;
+  field_name?: string | null;
+  values?: { value?: unknown }[] | null;
+}
+
+/** Identifiers a card carries that an ERP can search by. */
+export function identifiersOf(
+  fields: readonly FieldValues[] | null | undefined,
+  innFieldId: number | null,
+): Record<LookupKey, string[]> {
+  const values = (pred: (f: FieldValues) => boolean) =>
+    (fields ?? [])
+      .filter(pred)
+      .flatMap((f) => (f.values ?? []).map((v) => String(v.value ?? '').trim()))
+      .filter(Boolean);
+  return {
+    inn: values((f) =>
+      innFieldId
+        ? f.field_id === innFieldId
+        : f.field_code === 'INN' || /^(инн|inn)$/i.test(f.field_name ?? ''),
+    ).filter((v) => /^\d{10}(\d{2})?$/.test(v)),
+    phone: values((f) => f.field_code === 'PHONE'),
+    email: values((f) => f.field_code === 'EMAIL'),
+  };
+}
+
+const view = (s: CustomerSummary): CustomerSummaryView => ({
+  customer: s.customer,
+  balance: s.balance,
+  recentOrders: s.recentOrders,
+  recentInvoices: s.recentInvoices,
+  link: s.link,
+});
+
+const erpDown = (err: unknown) =>
+  err instanceof ErpError && err.code === 'not_found'
+    ? new HttpProblem(404, 'request.not_found', 'Customer not found', 'The ERP has no such customer.')
+    : new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
+
+/** The customer's ERP standing for contact and company cards, and the customer an invoice is for. */
+export function createCustomerService(deps: {
+  db: Db;
+  access: Pick<AmoAccess, 'clientFor'>;
+  erp: Pick<ErpRegistry, 'forAccount'>;
+  settings: AccountSettingsStore;
+}) {
+  async function remembered(accountId: number, entity: CardEntity, id: number) {
+    const [row] = await deps.db
+      .select()
+      .from(customerLinks)
+      .where(
+        and(
+          eq(customerLinks.accountId, accountId),
+          eq(customerLinks.entityType, entity),
+          eq(customerLinks.entityId, id),
+        ),
+      );
+    return row?.customerId;
+  }
+
+  async function summaryPanel(
+    inst: Installation,
+    customerId: string,
+    matchedBy: LookupKey | null,
+  ): Promise<CustomerPanel> {
+    const erp = await deps.erp.forAccount(inst.accountId);
+    try {
+      const s = await erp.getCustomerSummary(customerId);
+      return {
+        status: 'found',
+        matchedBy,
+        summary: view(s.value),
+        asOf: s.asOf.toISOString(),
+        stale: s.stale,
+      };
+    } catch (err) {
+      throw erpDown(err);
+    }
+  }
+
+  async function panel(inst: Installation, entity: CardEntity, id: number): Promise<CustomerPanel> {
+    const chosen = await remembered(inst.accountId, entity, id);
+    if (chosen) return summaryPanel(inst, chosen, null);
+
+    const amo = deps.access.clientFor(inst);
+    const card = entity === 'contacts' ? await amo.getContact(id) : await amo.getCompany(id);
+    if (!card)
+      throw new HttpProblem(
+        404,
+        'request.not_found',
+        'Card not found',
+        `amoCRM has no ${entity === 'contacts' ? 'contact' : 'company'} ${id}.`,
+      );
+    const { fields } = await deps.settings.get(inst.accountId);
+    const ids = identifiersOf(card.custom_fields_values, fields.innFieldId);
+    const erp = await deps.erp.forAccount(inst.accountId);
+    const searched: { key: LookupKey; value: string }[] = [];
+    for (const key of fields.customerLookupOrder) {
+      for (const value of ids[key]) {
+        searched.push({ key, value });
+        let found: Awaited<ReturnType<typeof erp.findCustomers>>;
+        try {
+          found = await erp.findCustomers({ [key]: value });
+        } catch (err) {
+          throw erpDown(err);
+        }
+        if (found.value.length === 1 && found.value[0]) return summaryPanel(inst, found.value[0].id, key);
+        if (found.value.length > 1) return { status: 'several', matchedBy: key, candidates: found.value };
+      }
+    }
+    return { status: 'not_found', searched };
+  }
+
+  return {
+    panel,
+
+    async choose(
+      inst: Installation,
+      entity: CardEntity,
+      id: number,
+      customerId: string,
+    ): Promise<CustomerPanel> {
+      const result = await summaryPanel(inst, customerId, null);
+      await deps.db
+        .insert(customerLinks)
+        .values({ accountId: inst.accountId, entityType: entity, entityId: id, customerId })
+        .onConflictDoUpdate({
+          target: [customerLinks.accountId, customerLinks.entityType, customerLinks.entityId],
+          set: { customerId, updatedAt: new Date() },
+        });
+      return result;
+    },
+
+    /** The ERP customer of a deal: its company first, then its main contact; null when not clear. */
+    async customerForLead(inst: Installation, lead: Lead): Promise<string | null> {
+      const cards: [CardEntity, number][] = [
+        ...(lead._embedded?.companies ?? []).map((c): [CardEntity, number] => ['companies', c.id]),
+        ...[...(lead._embedded?.contacts ?? [])]
+          .sort((a, b) => Number(b.is_main ?? false) - Number(a.is_main ?? false))
+          .map((c): [CardEntity, number] => ['contacts', c.id]),
+      ];
+      for (const [entity, id] of cards) {
+        const p = await panel(inst, entity, id).catch(() => null);
+        if (p?.status === 'found') return p.summary.customer.id;
+      }
+      return null;
+    },
+  };
+}
+
+export type CustomerService = ReturnType<typeof createCustomerService>;

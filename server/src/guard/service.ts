@@ -1,0 +1,117 @@
+import type { GuardHistory, GuardRecord, Stage } from '@erp-bridge/shared';
+import type { AmoAccess } from '../amocrm/access.js';
+import type { Installation } from '../amocrm/installations.js';
+import type { LeadReader } from '../amocrm/lead-products.js';
+import type { WebhookEvent } from '../amocrm/webhooks/parse.js';
+import type { ErpRegistry } from '../erp/registry.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../log.js';
+import type { AccountSettingsStore } from '../settings/account-settings.js';
+import { type EnforceItem, enforceGuard } from './enforcer.js';
+import type { GuardStore } from './store.js';
+
+/** Lead events that can change what a deal holds or where it stands. */
+const LEAD_ACTIONS = new Set(['add', 'update', 'status', 'dp']);
+
+export const GUARD_JOB = 'guard.enforce';
+
+export interface GuardServiceDeps {
+  access: Pick<AmoAccess, 'clientFor'>;
+  leadReaderFor(inst: Installation): LeadReader;
+  erp: Pick<ErpRegistry, 'forAccount'>;
+  settings: AccountSettingsStore;
+  store: GuardStore;
+  queue: Pick<JobQueue, 'send'>;
+  log: Logger;
+}
+
+export function createGuardService(deps: GuardServiceDeps) {
+  async function enforce(inst: Installation, items: EnforceItem[]) {
+    const { guard: rules } = await deps.settings.get(inst.accountId);
+    if (!rules.enabled || items.length === 0)
+      return { records: new Map<number, GuardRecord>(), busy: [] as number[] };
+    return enforceGuard(
+      {
+        accountId: inst.accountId,
+        amo: deps.access.clientFor(inst),
+        leads: deps.leadReaderFor(inst),
+        erp: await deps.erp.forAccount(inst.accountId),
+        rules,
+        store: deps.store,
+        log: deps.log,
+        language: inst.domain === 'amocrm.ru' ? 'ru' : 'en',
+      },
+      items,
+    );
+  }
+
+  async function retryBusy(inst: Installation, busy: number[], cause: GuardRecord['cause']) {
+    if (busy.length)
+      await deps.queue.send(
+        GUARD_JOB,
+        { accountId: inst.accountId, leadIds: busy, cause },
+        { startAfterSeconds: 1 },
+      );
+  }
+
+  return {
+    /** Webhook / Digital Pipeline events of one account, in bulk. */
+    async handleEvents(inst: Installation, events: readonly WebhookEvent[]) {
+      const items: EnforceItem[] = events
+        .filter((e) => e.entity === 'leads' && LEAD_ACTIONS.has(e.action))
+        .map((e) => ({
+          leadId: e.record.id,
+          cause: e.action === 'dp' ? 'digital_pipeline' : 'webhook',
+          causeEvent: e.dedupeKey,
+          previousStage: previousStage(e),
+        }));
+      const { busy } = await enforce(inst, items);
+      await retryBusy(inst, busy, 'webhook');
+    },
+
+    /** Re-check deals by id (busy retries, periodic re-check of short deals after a restock). */
+    async enforceLeads(inst: Installation, leadIds: readonly number[], cause: GuardRecord['cause']) {
+      const { busy } = await enforce(
+        inst,
+        leadIds.map((leadId) => ({ leadId, cause, causeEvent: null, previousStage: null })),
+      );
+      await retryBusy(inst, busy, cause);
+    },
+
+    /** "Check again" from the card: enforce now and answer with the decision. */
+    async checkNow(inst: Installation, leadId: number): Promise<GuardRecord | null> {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const { records, busy } = await enforce(inst, [
+          { leadId, cause: 'check_again', causeEvent: null, previousStage: null },
+        ]);
+        const record = records.get(leadId);
+        if (record) return record;
+        if (busy.length === 0) return null; // guard disabled or deal gone
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      return null;
+    },
+
+    async history(inst: Installation, leadId: number): Promise<GuardHistory> {
+      const [{ guard }, history] = await Promise.all([
+        deps.settings.get(inst.accountId),
+        deps.store.history(inst.accountId, leadId),
+      ]);
+      return { leadId, enabled: guard.enabled, latest: history[0] ?? null, history };
+    },
+
+    async recheckShort(inst: Installation) {
+      const ids = await deps.store.shortLeads(inst.accountId);
+      for (let i = 0; i < ids.length; i += 50)
+        await this.enforceLeads(inst, ids.slice(i, i + 50), 'reconcile');
+    },
+  };
+}
+
+export type GuardService = ReturnType<typeof createGuardService>;
+
+function previousStage(e: WebhookEvent): Stage | null {
+  const r = e.record;
+  if (!r.old_status_id) return null;
+  return { pipelineId: r.old_pipeline_id ?? r.pipeline_id ?? 0, statusId: r.old_status_id };
+}

@@ -1,0 +1,130 @@
+import type { GuardDecision, GuardRecord, GuardRules, Stage } from '@erp-bridge/shared';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { guardDecisions, guardLeads } from '../db/schema.js';
+
+export type GuardLeadState = typeof guardLeads.$inferSelect;
+
+/** The guard's memory per deal (last verdict, last good stage, a work lease) and its audit trail. */
+export function createGuardStore(db: Db, opts: { leaseMs?: number } = {}) {
+  const leaseMs = opts.leaseMs ?? 30_000;
+
+  return {
+    /**
+     * Takes the work lease of each deal that no other worker holds, so two jobs never enforce one
+     * deal at once (their notes would double). Returns the states of the deals taken.
+     */
+    async lease(accountId: number, leadIds: readonly number[]): Promise<Map<number, GuardLeadState>> {
+      if (leadIds.length === 0) return new Map();
+      await db
+        .insert(guardLeads)
+        .values(leadIds.map((leadId) => ({ accountId, leadId })))
+        .onConflictDoNothing();
+      const rows = await db
+        .update(guardLeads)
+        .set({ leaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+        .where(
+          and(
+            eq(guardLeads.accountId, accountId),
+            inArray(guardLeads.leadId, [...leadIds]),
+            or(isNull(guardLeads.leaseUntil), lt(guardLeads.leaseUntil, sql`now()`)),
+          ),
+        )
+        .returning();
+      return new Map(rows.map((r) => [r.leadId, r]));
+    },
+
+    /** Stores the outcome and frees the lease. */
+    async settle(
+      accountId: number,
+      leadId: number,
+      next: { verdict: string; reasonsHash: string | null; lastGoodStage: Stage | null },
+    ): Promise<void> {
+      await db
+        .update(guardLeads)
+        .set({
+          lastVerdict: next.verdict,
+          reasonsHash: next.reasonsHash,
+          lastGoodPipelineId: next.lastGoodStage?.pipelineId ?? null,
+          lastGoodStatusId: next.lastGoodStage?.statusId ?? null,
+          leaseUntil: null,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(guardLeads.accountId, accountId), eq(guardLeads.leadId, leadId)));
+    },
+
+    async release(accountId: number, leadIds: readonly number[]): Promise<void> {
+      if (leadIds.length === 0) return;
+      await db
+        .update(guardLeads)
+        .set({ leaseUntil: null })
+        .where(and(eq(guardLeads.accountId, accountId), inArray(guardLeads.leadId, [...leadIds])));
+    },
+
+    async record(input: {
+      accountId: number;
+      leadId: number;
+      cause: GuardRecord['cause'];
+      causeEvent: string | null;
+      decision: GuardDecision;
+      actions: string[];
+      stage: Stage;
+      rules: GuardRules;
+    }): Promise<GuardRecord> {
+      const [row] = await db
+        .insert(guardDecisions)
+        .values({
+          accountId: input.accountId,
+          leadId: input.leadId,
+          cause: input.cause,
+          causeEvent: input.causeEvent,
+          verdict: input.decision.verdict,
+          reasons: JSON.stringify(input.decision.reasons),
+          actions: JSON.stringify(input.actions),
+          pipelineId: input.stage.pipelineId,
+          statusId: input.stage.statusId,
+          rules: JSON.stringify(input.rules),
+        })
+        .returning();
+      if (!row) throw new Error('guard decision not stored');
+      return toRecord(row);
+    },
+
+    async history(accountId: number, leadId: number, limit = 20): Promise<GuardRecord[]> {
+      const rows = await db
+        .select()
+        .from(guardDecisions)
+        .where(and(eq(guardDecisions.accountId, accountId), eq(guardDecisions.leadId, leadId)))
+        .orderBy(desc(guardDecisions.at), desc(guardDecisions.id))
+        .limit(limit);
+      return rows.map(toRecord);
+    },
+
+    /** Deals last seen short: re-checked periodically so a restock unblocks them. */
+    async shortLeads(accountId: number, limit = 500): Promise<number[]> {
+      const rows = await db
+        .select({ leadId: guardLeads.leadId })
+        .from(guardLeads)
+        .where(
+          and(eq(guardLeads.accountId, accountId), inArray(guardLeads.lastVerdict, ['blocked', 'not_gated'])),
+        )
+        .limit(limit);
+      return rows.map((r) => r.leadId);
+    },
+  };
+}
+
+export type GuardStore = ReturnType<typeof createGuardStore>;
+
+function toRecord(row: typeof guardDecisions.$inferSelect): GuardRecord {
+  return {
+    id: row.id,
+    leadId: row.leadId,
+    at: row.at.toISOString(),
+    cause: row.cause as GuardRecord['cause'],
+    verdict: row.verdict as GuardRecord['verdict'],
+    reasons: JSON.parse(row.reasons),
+    actions: JSON.parse(row.actions),
+    stage: { pipelineId: row.pipelineId, statusId: row.statusId },
+  };
+}

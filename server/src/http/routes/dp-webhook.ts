@@ -1,0 +1,93 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import qs from 'qs';
+import { z } from 'zod';
+import type { Installation } from '../../amocrm/installations.js';
+import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
+import type { WebhookEvent } from '../../amocrm/webhooks/parse.js';
+import { HttpProblem } from '../problem.js';
+
+const num = z.coerce.number().int();
+
+/** amoCRM's Digital Pipeline widget action: JSON or form, sent once, unsigned. */
+const DpBody = z
+  .object({
+    event: z
+      .object({
+        type: z.union([z.string(), z.number()]).optional(),
+        type_code: z.string().optional(),
+        data: z
+          .object({
+            id: num,
+            element_type: num.optional(),
+            status_id: num.optional(),
+            pipeline_id: num.optional(),
+          })
+          .loose(),
+        time: num.optional(),
+      })
+      .loose(),
+    account_id: num,
+    subdomain: z.string().optional(),
+  })
+  .loose();
+
+/** Element type 2 = lead in amoCRM's Digital Pipeline payloads. */
+const LEAD_ELEMENT = 2;
+
+export function dpWebhookRoutes(deps: {
+  findByHookKey(hookKey: string): Promise<Installation | undefined>;
+  inbox: Pick<WebhookInbox, 'store'>;
+  onStored(ids: number[]): void;
+}) {
+  return new Hono().post('/webhooks/dp/:hookKey', bodyLimit({ maxSize: 64 * 1024 }), async (c) => {
+    const inst = await deps.findByHookKey(c.req.param('hookKey'));
+    if (inst?.status !== 'active')
+      throw new HttpProblem(
+        404,
+        'request.not_found',
+        'Unknown webhook',
+        'No active installation has this webhook URL.',
+      );
+    const raw = await c.req.text();
+    const type = c.req.header('content-type') ?? '';
+    let body: unknown;
+    try {
+      body = type.includes('json') ? JSON.parse(raw) : qs.parse(raw, { depth: 6 });
+    } catch {
+      throw new HttpProblem(
+        400,
+        'request.invalid',
+        'Malformed body',
+        'The Digital Pipeline body is not valid JSON.',
+      );
+    }
+    const parsed = DpBody.safeParse(body);
+    if (!parsed.success)
+      throw new HttpProblem(
+        400,
+        'request.invalid',
+        'Malformed body',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    if (parsed.data.account_id !== inst.accountId)
+      throw new HttpProblem(
+        403,
+        'auth.forbidden',
+        'Wrong account',
+        'This webhook URL belongs to another account.',
+      );
+    const data = parsed.data.event.data;
+    if ((data.element_type ?? LEAD_ELEMENT) !== LEAD_ELEMENT) return c.body(null, 204);
+    const time = parsed.data.event.time ?? Math.floor(Date.now() / 1000);
+    const event: WebhookEvent = {
+      entity: 'leads',
+      action: 'dp',
+      record: { id: data.id, status_id: data.status_id, pipeline_id: data.pipeline_id, last_modified: time },
+      dedupeKey: `${inst.accountId}:leads:dp:${data.id}:${data.status_id ?? ''}:${time}`,
+    };
+    const { ids } = await deps.inbox.store(inst.accountId, raw, [event]);
+    if (ids.length) setImmediate(() => deps.onStored(ids));
+    return c.body(null, 204);
+  });
+}

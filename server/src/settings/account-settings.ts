@@ -1,0 +1,72 @@
+import { AccountSettings, type SettingsUpdate } from '@erp-bridge/shared';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { accountSettings } from '../db/schema.js';
+
+export const DEFAULT_SETTINGS: AccountSettings = AccountSettings.parse({
+  guard: {},
+  invoices: {},
+  fields: {},
+});
+
+/**
+ * Guard, invoice and field settings per account. Read on every event, so a short in-process cache
+ * sits in front; writes here clear it (other instances see changes within the TTL).
+ */
+export function createAccountSettingsStore(
+  db: Db,
+  opts: { ttlMs?: number; defaults?: Partial<AccountSettings['fields']> } = {},
+) {
+  const ttl = opts.ttlMs ?? 5000;
+  const cache = new Map<number, { at: number; value: AccountSettings }>();
+  const defaults: AccountSettings = {
+    ...DEFAULT_SETTINGS,
+    fields: { ...DEFAULT_SETTINGS.fields, ...opts.defaults },
+  };
+
+  async function load(accountId: number): Promise<AccountSettings> {
+    const [row] = await db.select().from(accountSettings).where(eq(accountSettings.accountId, accountId));
+    if (!row) return defaults;
+    const stored = JSON.parse(row.json) as Partial<AccountSettings>;
+    return AccountSettings.parse({
+      guard: { ...defaults.guard, ...stored.guard },
+      invoices: { ...defaults.invoices, ...stored.invoices },
+      fields: { ...defaults.fields, ...stored.fields },
+    });
+  }
+
+  return {
+    async get(accountId: number): Promise<AccountSettings> {
+      const hit = cache.get(accountId);
+      if (hit && Date.now() - hit.at < ttl) return hit.value;
+      const value = await load(accountId);
+      cache.set(accountId, { at: Date.now(), value });
+      return value;
+    },
+
+    /** Merges a partial update section by section and validates the result before storing. */
+    async update(accountId: number, update: Omit<SettingsUpdate, 'erp'>): Promise<AccountSettings> {
+      const current = await load(accountId);
+      const next = AccountSettings.parse({
+        guard: { ...current.guard, ...update.guard },
+        invoices: { ...current.invoices, ...update.invoices },
+        fields: { ...current.fields, ...update.fields },
+      });
+      await db
+        .insert(accountSettings)
+        .values({ accountId, json: JSON.stringify(next) })
+        .onConflictDoUpdate({
+          target: accountSettings.accountId,
+          set: {
+            json: JSON.stringify(next),
+            version: sql`${accountSettings.version} + 1`,
+            updatedAt: new Date(),
+          },
+        });
+      cache.delete(accountId);
+      return next;
+    },
+  };
+}
+
+export type AccountSettingsStore = ReturnType<typeof createAccountSettingsStore>;
