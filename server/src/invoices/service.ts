@@ -176,7 +176,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         items: items.map(toView),
         canRequest: blockedBy === null,
         blockedBy,
-        preview: p && p.positions.length ? { positions: p.positions, total: p.total } : null,
+        preview: p?.positions.length ? { positions: p.positions, total: p.total } : null,
       };
     },
 
@@ -278,7 +278,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     /** The durable job: re-check, create in the ERP (idempotent), write back, settle. */
     async process(requestId: string, meta: JobMeta): Promise<void> {
       const [row] = await deps.db.select().from(invoiceRequests).where(eq(invoiceRequests.id, requestId));
-      if (!row || row.status !== 'pending') return;
+      if (row?.status !== 'pending') return;
       await deps.db
         .update(invoiceRequests)
         .set({ attempts: row.attempts + 1, updatedAt: new Date() })
