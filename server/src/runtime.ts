@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createAmoAccess } from './amocrm/access.js';
 import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
-import { createInstaller } from './amocrm/install.js';
+import { createInstaller, ensureLongLivedInstallation } from './amocrm/install.js';
 import { createInstallationRepo, type Installation } from './amocrm/installations.js';
 import { createLeadReader, type LeadReader } from './amocrm/lead-products.js';
 import { createWebhookInbox } from './amocrm/webhooks/inbox.js';
@@ -78,29 +78,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     );
   }
 
-  if (config.amo.longLivedToken) {
-    // A private integration's long-lived token: learn the account it belongs to, no OAuth dance.
-    const res = await (opts.fetch ?? fetch)(
-      `${access.accountBase({ subdomain: config.amo.subdomain ?? '', domain: 'amocrm.ru' })}/api/v4/account`,
-      {
-        headers: { authorization: `Bearer ${config.amo.longLivedToken}` },
-        signal: AbortSignal.timeout(10_000),
-      },
-    );
-    const account = (await res.json().catch(() => ({}))) as { id?: number; subdomain?: string };
-    if (!res.ok || typeof account.id !== 'number' || !account.subdomain)
-      throw new Error(`amoCRM did not accept the long-lived token (${res.status})`);
-    const inst = await installations.upsert({
-      accountId: account.id,
-      subdomain: account.subdomain,
-      domain: 'amocrm.ru',
-    });
-    log.info(
-      { accountId: inst.accountId, subdomain: inst.subdomain },
-      'installation ready (long-lived token)',
-    );
-  }
-
   const erpSettingsStore = createErpSettingsStore(database.db, box, config);
   const erp = createErpRegistry({ db: database.db, settings: erpSettingsStore, fetch: opts.fetch });
   const accountSettings = createAccountSettingsStore(database.db, {
@@ -162,6 +139,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     handlers: [(inst, events) => guard.handleEvents(inst, events), ...(opts.eventHandlers ?? [])],
   });
+  if (config.amo.longLivedToken) {
+    const inst = await ensureLongLivedInstallation({
+      token: config.amo.longLivedToken,
+      base: access.accountBase({ subdomain: config.amo.subdomain ?? '', domain: 'amocrm.ru' }),
+      installations,
+      fetch: opts.fetch,
+    });
+    log.info({ accountId: inst.accountId, subdomain: inst.subdomain }, 'installation ready (long-lived token)');
+    // Subscribe once per destination (idempotent at amoCRM too): hooks drive the guard.
+    await queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId }, { key: `install-${inst.accountId}-${config.publicUrl.origin}` });
+  }
+
   await queue.define<{
     accountId: number;
     leadIds: number[];

@@ -29,3 +29,24 @@ export function createInstaller(deps: {
     return inst;
   };
 }
+
+/**
+ * A private integration's long-lived token: learn the account it belongs to and store the
+ * installation. No OAuth dance, no refresh token.
+ */
+export async function ensureLongLivedInstallation(deps: {
+  token: string;
+  base: string;
+  installations: InstallationRepo;
+  fetch?: typeof fetch;
+}) {
+  const res = await (deps.fetch ?? fetch)(`${deps.base.replace(/\/$/, '')}/api/v4/account`, {
+    headers: { authorization: `Bearer ${deps.token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const account = (await res.json().catch(() => ({}))) as { id?: number; subdomain?: string };
+  if (!res.ok || typeof account.id !== 'number' || !account.subdomain) {
+    throw new Error(`amoCRM did not accept the long-lived token (${res.status})`);
+  }
+  return deps.installations.upsert({ accountId: account.id, subdomain: account.subdomain, domain: 'amocrm.ru' });
+}
