@@ -1,4 +1,17 @@
-import type { Problem, StockReport } from '@erp-bridge/shared';
+import type {
+  ConnectionTestResult,
+  CustomerPanel,
+  ErpConnectionInput,
+  GuardHistory,
+  InvoiceList,
+  InvoiceRequest,
+  InvoiceRequestInput,
+  Problem,
+  SettingsUpdate,
+  SettingsView,
+  StockCheckResult,
+  StockReport,
+} from '@erp-bridge/shared';
 import { widgetApi } from '@erp-bridge/shared';
 
 /** The part of a jqXHR the client reads on failure. */
@@ -19,6 +32,14 @@ export interface AjaxOptions {
   method: 'GET' | 'POST' | 'PUT';
   dataType: 'json';
   timeout?: number;
+  /**
+   * Extra request headers. amoCRM's $authorizedAjax is $.ajax plus X-Auth-Token; that it merges
+   * caller headers rather than replacing them is UNCONFIRMED (the sandbox host merges them).
+   */
+  headers?: Record<string, string>;
+  /** The body as JSON text (jQuery would form-encode an object). */
+  data?: string;
+  contentType?: 'application/json';
 }
 
 /** amoCRM's self.$authorizedAjax: $.ajax plus the disposable X-Auth-Token header. */
@@ -35,16 +56,51 @@ export interface ApiFailure {
   detail?: string;
 }
 
+export type CustomerEntity = 'contacts' | 'companies';
+
 export interface WidgetApiClient {
   leadStock(leadId: number): Promise<StockReport>;
+  leadGuard(leadId: number): Promise<GuardHistory>;
+  leadStockCheck(leadId: number): Promise<StockCheckResult>;
+  leadInvoices(leadId: number): Promise<InvoiceList>;
+  requestInvoice(leadId: number, idempotencyKey: string, input: InvoiceRequestInput): Promise<InvoiceRequest>;
+  customerSummary(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
+  chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Promise<unknown>;
+  settings(): Promise<SettingsView>;
+  saveSettings(update: SettingsUpdate): Promise<unknown>;
+  testConnection(connection: ErpConnectionInput): Promise<ConnectionTestResult>;
+  /** Sets up (enable) or lifts the native stage gate. */
+  guardSetup(enable: boolean): Promise<unknown>;
 }
 
 const TIMEOUT_MS = 15_000;
 
+type Accept<T> = (data: unknown) => data is T;
+
+/** An object carrying every listed key: enough to render without crashing. */
+const shaped =
+  <T>(...keys: string[]): Accept<T> =>
+  (data): data is T =>
+    typeof data === 'object' && data !== null && keys.every((k) => k in data);
+
+const any = (_: unknown): _ is unknown => true;
+
 export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetApiClient {
-  function get<T>(path: string, accept: (data: unknown) => data is T): Promise<T> {
+  function call<T>(
+    method: AjaxOptions['method'],
+    path: string,
+    accept: Accept<T>,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
+    const options: AjaxOptions = { url: backend + path, method, dataType: 'json', timeout: TIMEOUT_MS };
+    if (headers) options.headers = headers;
+    if (body !== undefined) {
+      options.data = JSON.stringify(body);
+      options.contentType = 'application/json';
+    }
     return new Promise<T>((resolve, reject) => {
-      ajax({ url: backend + path, method: 'GET', dataType: 'json', timeout: TIMEOUT_MS }).then(
+      ajax(options).then(
         (data) => {
           if (accept(data)) resolve(data);
           else reject({ kind: 'invalid-response', status: 200 } satisfies ApiFailure);
@@ -53,8 +109,26 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
       );
     });
   }
+  const customerPath = (entity: CustomerEntity, id: number, what: 'Summary' | 'Customer') =>
+    widgetApi[`${entity === 'contacts' ? 'contact' : 'company'}${what}`](id);
   return {
-    leadStock: (leadId) => get(widgetApi.leadStock(leadId), isStockReport),
+    leadStock: (id) => call('GET', widgetApi.leadStock(id), isStockReport),
+    leadGuard: (id) => call('GET', widgetApi.leadGuard(id), shaped<GuardHistory>('enabled', 'latest')),
+    leadStockCheck: (id) => call('POST', widgetApi.leadStockCheck(id), shaped<StockCheckResult>('record')),
+    leadInvoices: (id) => call('GET', widgetApi.leadInvoices(id), shaped<InvoiceList>('items', 'canRequest')),
+    requestInvoice: (id, key, input) =>
+      call('POST', widgetApi.leadInvoices(id), shaped<InvoiceRequest>('id', 'status'), input, {
+        'Idempotency-Key': key,
+      }),
+    customerSummary: (entity, id) =>
+      call('GET', customerPath(entity, id, 'Summary'), shaped<CustomerPanel>('status')),
+    chooseCustomer: (entity, id, customerId) =>
+      call('POST', customerPath(entity, id, 'Customer'), any, { customerId }),
+    settings: () => call('GET', widgetApi.settings, shaped<SettingsView>('erp', 'guard', 'health')),
+    saveSettings: (update) => call('PUT', widgetApi.settings, any, update),
+    testConnection: (connection) =>
+      call('POST', widgetApi.settingsTestConnection, shaped<ConnectionTestResult>('ok'), { erp: connection }),
+    guardSetup: (enable) => call('POST', widgetApi.guardSetup, any, { enable }),
   };
 }
 
@@ -92,10 +166,12 @@ export function toFailure(error: unknown): ApiFailure {
   return { kind: 'network', status: 0, detail: error instanceof Error ? error.message : undefined };
 }
 
-function asProblem(body: unknown): Pick<ApiFailure, 'code' | 'title' | 'detail'> {
+type ProblemPart = Pick<ApiFailure, 'code' | 'title' | 'detail'>;
+
+function asProblem(body: unknown): ProblemPart {
   if (typeof body !== 'object' || body === null) return {};
   const { code, title, detail } = body as Record<string, unknown>;
-  const problem: Pick<ApiFailure, 'code' | 'title' | 'detail'> = {};
+  const problem: ProblemPart = {};
   if (typeof code === 'string') problem.code = code as Problem['code'];
   if (typeof title === 'string' && title !== '') problem.title = title;
   if (typeof detail === 'string' && detail !== '') problem.detail = detail;

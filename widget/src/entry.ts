@@ -2,11 +2,13 @@
  * The only module that touches amoCRM: the widget object (`self`) and the AMOCRM global.
  * Everything below it is plain Preact fed by props.
  */
-import { h, render as renderPreact } from 'preact';
-import { type AuthorizedAjax, createApiClient } from './api-client.js';
+import { type ComponentChild, h, render as renderPreact } from 'preact';
+import { type AuthorizedAjax, type CustomerEntity, createApiClient } from './api-client.js';
 import { resolveBackend } from './backend-url.js';
+import { CustomerPanel } from './customer/CustomerPanel.js';
 import { localeFromLangId, toMessages } from './i18n.js';
-import { LeadStockPanel } from './panel/LeadStockPanel.js';
+import { LeadPanel } from './panel/LeadPanel.js';
+import { SettingsPage } from './settings/SettingsPage.js';
 import './style.css';
 
 /** Backend origin baked from PUBLIC_URL by vite.config.ts ('' when unset or local). */
@@ -38,6 +40,7 @@ interface WidgetHost {
 interface AmoGlobal {
   lang_id?: string;
   data?: { current_entity?: string; current_card?: { id?: number | string } };
+  constant?: (name: string) => unknown;
 }
 
 function amocrm(): AmoGlobal {
@@ -45,30 +48,51 @@ function amocrm(): AmoGlobal {
   return g.AMOCRM ?? g.APP ?? {};
 }
 
+/** Card areas we draw a panel in, by system().area, and the entity each shows. */
+const CARD_AREAS: Record<string, string> = { lcard: 'leads', ccard: 'contacts', comcard: 'companies' };
+
 function ErpBridgeWidget(this: WidgetHost) {
   const self = this;
-  let mountedIn: Element | null = null;
-
-  function isLeadCard(): boolean {
-    const area = self.system()?.area;
-    // Some hosts do not fill `area`; a lead entity is then the best hint we have.
-    return area === undefined ? amocrm().data?.current_entity === 'leads' : area === 'lcard';
-  }
+  const mounted = new Set<Element>();
 
   function unmount(): void {
-    if (mountedIn) {
-      renderPreact(null, mountedIn);
-      mountedIn.removeAttribute('data-state');
+    for (const root of mounted) {
+      renderPreact(null, root);
+      root.removeAttribute('data-state');
     }
-    mountedIn = null;
+    mounted.clear();
+  }
+
+  /** Mounts `make(context)` into `root`; `.erpb-root[data-state]` mirrors the view's state for tests and the host. */
+  function mount(root: Element, make: (ctx: ReturnType<typeof context>) => ComponentChild): void {
+    renderPreact(make(context(root)), root);
+    mounted.add(root);
+  }
+
+  function context(root: Element) {
+    const settings = self.get_settings() ?? {};
+    ensureStylesheet(settings);
+    const backend = resolveBackend(settings.backend_url, __ERPB_BACKEND__);
+    return {
+      backend,
+      api: createApiClient(backend, (options) => self.$authorizedAjax(options)),
+      locale: localeFromLangId(amocrm().lang_id),
+      onStateChange: (kind: string) => root.setAttribute('data-state', kind),
+    };
+  }
+
+  function widgetCode(): string {
+    return String(self.get_settings()?.widget_code ?? 'erpb').replace(/[^\w-]/g, '');
   }
 
   function render(): boolean {
-    if (!isLeadCard()) return true;
-    const settings = self.get_settings() ?? {};
-    ensureStylesheet(settings);
+    const area = self.system()?.area;
+    const amo = amocrm();
+    // Some hosts do not fill `area`; the entity is then the best hint we have.
+    const entity = area === undefined ? amo.data?.current_entity : CARD_AREAS[area];
+    if (entity !== 'leads' && entity !== 'contacts' && entity !== 'companies') return true;
 
-    const panelId = `erpb-panel-${String(settings.widget_code ?? 'erpb').replace(/[^\w-]/g, '')}`;
+    const panelId = `erpb-panel-${widgetCode()}`;
     let element = document.getElementById(panelId);
     if (!element) {
       self.render_template({
@@ -79,25 +103,35 @@ function ErpBridgeWidget(this: WidgetHost) {
       element = document.getElementById(panelId);
     }
     if (!element) return true;
-
     unmount();
-    const root = element;
-    const amo = amocrm();
-    const backend = resolveBackend(settings.backend_url, __ERPB_BACKEND__);
-    const client = createApiClient(backend, (options) => self.$authorizedAjax(options));
-    renderPreact(
-      h(LeadStockPanel, {
-        leadId: Number(amo.data?.current_card?.id ?? 0),
-        backend,
-        loadStock: client.leadStock,
-        messages: toMessages(self.i18n('panel')),
-        locale: localeFromLangId(amo.lang_id),
-        // `.erpb-root[data-state=...]` is the hook tests and the host page wait on.
-        onStateChange: (kind) => root.setAttribute('data-state', kind),
-      }),
-      root,
+    const id = Number(amo.data?.current_card?.id ?? 0);
+    mount(element, (ctx) =>
+      entity === 'leads'
+        ? h(LeadPanel, { ...ctx, leadId: id, messages: toMessages(self.i18n('panel')) })
+        : h(CustomerPanel, {
+            ...ctx,
+            entity: entity as CustomerEntity,
+            id,
+            t: toMessages(self.i18n('customer')),
+          }),
     );
-    mountedIn = root;
+    return true;
+  }
+
+  /** amoCRM's advanced settings page: a whole work area, `#work-area-<widget code>`. */
+  function advancedSettings(): boolean {
+    const area = document.getElementById(`work-area-${widgetCode()}`);
+    if (!area) return true;
+    unmount();
+    let root = area.querySelector('.erpb-root');
+    if (!root) {
+      root = document.createElement('div');
+      root.className = 'erpb-root erpb-root--page';
+      area.appendChild(root);
+    }
+    mount(root, (ctx) =>
+      h(SettingsPage, { ...ctx, t: toMessages(self.i18n('advanced')), users: accountUsers() }),
+    );
     return true;
   }
 
@@ -110,8 +144,26 @@ function ErpBridgeWidget(this: WidgetHost) {
     unmount();
   }
 
-  this.callbacks = { render, init: ok, bind_actions: ok, settings: ok, onSave: ok, destroy };
+  this.callbacks = {
+    render,
+    init: ok,
+    bind_actions: ok,
+    settings: ok,
+    advancedSettings,
+    dpSettings: ok,
+    onSave: ok,
+    destroy,
+  };
   return this;
+}
+
+/** Users of the account as amoCRM lists them (AMOCRM.constant('managers'): {id: {id, title}}). */
+function accountUsers(): { id: number; name: string }[] {
+  const managers = amocrm().constant?.('managers');
+  if (typeof managers !== 'object' || managers === null) return [];
+  return Object.values(managers as Record<string, { id?: unknown; title?: unknown }>)
+    .filter((m) => typeof m?.id === 'number' && typeof m.title === 'string')
+    .map((m) => ({ id: m.id as number, name: m.title as string }));
 }
 
 /** amoCRM caches script.js and style.css hard, so the stylesheet URL carries the widget version. */

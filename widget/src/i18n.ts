@@ -1,50 +1,26 @@
 /**
- * UI strings live in i18n/<lang>.json under "panel"; amoCRM hands them over with self.i18n('panel'),
- * so the bundle carries only the key names.
+ * UI strings live in i18n/<lang>.json, one section per surface ("panel" for the deal card,
+ * "customer" for contact and company cards, "advanced" for the settings page); amoCRM hands a
+ * section over with self.i18n('<section>'). The key names are typed from ru.json (a type-only
+ * import: no string table in the bundle), and a test keeps en.json's keys identical.
  */
-export const MESSAGE_KEYS = [
-  'title',
-  'loading',
-  'empty',
-  'unsaved_card',
-  'not_configured',
-  'error',
-  'error_network',
-  'error_timeout',
-  'error_status',
-  'retry',
-  'refresh',
-  'col_sku',
-  'col_name',
-  'col_requested',
-  'col_free',
-  'no_sku',
-  'no_warehouses',
-  'status_ok',
-  'status_short',
-  'status_unknown',
-  'summary_ok',
-  'summary_short',
-  'summary_unknown',
-  'summary_empty',
-  'stale',
-  'as_of',
-  'source',
-  'total',
-] as const;
+import type ru from './i18n/ru.json';
 
-export type MessageKey = (typeof MESSAGE_KEYS)[number];
-export type Messages = Readonly<Record<MessageKey, string>>;
+type Section<K extends keyof typeof ru> = Readonly<Record<keyof (typeof ru)[K], string>>;
 
-/** Accepts whatever the host returned; a missing string shows its key rather than breaking the panel. */
-export function toMessages(raw: unknown): Messages {
+export type Messages = Section<'panel'>;
+export type CustomerMessages = Section<'customer'>;
+export type SettingsMessages = Section<'advanced'>;
+
+/**
+ * Accepts whatever the host returned; a missing or non-string entry reads as its key rather than
+ * breaking the panel (a Proxy, so the bundle needs no list of keys).
+ */
+export function toMessages<T extends Readonly<Record<string, string>>>(raw: unknown): T {
   const source = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const messages = {} as Record<MessageKey, string>;
-  for (const key of MESSAGE_KEYS) {
-    const value = source[key];
-    messages[key] = typeof value === 'string' ? value : key;
-  }
-  return messages;
+  return new Proxy(source, {
+    get: (target, key) => (typeof target[key as string] === 'string' ? target[key as string] : String(key)),
+  }) as unknown as T;
 }
 
 /** Locale for Intl from amoCRM's lang_id ('ru', 'en', ...); amoCRM's own default is Russian. */

@@ -1,8 +1,9 @@
 import type { StockLine, StockReport, WarehouseStock } from '@erp-bridge/shared';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { type ApiFailure, toFailure } from '../api-client.js';
+import { toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatMoney, formatQty, linesTotal } from '../format.js';
 import type { Messages } from '../i18n.js';
+import { ErrorBox } from './common.js';
 import { initialState, type PanelState, stateFromReport } from './state.js';
 
 export interface LeadStockPanelProps {
@@ -15,14 +16,15 @@ export interface LeadStockPanelProps {
   locale: string;
   /** Told every state change, before paint (the host mirrors it on its mount element). */
   onStateChange?: (kind: PanelState['kind']) => void;
+  /** Changing it loads the report again (after "Check again"). */
+  reload?: number;
 }
 
 /** Loads the lead's stock report and shows it; Retry / Refresh load it again. */
 export function LeadStockPanel(props: LeadStockPanelProps) {
-  const { leadId, backend, loadStock, messages, locale, onStateChange } = props;
+  const { leadId, backend, loadStock, messages, locale, onStateChange, reload } = props;
   const [state, setState] = useState<PanelState>(() => initialState(backend, leadId));
   const [attempt, setAttempt] = useState(0);
-
   useEffect(() => {
     const first = initialState(backend, leadId);
     setState(first);
@@ -36,7 +38,7 @@ export function LeadStockPanel(props: LeadStockPanelProps) {
     return () => {
       live = false;
     };
-  }, [backend, leadId, loadStock, attempt]);
+  }, [backend, leadId, loadStock, attempt, reload]);
 
   useLayoutEffect(() => onStateChange?.(state.kind), [state.kind, onStateChange]);
 
@@ -111,31 +113,6 @@ function Skeleton({ label }: { label: string }) {
       <span class="erpb-skel erpb-skel--short" />
     </div>
   );
-}
-
-function ErrorBox({ failure, t, onRetry }: { failure: ApiFailure; t: Messages; onRetry: () => void }) {
-  return (
-    <div class="erpb-error" role="alert">
-      <p class="erpb-error-title">{failure.title ?? failureText(failure, t)}</p>
-      {failure.detail && <p class="erpb-error-detail">{failure.detail}</p>}
-      <button type="button" class="erpb-btn" onClick={onRetry}>
-        {t.retry}
-      </button>
-    </div>
-  );
-}
-
-function failureText(failure: ApiFailure, t: Messages): string {
-  switch (failure.kind) {
-    case 'network':
-      return t.error_network;
-    case 'timeout':
-      return t.error_timeout;
-    case 'http':
-      return fill(t.error_status, { status: String(failure.status) });
-    default:
-      return t.error;
-  }
 }
 
 const SUMMARY = {
