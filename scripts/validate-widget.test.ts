@@ -207,6 +207,68 @@ describe('validateWidgetZip', () => {
     ]);
   });
 
+  it('accepts the advanced settings page and a Digital Pipeline action with logo_dp', () => {
+    const manifest = {
+      ...MANIFEST,
+      locations: [...MANIFEST.locations, 'ccard-1', 'comcard-1', 'advanced_settings', 'digital_pipeline'],
+      advanced: { title: 'advanced.title' },
+      dp: { settings: {}, action_multiple: false, webhook_url: '{backend}/webhooks/dp/{hook_key}' },
+    };
+    const i18n = json({ ...I18N, advanced: { title: 'Settings' } });
+    const files = {
+      ...goodFiles(),
+      'manifest.json': json(manifest),
+      'i18n/ru.json': i18n,
+      'i18n/en.json': i18n,
+      'images/logo_dp.png': png(174, 109),
+    };
+    expect(lines(files)).toEqual([]);
+    const baked = {
+      ...manifest,
+      dp: { ...manifest.dp, webhook_url: 'https://bridge.example/webhooks/dp/x' },
+    };
+    expect(lines({ ...files, 'manifest.json': json(baked) })).toEqual([]);
+  });
+
+  it('requires logo_dp.png (174x109) and a dp section for digital_pipeline', () => {
+    const manifest = { ...MANIFEST, locations: [...MANIFEST.locations, 'digital_pipeline'] };
+    expect(lines({ ...goodFiles(), 'manifest.json': json(manifest) })).toEqual([
+      'manifest: the digital_pipeline location needs a "dp" section',
+      'images: images/logo_dp.png missing',
+    ]);
+    const withDp = { ...manifest, dp: { settings: {}, webhook_url: 'https://b.example/webhooks/dp/k' } };
+    expect(
+      lines({ ...goodFiles(), 'manifest.json': json(withDp), 'images/logo_dp.png': png(174, 110) }),
+    ).toEqual(['images: images/logo_dp.png is 174x110, must be 174x109']);
+  });
+
+  it('flags a malformed dp section', () => {
+    const manifest = {
+      ...MANIFEST,
+      locations: [...MANIFEST.locations, 'digital_pipeline'],
+      dp: { settings: [], action_multiple: 'no', webhook_url: 'http://bridge.example/webhooks/dp' },
+    };
+    expect(
+      lines({ ...goodFiles(), 'manifest.json': json(manifest), 'images/logo_dp.png': png(174, 109) }),
+    ).toEqual([
+      'manifest: dp.settings must be an object',
+      'manifest: dp.action_multiple must be a boolean',
+      'manifest: dp.webhook_url must be an https URL or start with {backend}/, got "http://bridge.example/webhooks/dp"',
+    ]);
+  });
+
+  it('requires advanced.title for the advanced_settings location, translated in every locale', () => {
+    const manifest = { ...MANIFEST, locations: [...MANIFEST.locations, 'advanced_settings'] };
+    expect(lines({ ...goodFiles(), 'manifest.json': json(manifest) })).toEqual([
+      'manifest: the advanced_settings location needs "advanced": {"title": <i18n key>}',
+    ]);
+    const titled = { ...manifest, advanced: { title: 'advanced.title' } };
+    expect(lines({ ...goodFiles(), 'manifest.json': json(titled) })).toEqual([
+      'i18n: i18n/ru.json lacks "advanced.title" used by manifest.json',
+      'i18n: i18n/en.json lacks "advanced.title" used by manifest.json',
+    ]);
+  });
+
   it('rejects bytes that are not a zip', () => {
     expect(validateWidgetZip(enc('not a zip')).violations[0]?.rule).toBe('zip');
   });

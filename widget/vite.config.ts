@@ -13,6 +13,7 @@ const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { versio
 const GLOBAL_NAME = 'ErpBridgeWidget';
 /** Staging folder = the unpacked archive (the amoCRM emulator serves it as the widget's path). */
 const STAGING = here('./dist/widget');
+const BACKEND = bakedBackendOrigin(process.env.PUBLIC_URL);
 
 export default defineConfig({
   root: here('.'),
@@ -20,7 +21,7 @@ export default defineConfig({
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   define: {
-    __ERPB_BACKEND__: JSON.stringify(bakedBackendOrigin(process.env.PUBLIC_URL)),
+    __ERPB_BACKEND__: JSON.stringify(BACKEND),
     'process.env.NODE_ENV': JSON.stringify('production'),
   },
   build: {
@@ -55,6 +56,7 @@ export default defineConfig({
       manifestPath: here('../manifest.json'),
       version: pkg.version,
       i18nDir: here('./src/i18n'),
+      backend: BACKEND,
     }),
     zipPack({
       inDir: STAGING,

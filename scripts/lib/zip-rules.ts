@@ -209,8 +209,12 @@ function checkManifest(manifest: Json, add: Add): string[] {
         add('manifest', `unknown location ${JSON.stringify(location)}`);
       }
     }
-    if (locations.includes('digital_pipeline') && !isObject(manifest.dp)) {
-      add('manifest', 'the digital_pipeline location needs a "dp" section');
+    if (locations.includes('digital_pipeline')) checkDp(manifest.dp, add);
+    if (
+      locations.includes('advanced_settings') &&
+      (!isObject(manifest.advanced) || typeof manifest.advanced.title !== 'string')
+    ) {
+      add('manifest', 'the advanced_settings location needs "advanced": {"title": <i18n key>}');
     }
   }
 
@@ -236,6 +240,29 @@ function checkManifest(manifest: Json, add: Add): string[] {
     add('manifest', 'widget.code / widget.secret_key must not be set: amoCRM assigns them on upload');
   }
   return locales;
+}
+
+/**
+ * The Digital Pipeline section. amoCRM posts the action to dp.webhook_url, one static URL per
+ * archive: an absolute https URL, or our `{backend}/...` placeholder (filled at build time when a
+ * public backend origin is known; see widget/README.md). Plain http would send the hook in clear.
+ */
+function checkDp(dp: Json | undefined, add: Add): void {
+  if (!isObject(dp)) {
+    add('manifest', 'the digital_pipeline location needs a "dp" section');
+    return;
+  }
+  if (dp.settings !== undefined && !isObject(dp.settings)) add('manifest', 'dp.settings must be an object');
+  if (dp.action_multiple !== undefined && typeof dp.action_multiple !== 'boolean') {
+    add('manifest', 'dp.action_multiple must be a boolean');
+  }
+  const url = dp.webhook_url;
+  if (typeof url !== 'string' || !/^(https:\/\/[^\s/]+|\{backend\})\/\S*$/.test(url)) {
+    add(
+      'manifest',
+      `dp.webhook_url must be an https URL or start with {backend}/, got ${JSON.stringify(url)}`,
+    );
+  }
 }
 
 /** i18n keys the manifest uses: the widget texts, setting names, and any other dotted string value. */

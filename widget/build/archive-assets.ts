@@ -10,6 +10,17 @@ export interface ArchiveAssetsOptions {
   version: string;
   /** Folder of <locale>.json files, copied to i18n/. */
   i18nDir: string;
+  /** The baked backend origin ('' when none): replaces `{backend}` in dp.webhook_url. */
+  backend?: string;
+}
+
+/**
+ * amoCRM's dp.webhook_url is one static URL per archive, but our DP route carries the installation's
+ * hook key. The manifest keeps `{backend}/webhooks/dp/{hook_key}`; a build with a public backend
+ * origin fills `{backend}`, and `{hook_key}` stays a placeholder (see widget/README.md).
+ */
+export function resolveDpWebhookUrl(url: unknown, backend: string | undefined): unknown {
+  return typeof url === 'string' && backend ? url.replace('{backend}', backend) : url;
 }
 
 /**
@@ -26,11 +37,14 @@ export function archiveAssets(options: ArchiveAssetsOptions): Plugin {
     generateBundle() {
       const manifest = JSON.parse(readFileSync(options.manifestPath, 'utf8')) as {
         widget?: Record<string, unknown>;
+        dp?: Record<string, unknown>;
       };
       if (typeof manifest.widget !== 'object' || manifest.widget === null) {
         this.error(`${options.manifestPath}: no "widget" object`);
       }
       manifest.widget.version = options.version;
+      if (manifest.dp)
+        manifest.dp.webhook_url = resolveDpWebhookUrl(manifest.dp.webhook_url, options.backend);
       this.emitFile({
         type: 'asset',
         fileName: 'manifest.json',

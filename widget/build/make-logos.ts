@@ -216,6 +216,8 @@ export const LOGO_SIZES = {
   'logo_small.png': [108, 108],
   'logo_medium.png': [240, 84],
   'logo_min.png': [84, 84],
+  /** Digital Pipeline action tile; needed because digital_pipeline is a location. */
+  'logo_dp.png': [174, 109],
 } as const;
 
 type LogoName = keyof typeof LOGO_SIZES;
@@ -230,6 +232,11 @@ const DRAW: Record<LogoName, (canvas: Canvas) => void> = {
   'logo.png': (c) => drawTile(c, (c.width - 92) / 2, (c.height - 92) / 2, 92),
   'logo_small.png': (c) => drawTile(c, 0, 0, c.width),
   'logo_min.png': (c) => drawTile(c, 0, 0, c.width),
+  'logo_dp.png': (c) => {
+    drawTile(c, (c.width - 70) / 2, 6, 70);
+    const cell = 2.2;
+    c.fill(text(WORDMARK, (c.width - textWidth(WORDMARK, cell)) / 2, 86, cell), INK);
+  },
   'logo_medium.png': (c) => {
     drawTile(c, 4, 4, 76);
     const cell = 2.4;
