@@ -1,11 +1,24 @@
+import type { EntityFieldValue } from '../entities.js';
+import { COMPANY_FIELDS, CONTACT_FIELDS } from '../seed.js';
 import type { EmulatorState, Lead } from '../state.js';
 import { SANDBOX_TEXTS, type SandboxLang } from './texts.js';
 import { WIDGET_CODE, WIDGET_PATH } from './widget-files.js';
 
 export const SANDBOX_CLIENT_UUID = 'sandbox-client';
 
+export type SandboxEntity = 'leads' | 'contacts' | 'companies';
+
+/** The card a bare ?entity=contacts / ?entity=companies opens. */
+export const DEFAULT_CARD: Partial<Record<SandboxEntity, number>> = { contacts: 2001, companies: 3001 };
+
 /** Everything host.js needs, embedded in the page as JSON (the browser never sees the secret). */
 export interface SandboxConfig {
+  /** A card page, or the widget's advanced settings page. */
+  page: 'card' | 'settings';
+  /** The open card's entity and id (AMOCRM.data.current_entity / current_card.id). */
+  entity: SandboxEntity;
+  cardId: number;
+  /** The open deal's id on a lead card, else 0. */
   leadId: number;
   lang: SandboxLang;
   backendUrl: string;
@@ -15,6 +28,8 @@ export interface SandboxConfig {
   users: { id: number; name: string; email: string }[];
   pipeline: { id: number; name: string; statuses: { id: number; name: string; color: string }[] } | null;
   leads: SandboxLead[];
+  contacts: SandboxContact[];
+  companies: SandboxCompany[];
   texts: (typeof SANDBOX_TEXTS)[SandboxLang];
 }
 
@@ -29,14 +44,45 @@ export interface SandboxLead {
   products: { elementId: number; name: string; sku: string | null; quantity: number; price: number | null }[];
 }
 
+export interface SandboxContact {
+  id: number;
+  name: string;
+  company: string;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface SandboxCompany {
+  id: number;
+  name: string;
+  phone: string | null;
+  inn: string | null;
+}
+
+/** First value of a card's custom field. */
+function fieldValue(values: EntityFieldValue[], fieldId: number): string | null {
+  const value = values.find((v) => v.field_id === fieldId)?.values[0]?.value;
+  return value === undefined || value === null ? null : String(value);
+}
+
 export function buildSandboxConfig(
   state: EmulatorState,
-  input: { leadId: number; lang: SandboxLang; isAdmin: boolean; backendUrl: string },
+  input: {
+    page: SandboxConfig['page'];
+    entity: SandboxEntity;
+    cardId: number;
+    lang: SandboxLang;
+    isAdmin: boolean;
+    backendUrl: string;
+  },
 ): SandboxConfig {
   const manager = [...state.users.values()].find((u) => !u.isAdmin) ?? [...state.users.values()][0];
   const pipeline = [...state.pipelines.values()][0];
   return {
-    leadId: input.leadId,
+    page: input.page,
+    entity: input.entity,
+    cardId: input.cardId,
+    leadId: input.entity === 'leads' ? input.cardId : 0,
     lang: input.lang,
     backendUrl: input.backendUrl,
     widget: { code: WIDGET_CODE, path: WIDGET_PATH, clientUuid: SANDBOX_CLIENT_UUID },
@@ -61,6 +107,19 @@ export function buildSandboxConfig(
         }
       : null,
     leads: [...state.leads.values()].map((l) => sandboxLead(state, l)),
+    contacts: [...state.contacts.values()].map((c) => ({
+      id: c.id,
+      name: c.name,
+      company: c.company,
+      phone: fieldValue(c.customFieldsValues, CONTACT_FIELDS.phone.id),
+      email: fieldValue(c.customFieldsValues, CONTACT_FIELDS.email.id),
+    })),
+    companies: [...state.companies.values()].map((c) => ({
+      id: c.id,
+      name: c.name,
+      phone: fieldValue(c.customFieldsValues, COMPANY_FIELDS.phone.id),
+      inn: fieldValue(c.customFieldsValues, COMPANY_FIELDS.inn.id),
+    })),
     texts: SANDBOX_TEXTS[input.lang],
   };
 }

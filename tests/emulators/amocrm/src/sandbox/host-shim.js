@@ -1,4 +1,5 @@
-// Host shim of the sandbox card page: plays the part of amoCRM's own front end for one card widget.
+// Host shim of the sandbox page: plays the part of amoCRM's own front end for one widget, on a deal,
+// contact or company card, or on the widget's advanced settings page (?page=settings).
 // Plain browser JavaScript, served as-is (never bundled), so what runs is what you read here.
 // It loads the widget's script.js through the real RequireJS, exactly as amoCRM does, and offers
 // the widget the host API documented in /work/shared/reference/amocrm.md.
@@ -8,9 +9,13 @@
   const PATH = cfg.widget.path;
   const CAPTION_CLASS = 'card-widgets__widget__caption';
 
+  const isSettings = cfg.page === 'settings';
+  /** Areas as amoCRM's system().area names them; 'advanced_settings' for the settings page is UNCONFIRMED. */
+  const AREAS = { leads: 'lcard', contacts: 'ccard', companies: 'comcard' };
   const panel = document.querySelector(`.card-widgets__widget[data-code="${cfg.widget.code}"]`);
-  const caption = panel.querySelector(`.${CAPTION_CLASS}`);
-  const body = panel.querySelector('.card-widgets__widget__body');
+  const caption = panel?.querySelector(`.${CAPTION_CLASS}`);
+  const body = panel?.querySelector('.card-widgets__widget__body');
+  const workArea = document.getElementById(`work-area-${cfg.widget.code}`);
   const errorsBox = document.getElementById('sandbox-errors');
   const switcher = document.getElementById('sandbox-deal-switcher');
 
@@ -22,6 +27,7 @@
     notifications: [],
     errors: [],
     switchLead,
+    switchCard,
   };
   window.__sandbox = sandbox;
 
@@ -103,11 +109,16 @@
 
   const AMOCRM = {
     lang_id: cfg.lang,
-    data: {
-      current_card: { id: cfg.leadId, model: createModel(modelAttrsFor(cfg.leadId)) },
-      current_entity: 'leads',
-      is_card: true,
-    },
+    data: isSettings
+      ? { current_entity: 'settings', is_card: false }
+      : {
+          current_card: {
+            id: cfg.cardId,
+            model: createModel(cfg.entity === 'leads' ? modelAttrsFor(cfg.cardId) : {}),
+          },
+          current_entity: cfg.entity,
+          is_card: true,
+        },
     constant(name) {
       switch (name) {
         case 'account':
@@ -144,6 +155,62 @@
   const number = new Intl.NumberFormat(cfg.lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: 3 });
   const money = (n) => `${number.format(n)} ₽`;
 
+  function renderCard() {
+    if (AMOCRM.data.current_entity === 'leads') renderDeal();
+    else renderPerson();
+  }
+
+  /** A contact or company card: name, phone, email / INN, and a short feed. */
+  function renderPerson() {
+    const entity = AMOCRM.data.current_entity;
+    const id = AMOCRM.data.current_card.id;
+    const isContact = entity === 'contacts';
+    const record = (isContact ? cfg.contacts : cfg.companies).find((c) => c.id === id) ?? null;
+    const fields = document.getElementById('card-fields');
+    const feed = document.getElementById('card-feed');
+    fields.replaceChildren();
+    feed.replaceChildren();
+    const main = document.querySelector('main.card');
+    main.dataset.entity = entity;
+    main.dataset.cardId = String(id);
+    main.dataset.leadId = '0';
+
+    const top = el('div', 'card-fields__top card-fields__top--person');
+    top.append(el('div', 'card-fields__kind', isContact ? t.contactCard : t.companyCard));
+    top.append(el('div', 'card-fields__name', record ? record.name : t.unknownCard));
+    top.append(el('div', 'card-fields__id', id === 0 ? '' : `#${id}`));
+    fields.append(top);
+    const tabs = el('div', 'card-tabs');
+    tabs.append(el('span', 'card-tabs__tab is-active', t.tabMain));
+    fields.append(tabs);
+    const rows = el('div', 'card-rows');
+    const row = (label, value) => {
+      const r = el('div', 'card-row');
+      r.append(el('span', 'card-row__label', label), el('span', 'card-row__value', value ?? '—'));
+      rows.append(r);
+    };
+    row(t.responsible, cfg.user.name);
+    row(t.phone, record?.phone);
+    if (isContact) {
+      row(t.email, record?.email);
+      row(t.company, record?.company);
+    } else {
+      row(t.inn, record?.inn);
+    }
+    fields.append(rows);
+
+    feed.append(el('div', 'card-feed__date', t.feedToday));
+    if (record) {
+      const e = el('div', 'feed-note feed-note--system');
+      e.append(
+        el('div', 'feed-note__who', `09:30 ${cfg.user.name}`),
+        el('div', 'feed-note__text', isContact ? t.feedContactCreated : t.feedCompanyCreated),
+      );
+      feed.append(e);
+    }
+    feed.append(el('div', 'card-feed__input', t.feedPlaceholder));
+  }
+
   function renderDeal() {
     const id = AMOCRM.data.current_card.id;
     const lead = leadById(id);
@@ -151,7 +218,10 @@
     const feed = document.getElementById('card-feed');
     fields.replaceChildren();
     feed.replaceChildren();
-    document.querySelector('main.card').dataset.leadId = String(id);
+    const main = document.querySelector('main.card');
+    main.dataset.entity = 'leads';
+    main.dataset.cardId = String(id);
+    main.dataset.leadId = String(id);
 
     const top = el('div', 'card-fields__top');
     top.append(el('div', 'card-fields__name', lead ? lead.name : id === 0 ? t.newDeal : t.unknownDeal));
@@ -267,35 +337,70 @@
       return;
     }
     call('bind_actions');
+    // amoCRM's settings page: the widget draws into #work-area-<code> from advancedSettings().
+    if (isSettings) call('advancedSettings');
     sandbox.ready = true;
   }
 
   function clearPanel() {
+    if (isSettings) {
+      workArea.replaceChildren();
+      return;
+    }
     caption.className = CAPTION_CLASS;
     caption.replaceChildren();
     body.replaceChildren();
   }
 
   function switchLead(id) {
-    call('destroy');
-    AMOCRM.data.current_card.id = id;
-    AMOCRM.data.current_card.model = createModel(modelAttrsFor(id));
-    clearPanel();
-    renderDeal();
+    switchCard('leads', id);
+  }
+
+  function cardQuery(entity, id) {
     const query = new URLSearchParams(window.location.search);
-    query.set('lead', String(id));
+    for (const k of ['page', 'lead', 'entity', 'id']) query.delete(k);
+    if (entity === 'leads') query.set('lead', String(id));
+    else {
+      query.set('entity', entity);
+      query.set('id', String(id));
+    }
+    return query;
+  }
+
+  /** Moves to another card in page, as amoCRM does: destroy, then render/init/bind_actions again. */
+  function switchCard(entity, id) {
+    if (isSettings) {
+      // The settings page has no card column: open the card as a new page.
+      window.location.href = `/sandbox?${cardQuery(entity, id)}`;
+      return;
+    }
+    call('destroy');
+    AMOCRM.data.current_entity = entity;
+    AMOCRM.data.current_card.id = id;
+    AMOCRM.data.current_card.model = createModel(entity === 'leads' ? modelAttrsFor(id) : {});
+    clearPanel();
+    renderCard();
+    const query = cardQuery(entity, id);
     window.history.replaceState(null, '', `/sandbox?${query}`);
     for (const link of document.querySelectorAll('[data-lang]')) {
       query.set('lang', link.dataset.lang);
       link.href = `/sandbox?${query}`;
     }
-    switcher.value = String(id);
-    const lead = leadById(id);
-    document.title = `${lead ? lead.name : id === 0 ? t.newDeal : `${t.deal} #${id}`} — ${t.sandbox}`;
+    switcher.value = entity === 'leads' ? String(id) : `${entity}:${id}`;
+    const list = entity === 'leads' ? cfg.leads : entity === 'contacts' ? cfg.contacts : cfg.companies;
+    const record = list.find((r) => r.id === id);
+    const fallback =
+      entity === 'leads' ? (id === 0 ? t.newDeal : `${t.deal} #${id}`) : `${t.unknownCard} #${id}`;
+    document.title = `${record ? record.name : fallback} — ${t.sandbox}`;
     if (sandbox.widget) runLifecycle();
   }
 
-  switcher.addEventListener('change', () => switchLead(Number(switcher.value)));
+  switcher.addEventListener('change', () => {
+    const value = switcher.value;
+    if (value === '') return;
+    const [entity, id] = value.includes(':') ? value.split(':') : ['leads', value];
+    switchCard(entity, Number(id));
+  });
 
   // ---------------------------------------------------------------- host methods of the widget
 
@@ -328,7 +433,7 @@
       },
       get_version: () => version,
       system: () => ({
-        area: 'lcard',
+        area: isSettings ? 'advanced_settings' : AREAS[AMOCRM.data.current_entity],
         amouser_id: cfg.user.id,
         amouser: cfg.user.email,
         amohash: 'sandbox',
@@ -340,6 +445,8 @@
       list_selected: () => ({ selected: [], summary: { items: 0 } }),
       /** Puts caption and body into the right-hand widget block, synchronously. */
       render_template(data) {
+        // There is no right-hand panel on the settings page.
+        if (!body) return false;
         const d = data ?? {};
         const cap = d.caption ?? {};
         caption.className = cap.class_name ? `${CAPTION_CLASS} ${cap.class_name}` : CAPTION_CLASS;
@@ -379,7 +486,7 @@
   }
 
   async function boot() {
-    renderDeal();
+    if (!isSettings) renderCard();
     const manifest = await getJson(`${PATH}/manifest.json`);
     const version = String(manifest.widget?.version ?? '0.0.0');
     const langs = await getJson(`${PATH}/i18n/${cfg.lang}.json`).catch(() => getJson(`${PATH}/i18n/en.json`));

@@ -2,13 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { EmulatorState } from '../state.js';
-import { buildSandboxConfig, SANDBOX_CLIENT_UUID } from './config.js';
+import { buildSandboxConfig, DEFAULT_CARD, SANDBOX_CLIENT_UUID } from './config.js';
 import { renderSandboxPage } from './page.js';
 import { signDisposableToken, TokenRequest } from './token.js';
 import { vendorRoutes } from './vendor.js';
 
 const PageQuery = z.object({
   lead: z.coerce.number().int().nonnegative().catch(1001),
+  /** Contact and company cards: ?entity=contacts&id=2001, ?entity=companies&id=3001. */
+  entity: z.enum(['leads', 'contacts', 'companies']).catch('leads'),
+  id: z.coerce.number().int().nonnegative().optional().catch(undefined),
+  /** ?page=settings: the widget's advanced settings page instead of a card. */
+  page: z.enum(['card', 'settings']).catch('card'),
   lang: z.enum(['ru', 'en']).catch('ru'),
   /** admin=0 plays a non-admin manager (tokens carry is_admin false). */
   admin: z
@@ -35,7 +40,9 @@ export function sandboxRoutes(state: EmulatorState, opts: SandboxOptions): Hono 
   app.get('/', (c) => {
     const q = PageQuery.parse(c.req.query());
     const cfg = buildSandboxConfig(state, {
-      leadId: q.lead,
+      page: q.page,
+      entity: q.entity,
+      cardId: q.id ?? (q.entity === 'leads' ? q.lead : (DEFAULT_CARD[q.entity] ?? 0)),
       lang: q.lang,
       isAdmin: q.admin,
       backendUrl: opts.backendUrl,

@@ -7,7 +7,7 @@ import { jwtVerify } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedAmoEmulator, startAmoEmulator } from '../index.js';
-import { DEMO_ACCOUNT } from '../seed.js';
+import { DEMO_ACCOUNT, DEMO_COMPANIES } from '../seed.js';
 import { TEST_SECRET, TEST_TOKEN } from '../test-helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,6 +36,9 @@ define(['jquery'], function ($) {
     window.__events = window.__events || [];
     this.callbacks = {
       render: function () {
+        window.__areas = window.__areas || [];
+        window.__areas.push(self.system().area + ':' + AMOCRM.data.current_entity);
+        if (self.system().area === 'advanced_settings') return true;
         window.__events.push('render:' + AMOCRM.data.current_card.id);
         self.render_template({
           caption: { class_name: 'fake-caption' },
@@ -48,6 +51,7 @@ define(['jquery'], function ($) {
       init: function () { window.__events.push('init'); return true; },
       bind_actions: function () {
         window.__events.push('bind_actions');
+        if (!AMOCRM.data.current_card) return true;
         var id = AMOCRM.data.current_card.id;
         self.$authorizedAjax({ url: self.get_settings().backend_url + '/echo?lead=' + id, dataType: 'json' })
           .then(function (r) {
@@ -57,6 +61,11 @@ define(['jquery'], function ($) {
           .fail(function (xhr) {
             $('.fake-root').append('<div class="fake-fail">' + xhr.status + ':' + xhr.responseJSON.code + '</div>');
           });
+        return true;
+      },
+      advancedSettings: function () {
+        window.__events.push('advancedSettings');
+        $('#work-area-' + self.get_settings().widget_code).html('<div class="fake-settings">' + self.i18n('panel.title') + '</div>');
         return true;
       },
       destroy: function () { window.__events.push('destroy'); }
@@ -193,6 +202,43 @@ describe.skipIf(!existsSync(CHROMIUM))('sandbox page in Chromium', () => {
             .current_card.id,
       ),
     ).toBe(0);
+  });
+
+  it('switches to contact and company cards in page, with their area and entity', async () => {
+    await page.goto(`${emulator.url}/sandbox?lead=1001&lang=ru`);
+    await expect.poll(() => page.locator('.fake-lead').textContent()).toBe('1001');
+    await page.selectOption('#sandbox-deal-switcher', 'contacts:2001');
+    await expect.poll(() => page.locator('.fake-lead').textContent()).toBe('2001');
+    expect(await page.locator('.card-fields__name').textContent()).toBe('Иван Петров');
+    expect(await page.locator('main.card').getAttribute('data-entity')).toBe('contacts');
+    expect(new URL(page.url()).search).toBe('?lang=ru&entity=contacts&id=2001');
+    await page.selectOption('#sandbox-deal-switcher', 'companies:3002');
+    await expect.poll(() => page.locator('.fake-lead').textContent()).toBe('3002');
+    expect(await page.locator('.card-rows').textContent()).toContain(DEMO_COMPANIES[1].inn);
+    expect(await page.evaluate(() => (window as unknown as { __areas: string[] }).__areas)).toEqual([
+      'lcard:leads',
+      'ccard:contacts',
+      'comcard:companies',
+    ]);
+  });
+
+  it('opens the advanced settings page and calls advancedSettings() after render/init/bind_actions', async () => {
+    await page.goto(`${emulator.url}/sandbox?page=settings&lang=ru`);
+    await expect
+      .poll(() => page.locator('#work-area-erp_bridge .fake-settings').textContent())
+      .toBe('Остатки');
+    expect(await page.evaluate(() => (window as unknown as { __events: string[] }).__events)).toEqual([
+      'init',
+      'bind_actions',
+      'advancedSettings',
+    ]);
+    expect(await page.evaluate(() => (window as unknown as { __areas: string[] }).__areas)).toEqual([
+      'advanced_settings:settings',
+    ]);
+    // Picking a card from the settings page opens it as a page.
+    await page.selectOption('#sandbox-deal-switcher', 'contacts:2002');
+    await page.waitForURL(/entity=contacts&id=2002/);
+    await expect.poll(() => page.locator('.fake-lead').textContent()).toBe('2002');
   });
 
   it('renders in English with ?lang=en', async () => {

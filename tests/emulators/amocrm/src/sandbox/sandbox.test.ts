@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT } from '../seed.js';
+import { DEMO_ACCOUNT, DEMO_COMPANIES, DEMO_CONTACTS } from '../seed.js';
 import { TEST_BACKEND, TEST_SECRET, testEmulator } from '../test-helpers.js';
 
 async function token(app: ReturnType<typeof testEmulator>['app'], body?: unknown) {
@@ -84,6 +84,47 @@ describe('sandbox page', () => {
     expect(html).toContain('<option value="0">');
     expect(html).toContain('<html lang="en">');
     expect(html).not.toContain(TEST_SECRET);
+  });
+
+  it('serves contact and company cards, reachable from the switcher', async () => {
+    const { app } = testEmulator();
+    const contact = await (await app.request('/sandbox?entity=contacts&id=2001&lang=ru')).text();
+    expect(contact).toContain('<main class="card" data-entity="contacts" data-card-id="2001"');
+    expect(contact).toMatch(/<option value="contacts:2001" selected>/);
+    expect(contact).toContain('<option value="companies:3001">');
+    expect(contact).toContain('<option value="1001">');
+    expect(contact).toContain('<title>Иван Петров — ');
+    expect(contact).toContain('href="/sandbox?entity=contacts&amp;id=2001&amp;lang=en"');
+    const cfg = JSON.parse(/window\.__AMO_SANDBOX__ = (.*);<\/script>/.exec(contact)?.[1] ?? '{}');
+    const [c, co] = [DEMO_CONTACTS[0], DEMO_COMPANIES[0]];
+    expect(cfg.contacts[0]).toEqual({
+      id: c.id,
+      name: c.name,
+      company: c.company,
+      phone: c.phone,
+      email: c.email,
+    });
+    expect(cfg.companies[0]).toEqual({ id: co.id, name: co.name, phone: co.phone, inn: co.inn });
+
+    const company = await (await app.request('/sandbox?entity=companies&id=3001&lang=en&admin=0')).text();
+    expect(company).toContain('data-entity="companies" data-card-id="3001"');
+    expect(company).toMatch(/<option value="companies:3001" selected>/);
+    expect(company).toContain('href="/sandbox?entity=companies&amp;id=3001&amp;lang=ru&amp;admin=0"');
+    // A bare entity opens its first demo card.
+    expect(await (await app.request('/sandbox?entity=companies')).text()).toContain('data-card-id="3001"');
+  });
+
+  it('serves the advanced settings page with the widget work area and a link to it', async () => {
+    const { app } = testEmulator();
+    const html = await (await app.request('/sandbox?page=settings&lang=en')).text();
+    expect(html).toContain('<div class="work-area" id="work-area-erp_bridge">');
+    expect(html).not.toContain('card-widgets__widget');
+    expect(html).toContain('<option value="" selected>Widget settings</option>');
+    expect(html).toContain('"page":"settings"');
+    const card = await (await app.request('/sandbox?lead=1001&admin=0')).text();
+    expect(card).toContain(
+      'id="sandbox-settings-link" href="/sandbox?page=settings&amp;lang=ru&amp;admin=0"',
+    );
   });
 
   it('redirects /sandbox/ to the first deal', async () => {
