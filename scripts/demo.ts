@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
+import { DEMO_ACCOUNT, startAmoEmulator } from '@erp-bridge/emulator-amocrm';
 import { type Config, createLogger, type RunningServer, startServer } from '@erp-bridge/server';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +44,7 @@ export async function startDemo(config: Config, opts: { emulatorPort?: number } 
     },
     { log },
   );
+  await enableDemoGuard(server);
   return {
     server,
     emulator,
@@ -54,3 +55,19 @@ export async function startDemo(config: Config, opts: { emulatorPort?: number } 
     },
   };
 }
+
+/** The demo shows the guard at work: deals entering "Счёт выставлен" need their stock. */
+async function enableDemoGuard(server: RunningServer) {
+  const settings = server.services.accountSettings;
+  const current = await settings.get(DEMO_ACCOUNT.id);
+  if (current.guard.enabled || current.guard.gatedStages.length) return;
+  await settings.update(DEMO_ACCOUNT.id, {
+    guard: {
+      enabled: true,
+      gatedStages: [{ pipelineId: DEMO_ACCOUNT.pipelineId, statusId: INVOICED_STATUS }],
+      action: { type: 'move_back' },
+    },
+  });
+}
+
+const INVOICED_STATUS = 80013;

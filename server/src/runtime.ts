@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createAmoAccess } from './amocrm/access.js';
 import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
@@ -14,6 +12,7 @@ import { resolveSecretBox } from './crypto/key-file.js';
 import { createCustomerService } from './customers/service.js';
 import { openDatabase } from './db/open.js';
 import { importStockCsv } from './erp/local/csv-import.js';
+import { loadDemoData } from './erp/local/demo-data.js';
 import { createErpRegistry } from './erp/registry.js';
 import { createErpSettingsStore } from './erp/settings.js';
 import { createGuardService, GUARD_JOB } from './guard/service.js';
@@ -26,7 +25,7 @@ import { createMetrics } from './metrics.js';
 import { createAccountSettingsStore } from './settings/account-settings.js';
 import { createSettingsService } from './settings/service.js';
 
-export const DEMO_STOCK_CSV = join(dirname(fileURLToPath(import.meta.url)), 'erp/local/demo-stock.csv');
+export { DEMO_STOCK_CSV } from './erp/local/demo-data.js';
 
 export interface RunningServer {
   url: string;
@@ -69,13 +68,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const inbox = createWebhookInbox(database.db);
   const access = createAmoAccess({ config, database, box, log, metrics, fetch: opts.fetch });
 
-  const stockCsv = config.erp.localStockCsv ?? (config.demo ? DEMO_STOCK_CSV : undefined);
-  if (config.erp.kind === 'local' && stockCsv) {
-    const summary = await importStockCsv(database.db, readFileSync(stockCsv, 'utf8'));
+  if (config.erp.kind === 'local' && config.erp.localStockCsv) {
+    const summary = await importStockCsv(database.db, readFileSync(config.erp.localStockCsv, 'utf8'));
     log.info(
-      { file: stockCsv, imported: summary.imported, rejected: summary.rejected.length },
+      { file: config.erp.localStockCsv, imported: summary.imported, rejected: summary.rejected.length },
       'local stock loaded',
     );
+  } else if (config.erp.kind === 'local' && config.demo) {
+    log.info(await loadDemoData(database.db), 'demo stock and customers loaded');
   }
 
   const erpSettingsStore = createErpSettingsStore(database.db, box, config);
@@ -146,9 +146,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       installations,
       fetch: opts.fetch,
     });
-    log.info({ accountId: inst.accountId, subdomain: inst.subdomain }, 'installation ready (long-lived token)');
+    log.info(
+      { accountId: inst.accountId, subdomain: inst.subdomain },
+      'installation ready (long-lived token)',
+    );
     // Subscribe once per destination (idempotent at amoCRM too): hooks drive the guard.
-    await queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId }, { key: `install-${inst.accountId}-${config.publicUrl.origin}` });
+    await queue.send(
+      JOBS.install,
+      { installationId: inst.id, accountId: inst.accountId },
+      { key: `install-${inst.accountId}-${config.publicUrl.origin}` },
+    );
   }
 
   await queue.define<{

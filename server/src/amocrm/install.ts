@@ -48,5 +48,9 @@ export async function ensureLongLivedInstallation(deps: {
   if (!res.ok || typeof account.id !== 'number' || !account.subdomain) {
     throw new Error(`amoCRM did not accept the long-lived token (${res.status})`);
   }
-  return deps.installations.upsert({ accountId: account.id, subdomain: account.subdomain, domain: 'amocrm.ru' });
+  return deps.installations.upsert({
+    accountId: account.id,
+    subdomain: account.subdomain,
+    domain: 'amocrm.ru',
+  });
 }

@@ -98,8 +98,9 @@ export const COMPANY_FIELDS = {
 
 export const DEMO_COMPANIES = [
   { id: 3001, name: 'ООО Ромашка', phone: '+7 495 100-00-01', inn: '7701234567' },
-  { id: 3002, name: 'ИП Петров', phone: '+7 812 200-00-02', inn: '780212345678' },
-  { id: 3003, name: 'СтройМонтаж', phone: '+7 343 300-00-03', inn: '6658123456' },
+  // Matches the ERP dataset: 3001 by INN, 3002 by INN; 3003's phone is shared by two ERP customers.
+  { id: 3002, name: 'ИП Петров', phone: '+7 916 000-11-22', inn: '500100732259' },
+  { id: 3003, name: 'СтройМонтаж', phone: '+7 812 555-00-00', inn: '6658123456' },
 ] as const;
 
 export const DEMO_CONTACTS = [
@@ -109,7 +110,8 @@ export const DEMO_CONTACTS = [
     company: 'ООО Ромашка',
     companyId: 3001,
     phone: '+7 916 000-00-01',
-    email: 'ivan@romashka.example',
+    // Found in the ERP by e-mail.
+    email: 'zakaz@romashka.example',
   },
   {
     id: 2002,

@@ -220,7 +220,7 @@ describe('tags, contacts, companies, pipelines', () => {
     const phone = contact.custom_fields_values.find((v: Json) => v.field_code === 'PHONE');
     expect(phone.values[0]).toEqual({ value: '+7 916 000-00-01', enum_code: 'WORK' });
     expect(contact.custom_fields_values.find((v: Json) => v.field_code === 'EMAIL').values[0].value).toBe(
-      'ivan@romashka.example',
+      'zakaz@romashka.example',
     );
     const company: Json = await (
       await app.request('/api/v4/companies/3001?with=leads', { headers: auth })
