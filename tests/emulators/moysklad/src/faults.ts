@@ -5,6 +5,10 @@ import { fail } from './wire.js';
 export interface FailOptions {
   /** For 429: the X-Lognex-Retry-After the failure announces (ms). */
   retryAfterMs?: number;
+  /** Only requests with this method (e.g. POST) take the failure. */
+  method?: string;
+  /** Only requests whose path contains this (e.g. /entity/invoiceout) take the failure. */
+  pathIncludes?: string;
 }
 
 /** Fault injection, flipped by tests while the emulator runs. */
@@ -47,8 +51,14 @@ export class Faults {
     return this.#outage;
   }
 
-  takeFailure() {
-    return this.#failures.shift();
+  /** The first queued failure that matches this request, removed from the queue. */
+  takeFailure(method: string, path: string) {
+    const i = this.#failures.findIndex(
+      (f) =>
+        (!f.options.method || f.options.method === method) &&
+        (!f.options.pathIncludes || path.includes(f.options.pathIncludes)),
+    );
+    return i < 0 ? undefined : this.#failures.splice(i, 1)[0];
   }
 
   takeCorruption(): boolean {
@@ -74,7 +84,7 @@ export function faultInjection(faults: Faults): MiddlewareHandler {
   return async (c, next) => {
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
     if (faults.isOutage) return fail(c, 503, 1000, 'Сервис временно недоступен');
-    const failure = faults.takeFailure();
+    const failure = faults.takeFailure(c.req.method, c.req.path);
     if (failure) {
       const [code, text] = ERROR_TEXT[failure.status] ?? [1000, `Ошибка ${failure.status}`];
       if (failure.status === 429) {

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
+import { signDisposableToken } from '../support/tokens.js';
+
+const ACCOUNT = 31000001;
+const TOKEN = 'invoice-moysklad-token';
+let stack: Stack;
+let moysklad: StartedMoySkladEmulator;
+
+const until = async (cond: () => boolean | Promise<boolean>, what: string, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+const call = async (
+  method: string,
+  path: string,
+  opts: { body?: unknown; admin?: boolean; headers?: Record<string, string>; userId?: number } = {},
+) => {
+  const token = await signDisposableToken(TEST_SECRET, {
+    iss: 'https://erpbridgedemo.amocrm.ru',
+    aud: stack.backend,
+    account_id: ACCOUNT,
+    user_id: opts.userId ?? 5,
+    is_admin: opts.admin ?? false,
+  });
+  return fetch(`${stack.backend}${path}`, {
+    method,
+    headers: {
+      'X-Auth-Token': token,
+      ...(opts.body !== undefined && { 'content-type': 'application/json' }),
+      ...opts.headers,
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+};
+const invoicesInErp = () =>
+  moysklad.state.documents.filter((d) => d.type === 'invoiceout' && d.externalCode.startsWith('erpb-'));
+
+beforeAll(async () => {
+  moysklad = await startMoySkladEmulator({ token: TOKEN });
+  stack = await startStack({
+    emulator: { rateLimitPerSecond: 7 },
+    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  await moysklad?.close();
+});
+
+describe('invoice requests', () => {
+  it('offers the deal positions with prices and the total for confirmation', async () => {
+    const res = await call('GET', '/api/v1/leads/1001/invoices');
+    expect(res.status).toBe(200);
+    const list = await res.json();
+    expect(list.canRequest).toBe(true);
+    expect(list.preview.positions.map((p: { sku: string }) => p.sku)).toEqual([
+      'DRL-18V',
+      'SAW-CIRC-190',
+      'BIT-SET-32',
+    ]);
+    expect(list.preview.total).toEqual({ amount: 2 * 8990 + 12450 + 5 * 790.5, currency: 'RUB' });
+  });
+
+  it('creates exactly one invoice for a double click, even when the first ERP attempt gets a 503', async () => {
+    moysklad.faults.failNext(1, 503, { method: 'POST', pathIncludes: '/entity/invoiceout' });
+    const key = `dbl-${Date.now()}`;
+    const body = { confirmedTotal: { amount: 2 * 8990 + 12450 + 5 * 790.5, currency: 'RUB' } };
+    const [a, b] = await Promise.all([
+      call('POST', '/api/v1/leads/1001/invoices', { body, headers: { 'Idempotency-Key': key } }),
+      call('POST', '/api/v1/leads/1001/invoices', { body, headers: { 'Idempotency-Key': key } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 202]);
+    const first = await a.json();
+    expect((await b.json()).id).toBe(first.id);
+
+    await until(async () => {
+      const list = await (await call('GET', '/api/v1/leads/1001/invoices')).json();
+      return list.items[0]?.status === 'created';
+    }, 'invoice created');
+    const list = await (await call('GET', '/api/v1/leads/1001/invoices')).json();
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0].attempts).toBeGreaterThanOrEqual(2); // the 503 cost one attempt
+    expect(invoicesInErp()).toHaveLength(1);
+    expect(list.items[0].invoice.number).toBe(invoicesInErp()[0]?.name);
+    const notes = [...stack.emulator.state.notes.values()].filter(
+      (n) => n.entityId === 1001 && String(n.params.text).includes(list.items[0].invoice.number),
+    );
+    expect(notes).toHaveLength(1);
+    // The same key again later: the same request, no new invoice.
+    const again = await call('POST', '/api/v1/leads/1001/invoices', {
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(again.status).toBe(200);
+    expect(invoicesInErp()).toHaveLength(1);
+  });
+
+  it('refuses a request without an Idempotency-Key, a reused key with another body, and a short deal', async () => {
+    expect((await call('POST', '/api/v1/leads/1001/invoices', { body: {} })).status).toBe(400);
+    const key = `reuse-${Date.now()}`;
+    expect(
+      (await call('POST', '/api/v1/leads/1001/invoices', { body: {}, headers: { 'Idempotency-Key': key } }))
+        .status,
+    ).toBe(202);
+    const reused = await call('POST', '/api/v1/leads/1001/invoices', {
+      body: { comment: 'x' },
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(reused.status).toBe(422);
+    const short = await call('POST', '/api/v1/leads/1002/invoices', {
+      body: {},
+      headers: { 'Idempotency-Key': `short-${Date.now()}` },
+    });
+    expect(short.status).toBe(409);
+    expect(short.headers.get('content-type')).toBe('application/problem+json');
+    expect((await (await call('GET', '/api/v1/leads/1002/invoices')).json()).blockedBy).toBe('stock_short');
+  });
+
+  it('refuses users outside the allowed list', async () => {
+    await stack.server.services.accountSettings.update(ACCOUNT, { invoices: { allowedUserIds: [42] } });
+    const res = await call('POST', '/api/v1/leads/1001/invoices', {
+      body: {},
+      headers: { 'Idempotency-Key': `perm-${Date.now()}` },
+      userId: 5,
+    });
+    expect(res.status).toBe(403);
+    expect((await (await call('GET', '/api/v1/leads/1001/invoices', { userId: 5 })).json()).blockedBy).toBe(
+      'no_permission',
+    );
+    await stack.server.services.accountSettings.update(ACCOUNT, { invoices: { allowedUserIds: [] } });
+  });
+});
+
+describe('customer panels', () => {
+  it('finds a company by INN and shows balance, orders and invoices', async () => {
+    const panel = await (await call('GET', '/api/v1/companies/3001/summary')).json();
+    expect(panel.status).toBe('found');
+    expect(panel.matchedBy).toBe('inn');
+    expect(panel.summary.customer.inn).toBe('7701234567');
+    expect(panel.summary.balance).toEqual({ amount: -15000.5, currency: 'RUB' });
+    expect(panel.summary.recentOrders.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('finds a contact by e-mail', async () => {
+    const panel = await (await call('GET', '/api/v1/contacts/2001/summary')).json();
+    expect(panel).toMatchObject({ status: 'found', matchedBy: 'email' });
+  });
+
+  it('lists several matches, then remembers the one a person picks', async () => {
+    const several = await (await call('GET', '/api/v1/companies/3003/summary')).json();
+    expect(several.status).toBe('several');
+    expect(several.candidates.map((c: { inn: string }) => c.inn).sort()).toEqual([
+      '7801111111',
+      '7802222222',
+    ]);
+    const chosen = several.candidates.find((c: { inn: string }) => c.inn === '7802222222');
+    const res = await call('POST', '/api/v1/companies/3003/customer', { body: { customerId: chosen.id } });
+    expect((await res.json()).status).toBe('found');
+    const again = await (await call('GET', '/api/v1/companies/3003/summary')).json();
+    expect(again).toMatchObject({ status: 'found', summary: { customer: { inn: '7802222222' } } });
+  });
+
+  it('says what it searched when nothing matches', async () => {
+    const panel = await (await call('GET', '/api/v1/contacts/2003/summary')).json();
+    expect(panel.status).toBe('not_found');
+    expect(panel.searched.map((s: { key: string }) => s.key)).toEqual(
+      expect.arrayContaining(['phone', 'email']),
+    );
+  });
+
+  it('shows the last known figures, flagged stale, while the ERP is down', async () => {
+    moysklad.faults.outage(true);
+    try {
+      stack.server.services.erp.invalidate(ACCOUNT);
+      // A fresh connector has no cache: the ERP being down is an error, not a zero balance.
+      const down = await call('GET', '/api/v1/companies/3001/summary');
+      expect(down.status).toBe(502);
+    } finally {
+      moysklad.faults.outage(false);
+    }
+    await call('GET', '/api/v1/companies/3001/summary');
+    moysklad.faults.outage(true);
+    try {
+      const erp = await stack.server.services.erp.forAccount(ACCOUNT);
+      erp.invalidate();
+      const stale = await (await call('GET', '/api/v1/companies/3001/summary')).json();
+      expect(stale).toMatchObject({ status: 'found', stale: true });
+    } finally {
+      moysklad.faults.outage(false);
+    }
+  });
+});
+
+describe('settings (admins only)', () => {
+  it('refuses a non-admin with 403', async () => {
+    const res = await call('GET', '/api/v1/settings', { admin: false });
+    expect(res.status).toBe(403);
+    expect((await res.json()).code).toBe('auth.forbidden');
+  });
+
+  it('never sends a secret back, keeps it when the form leaves it empty, and tests the connection', async () => {
+    const view = await (await call('GET', '/api/v1/settings', { admin: true })).json();
+    expect(view.erp).toMatchObject({ kind: 'moysklad', secrets: { token: 'set' } });
+    expect(JSON.stringify(view)).not.toContain(TOKEN);
+
+    const saved = await call('PUT', '/api/v1/settings', {
+      admin: true,
+      body: { erp: { kind: 'moysklad', apiBase: moysklad.url }, guard: { tag: 'Дефицит' } },
+    });
+    expect(saved.status).toBe(200);
+    const after = await saved.json();
+    expect(after.erp.secrets.token).toBe('set');
+    expect(after.guard.tag).toBe('Дефицит');
+    expect(JSON.stringify(after)).not.toContain(TOKEN);
+
+    const ok = await (
+      await call('POST', '/api/v1/settings/test-connection', { admin: true, body: {} })
+    ).json();
+    expect(ok).toMatchObject({ ok: true });
+    expect(ok.warehouses.length).toBe(2);
+    const bad = await (
+      await call('POST', '/api/v1/settings/test-connection', {
+        admin: true,
+        body: { erp: { kind: 'moysklad', apiBase: moysklad.url, token: 'wrong' } },
+      })
+    ).json();
+    expect(bad.ok).toBe(false);
+  });
+
+  it('rejects an invalid update with problem+json and changes nothing', async () => {
+    const before = await (await call('GET', '/api/v1/settings', { admin: true })).json();
+    const res = await call('PUT', '/api/v1/settings', {
+      admin: true,
+      body: { guard: { unknownStock: 'maybe' } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const after = await (await call('GET', '/api/v1/settings', { admin: true })).json();
+    expect(after.guard).toEqual(before.guard);
+  });
+
+  it('describes every route in /openapi.json', async () => {
+    const doc = await (await fetch(`${stack.backend}/openapi.json`)).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/leads/{id}/stock',
+        '/api/v1/leads/{id}/guard',
+        '/api/v1/leads/{id}/stock-check',
+        '/api/v1/leads/{id}/invoices',
+        '/api/v1/contacts/{id}/summary',
+        '/api/v1/companies/{id}/summary',
+        '/api/v1/settings',
+      ]),
+    );
+  });
+});
