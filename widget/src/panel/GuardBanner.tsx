@@ -40,9 +40,19 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
       <div class="erpb-guard" data-state="loading" hidden />
     );
   }
-  const record = history.latest;
-  const verdict = !history.enabled ? 'off' : (record?.verdict ?? 'none');
-  if (!record || !(verdict in TITLE)) return <div class="erpb-guard" data-state={verdict} hidden />;
+  const latest = history.latest;
+  const verdict = !history.enabled ? 'off' : (latest?.verdict ?? 'none');
+  if (!latest || !(verdict in TITLE)) return <div class="erpb-guard" data-state={verdict} hidden />;
+  // The guard moves a stopped deal back, and the move is itself an event: the newest decision then
+  // says "short, not in a guarded stage". Show the stop (and what it did) until stock is OK again.
+  let record = latest;
+  if (verdict === 'not_gated') {
+    for (const h of history.history) {
+      if (h.verdict === 'blocked') record = h;
+      if (h.verdict !== 'not_gated') break;
+    }
+  }
+  const look = record.verdict as keyof typeof TITLE;
 
   const check = () => {
     setChecking(true);
@@ -63,13 +73,14 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
 
   return (
     <div
-      class={`erpb-guard erpb-guard--${verdict}`}
-      data-state={verdict}
-      role={verdict === 'warn' ? 'status' : 'alert'}
+      class={`erpb-guard erpb-guard--${look}`}
+      data-state={look}
+      data-verdict={verdict}
+      role={look === 'warn' ? 'status' : 'alert'}
     >
-      <p class="erpb-guard-title">{t[TITLE[verdict as keyof typeof TITLE]]}</p>
+      <p class="erpb-guard-title">{t[TITLE[look]]}</p>
       <ul class="erpb-guard-reasons">
-        {record.reasons.map((r) => (
+        {latest.reasons.map((r) => (
           <li key={`${r.sku}|${r.name}`} data-reason-sku={r.sku ?? ''}>
             <b>{r.name}</b> <span class="erpb-muted">{r.sku ?? t.no_sku}</span>
             <div>{fill(t.guard_need, { requested: qty(r.requested), free: qty(r.freeTotal) })}</div>

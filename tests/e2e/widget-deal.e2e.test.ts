@@ -1,0 +1,221 @@
+/**
+ * The deal panel in the sandbox, against the demo stack with MoySklad (its emulator) as the ERP:
+ * requesting an invoice exactly once (double click, injected 503), the guard's banner and
+ * "Check again", and the reasons the invoice button is disabled.
+ */
+import { mkdirSync } from 'node:fs';
+import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
+import { loadConfig } from '@erp-bridge/server';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, startDemo } from '../../scripts/demo.js';
+import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
+import { freePort } from '../support/ports.js';
+import { signDisposableToken } from '../support/tokens.js';
+
+const SECRET = 'e2e-deal-client-secret-0123456789abcdef';
+const MS_TOKEN = 'e2e-moysklad-token';
+const LEAD = 1001;
+const GATED = 80013;
+const canRun = browserRequired || Boolean(findChromium());
+
+let demo: Demo;
+let moysklad: StartedMoySkladEmulator;
+let browser: Browser;
+let backend: string;
+
+beforeAll(async () => {
+  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
+  const port = await freePort();
+  backend = `http://127.0.0.1:${port}`;
+  demo = await startDemo(
+    loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: backend,
+      DATA_DIR: 'memory://',
+      AMO_CLIENT_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+      ERP_KIND: 'moysklad',
+      MOYSKLAD_TOKEN: MS_TOKEN,
+      MOYSKLAD_API_BASE: moysklad.url,
+    }),
+  );
+  if (canRun) browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  await moysklad?.close();
+});
+
+const until = async (cond: () => boolean | Promise<boolean>, what: string, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+/** The widget API as the manager's browser calls it, for setting the scene and checking results. */
+async function api<T>(path: string): Promise<T> {
+  const token = await signDisposableToken(SECRET, {
+    iss: `https://${DEMO_ACCOUNT.subdomain}.amocrm.ru`,
+    aud: backend,
+    account_id: DEMO_ACCOUNT.id,
+    user_id: DEMO_ACCOUNT.userId,
+  });
+  const res = await fetch(backend + path, { headers: { 'X-Auth-Token': token } });
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function openDeal(lead: number, lang = 'ru'): Promise<{ page: Page; requests: Request[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: Error[] = [];
+  page.on('pageerror', (err) => errors.push(err));
+  const requests: Request[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(backend)) requests.push(r);
+  });
+  await page.goto(`${demo.emulator.url}/sandbox?lead=${lead}&lang=${lang}`);
+  await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
+  expect(errors).toEqual([]);
+  return { page, requests };
+}
+
+const invoiceDocs = () => moysklad.state.documents.filter((d) => d.type === 'invoiceout');
+const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+describe.runIf(canRun)('deal panel in Chromium', () => {
+  it('requests an invoice once: a double click on Confirm sends one Idempotency-Key, and a 503 from MoySklad is retried', async () => {
+    const { page, requests } = await openDeal(LEAD);
+    const before = invoiceDocs().length;
+    const button = page.getByTestId('erpb-request-invoice');
+    expect(await button.isEnabled()).toBe(true);
+
+    await button.click();
+    const confirm = page.getByTestId('erpb-confirm-invoice');
+    await confirm.waitFor();
+    // The confirm step lists the positions with prices and the total in the user's locale.
+    const skus = await page
+      .locator('.erpb-confirm [data-position-sku]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-position-sku')));
+    expect(skus).toEqual(['DRL-18V', 'SAW-CIRC-190', 'BIT-SET-32']);
+    // 2 x 8 990 + 12 450 + 5 x 790,50
+    expect(plain(await page.getByTestId('erpb-invoice-total').textContent())).toBe('34 382,50 ₽');
+    // Confirm has the focus: the keyboard path is Enter.
+    expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // The ERP's first attempt to create the invoice fails; the job retries.
+    moysklad.faults.failNext(1, 503, { method: 'POST', pathIncludes: '/entity/invoiceout' });
+    await confirm.dblclick();
+    await page.locator('[data-invoice-status="created"]').waitFor({ timeout: 30_000 });
+
+    const posts = requests.filter(
+      (r) => r.method() === 'POST' && r.url().endsWith(`/leads/${LEAD}/invoices`),
+    );
+    expect(posts.length).toBeGreaterThanOrEqual(1);
+    const keys = new Set(posts.map((r) => r.headers()['idempotency-key']));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(posts[0]?.postDataJSON()).toEqual({ confirmedTotal: { amount: 34382.5, currency: 'RUB' } });
+
+    expect(
+      moysklad.calls.some(
+        (c) => c.method === 'POST' && c.path.includes('/entity/invoiceout') && c.status === 503,
+      ),
+    ).toBe(true);
+    expect(invoiceDocs().length).toBe(before + 1);
+    const doc = invoiceDocs().at(-1);
+    // The panel followed the request from pending to created without a reload, and shows the number.
+    expect(await page.locator('[data-invoice-status]').count()).toBe(1);
+    expect(plain(await page.locator('[data-invoice-status="created"]').textContent())).toContain(
+      `№ ${doc?.name} на 34 382,50 ₽`,
+    );
+    const polls = requests.filter((r) => r.method() === 'GET' && r.url().endsWith(`/leads/${LEAD}/invoices`));
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
+  it('shows the guard blocking a short deal, then "Check again" after the deal is fixed clears it', async () => {
+    // The manager raises the drills to 40 (26 free) and drags the deal into the gated stage.
+    const lead = demo.emulator.state.leads.get(LEAD);
+    const drill = lead?.products.find((p) => p.elementId === 500101);
+    if (!drill) throw new Error('deal 1001 has no drill');
+    drill.quantity = 40;
+    expect(demo.emulator.state.uiMoveLead(LEAD, GATED)).toMatchObject({ ok: true });
+    // The guard stops it (moves it back), and then sees it short outside the gated stage.
+    await until(async () => {
+      const guard = await api<{ latest: { verdict: string } | null; history: { verdict: string }[] }>(
+        `/api/v1/leads/${LEAD}/guard`,
+      );
+      return guard.latest?.verdict === 'not_gated' && guard.history.some((h) => h.verdict === 'blocked');
+    }, 'the guard to block the deal');
+    expect(lead?.statusId).not.toBe(GATED);
+
+    const { page, requests } = await openDeal(LEAD);
+    const banner = page.locator('.erpb-guard[data-state="blocked"]');
+    await banner.waitFor();
+    expect(await banner.getAttribute('role')).toBe('alert');
+    const reason = banner.locator('[data-reason-sku="DRL-18V"]');
+    expect(plain(await reason.textContent())).toContain('нужно 40, свободно 26');
+    expect(await banner.getAttribute('data-verdict')).toBe('not_gated');
+    expect(await banner.textContent()).toContain('изменение сделки');
+    expect(await banner.textContent()).toContain(`-> 8001/`);
+    await page.locator('.erpb-root[data-state="data"]').waitFor();
+    expect(await page.locator('.erpb-root [data-sku="DRL-18V"]').getAttribute('data-status')).toBe('short');
+    // Invoicing is refused while stock is short; the invoice made earlier is still listed.
+    expect(await page.getByTestId('erpb-request-invoice').isDisabled()).toBe(true);
+    expect(await page.locator('[data-blocked-by]').getAttribute('data-blocked-by')).toBe('stock_short');
+    expect(await page.locator('[data-invoice-status="created"]').count()).toBe(1);
+
+    mkdirSync('docs', { recursive: true });
+    await page.screenshot({ path: 'docs/panel-deal.png' });
+
+    // Back to 2 drills: "Check again" re-checks, and stock and invoices reload with it.
+    drill.quantity = 2;
+    const before = requests.length;
+    await page.getByTestId('erpb-check-again').click();
+    await page.locator('.erpb-guard[data-state="ok"]').waitFor({ state: 'attached', timeout: 15_000 });
+    expect(await banner.count()).toBe(0);
+    await page.locator('.erpb-root[data-state="data"]').waitFor();
+    const after = requests.slice(before).map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
+    expect(after).toEqual(
+      expect.arrayContaining([
+        `POST /api/v1/leads/${LEAD}/stock-check`,
+        `GET /api/v1/leads/${LEAD}/guard`,
+        `GET /api/v1/leads/${LEAD}/stock`,
+        `GET /api/v1/leads/${LEAD}/invoices`,
+      ]),
+    );
+    await page.close();
+  });
+
+  it('says why the button is disabled when the user may not request invoices, in English', async () => {
+    const settings = demo.server.services.accountSettings;
+    await settings.update(DEMO_ACCOUNT.id, { invoices: { allowedUserIds: [DEMO_ACCOUNT.adminUserId] } });
+    try {
+      const { page } = await openDeal(1003, 'en');
+      expect(await page.getByTestId('erpb-request-invoice').isDisabled()).toBe(true);
+      const why = page.locator('[data-blocked-by]');
+      expect(await why.getAttribute('data-blocked-by')).toMatch(/^(no_permission|no_products)$/);
+      expect(await page.getByTestId('erpb-request-invoice').getAttribute('aria-describedby')).toBe(
+        await why.getAttribute('id'),
+      );
+      await page.close();
+      const { page: deal } = await openDeal(LEAD, 'en');
+      expect(await deal.locator('[data-blocked-by]').getAttribute('data-blocked-by')).toBe('no_permission');
+      expect(await deal.locator('[data-blocked-by]').textContent()).toBe('You may not request invoices.');
+      await deal.close();
+    } finally {
+      await settings.update(DEMO_ACCOUNT.id, { invoices: { allowedUserIds: [] } });
+    }
+  });
+});
+
+it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
+  expect(browserRequired).toBe(false);
+});
