@@ -490,6 +490,7 @@ function NumberInput(props: {
       min="1"
       step="1"
       aria-label={props.label}
+      placeholder={props.label}
       value={props.value || ''}
       onInput={(e) => {
         const v = e.currentTarget.value;

@@ -1,0 +1,275 @@
+/**
+ * Contact and company panels and the advanced settings page in the sandbox, against the demo stack
+ * (embedded ERP with the demo customers).
+ */
+import { mkdirSync } from 'node:fs';
+import { DEMO_CONTACTS } from '@erp-bridge/emulator-amocrm';
+import { loadConfig } from '@erp-bridge/server';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, startDemo } from '../../scripts/demo.js';
+import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
+import { freePort } from '../support/ports.js';
+
+const SECRET = 'e2e-customer-client-secret-0123456789';
+const canRun = browserRequired || Boolean(findChromium());
+
+let demo: Demo;
+let browser: Browser;
+let backend: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  backend = `http://127.0.0.1:${port}`;
+  demo = await startDemo(
+    loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: backend,
+      DATA_DIR: 'memory://',
+      AMO_CLIENT_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+    }),
+  );
+  if (canRun) browser = await launchChromium();
+  mkdirSync('docs', { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+async function open(query: string, height = 900): Promise<{ page: Page; requests: Request[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height } });
+  const errors: Error[] = [];
+  page.on('pageerror', (err) => errors.push(err));
+  const requests: Request[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(backend)) requests.push(r);
+  });
+  await page.goto(`${demo.emulator.url}/sandbox?${query}`);
+  await page.locator('.erpb-root[data-state]:not([data-state="loading"])').waitFor({ timeout: 20_000 });
+  expect(errors).toEqual([]);
+  return { page, requests };
+}
+
+const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
+const state = (page: Page) => page.locator('.erpb-root').getAttribute('data-state');
+
+describe.runIf(canRun)('contact and company panels in Chromium', () => {
+  it('finds the contact in the ERP: debt in red, recent orders and invoices with dates and sums', async () => {
+    const { page } = await open('entity=contacts&id=2001&lang=ru');
+    expect(await state(page)).toBe('found');
+    const panel = page.locator('.erpb-customer');
+    expect(await panel.locator('.erpb-name').textContent()).toBe('ООО «Ромашка»');
+    expect(plain(await panel.textContent())).toContain('ИНН 7701234567');
+    expect(plain(await panel.textContent())).toContain('Найден по полю «Email»');
+    const balance = panel.locator('[data-balance]');
+    expect(await balance.getAttribute('data-balance')).toBe('debt');
+    expect(plain(await balance.textContent())).toBe('Долг 15 000,50 ₽');
+    expect(await balance.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(198, 40, 40)');
+    const docs = await panel.locator('.erpb-docs li').allTextContents();
+    expect(docs.length).toBeGreaterThan(1);
+    for (const doc of docs) expect(plain(doc)).toMatch(/^№ \S+ от \d{2}\.\d{2}\.\d{4}.*\d ₽$/);
+    await page.screenshot({ path: 'docs/panel-contact.png' });
+    await page.close();
+  });
+
+  it('shows the same contact in English with English money', async () => {
+    const { page } = await open('entity=contacts&id=2001&lang=en');
+    expect(plain(await page.locator('[data-balance]').textContent())).toBe('Debt ₽15,000.50');
+    expect(plain(await page.locator('.erpb-customer').textContent())).toContain('Recent orders');
+    await page.close();
+  });
+
+  it('says what was searched when nobody matches', async () => {
+    const contact = DEMO_CONTACTS.find((c) => c.id === 2002);
+    const { page } = await open('entity=contacts&id=2002&lang=ru');
+    expect(await state(page)).toBe('not_found');
+    const text = plain(await page.locator('.erpb-customer').textContent());
+    expect(text).toContain('Клиент не найден в ERP.');
+    expect(text).toContain(`Телефон: ${contact?.phone}`);
+    expect(text).toContain(`Email: ${contact?.email}`);
+    await page.close();
+  });
+
+  it('lets the user pick one of several customers, remembers it and shows it', async () => {
+    const { page, requests } = await open('entity=companies&id=3003&lang=ru');
+    expect(await state(page)).toBe('several');
+    const candidates = page.locator('.erpb-customer [data-customer-id]');
+    expect(await candidates.count()).toBeGreaterThan(1);
+    await page.screenshot({ path: 'docs/panel-company.png' });
+
+    const first = candidates.first();
+    const id = await first.getAttribute('data-customer-id');
+    const name = await first.locator('b').textContent();
+    // Keyboard: the candidates are buttons; focus one and press Enter.
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.erpb-root[data-state="found"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.erpb-customer .erpb-name').textContent()).toBe(name);
+    const choice = requests.find(
+      (r) => r.method() === 'POST' && r.url().endsWith('/companies/3003/customer'),
+    );
+    expect(choice?.postDataJSON()).toEqual({ customerId: id });
+    await page.close();
+
+    // Remembered: a fresh load shows the chosen customer straight away.
+    const again = await open('entity=companies&id=3003&lang=ru');
+    expect(await state(again.page)).toBe('found');
+    await again.page.close();
+  });
+
+  it('switches from a deal to a contact card in page and back', async () => {
+    const { page } = await open('lead=1001&lang=ru');
+    await page.locator('#sandbox-deal-switcher').selectOption('contacts:2001');
+    await page.locator('.erpb-root[data-state="found"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.erpb-invoices').count()).toBe(0);
+    await page.locator('#sandbox-deal-switcher').selectOption('1001');
+    await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.erpb-customer').count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe.runIf(canRun)('advanced settings page in Chromium', () => {
+  const putBodies = (requests: Request[]) =>
+    requests
+      .filter((r) => r.method() === 'PUT' && r.url().endsWith('/api/v1/settings'))
+      .map((r) => r.postDataJSON());
+
+  it('refuses a manager who is not an admin, politely', async () => {
+    const { page } = await open('page=settings&lang=ru&admin=0');
+    expect(await state(page)).toBe('forbidden');
+    expect(await page.locator('#work-area-erp_bridge [role="alert"]').textContent()).toBe(
+      'Настройки ERP Bridge может менять только администратор аккаунта.',
+    );
+    await page.close();
+  });
+
+  it('shows every section with health, and saves only what changed', async () => {
+    const { page, requests } = await open('page=settings&lang=ru', 800);
+    expect(await state(page)).toBe('ready');
+    const sections = await page
+      .locator('.erpb-section')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-section')));
+    expect(sections).toEqual(['erp', 'guard', 'invoices', 'fields', 'health']);
+    // The demo gates "Счёт выставлен".
+    expect(await page.locator('[data-section="guard"] [data-stage]').getAttribute('data-stage')).toBe(
+      '8001:80013',
+    );
+    expect(plain(await page.locator('[data-section="health"]').textContent())).toContain('erpbridgedemo');
+    // The settings column scrolls inside the page (as in amoCRM): grow the window to show all of it.
+    const height = await page.evaluate(
+      () => 36 + (document.querySelector('.settings-work')?.scrollHeight ?? 800),
+    );
+    await page.setViewportSize({ width: 1280, height });
+    await page.screenshot({ path: 'docs/settings.png' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await page
+      .locator('[data-section="guard"] label', { hasText: /^Тег/ })
+      .locator('input')
+      .fill('Нет на складе');
+    await page
+      .locator('[data-section="invoices"] label', { hasText: /^ID пользователей/ })
+      .locator('input')
+      .fill('5100001, 5100002');
+    await page.getByTestId('erpb-settings-save').click();
+    await page.locator('[data-saved="saved"]').waitFor({ timeout: 15_000 });
+    expect(putBodies(requests)).toEqual([
+      { guard: { tag: 'Нет на складе' }, invoices: { allowedUserIds: [5100001, 5100002] } },
+    ]);
+    const saved = await demo.server.services.accountSettings.get(31000001);
+    expect(saved.guard.tag).toBe('Нет на складе');
+    expect(saved.invoices.allowedUserIds).toEqual([5100001, 5100002]);
+
+    // Nothing changed since: nothing is sent.
+    await page.getByTestId('erpb-settings-save').click();
+    await page.locator('[data-saved="unchanged"]').waitFor();
+    expect(putBodies(requests)).toHaveLength(1);
+    await page.close();
+  });
+
+  it('keeps secrets write-only: typed once, sent once, shown only as "set", never sent back', async () => {
+    const { page, requests } = await open('page=settings&lang=en');
+    const erp = page.locator('[data-section="erp"]');
+    await erp.locator('select[name="erp-kind"]').selectOption('moysklad');
+    const token = erp.locator('input[name="erp-token"]');
+    expect(await token.getAttribute('type')).toBe('password');
+    expect(await token.inputValue()).toBe('');
+    expect(await erp.locator('[data-secret]').getAttribute('data-secret')).toBe('not set');
+    // Port 9 (discard) refuses at once: the test fails fast and says so.
+    await erp.locator('input[name="erp-apiBase"]').fill('http://127.0.0.1:9/api/remap/1.2');
+    await token.fill('ms-secret-token-42');
+
+    await page.getByTestId('erpb-test-connection').click();
+    await erp.locator('[data-test-result]').waitFor({ timeout: 20_000 });
+    expect(await erp.locator('[data-test-result]').getAttribute('data-test-result')).toBe('fail');
+    const test = requests.find((r) => r.url().endsWith('/settings/test-connection'));
+    expect(test?.postDataJSON()).toEqual({
+      erp: { kind: 'moysklad', apiBase: 'http://127.0.0.1:9/api/remap/1.2', token: 'ms-secret-token-42' },
+    });
+
+    const reloaded = page.waitForResponse(
+      (r) => r.request().method() === 'GET' && r.url().endsWith('/api/v1/settings'),
+    );
+    await page.getByTestId('erpb-settings-save').click();
+    const view = await (await reloaded).text();
+    await page.locator('[data-saved="saved"]').waitFor();
+    expect(putBodies(requests)[0]).toEqual({
+      erp: { kind: 'moysklad', apiBase: 'http://127.0.0.1:9/api/remap/1.2', token: 'ms-secret-token-42' },
+    });
+    expect(view).not.toContain('ms-secret-token-42');
+    expect(JSON.parse(view).erp.secrets).toEqual({ token: 'set' });
+    expect(await token.inputValue()).toBe('');
+    expect(await erp.locator('[data-secret]').getAttribute('data-secret')).toBe('set');
+
+    // Another change leaves the connection (and its secret) out of the request.
+    await page
+      .locator('[data-section="fields"] label', { hasText: /^SKU field code/ })
+      .locator('input')
+      .fill('ARTICLE');
+    await page.getByTestId('erpb-settings-save').click();
+    await page.locator('[data-saved="saved"]').waitFor();
+    await expect.poll(() => putBodies(requests).length).toBe(2);
+    expect(putBodies(requests)[1]).toEqual({ fields: { skuFieldCode: 'ARTICLE' } });
+
+    // Back to the demo's embedded store, so the panels keep working.
+    await erp.locator('select[name="erp-kind"]').selectOption('local');
+    await page
+      .locator('[data-section="fields"] label', { hasText: /^SKU field code/ })
+      .locator('input')
+      .fill('SKU');
+    await page.getByTestId('erpb-settings-save').click();
+    await expect.poll(() => putBodies(requests).length).toBe(3);
+    await page.locator('[data-saved="saved"]').waitFor();
+    expect(putBodies(requests)[2]).toMatchObject({ erp: { kind: 'local' }, fields: { skuFieldCode: 'SKU' } });
+    await page.close();
+  });
+
+  it('shows validation messages: bad id lists before sending, the server 400 next to the form', async () => {
+    const { page, requests } = await open('page=settings&lang=en');
+    const users = page.locator('[data-section="invoices"] label', { hasText: /^User ids/ });
+    await users.locator('input').fill('12, abc');
+    await page.getByTestId('erpb-settings-save').click();
+    expect(await users.getAttribute('class')).toContain('erpb-field--error');
+    expect(await users.textContent()).toContain('Numbers separated by commas only');
+    expect(putBodies(requests)).toHaveLength(0);
+
+    await users.locator('input').fill('');
+    await page.locator('[data-section="guard"] label', { hasText: /^Tag/ }).locator('input').fill('   ');
+    await page.getByTestId('erpb-settings-save').click();
+    const error = page.getByTestId('erpb-settings-error');
+    await error.waitFor({ timeout: 15_000 });
+    expect(await error.textContent()).toContain('Settings not saved');
+    expect(await error.textContent()).toContain('guard.tag');
+    expect(putBodies(requests)).toHaveLength(1);
+    await page.close();
+  });
+});
+
+it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
+  expect(browserRequired).toBe(false);
+});
