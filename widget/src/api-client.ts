@@ -67,7 +67,7 @@ export interface WidgetApiClient {
   customerSummary(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
   chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Promise<unknown>;
   settings(): Promise<SettingsView>;
-  saveSettings(update: SettingsUpdate): Promise<unknown>;
+  saveSettings(update: SettingsUpdate): Promise<SettingsView>;
   testConnection(connection: ErpConnectionInput): Promise<ConnectionTestResult>;
   /** Sets up (enable) or lifts the native stage gate. */
   guardSetup(enable: boolean): Promise<unknown>;
@@ -84,6 +84,7 @@ const shaped =
     typeof data === 'object' && data !== null && keys.every((k) => k in data);
 
 const any = (_: unknown): _ is unknown => true;
+const settingsView = shaped<SettingsView>('erp', 'guard', 'health');
 
 export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetApiClient {
   function call<T>(
@@ -124,8 +125,8 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
       call('GET', customerPath(entity, id, 'Summary'), shaped<CustomerPanel>('status')),
     chooseCustomer: (entity, id, customerId) =>
       call('POST', customerPath(entity, id, 'Customer'), any, { customerId }),
-    settings: () => call('GET', widgetApi.settings, shaped<SettingsView>('erp', 'guard', 'health')),
-    saveSettings: (update) => call('PUT', widgetApi.settings, any, update),
+    settings: () => call('GET', widgetApi.settings, settingsView),
+    saveSettings: (update) => call('PUT', widgetApi.settings, settingsView, update),
     testConnection: (connection) =>
       call('POST', widgetApi.settingsTestConnection, shaped<ConnectionTestResult>('ok'), { erp: connection }),
     guardSetup: (enable) => call('POST', widgetApi.guardSetup, any, { enable }),

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { fill, formatDateTime, formatMoney, formatQty, linesTotal } from './format.js';
+import {
+  balanceView,
+  fill,
+  formatAge,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatQty,
+  linesTotal,
+  safeUrl,
+  uuid,
+} from './format.js';
 
 // Intl output uses (narrow) no-break spaces in ru; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -63,5 +74,51 @@ describe('linesTotal', () => {
 describe('fill', () => {
   it('replaces known placeholders and leaves unknown ones', () => {
     expect(fill('As of {time} ({zone})', { time: '10:00' })).toBe('As of 10:00 ({zone})');
+  });
+});
+
+describe('balanceView', () => {
+  it('shows a negative balance as a debt without its sign', () => {
+    const view = balanceView({ amount: -15000.5, currency: 'RUB' }, 'ru');
+    expect(view.kind).toBe('debt');
+    expect(plain(view.amount)).toBe('15 000,50 ₽');
+  });
+  it('shows a positive balance as credit, in the locale', () => {
+    const view = balanceView({ amount: 1200, currency: 'USD' }, 'en');
+    expect(view).toEqual({ kind: 'credit', amount: '$1,200.00' });
+  });
+  it('treats zero and float dust as no debt, never "-0"', () => {
+    expect(balanceView({ amount: 0, currency: 'RUB' }, 'ru').kind).toBe('zero');
+    const dust = balanceView({ amount: -0.001, currency: 'RUB' }, 'en');
+    expect(dust).toEqual({ kind: 'zero', amount: '₽0.00' });
+  });
+});
+
+describe('formatDate and formatAge', () => {
+  it('formats a document date without time', () => {
+    expect(formatDate('2026-11-12T09:00:00Z', 'ru')).toBe('12.11.2026');
+    expect(formatDate('2026-11-12T09:00:00Z', 'en')).toBe('11/12/26');
+    expect(formatDate('not a date', 'ru')).toBe('not a date');
+  });
+  it('says how old figures are, in the locale', () => {
+    const now = Date.parse('2026-11-12T12:00:00Z');
+    expect(formatAge('2026-11-12T11:55:00Z', 'en', now)).toBe('5 minutes ago');
+    expect(formatAge('2026-11-12T09:00:00Z', 'ru', now)).toBe('3 часа назад');
+    expect(formatAge('2026-11-10T12:00:00Z', 'en', now)).toBe('2 days ago');
+    expect(formatAge('2026-11-12T12:00:00Z', 'en', now)).toBe('now');
+    expect(formatAge('garbage', 'en', now)).toBe('');
+  });
+});
+
+describe('safeUrl and uuid', () => {
+  it('keeps http(s) links only', () => {
+    expect(safeUrl('https://erp.example/invoices/1')).toBe('https://erp.example/invoices/1');
+    expect(safeUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeUrl(null)).toBeUndefined();
+  });
+  it('makes distinct v4 UUIDs', () => {
+    const a = uuid();
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuid()).not.toBe(a);
   });
 });

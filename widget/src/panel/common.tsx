@@ -50,9 +50,13 @@ export type Loaded<T> =
 
 /**
  * Loads `load()` whenever a dependency changes; `reload()` loads again keeping the last data
- * visible (so a refresh does not flash). Late answers after unmount or a newer load are dropped.
+ * visible (so a refresh does not flash); `set(data)` takes data another call returned. Late
+ * answers after unmount or a newer load are dropped.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): [Loaded<T>, () => void, (data: T) => void] {
   const [state, setState] = useState<Loaded<T>>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
   // Set by reload(): keep the data on screen; a change of deps (another card) must not show stale data.
@@ -77,6 +81,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
       keep.current = true;
       setAttempt((n) => n + 1);
     },
+    (data) => setState({ kind: 'ok', data }),
   ];
 }
 

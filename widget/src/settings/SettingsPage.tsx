@@ -1,6 +1,6 @@
 import type { ConnectionTestResult, GuardRules, LookupKey, SettingsView, Stage } from '@erp-bridge/shared';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { type ApiFailure, toFailure, type WidgetApiClient } from '../api-client.js';
 import { fill, formatDateTime } from '../format.js';
 import type { SettingsMessages } from '../i18n.js';
@@ -33,13 +33,14 @@ const KEYS: LookupKey[] = ['inn', 'phone', 'email'];
 
 /** The advanced settings page (admins only: the server answers others 403 auth.forbidden). */
 export function SettingsPage({ backend, api, t, locale, users, onStateChange }: SettingsPageProps) {
-  const [state, reload] = useLoad<SettingsView | null>(
+  const [state, reload, setView] = useLoad<SettingsView | null>(
     () => (backend ? api.settings() : Promise.resolve(null)),
     [backend],
   );
   const view = state.data;
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
-  useEffect(() => setDraft(view ? draftFrom(view) : null), [view]);
+  // A layout effect: the form is rebuilt from a new view (after a save) before anything is painted or clicked.
+  useLayoutEffect(() => setDraft(view ? draftFrom(view) : null), [view]);
   const [save, setSave] = useState<(NonNullable<Op<'saved' | 'unchanged'>> & { badIds?: string[] }) | null>(
     null,
   );
@@ -93,10 +94,11 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
       if (!result.ok) return setSave({ badIds: result.badIds });
       if (Object.keys(result.update).length === 0) return setSave({ ok: 'unchanged' });
       setSave({ busy: true });
+      // The answer is the saved view: the form restarts from it (typed secrets are cleared).
       api.saveSettings(result.update).then(
-        () => {
+        (saved) => {
           setSave({ ok: 'saved' });
-          reload();
+          setView(saved);
         },
         (error: unknown) => setSave({ failure: toFailure(error) }),
       );
