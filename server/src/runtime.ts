@@ -45,6 +45,8 @@ export interface Services {
   erp: ReturnType<typeof createErpRegistry>;
   erpSettings: ReturnType<typeof createErpSettingsStore>;
   accountSettings: ReturnType<typeof createAccountSettingsStore>;
+  /** Polls amoCRM for leads changed since the last pass (also scheduled every 5 minutes). */
+  reconcile(inst: Installation): Promise<void>;
   guard: ReturnType<typeof createGuardService>;
   invoices: ReturnType<typeof createInvoiceService>;
   customers: ReturnType<typeof createCustomerService>;
@@ -273,6 +275,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       erp,
       erpSettings: erpSettingsStore,
       accountSettings,
+      reconcile: jobs.reconcile,
       guard,
       invoices,
       customers,

@@ -117,8 +117,7 @@ export function createAmoClient(opts: AmoClientOptions) {
       const blockedUntil = opts.circuit.openUntil(opts.accountId);
       if (blockedUntil) throw new AmoAccountBlocked(opts.accountId, blockedUntil);
 
-      const wait = await opts.scheduler.reserve(opts.accountId);
-      if (wait > 0) await sleep(wait);
+      await opts.scheduler.acquire(opts.accountId);
 
       let res: Response;
       const started = performance.now();
