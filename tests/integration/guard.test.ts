@@ -31,6 +31,11 @@ const lead = (id: number) => {
   if (!l) throw new Error(`no lead ${id}`);
   return l;
 };
+const installation = async () => {
+  const inst = await stack.server.services.installations.findActive(ACCOUNT);
+  if (!inst) throw new Error('not installed');
+  return inst;
+};
 const notesOf = (id: number) => [...stack.emulator.state.notes.values()].filter((n) => n.entityId === id);
 const tasksOf = (id: number) => [...stack.emulator.state.tasks.values()].filter((t) => t.entityId === id);
 const api = (path: string, method: string, body: unknown) =>
@@ -85,10 +90,7 @@ describe('stock guard against the emulators', () => {
     expect(lead(id).tags.map((t) => t.name)).not.toContain(TAG);
     expect(notesOf(id)).toHaveLength(0);
     expect(tasksOf(id)).toHaveLength(0);
-    const history = await stack.server.services.guard.history(
-      (await stack.server.services.installations.findActive(ACCOUNT))!,
-      id,
-    );
+    const history = await stack.server.services.guard.history(await installation(), id);
     expect(history.latest?.verdict).toBe('ok');
   });
 
@@ -196,7 +198,7 @@ describe('stock guard against the emulators', () => {
     });
     expect(res.status).toBe(204);
     await settle();
-    const history = await stack.server.services.guard.history(inst!, id);
+    const history = await stack.server.services.guard.history(await installation(), id);
     expect(history.history.some((h) => h.cause === 'digital_pipeline')).toBe(true);
   });
 });

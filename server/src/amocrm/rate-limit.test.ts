@@ -12,6 +12,9 @@ async function sendTimes(s: SlotScheduler, accountId: number, n: number) {
   return times.sort((a, b) => a - b);
 }
 
+/** Milliseconds from the first send to the last. */
+const span = (times: number[]) => (times.at(-1) ?? 0) - (times[0] ?? 0);
+
 const maxPerWindow = (times: number[], windowMs = 1000) => {
   let max = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
@@ -26,8 +29,8 @@ describe('memory slot scheduler', () => {
     const s = createMemoryScheduler({ requestsPerSecond: 10 });
     const [a, b] = await Promise.all([sendTimes(s, 1, 25), sendTimes(s, 2, 5)]);
     expect(maxPerWindow(a)).toBeLessThanOrEqual(10);
-    expect(a.at(-1)! - a[0]!).toBeGreaterThan(2000);
-    expect(b.at(-1)! - b[0]!).toBeLessThan(1000);
+    expect(span(a)).toBeGreaterThan(2000);
+    expect(span(b)).toBeLessThan(1000);
   });
 
   it('holds the spacing even when the event loop stalls', async () => {
@@ -52,6 +55,6 @@ describe.each(testBackends)('database slot scheduler on $name', (backend) => {
     const [a, b] = await Promise.all([sendTimes(one, 42, 7), sendTimes(two, 42, 7)]);
     const all = [...a, ...b].sort((x, y) => x - y);
     expect(maxPerWindow(all)).toBeLessThanOrEqual(7);
-    expect(all.at(-1)! - all[0]!).toBeGreaterThan(1800);
+    expect(span(all)).toBeGreaterThan(1800);
   });
 });
