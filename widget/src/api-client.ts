@@ -137,16 +137,7 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
  * Cheap structural check: the server validates with the zod contract; the widget only makes sure
  * it will not crash rendering something else (a proxy's HTML page, an old server version).
  */
-export function isStockReport(data: unknown): data is StockReport {
-  if (typeof data !== 'object' || data === null) return false;
-  const report = data as Partial<StockReport>;
-  return (
-    typeof report.status === 'string' &&
-    typeof report.asOf === 'string' &&
-    Array.isArray(report.lines) &&
-    report.lines.every((l) => typeof l === 'object' && l !== null && Array.isArray(l.warehouses))
-  );
-}
+export const isStockReport = shaped<StockReport>('status', 'asOf', 'lines');
 
 export function failureFromXhr(xhr: JqXhrLike | undefined, textStatus?: string): ApiFailure {
   const status = typeof xhr?.status === 'number' ? xhr.status : 0;

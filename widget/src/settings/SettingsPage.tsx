@@ -108,14 +108,12 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
     const action = guard.action;
     const order = fields.customerLookupOrder;
     const idsField = (name: keyof SettingsDraft['ids'], label: string) => (
-      <Field label={label} error={save?.badIds?.includes(name) ? t.bad_ids : undefined}>
-        <input
-          class="erpb-input"
-          inputMode="numeric"
-          value={draft.ids[name]}
-          onInput={(e) => set('ids', { [name]: e.currentTarget.value })}
-        />
-      </Field>
+      <TextField
+        label={label}
+        error={save?.badIds?.includes(name) ? t.bad_ids : undefined}
+        value={draft.ids[name]}
+        onValue={(v) => set('ids', { [name]: v })}
+      />
     );
 
     body = (
@@ -127,34 +125,26 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
       >
         <fieldset class="erpb-section" data-section="erp">
           <legend>{t.sec_erp}</legend>
-          <Field label={t.kind}>
-            <select
-              class="erpb-input"
-              name="erp-kind"
-              value={erp.kind}
-              onChange={(e) => set('erp', { kind: e.currentTarget.value as ErpKind })}
-            >
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t[`kind_${k}`]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label={t.kind}
+            name="erp-kind"
+            value={erp.kind}
+            options={KINDS.map((k) => [k, t[`kind_${k}`]])}
+            onValue={(kind) => set('erp', { kind: kind as ErpKind })}
+          />
           {ERP_FIELDS[erp.kind].fields.map((name) => (
-            <Field key={name} label={t[`f_${name}` as keyof SettingsMessages]}>
-              <input
-                class="erpb-input"
-                name={`erp-${name}`}
-                value={erp.fields[name] ?? ''}
-                onInput={(e) => set('erp', { fields: { ...erp.fields, [name]: e.currentTarget.value } })}
-              />
-            </Field>
+            <TextField
+              key={name}
+              label={t[`f_${name}` as keyof SettingsMessages]}
+              name={`erp-${name}`}
+              value={erp.fields[name] ?? ''}
+              onValue={(v) => set('erp', { fields: { ...erp.fields, [name]: v } })}
+            />
           ))}
           {ERP_FIELDS[erp.kind].secrets.map((name) => {
             const isSet = view.erp.kind === erp.kind && view.erp.secrets[name] === 'set';
             return (
-              <Field
+              <TextField
                 key={name}
                 label={t[`f_${name}` as keyof SettingsMessages]}
                 badge={
@@ -166,16 +156,11 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
                   </span>
                 }
                 hint={t.secret_hint}
-              >
-                <input
-                  class="erpb-input"
-                  type="password"
-                  name={`erp-${name}`}
-                  autoComplete="new-password"
-                  value={erp.secrets[name] ?? ''}
-                  onInput={(e) => set('erp', { secrets: { ...erp.secrets, [name]: e.currentTarget.value } })}
-                />
-              </Field>
+                secret
+                name={`erp-${name}`}
+                value={erp.secrets[name] ?? ''}
+                onValue={(v) => set('erp', { secrets: { ...erp.secrets, [name]: v } })}
+              />
             );
           })}
           <div class="erpb-actions">
@@ -241,35 +226,24 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
             </button>
             <span class="erpb-hint">{t.gated_hint}</span>
           </div>
-          <Field label={t.unknown_stock}>
-            <select
-              class="erpb-input"
-              value={guard.unknownStock}
-              onChange={(e) =>
-                setGuard({ unknownStock: e.currentTarget.value as GuardRules['unknownStock'] })
-              }
-            >
-              <option value="warn">{t.unknown_warn}</option>
-              <option value="block">{t.unknown_block}</option>
-            </select>
-          </Field>
-          <Field label={t.action}>
-            <select
-              class="erpb-input"
-              name="guard-action"
-              value={action.type}
-              onChange={(e) => {
-                const type = e.currentTarget.value as GuardRules['action']['type'];
-                setGuard({
-                  action: type === 'move_to' ? { type, stage: { pipelineId: 0, statusId: 0 } } : { type },
-                });
-              }}
-            >
-              <option value="move_back">{t.action_move_back}</option>
-              <option value="move_to">{t.action_move_to}</option>
-              <option value="flag_only">{t.action_flag_only}</option>
-            </select>
-          </Field>
+          <SelectField
+            label={t.unknown_stock}
+            value={guard.unknownStock}
+            options={(['warn', 'block'] as const).map((k) => [k, t[`unknown_${k}`]])}
+            onValue={(v) => setGuard({ unknownStock: v as GuardRules['unknownStock'] })}
+          />
+          <SelectField
+            label={t.action}
+            name="guard-action"
+            value={action.type}
+            options={(['move_back', 'move_to', 'flag_only'] as const).map((k) => [k, t[`action_${k}`]])}
+            onValue={(v) => {
+              const type = v as GuardRules['action']['type'];
+              setGuard({
+                action: type === 'move_to' ? { type, stage: { pipelineId: 0, statusId: 0 } } : { type },
+              });
+            }}
+          />
           {action.type === 'move_to' && (
             <StageInputs
               stage={action.stage}
@@ -277,13 +251,7 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
               onChange={(stage) => setGuard({ action: { type: 'move_to', stage } })}
             />
           )}
-          <Field label={t.tag}>
-            <input
-              class="erpb-input"
-              value={guard.tag}
-              onInput={(e) => setGuard({ tag: e.currentTarget.value })}
-            />
-          </Field>
+          <TextField label={t.tag} value={guard.tag} onValue={(tag) => setGuard({ tag })} />
           <Check
             label={t.create_task}
             checked={guard.createTask}
@@ -332,20 +300,16 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
 
         <fieldset class="erpb-section" data-section="fields">
           <legend>{t.sec_fields}</legend>
-          <Field label={t.sku_code}>
-            <input
-              class="erpb-input"
-              value={fields.skuFieldCode}
-              onInput={(e) => set('fields', { skuFieldCode: e.currentTarget.value })}
-            />
-          </Field>
-          <Field label={t.price_code}>
-            <input
-              class="erpb-input"
-              value={fields.priceFieldCode}
-              onInput={(e) => set('fields', { priceFieldCode: e.currentTarget.value })}
-            />
-          </Field>
+          <TextField
+            label={t.sku_code}
+            value={fields.skuFieldCode}
+            onValue={(skuFieldCode) => set('fields', { skuFieldCode })}
+          />
+          <TextField
+            label={t.price_code}
+            value={fields.priceFieldCode}
+            onValue={(priceFieldCode) => set('fields', { priceFieldCode })}
+          />
           <div class="erpb-field">
             <span class="erpb-label">{t.lookup}</span>
             <ol class="erpb-order">
@@ -442,13 +406,7 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
   );
 }
 
-function Field(props: {
-  label: string;
-  hint?: string;
-  error?: string;
-  badge?: ComponentChildren;
-  children: ComponentChildren;
-}) {
+function Field(props: FieldProps & { children: ComponentChildren }) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control comes in as children, inside the label.
     <label class={props.error ? 'erpb-field erpb-field--error' : 'erpb-field'}>
@@ -463,6 +421,57 @@ function Field(props: {
         </span>
       )}
     </label>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  badge?: ComponentChildren;
+}
+
+/** A labelled text input; `secret` makes it a write-only password field. */
+function TextField(
+  props: FieldProps & { value: string; onValue: (v: string) => void; name?: string; secret?: boolean },
+) {
+  const { value, onValue, name, secret, ...field } = props;
+  return (
+    <Field {...field}>
+      <input
+        class="erpb-input"
+        name={name}
+        type={secret ? 'password' : 'text'}
+        autoComplete={secret ? 'new-password' : 'off'}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
+function SelectField(props: {
+  label: string;
+  name?: string;
+  value: string;
+  options: [string, string][];
+  onValue: (v: string) => void;
+}) {
+  return (
+    <Field label={props.label}>
+      <select
+        class="erpb-input"
+        name={props.name}
+        value={props.value}
+        onChange={(e) => props.onValue(e.currentTarget.value)}
+      >
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
