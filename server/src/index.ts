@@ -1,5 +1,5 @@
 export { createApp } from './app.js';
 export { type Config, ConfigError, DEMO_CLIENT_SECRET, loadConfig } from './config.js';
 export type { EventHandler } from './jobs/platform-jobs.js';
-export { createLogger } from './log.js';
+export { createLogger, type Logger } from './log.js';
 export { DEMO_STOCK_CSV, type RunningServer, type Services, startServer } from './runtime.js';

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type AmoEmulatorOptions, startAmoEmulator } from '@erp-bridge/emulator-amocrm';
-import { type EventHandler, loadConfig, type RunningServer, startServer } from '@erp-bridge/server';
+import {
+  type EventHandler,
+  type Logger,
+  loadConfig,
+  type RunningServer,
+  startServer,
+} from '@erp-bridge/server';
 import { freePort } from './ports.js';
 
 export const TEST_SECRET = 'integration-client-secret-0123456789';
@@ -25,6 +31,7 @@ export async function startStack(
     eventHandlers?: EventHandler[];
     /** Install through OAuth (client id + secret) instead of a long-lived token. */
     oauth?: boolean;
+    log?: Logger;
   } = {},
 ): Promise<Stack> {
   const port = await freePort();
@@ -56,7 +63,7 @@ export async function startStack(
     ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }),
     ...opts.env,
   });
-  const server = await startServer(config, { eventHandlers: opts.eventHandlers });
+  const server = await startServer(config, { eventHandlers: opts.eventHandlers, log: opts.log });
   return {
     server,
     emulator,

@@ -19,7 +19,8 @@ if (ci && !adminUrl) {
   throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
 }
 
-async function openFreshPostgres(url: string): Promise<Database> {
+/** An empty database of its own on the test server, and a way to drop it. */
+export async function freshPostgresDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `erpb_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -27,15 +28,25 @@ async function openFreshPostgres(url: string): Promise<Database> {
   await admin.end();
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: dbUrl.toString(), dataDir: 'unused' });
   return {
-    ...database,
-    async close() {
-      await database.close();
+    url: dbUrl.toString(),
+    async drop() {
       const a = new pg.Client({ connectionString: url });
       await a.connect();
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
+    },
+  };
+}
+
+async function openFreshPostgres(url: string): Promise<Database> {
+  const fresh = await freshPostgresDatabase(url);
+  const database = await openDatabase({ databaseUrl: fresh.url, dataDir: 'unused' });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await fresh.drop();
     },
   };
 }

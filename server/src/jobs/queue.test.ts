@@ -68,4 +68,22 @@ describe.each(testBackends)('job queue on $name', (backend) => {
     await until(() => dead.length === 1, 20_000);
     expect(attempts).toBe(3);
   }, 30_000);
+
+  it('finishes a job that is in flight when the queue stops gracefully', async () => {
+    const other = await startQueue(database, createLogger('silent'));
+    let started = false;
+    let finished = false;
+    await other.define<object>({
+      name: 'test.slow',
+      handler: async () => {
+        started = true;
+        await new Promise((r) => setTimeout(r, 700));
+        finished = true;
+      },
+    });
+    await other.send('test.slow', {});
+    await until(() => started);
+    await other.stop(5000);
+    expect(finished).toBe(true);
+  });
 });

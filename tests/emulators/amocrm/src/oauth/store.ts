@@ -89,6 +89,11 @@ export class OAuthStore {
     for (const token of this.#access.keys()) this.#access.set(token, past);
   }
 
+  /** Every access and refresh token ever issued (tests check none of them leaks anywhere). */
+  issuedTokens(): string[] {
+    return [...this.#access.keys(), ...this.#refresh.keys()];
+  }
+
   get refreshGrants(): number {
     return this.#refreshGrants;
   }
