@@ -94,7 +94,13 @@ const bench: Bench = {
     out.rows.push({ metric: 'minimal Hono route (jose HS256 verify → JSON)', value: describe(base) });
 
     // (2) Ours, as deployed: GET /api/v1/leads/1001/stock with a warm ERP cache, amoCRM at 7 rps.
-    const variants = [
+    const variants: {
+      key: string;
+      label: string;
+      stack: object;
+      path: string;
+      env?: Record<string, string>;
+    }[] = [
       {
         key: 'route',
         label: `our ${ROUTE}, warm ERP cache, amoCRM limits as in production (7 rps)`,
@@ -114,13 +120,22 @@ const bench: Bench = {
         stack: {},
         path: '/api/v1/bench-no-such-route',
       },
-    ] as const;
+    ];
+    if (ctx.postgresUrl)
+      variants.push({
+        key: 'auth-only-pg',
+        label: 'our auth layer alone on PostgreSQL (same probe, fresh database)',
+        stack: {},
+        path: '/api/v1/bench-no-such-route',
+        env: { BENCH_POSTGRES: ctx.postgresUrl },
+      });
+    const authOnly = (key: string) => key.startsWith('auth-only');
     const results = new Map<string, Load>();
     const where: string[] = [];
     for (const v of variants) {
       const profile = v.key === 'route' ? { nodeArgs: [], summary: () => undefined } : maybeProfile();
       const target = await startTarget<StackInfo>('scripts/bench/targets/stack-server.ts', {
-        env: { BENCH_STACK: JSON.stringify(v.stack) },
+        env: { BENCH_STACK: JSON.stringify(v.stack), ...v.env },
         nodeArgs: profile.nodeArgs,
       });
       try {
@@ -133,7 +148,7 @@ const bench: Bench = {
         const http = createHttpClient(target.info.backend, 1);
         for (let i = 0; i < 5; i++) {
           const res = await http.send('GET', v.path, { 'X-Auth-Token': sign() });
-          const expected = v.key === 'auth-only' ? 404 : 200;
+          const expected = authOnly(v.key) ? 404 : 200;
           if (res.status !== expected)
             throw new Error(`${v.path} answered ${res.status}: ${res.body.slice(0, 200)}`);
         }
@@ -141,14 +156,14 @@ const bench: Bench = {
         await sleep(1000);
         const since = Date.now();
         ctx.log(`${v.key}: ${seconds} s`);
-        const next = tokenSupply(sign, v.key === 'auth-only' ? 60_000 : 20_000);
+        const next = tokenSupply(sign, authOnly(v.key) ? 60_000 : 20_000);
         const r = await load(
           v.label,
           target.info.backend,
           v.path,
           next,
           seconds,
-          v.key === 'auth-only' ? 404 : 200,
+          authOnly(v.key) ? 404 : 200,
         );
         results.set(v.key, r);
         const amo = await target.call<{ total: number; byStatus: Record<string, number> }>('emulatorCalls', {
@@ -156,13 +171,13 @@ const bench: Bench = {
         });
         out.rows.push({
           metric: v.label,
-          value: describe(r, v.key === 'auth-only' ? '404 after auth' : '2xx'),
+          value: describe(r, authOnly(v.key) ? '404 after auth' : '2xx'),
           ...(v.key === 'route' && {
             budget: `≥ 40 % of the baseline's req/s; p99 ≤ 15 ms`,
             ok: r.rps >= 0.4 * base.rps && r.p99 <= 15,
           }),
         });
-        if (v.key !== 'auth-only')
+        if (!authOnly(v.key))
           where.push(
             `${v.key}: amoCRM emulator answered ${amo.total} API calls during the run (${Object.entries(
               amo.byStatus,
@@ -180,6 +195,7 @@ const bench: Bench = {
     const route = results.get('route');
     const unlimited = results.get('route-unlimited');
     const auth = results.get('auth-only');
+    const authPg = results.get('auth-only-pg');
     if (route) {
       const ratio = route.rps / base.rps;
       out.rows.push({
@@ -202,6 +218,10 @@ const bench: Bench = {
     if (auth)
       out.notes.push(
         `the auth layer alone (verify + installation lookup + jti insert on PGlite) reaches ${(100 * (auth.rps / base.rps)).toFixed(1)} % of the baseline.`,
+      );
+    if (authPg)
+      out.notes.push(
+        `on PostgreSQL the auth layer alone reaches ${(100 * (authPg.rps / base.rps)).toFixed(1)} % of the baseline.`,
       );
     out.notes.push(...where.map((w) => `${w}.`));
     out.notes.push(
