@@ -3,17 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disconnectSignature } from '../../server/src/amocrm/disconnect-signature.js';
 import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
 import { signDisposableToken } from '../support/tokens.js';
+import { until } from '../support/wait.js';
 
 const ACCOUNT = 31000001;
 let stack: Stack;
 
-const until = async (cond: () => boolean | Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 const installRows = () => stack.server.services.database.db.select().from(installations);
 const client = async () => {
   const inst = await stack.server.services.installations.findActive(ACCOUNT);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
 import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
 import { signDisposableToken } from '../support/tokens.js';
+import { until } from '../support/wait.js';
 
 const ACCOUNT = 31000001;
 const PIPELINE = 8001;
@@ -10,13 +11,6 @@ const TOKEN = 'guard-moysklad-token';
 let stack: Stack;
 let moysklad: StartedMoySkladEmulator;
 
-const until = async (cond: () => boolean | Promise<boolean>, what: string, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const lead = (id: number) => stack.emulator.state.leads.get(id);
 const adminCall = async (path: string, body: unknown) => {
   const token = await signDisposableToken(TEST_SECRET, {

@@ -2,6 +2,7 @@ import { importStockCsv } from '@erp-bridge/server/local-stock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../support/stack.js';
 import { signDisposableToken } from '../support/tokens.js';
+import { until } from '../support/wait.js';
 
 const ACCOUNT = 31000001;
 const PIPELINE = 8001;
@@ -11,13 +12,6 @@ const CATALOG = 7001;
 const TAG = 'Нет в наличии';
 let stack: Stack;
 
-const until = async (cond: () => boolean | Promise<boolean>, what: string, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 /** Waits until amoCRM has sent every hook and we have processed every stored event. */
 const settle = async () => {
   for (let i = 0; i < 3; i++) {

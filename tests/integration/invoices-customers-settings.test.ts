@@ -2,19 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
 import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
 import { signDisposableToken } from '../support/tokens.js';
+import { until } from '../support/wait.js';
 
 const ACCOUNT = 31000001;
 const TOKEN = 'invoice-moysklad-token';
 let stack: Stack;
 let moysklad: StartedMoySkladEmulator;
 
-const until = async (cond: () => boolean | Promise<boolean>, what: string, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const call = async (
   method: string,
   path: string,

@@ -1,6 +1,7 @@
 import { webhookBodies, webhookInbox } from '@erp-bridge/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../support/stack.js';
+import { until } from '../support/wait.js';
 
 let stack: Stack;
 let hookUrl: string;
@@ -27,13 +28,6 @@ const storedCounts = async () => {
     bodies: (await db.select().from(webhookBodies)).length,
     events: (await db.select().from(webhookInbox)).length,
   };
-};
-const until = async (cond: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 };
 
 describe('amoCRM webhook ingestion', () => {
