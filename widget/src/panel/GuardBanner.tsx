@@ -4,6 +4,7 @@ import { type ApiFailure, toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatQty } from '../format.js';
 import type { Messages } from '../i18n.js';
 import { failureText, Spinner, useLoad } from './common.js';
+import { guardView } from './guard-view.js';
 
 export interface GuardBannerProps {
   leadId: number;
@@ -40,19 +41,9 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
       <div class="erpb-guard" data-state="loading" hidden />
     );
   }
-  const latest = history.latest;
-  const verdict = !history.enabled ? 'off' : (latest?.verdict ?? 'none');
-  if (!latest || !(verdict in TITLE)) return <div class="erpb-guard" data-state={verdict} hidden />;
-  // The guard moves a stopped deal back, and the move is itself an event: the newest decision then
-  // says "short, not in a guarded stage". Show the stop (and what it did) until stock is OK again.
-  let record = latest;
-  if (verdict === 'not_gated') {
-    for (const h of history.history) {
-      if (h.verdict === 'blocked') record = h;
-      if (h.verdict !== 'not_gated') break;
-    }
-  }
-  const look = record.verdict as keyof typeof TITLE;
+  const { state: look, latest, record } = guardView(history);
+  if (!latest || !record || !(look in TITLE)) return <div class="erpb-guard" data-state={look} hidden />;
+  const verdict = latest.verdict;
 
   const check = () => {
     setChecking(true);
@@ -78,7 +69,7 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
       data-verdict={verdict}
       role={look === 'warn' ? 'status' : 'alert'}
     >
-      <p class="erpb-guard-title">{t[TITLE[look]]}</p>
+      <p class="erpb-guard-title">{t[TITLE[look as keyof typeof TITLE]]}</p>
       <ul class="erpb-guard-reasons">
         {latest.reasons.map((r) => (
           <li key={`${r.sku}|${r.name}`} data-reason-sku={r.sku ?? ''}>

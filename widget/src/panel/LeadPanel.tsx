@@ -18,8 +18,10 @@ export interface LeadPanelProps extends Omit<LeadStockPanelProps, 'loadStock' | 
  * on stock). Guard and invoices stay away while there is no backend or no saved deal.
  */
 export function LeadPanel(props: LeadPanelProps) {
-  const { api, leadId, messages: t, locale } = props;
+  const { api, leadId, messages: t, locale, onStateChange } = props;
   const [tick, setTick] = useState(0);
+  // Latched: once the stock has answered, the invoice section stays (a stock refresh must not drop it).
+  const [stockAnswered, setStockAnswered] = useState(false);
   const active = initialState(props.backend, leadId).kind === 'loading';
   return (
     <>
@@ -33,8 +35,18 @@ export function LeadPanel(props: LeadPanelProps) {
           locale={locale}
         />
       )}
-      <LeadStockPanel {...props} loadStock={api.leadStock} reload={tick} />
-      {active && (
+      <LeadStockPanel
+        {...props}
+        loadStock={api.leadStock}
+        reload={tick}
+        onStateChange={(kind) => {
+          if (kind !== 'loading') setStockAnswered(true);
+          onStateChange?.(kind);
+        }}
+      />
+      {/* After the first stock answer: the invoice list re-reads the deal and its stock, and would
+          compete with the request that paints the panel. */}
+      {active && stockAnswered && (
         <InvoiceSection
           leadId={leadId}
           loadInvoices={api.leadInvoices}
