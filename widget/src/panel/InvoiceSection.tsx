@@ -5,7 +5,13 @@ import { toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatMoney, formatQty, safeUrl, uuid } from '../format.js';
 import type { Messages } from '../i18n.js';
 import { ErrorBox, type Loaded, Spinner } from './common.js';
-import { confirmReducer, createInvoicePoller, hasPending, type Poller } from './invoice-state.js';
+import {
+  confirmReducer,
+  createInvoicePoller,
+  hasPending,
+  type Poller,
+  withRequest,
+} from './invoice-state.js';
 
 export interface InvoiceSectionProps {
   leadId: number;
@@ -57,8 +63,10 @@ export function InvoiceSection({
     if (confirm.step !== 'confirm' || !preview) return;
     dispatch({ type: 'send' });
     requestInvoice(leadId, confirm.key, { confirmedTotal: preview.total }).then(
-      () => {
+      (accepted) => {
         dispatch({ type: 'accepted' });
+        // Show the request at once (pending, with its spinner); the poller then follows it.
+        setState((s) => (s.data ? { kind: 'ok', data: withRequest(s.data, accepted) } : s));
         poller.current?.kick();
         root.current?.focus();
       },

@@ -1,6 +1,12 @@
 import type { InvoiceList, InvoiceRequest } from '@erp-bridge/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ConfirmStep, confirmReducer, createInvoicePoller, hasPending } from './invoice-state.js';
+import {
+  type ConfirmStep,
+  confirmReducer,
+  createInvoicePoller,
+  hasPending,
+  withRequest,
+} from './invoice-state.js';
 
 const RUB = (amount: number) => ({ amount, currency: 'RUB' });
 const request = (status: InvoiceRequest['status']): InvoiceRequest => ({
@@ -61,6 +67,20 @@ describe('hasPending', () => {
     expect(hasPending(list('created', 'pending'))).toBe(true);
     expect(hasPending(list('created', 'failed'))).toBe(false);
     expect(hasPending(undefined)).toBe(false);
+  });
+});
+
+describe('withRequest', () => {
+  it('puts an accepted request first, pending, and blocks a second one meanwhile', () => {
+    const before = { ...list('created'), canRequest: true };
+    const accepted = { ...request('pending'), id: 'new' };
+    const after = withRequest(before, accepted);
+    expect(after.items.map((i) => i.id)).toEqual(['new', 'r-created']);
+    expect(after).toMatchObject({ canRequest: false, blockedBy: 'pending' });
+  });
+  it('replaces the same request instead of listing it twice (a replayed key)', () => {
+    const before = list('pending');
+    expect(withRequest(before, request('pending')).items).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { InvoiceList } from '@erp-bridge/shared';
+import type { InvoiceList, InvoiceRequest } from '@erp-bridge/shared';
 import type { ApiFailure } from '../api-client.js';
 
 /**
@@ -37,6 +37,17 @@ export function confirmReducer(state: ConfirmStep, event: ConfirmEvent): Confirm
 
 export const hasPending = (list: InvoiceList | undefined): boolean =>
   !!list?.items.some((i) => i.status === 'pending');
+
+/** The list with `request` first (replacing an older copy of it); no second request while it is pending. */
+export function withRequest(list: InvoiceList, request: InvoiceRequest): InvoiceList {
+  const pending = request.status === 'pending';
+  return {
+    ...list,
+    items: [request, ...list.items.filter((i) => i.id !== request.id)],
+    canRequest: list.canRequest && !pending,
+    blockedBy: pending ? 'pending' : list.blockedBy,
+  };
+}
 
 export const POLL_MS = 2000;
 
