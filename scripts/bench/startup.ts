@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createLogger } from '@erp-bridge/server';
 import { openDatabase } from '@erp-bridge/server/db';
+import { startQueue } from '../../server/src/jobs/queue.js';
 import { freePort } from '../../tests/support/ports.js';
 import { isMain, REPO, rssOf } from './lib/child.js';
 import { type Bench, ms, percentile, sleep } from './lib/report.js';
@@ -181,15 +183,28 @@ const bench: Bench = {
       dirs.push(probeDir);
       const rssBefore = process.memoryUsage().rss;
       let t = performance.now();
-      await (await openDatabase({ dataDir: probeDir })).close();
+      const db = await openDatabase({ dataDir: probeDir });
       const freshDb = performance.now() - t;
       const rssDelta = process.memoryUsage().rss - rssBefore;
       t = performance.now();
-      await (await openDatabase({ dataDir: probeDir })).close();
+      const queue = await startQueue(db, createLogger('silent'));
+      const freshQueue = performance.now() - t;
+      await queue.stop();
+      await db.close();
+      t = performance.now();
+      const again = await openDatabase({ dataDir: probeDir });
       const reopenDb = performance.now() - t;
+      t = performance.now();
+      await (await startQueue(again, createLogger('silent'))).stop();
+      const reopenQueue = performance.now() - t;
+      await again.close();
       out.rows.push({
         metric: 'of which: openDatabase on PGlite (fresh dir: initdb + migrations / existing dir)',
         value: `${ms(freshDb)} / ${ms(reopenDb)} (RSS +${mb(rssDelta)} in a warm process)`,
+      });
+      out.rows.push({
+        metric: 'of which: pg-boss start on PGlite (fresh: creates its schema / existing)',
+        value: `${ms(freshQueue)} / ${ms(reopenQueue)} (start + stop)`,
       });
       out.notes.push(
         'Demo mode: no AMO_CLIENT_ID, so the amoCRM emulator and sandbox start next to the backend, the demo stock CSV ' +
