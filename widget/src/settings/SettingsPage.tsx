@@ -296,6 +296,17 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
               <> {fill(t.known_users, { list: users.map((u) => `${u.name} (${u.id})`).join(', ') })}</>
             )}
           </p>
+          <Field label={t.number_field}>
+            <NumberInput
+              value={draft.invoices.numberFieldId}
+              onChange={(numberFieldId) => set('invoices', { numberFieldId })}
+            />
+          </Field>
+          <Check
+            label={t.invoices_catalog}
+            checked={draft.invoices.addToInvoicesCatalog}
+            onChange={(addToInvoicesCatalog) => set('invoices', { addToInvoicesCatalog })}
+          />
         </fieldset>
 
         <fieldset class="erpb-section" data-section="fields">
