@@ -233,7 +233,7 @@ async function widgetRoute(
       `Widget route: the real server (embedded PGlite) with ERP_KIND=moysklad, the amoCRM emulator also at ${LATENCY_MS} ms ` +
         'latency, disposable tokens signed like amoCRM does, one request at a time with 400 ms pauses. amoCRM calls per ' +
         'request are counted above; each costs the emulated 50 ms, and a second one in quick succession also waits for ' +
-        'its slot in the 7 rps schedule (~151 ms apart). With the ERP cache warm the route is amoCRM-bound.',
+        'its slot in the 7 rps schedule (1/7 s apart plus margin). With the ERP cache warm the route is amoCRM-bound.',
     );
     ctx.log(`widget route cold ${ms(cold.ms)}, warm ${ms(percentile(warmMs, 50))}`);
   } finally {
