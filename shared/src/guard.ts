@@ -141,6 +141,19 @@ function target(input: GuardInput): Stage | null {
   return back ?? null;
 }
 
+/** What the guard did, as data: the card words it in the user's language. */
+export const GuardActionDone = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('moved'), from: Stage, to: Stage, toName: z.string().nullable().default(null) }),
+  z.object({ type: z.literal('tag_added'), tag: z.string() }),
+  z.object({ type: z.literal('tag_removed'), tag: z.string() }),
+  z.object({ type: z.literal('note_blocked') }),
+  z.object({ type: z.literal('note_unblocked') }),
+  z.object({ type: z.literal('task_created') }),
+  z.object({ type: z.literal('stock_checked_set') }),
+  z.object({ type: z.literal('stock_checked_cleared') }),
+]);
+export type GuardActionDone = z.infer<typeof GuardActionDone>;
+
 export const GuardCause = z.enum(['webhook', 'check_again', 'digital_pipeline', 'reconcile']);
 
 /** One stored decision, as GET /api/v1/leads/:id/guard lists them. */
@@ -151,8 +164,8 @@ export const GuardRecord = z.object({
   cause: GuardCause,
   verdict: GuardVerdict,
   reasons: z.array(GuardReason),
-  /** What was done: moved (from -> to), tag added/removed, note and task ids. */
-  actions: z.array(z.string()),
+  /** What was done: moved, tag added/removed, note, task, "stock checked" field. */
+  actions: z.array(GuardActionDone),
   stage: Stage,
 });
 export type GuardRecord = z.infer<typeof GuardRecord>;

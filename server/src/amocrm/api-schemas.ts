@@ -180,3 +180,14 @@ export const User = z
     rights: z.object({ group_id: z.number().int().nullish() }).loose().optional(),
   })
   .loose();
+
+export const Pipeline = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    _embedded: z
+      .object({ statuses: z.array(z.object({ id: z.number().int(), name: z.string() }).loose()) })
+      .loose(),
+  })
+  .loose();
+export const PipelineList = halList('pipelines', Pipeline);

@@ -19,6 +19,7 @@ import {
   NoteList,
   PatchedLead,
   PatchedLeadList,
+  PipelineList,
   type TaskInput,
   TaskList,
   User,
@@ -362,6 +363,10 @@ export function createAmoClient(opts: AmoClientOptions) {
         for await (const page of pages('/tasks', TaskList, q)) out.push(...page._embedded.tasks);
       }
       return out;
+    },
+
+    async listPipelines() {
+      return (await request('GET', '/leads/pipelines', PipelineList))?._embedded.pipelines ?? [];
     },
 
     getUser: (id: number) => request('GET', `/users/${id}`, User),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   decideGuard,
+  type GuardActionDone,
   type GuardDecision,
   type GuardRecord,
   type GuardRules,
@@ -33,6 +34,8 @@ export interface EnforcerDeps {
   store: GuardStore;
   log: Logger;
   language: NoteLanguage;
+  /** The stage's name in amoCRM, for what the card shows (null when unknown). */
+  stageName?: (stage: Stage) => string | null;
   now?: () => Date;
 }
 
@@ -50,7 +53,7 @@ interface Plan {
   patch: LeadPatch | null;
   notes: NoteInput[];
   task: TaskInput | null;
-  actions: string[];
+  actions: GuardActionDone[];
   next: { verdict: string; reasonsHash: string | null; lastGoodStage: Stage | null };
 }
 
@@ -160,24 +163,27 @@ function plan(
   decision: GuardDecision,
 ): Plan {
   const rules = deps.rules;
-  const actions: string[] = [];
+  const actions: GuardActionDone[] = [];
   const patch: LeadPatch = {};
   const stage = { pipelineId: lead.pipeline_id, statusId: lead.status_id };
 
   if (decision.moveTo) {
     patch.status_id = decision.moveTo.statusId;
     patch.pipeline_id = decision.moveTo.pipelineId;
-    actions.push(
-      `moved ${stage.pipelineId}/${stage.statusId} -> ${decision.moveTo.pipelineId}/${decision.moveTo.statusId}`,
-    );
+    actions.push({
+      type: 'moved',
+      from: stage,
+      to: decision.moveTo,
+      toName: deps.stageName?.(decision.moveTo) ?? null,
+    });
   }
   const hasTag = (lead._embedded?.tags ?? []).some((t) => t.name === rules.tag);
   if (decision.tag === 'add' && !hasTag) {
     patch.tags_to_add = [{ name: rules.tag }];
-    actions.push(`tag added: ${rules.tag}`);
+    actions.push({ type: 'tag_added', tag: rules.tag });
   } else if (decision.tag === 'remove' && hasTag) {
     patch.tags_to_delete = [{ name: rules.tag }];
-    actions.push(`tag removed: ${rules.tag}`);
+    actions.push({ type: 'tag_removed', tag: rules.tag });
   }
   if (rules.stockCheckedFieldId) {
     const field = lead.custom_fields_values?.find((f) => f.field_id === rules.stockCheckedFieldId);
@@ -186,7 +192,7 @@ function plan(
       patch.custom_fields_values = [
         { field_id: rules.stockCheckedFieldId, values: decision.stockChecked ? [{ value: true }] : null },
       ];
-      actions.push(decision.stockChecked ? 'stock checked: set' : 'stock checked: cleared');
+      actions.push({ type: decision.stockChecked ? 'stock_checked_set' : 'stock_checked_cleared' });
     }
   }
 
@@ -204,7 +210,7 @@ function plan(
       note_type: 'common',
       params: { text: blockedNote(decision.reasons, decision.moveTo, deps.language) },
     });
-    actions.push('note: blocked');
+    actions.push({ type: 'note_blocked' });
     if (rules.createTask) {
       const responsible = rules.taskResponsibleUserId ?? lead.responsible_user_id ?? undefined;
       task = {
@@ -214,11 +220,11 @@ function plan(
         entity_type: 'leads',
         ...(responsible && { responsible_user_id: responsible }),
       };
-      actions.push('task created');
+      actions.push({ type: 'task_created' });
     }
   } else if (decision.verdict === 'ok' && wasBlocking) {
     notes.push({ entity_id: lead.id, note_type: 'common', params: { text: unblockedNote(deps.language) } });
-    actions.push('note: unblocked');
+    actions.push({ type: 'note_unblocked' });
   }
 
   const isOk = decision.verdict === 'ok' || decision.verdict === 'warn' || decision.verdict === 'empty';

@@ -26,10 +26,27 @@ export interface GuardServiceDeps {
 }
 
 export function createGuardService(deps: GuardServiceDeps) {
+  const stageNames = new Map<number, { at: number; names: Map<string, string> }>();
+
+  /** Stage names of an account's pipelines, read at most every 10 minutes. */
+  async function stageNamesOf(inst: Installation): Promise<Map<string, string>> {
+    const hit = stageNames.get(inst.accountId);
+    if (hit && Date.now() - hit.at < 600_000) return hit.names;
+    const names = new Map<string, string>();
+    const pipelines = await deps.access
+      .clientFor(inst)
+      .listPipelines()
+      .catch(() => []);
+    for (const p of pipelines) for (const st of p._embedded.statuses) names.set(`${p.id}/${st.id}`, st.name);
+    stageNames.set(inst.accountId, { at: Date.now(), names });
+    return names;
+  }
+
   async function enforce(inst: Installation, items: EnforceItem[]) {
     const { guard: rules } = await deps.settings.get(inst.accountId);
     if (!rules.enabled || items.length === 0)
       return { records: new Map<number, GuardRecord>(), busy: [] as number[] };
+    const names = rules.action.type === 'flag_only' ? new Map<string, string>() : await stageNamesOf(inst);
     return enforceGuard(
       {
         accountId: inst.accountId,
@@ -40,6 +57,7 @@ export function createGuardService(deps: GuardServiceDeps) {
         store: deps.store,
         log: deps.log,
         language: inst.domain === 'amocrm.ru' ? 'ru' : 'en',
+        stageName: (stage) => names.get(`${stage.pipelineId}/${stage.statusId}`) ?? null,
       },
       items,
     );

@@ -1,4 +1,4 @@
-import type { GuardDecision, GuardRecord, GuardRules, Stage } from '@erp-bridge/shared';
+import type { GuardActionDone, GuardDecision, GuardRecord, GuardRules, Stage } from '@erp-bridge/shared';
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { guardDecisions, guardLeads } from '../db/schema.js';
@@ -67,7 +67,7 @@ export function createGuardStore(db: Db, opts: { leaseMs?: number } = {}) {
       cause: GuardRecord['cause'];
       causeEvent: string | null;
       decision: GuardDecision;
-      actions: string[];
+      actions: GuardActionDone[];
       stage: Stage;
       rules: GuardRules;
     }): Promise<GuardRecord> {

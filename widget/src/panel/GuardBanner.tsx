@@ -1,4 +1,4 @@
-import type { GuardHistory, StockCheckResult } from '@erp-bridge/shared';
+import type { GuardActionDone, GuardHistory, StockCheckResult } from '@erp-bridge/shared';
 import { useState } from 'preact/hooks';
 import { type ApiFailure, toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatQty } from '../format.js';
@@ -90,7 +90,12 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
           time: formatDateTime(record.at, locale),
           cause: t[`cause_${record.cause}` as keyof Messages],
         })}
-        {record.actions.length > 0 && <> · {fill(t.guard_actions, { actions: record.actions.join('; ') })}</>}
+        {record.actions.length > 0 && (
+          <>
+            {' '}
+            · {fill(t.guard_actions, { actions: record.actions.map((a) => describeAction(a, t)).join('; ') })}
+          </>
+        )}
       </p>
       <button
         type="button"
@@ -114,4 +119,18 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
       )}
     </div>
   );
+}
+
+/** One thing the guard did, in the user's words. */
+export function describeAction(a: GuardActionDone, t: Messages): string {
+  switch (a.type) {
+    case 'moved':
+      return fill(t.action_moved, { to: a.toName ? `«${a.toName}»` : `#${a.to.statusId}` });
+    case 'tag_added':
+      return fill(t.action_tag_added, { tag: a.tag });
+    case 'tag_removed':
+      return fill(t.action_tag_removed, { tag: a.tag });
+    default:
+      return t[`action_${a.type}`];
+  }
 }

@@ -1,9 +1,15 @@
-import type { GuardHistory, GuardRecord, GuardVerdict } from '@erp-bridge/shared';
+import type { GuardActionDone, GuardHistory, GuardRecord, GuardVerdict } from '@erp-bridge/shared';
 import { describe, expect, it } from 'vitest';
 import { guardView } from './guard-view.js';
 
 let id = 0;
-const rec = (verdict: GuardVerdict, actions: string[] = []): GuardRecord => ({
+const MOVED: GuardActionDone = {
+  type: 'moved',
+  from: { pipelineId: 8001, statusId: 80013 },
+  to: { pipelineId: 8001, statusId: 80012 },
+  toName: 'Переговоры',
+};
+const rec = (verdict: GuardVerdict, actions: GuardActionDone[] = []): GuardRecord => ({
   id: ++id,
   leadId: 1001,
   at: `2026-11-12T10:0${id}:00Z`,
@@ -29,7 +35,7 @@ describe('guardView', () => {
   });
 
   it('shows a block as it is', () => {
-    const blocked = rec('blocked', ['moved']);
+    const blocked = rec('blocked', [MOVED]);
     expect(guardView(history(blocked, rec('ok')))).toEqual({
       state: 'blocked',
       latest: blocked,
@@ -39,7 +45,7 @@ describe('guardView', () => {
 
   it('keeps showing the stop after the guard moved the deal back (newest: not_gated)', () => {
     const after = rec('not_gated');
-    const stop = rec('blocked', ['moved 8001/80013 -> 8001/80012']);
+    const stop = rec('blocked', [MOVED]);
     const view = guardView(history(after, rec('not_gated'), stop, rec('ok')));
     expect(view.state).toBe('blocked');
     expect(view.record).toBe(stop);
