@@ -74,7 +74,7 @@ describe('stock guard: native gate and ERP outage (MoySklad)', () => {
       method: 'POST',
       headers: { 'X-Auth-Token': token },
     });
-    expect((await res.json()).record.actions).toContain('stock checked: set');
+    expect((await res.json()).record.actions).toContainEqual({ type: 'stock_checked_set' });
     expect(stack.emulator.state.uiMoveLead(1001, INVOICED).ok).toBe(true);
   });
 

@@ -150,7 +150,9 @@ describe('stock guard against the emulators', () => {
     expect(res.status).toBe(200);
     const { record } = await res.json();
     expect(record.verdict).toBe('ok');
-    expect(record.actions).toEqual(expect.arrayContaining([`tag removed: ${TAG}`, 'note: unblocked']));
+    expect(record.actions).toEqual(
+      expect.arrayContaining([{ type: 'tag_removed', tag: TAG }, { type: 'note_unblocked' }]),
+    );
     await settle();
     expect(lead(1002).tags.map((t) => t.name)).not.toContain(TAG);
     expect(notesOf(1002)).toHaveLength(2);
