@@ -45,10 +45,12 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({
     defaultHook: (result) => {
       if (!result.success) {
-        const detail = result.error.issues
-          .map((i) => `${i.path.join('.') || 'request'}: ${i.message}`)
-          .join('; ');
-        throw new HttpProblem(400, 'request.invalid', 'Invalid request', detail);
+        const errors = result.error.issues.map((i) => ({
+          path: i.path.join('.') || 'request',
+          message: i.message,
+        }));
+        const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+        throw new HttpProblem(400, 'request.invalid', 'Invalid request', detail, {}, errors);
       }
     },
   });

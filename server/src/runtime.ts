@@ -130,6 +130,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     erp,
     access,
     fetch: opts.fetch,
+    publicUrl: config.publicUrl,
   });
 
   const jobs = await definePlatformJobs({

@@ -25,6 +25,8 @@ export const Problem = z.object({
   status: z.number().int().min(400).max(599),
   detail: z.string(),
   code: ProblemCode,
+  /** For invalid input: each offending field (dotted path) and what is wrong with it. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -68,6 +68,10 @@ export const SettingsView = AccountSettings.extend({
       subdomain: z.string(),
       status: z.string(),
       authError: z.string().nullable(),
+      /** Where amoCRM posts this account's webhooks (registered automatically). */
+      webhookUrl: z.string(),
+      /** What to put as the Digital Pipeline action URL for this account. */
+      dpWebhookUrl: z.string(),
     }),
     webhooks: z.object({
       received: z.number().int(),

@@ -164,7 +164,7 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
     expect(plain(await reason.textContent())).toContain('нужно 40, свободно 26');
     expect(await banner.getAttribute('data-verdict')).toBe('not_gated');
     expect(await banner.textContent()).toContain('изменение сделки');
-    expect(await banner.textContent()).toContain("сделка возвращена на этап «Переговоры»");
+    expect(await banner.textContent()).toContain('сделка возвращена на этап «Переговоры»');
     await page.locator('.erpb-root[data-state="data"]').waitFor();
     expect(await page.locator('.erpb-root [data-sku="DRL-18V"]').getAttribute('data-status')).toBe('short');
     // Invoicing is refused while stock is short; the invoice made earlier is still listed.

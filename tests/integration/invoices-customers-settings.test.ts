@@ -234,6 +234,7 @@ describe('settings (admins only)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await res.json()).errors).toEqual([expect.objectContaining({ path: 'guard.unknownStock' })]);
     const after = await (await call('GET', '/api/v1/settings', { admin: true })).json();
     expect(after.guard).toEqual(before.guard);
   });

@@ -94,6 +94,19 @@ describe('failureFromXhr', () => {
       code: 'auth.expired_token',
     });
   });
+  it('keeps the field-level errors of a 400 and drops malformed entries', () => {
+    const body = {
+      status: 400,
+      code: 'request.invalid',
+      title: 'Invalid request',
+      detail: 'guard.tag: Too small',
+      errors: [{ path: 'guard.tag', message: 'Too small' }, { path: 3 }],
+    };
+    expect(failureFromXhr({ status: 400, responseJSON: body }, 'error').errors).toEqual([
+      { path: 'guard.tag', message: 'Too small' },
+    ]);
+  });
+
   it('keeps only the status for a non-JSON error body', () => {
     expect(failureFromXhr({ status: 502, responseText: '<h1>Bad gateway</h1>' }, 'error')).toEqual({
       kind: 'http',

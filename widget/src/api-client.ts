@@ -54,6 +54,8 @@ export interface ApiFailure {
   code?: Problem['code'];
   title?: string;
   detail?: string;
+  /** Field-level problems of a 400 (problem+json `errors`). */
+  errors?: { path: string; message: string }[];
 }
 
 export type CustomerEntity = 'contacts' | 'companies';
@@ -158,15 +160,22 @@ export function toFailure(error: unknown): ApiFailure {
   return { kind: 'network', status: 0, detail: error instanceof Error ? error.message : undefined };
 }
 
-type ProblemPart = Pick<ApiFailure, 'code' | 'title' | 'detail'>;
+type ProblemPart = Pick<ApiFailure, 'code' | 'title' | 'detail' | 'errors'>;
 
 function asProblem(body: unknown): ProblemPart {
   if (typeof body !== 'object' || body === null) return {};
-  const { code, title, detail } = body as Record<string, unknown>;
+  const { code, title, detail, errors } = body as Record<string, unknown>;
   const problem: ProblemPart = {};
   if (typeof code === 'string') problem.code = code as Problem['code'];
   if (typeof title === 'string' && title !== '') problem.title = title;
   if (typeof detail === 'string' && detail !== '') problem.detail = detail;
+  if (Array.isArray(errors)) {
+    problem.errors = errors.flatMap((e: { path?: unknown; message?: unknown }) =>
+      typeof e?.path === 'string' && typeof e.message === 'string'
+        ? [{ path: e.path, message: e.message }]
+        : [],
+    );
+  }
   return problem;
 }
 

@@ -10,6 +10,7 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly headers: Record<string, string> = {},
+    readonly errors?: { path: string; message: string }[],
   ) {
     super(`${code}: ${detail}`);
   }
@@ -21,6 +22,7 @@ export class HttpProblem extends Error {
       status: this.status,
       detail: this.detail,
       code: this.code,
+      ...(this.errors && { errors: this.errors }),
     };
   }
 }

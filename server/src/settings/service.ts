@@ -6,6 +6,7 @@ import type {
 } from '@erp-bridge/shared';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { AmoAccess } from '../amocrm/access.js';
+import { webhookDestination } from '../amocrm/install.js';
 import type { Installation } from '../amocrm/installations.js';
 import type { Db } from '../db/open.js';
 import { webhookInbox } from '../db/schema.js';
@@ -22,6 +23,7 @@ export interface SettingsServiceDeps {
   erp: Pick<ErpRegistry, 'forAccount' | 'invalidate'>;
   access: Pick<AmoAccess, 'clientFor' | 'circuit'>;
   fetch?: typeof fetch;
+  publicUrl: URL;
 }
 
 /** The advanced settings page: one view of everything an admin configures, and its health. */
@@ -57,6 +59,8 @@ export function createSettingsService(deps: SettingsServiceDeps) {
           subdomain: inst.subdomain,
           status: inst.status,
           authError: inst.authError,
+          webhookUrl: webhookDestination(deps.publicUrl, inst.hookKey),
+          dpWebhookUrl: new URL(`/webhooks/dp/${inst.hookKey}`, deps.publicUrl).toString(),
         },
         webhooks: {
           received: counts?.received ?? 0,

@@ -372,8 +372,10 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
           <div class="erpb-error" role="alert" data-testid="erpb-settings-error">
             <p class="erpb-error-title">{t.invalid}</p>
             <ul class="erpb-field-errors">
-              {/* The server joins zod issues as "path: message; path: message": one line each. */}
-              {(save.failure.detail ?? failureText(save.failure, t)).split('; ').map((line) => (
+              {(save.failure.errors?.length
+                ? save.failure.errors.map((e) => `${e.path}: ${e.message}`)
+                : [save.failure.detail ?? failureText(save.failure, t)]
+              ).map((line) => (
                 <li key={line}>{line}</li>
               ))}
             </ul>
@@ -567,6 +569,8 @@ function Health({ view, t, locale }: { view: SettingsView; t: SettingsMessages; 
         last: time(webhooks.lastReceivedAt),
       }),
     ],
+    [t.h_webhook_url, installation.webhookUrl],
+    [t.h_dp_url, installation.dpWebhookUrl],
     [
       t.h_amocrm,
       amocrm.blockedUntil ? fill(t.h_blocked, { time: time(amocrm.blockedUntil) }) : t.h_ok,
@@ -585,7 +589,7 @@ function Health({ view, t, locale }: { view: SettingsView; t: SettingsMessages; 
         {rows.map(([label, value, bad]) => (
           <div key={label} class={bad ? 'erpb-health-row erpb-health-row--bad' : 'erpb-health-row'}>
             <dt>{label}</dt>
-            <dd>{value}</dd>
+            <dd class={value.startsWith('http') ? 'erpb-url' : undefined}>{value}</dd>
           </div>
         ))}
       </dl>

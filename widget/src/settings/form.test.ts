@@ -23,7 +23,14 @@ const VIEW: SettingsView = {
   },
   erp: { kind: 'moysklad', apiBase: 'https://api.moysklad.ru/api/remap/1.2', secrets: { token: 'set' } },
   health: {
-    installation: { accountId: 1, subdomain: 'x', status: 'active', authError: null },
+    installation: {
+      accountId: 1,
+      subdomain: 'x',
+      status: 'active',
+      authError: null,
+      webhookUrl: 'https://erp.example/webhooks/amocrm/k',
+      dpWebhookUrl: 'https://erp.example/webhooks/dp/k',
+    },
     webhooks: { received: 0, pending: 0, lastReceivedAt: null },
     amocrm: { blockedUntil: null },
     erp: { circuit: 'closed' },
