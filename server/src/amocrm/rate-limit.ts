@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 
 /**
- * Spaces requests to one amoCRM account evenly: each caller takes the next free send slot and
- * waits for it. Even spacing (rather than a bucket that allows bursts) keeps every sliding
- * one-second window at or under the limit even when requests come from several instances.
+ * Keeps each amoCRM account within its request limit: at most `requestsPerSecond` requests in any
+ * window of one second plus a margin. A lone event's few requests go out at once (no spacing
+ * delay on the hook -> enforcement path); a flood is held to the limit.
  */
 export interface SlotScheduler {
   /** Resolves when the caller may send its request. */
@@ -14,66 +14,93 @@ export interface SlotScheduler {
 export interface RateOptions {
   requestsPerSecond: number;
   /**
-   * Fraction added to the spacing so timer and network jitter (a stalled event loop releasing two
-   * waiters at once, one request overtaking another in flight) cannot squeeze an extra request
-   * into amoCRM's window. Default 0.1: 7/s becomes one request every 157 ms.
+   * Fraction added to the one-second window so timer and network jitter (a stalled event loop,
+   * one request overtaking another in flight) cannot put an extra request into amoCRM's window.
+   * Default 0.1: at most 7 requests in any 1.1 s.
    */
   margin?: number;
 }
 
-const spacingMs = (o: RateOptions) => (1000 / o.requestsPerSecond) * (1 + (o.margin ?? 0.1));
+const windowMs = (o: RateOptions) => 1000 * (1 + (o.margin ?? 0.1));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * In-process pacing on actual send times: callers pass one by one, each at least one spacing after
- * the previous one really went out, however late the timers fire.
+ * In-process sliding window on actual send times: callers pass one by one, and a request goes out
+ * only while fewer than the limit went out in the last window, however late timers fire.
  */
-function createLocalPacer(spacing: number) {
+function createLocalWindow(limit: number, window: number) {
   const tails = new Map<number, Promise<void>>();
-  const lastSent = new Map<number, number>();
+  const sent = new Map<number, number[]>();
   return (accountId: number): Promise<void> => {
     const prev = tails.get(accountId) ?? Promise.resolve();
     const mine = prev.then(async () => {
+      const log = sent.get(accountId) ?? [];
+      sent.set(accountId, log);
       for (;;) {
-        const wait = (lastSent.get(accountId) ?? -Infinity) + spacing - performance.now();
-        if (wait <= 0) break;
-        await sleep(wait);
+        const now = performance.now();
+        while (log.length && (log[0] ?? 0) <= now - window) log.shift();
+        if (log.length < limit) break;
+        await sleep((log[0] ?? now) + window - now);
       }
-      lastSent.set(accountId, performance.now());
+      log.push(performance.now());
     });
     tails.set(accountId, mine);
     return mine;
   };
 }
 
-/** One process (embedded database): the schedule lives in memory. */
+/** One process (embedded database): the window lives in memory. */
 export function createMemoryScheduler(opts: RateOptions): SlotScheduler {
-  const pace = createLocalPacer(spacingMs(opts));
-  return { acquire: pace };
+  return { acquire: createLocalWindow(Math.floor(opts.requestsPerSecond), windowMs(opts)) };
 }
 
 /**
- * Several instances on one PostgreSQL: a row per account holds the next free slot, advanced
- * atomically, so the instances share one schedule; each instance also paces its own sends.
+ * Several instances on one PostgreSQL: every send is recorded in amo_rate_sends under a
+ * per-account advisory lock, so all instances share one window; each instance also keeps its own.
  */
 export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
-  const spacing = spacingMs(opts);
-  const interval = `${spacing.toFixed(3)} milliseconds`;
-  const pace = createLocalPacer(spacing);
+  const limit = Math.floor(opts.requestsPerSecond);
+  const window = windowMs(opts);
+  const local = createLocalWindow(limit, window);
+  const interval = `${window.toFixed(0)} milliseconds`;
+  let sinceCleanup = 0;
   return {
     async acquire(accountId) {
-      const result = await db.execute<{ wait_ms: number | string }>(sql`
-        insert into amo_rate_slots (account_id, next_slot)
-        values (${accountId}, clock_timestamp() + ${interval}::interval)
-        on conflict (account_id) do update
-          set next_slot = greatest(amo_rate_slots.next_slot, clock_timestamp()) + ${interval}::interval
-        returning extract(epoch from (next_slot - ${interval}::interval - clock_timestamp())) * 1000 as wait_ms`);
-      const rows =
-        (result as unknown as { rows?: { wait_ms: number | string }[] }).rows ??
-        (result as unknown as { wait_ms: number | string }[]);
-      const wait = Math.max(0, Number(rows[0]?.wait_ms ?? 0));
-      if (wait > 0) await sleep(wait);
-      await pace(accountId);
+      await local(accountId);
+      for (;;) {
+        const wait = await db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_SPACE}, ${accountId % 2147483647})`);
+          const result = await tx.execute<{ n: number | string; wait_ms: number | string | null }>(sql`
+            select count(*) as n,
+                   extract(epoch from (min(sent_at) + ${interval}::interval - clock_timestamp())) * 1000 as wait_ms
+            from amo_rate_sends
+            where account_id = ${accountId} and sent_at > clock_timestamp() - ${interval}::interval`);
+          const row = rowsOf<{ n: number | string; wait_ms: number | string | null }>(result)[0];
+          if (Number(row?.n ?? 0) < limit) {
+            await tx.execute(
+              sql`insert into amo_rate_sends (account_id, sent_at) values (${accountId}, clock_timestamp())`,
+            );
+            // Only the last window matters; old rows are swept now and then.
+            if (++sinceCleanup >= 200) {
+              sinceCleanup = 0;
+              await tx.execute(
+                sql`delete from amo_rate_sends where sent_at < clock_timestamp() - interval '1 minute'`,
+              );
+            }
+            return 0;
+          }
+          return Math.max(1, Number(row?.wait_ms ?? 1));
+        });
+        if (wait === 0) return;
+        await sleep(wait);
+      }
     },
   };
+}
+
+/** First key of the advisory locks this module takes (a namespace for pg_advisory_xact_lock(int, int)). */
+const RATE_LOCK_SPACE = 7_001;
+
+function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }

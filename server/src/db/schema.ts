@@ -112,11 +112,16 @@ export const localDocuments = pgTable(
   (t) => [index('local_documents_customer').on(t.customerId, t.kind, t.date)],
 );
 
-/** Per-account send schedule shared by every instance: the next free slot under amoCRM's rate limit. */
-export const amoRateSlots = pgTable('amo_rate_slots', {
-  accountId: bigint('account_id', { mode: 'number' }).primaryKey(),
-  nextSlot: timestamp('next_slot', { withTimezone: true, precision: 6 }).notNull(),
-});
+/** Recent amoCRM requests per account, shared by every instance: the rate limit's sliding window. */
+export const amoRateSends = pgTable(
+  'amo_rate_sends',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true, precision: 6 }).notNull(),
+  },
+  (t) => [index('amo_rate_sends_account').on(t.accountId, t.sentAt)],
+);
 
 /**
  * Every webhook amoCRM sent us, stored before we answer. One row per event (entity, action, id,

@@ -1,0 +1,1 @@
+DROP TABLE "amo_rate_slots" CASCADE;
