@@ -140,7 +140,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     access,
     publicUrl: config.publicUrl,
     log,
-    handlers: [(inst, events) => guard.handleEvents(inst, events), ...(opts.eventHandlers ?? [])],
+    handlers: [
+      async (inst, events) =>
+        leadReaderFor(inst).invalidate(events.filter((e) => e.entity === 'leads').map((e) => e.record.id)),
+      (inst, events) => guard.handleEvents(inst, events),
+      ...(opts.eventHandlers ?? []),
+    ],
   });
   if (config.amo.longLivedToken) {
     const inst = await ensureLongLivedInstallation({

@@ -32,15 +32,22 @@ const installation = async () => {
 };
 const notesOf = (id: number) => [...stack.emulator.state.notes.values()].filter((n) => n.entityId === id);
 const tasksOf = (id: number) => [...stack.emulator.state.tasks.values()].filter((t) => t.entityId === id);
-const api = (path: string, method: string, body: unknown) =>
-  fetch(`${stack.emulator.url}/api/v4${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  }).then(async (r) => {
+/** Another amoCRM client (a web form) sharing the account's limit: it waits out a 429 like any good client. */
+async function api(path: string, method: string, body: unknown) {
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(`${stack.emulator.url}/api/v4${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (r.status === 429 && attempt < 10) {
+      await new Promise((done) => setTimeout(done, 1000));
+      continue;
+    }
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return r.json();
-  });
+  }
+}
 const productId = (sku: string) => ({ 'DRL-18V': 500101, 'GLV-NIT-L': 500104, 'TAPE-50': 500105 })[sku] ?? 0;
 
 /** A deal created through the API (a web form, an import) in a stage, then given products. */

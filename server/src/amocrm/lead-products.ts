@@ -23,10 +23,15 @@ export function createLeadReader(
     codes: () => Promise<ProductFieldCodes> | ProductFieldCodes;
     currency: string;
     elementTtlMs?: number;
+    /** How long a card may show a deal read earlier; webhooks about the deal end it sooner. */
+    leadTtlMs?: number;
   },
 ) {
   const ttl = opts.elementTtlMs ?? 60_000;
+  const leadTtl = opts.leadTtlMs ?? 60_000;
   const elements = new Map<number, { el: CatalogElement; at: number }>();
+  const deals = new Map<number, { deal: LeadWithLines; at: number }>();
+  const reading = new Map<number, Promise<LeadWithLines | null>>();
 
   async function ensureElements(leads: readonly Lead[]) {
     const missing = new Map<number, Set<number>>();
@@ -62,22 +67,47 @@ export function createLeadReader(
     });
   }
 
+  async function fetchOne(leadId: number): Promise<LeadWithLines | null> {
+    const lead = await client.getLead(leadId, ['catalog_elements', 'contacts']);
+    if (!lead) return null;
+    await ensureElements([lead]);
+    const deal = { lead, lines: await linesOf(lead) };
+    deals.set(leadId, { deal, at: Date.now() });
+    return deal;
+  }
+
   return {
-    /** One deal with its lines; null when amoCRM has no such deal. */
+    /**
+     * One deal with its lines, for the card: a recent read is reused and concurrent reads share
+     * one request (amoCRM allows 7 requests/second for the whole account). Null: no such deal.
+     */
     async read(leadId: number): Promise<LeadWithLines | null> {
-      const lead = await client.getLead(leadId, ['catalog_elements', 'contacts']);
-      if (!lead) return null;
-      await ensureElements([lead]);
-      return { lead, lines: await linesOf(lead) };
+      const hit = deals.get(leadId);
+      if (hit && Date.now() - hit.at < leadTtl) return hit.deal;
+      let p = reading.get(leadId);
+      if (!p) {
+        p = fetchOne(leadId).finally(() => reading.delete(leadId));
+        reading.set(leadId, p);
+      }
+      return p;
     },
 
-    /** Many deals in as few requests as amoCRM allows (250 per page); missing deals are absent. */
+    /** Many deals, always fresh (the guard decides on them), in as few requests as amoCRM allows. */
     async readMany(leadIds: readonly number[]): Promise<Map<number, LeadWithLines>> {
       const leads = await client.getLeads(leadIds, ['catalog_elements', 'contacts']);
       await ensureElements(leads);
       const out = new Map<number, LeadWithLines>();
-      for (const lead of leads) out.set(lead.id, { lead, lines: await linesOf(lead) });
+      for (const lead of leads) {
+        const deal = { lead, lines: await linesOf(lead) };
+        out.set(lead.id, deal);
+        deals.set(lead.id, { deal, at: Date.now() });
+      }
       return out;
+    },
+
+    /** amoCRM said these deals changed: the next card read asks again. */
+    invalidate(leadIds: readonly number[]) {
+      for (const id of leadIds) deals.delete(id);
     },
   };
 }
