@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'refresh-race': () => import('./refresh-race.js'),
   'stock-lookup': () => import('./stock-lookup.js'),
   'widget-api': () => import('./widget-api.js'),
+  'guard-latency': () => import('./guard-latency.js'),
   startup: () => import('./startup.js'),
 };
 

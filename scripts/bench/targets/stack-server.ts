@@ -162,6 +162,8 @@ function guardCommands(stack: Stack, accountId: number) {
       const movedAt = Date.now();
       clearTimeout(timer);
       if (listener) emu.state.leadListeners.delete(listener as never);
+      // The call log is written after each answer: give the reverting PATCH time to land in it.
+      await new Promise((r) => setTimeout(r, 2 * emu.state.config.latencyMs + 100));
       return {
         t0,
         ms,
