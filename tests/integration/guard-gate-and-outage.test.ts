@@ -90,6 +90,10 @@ describe('stock guard: native gate and ERP outage (MoySklad)', () => {
     expect((await stack.server.services.inbox.counts()).pending).toBeGreaterThan(0);
     moysklad.faults.outage(false);
     await until(() => lead(1002)?.statusId === before, 'the deal moved back after the ERP recovered');
-    expect([...stack.emulator.state.notes.values()].filter((n) => n.entityId === 1002)).toHaveLength(1);
+    const notes = () => [...stack.emulator.state.notes.values()].filter((n) => n.entityId === 1002);
+    await until(() => notes().length > 0, 'the note');
+    await stack.emulator.webhooks.flush();
+    await until(async () => (await stack.server.services.inbox.counts()).pending === 0, 'inbox drained');
+    expect(notes()).toHaveLength(1);
   }, 60_000);
 });

@@ -14,7 +14,13 @@ export function newHookKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function createInstallationRepo(db: Db) {
+/**
+ * Installations. `findActive` runs on every widget request, so answers are kept for a few seconds
+ * (an uninstall in this process takes effect at once; in another instance within the TTL).
+ */
+export function createInstallationRepo(db: Db, opts: { cacheMs?: number } = {}) {
+  const cacheMs = opts.cacheMs ?? 5000;
+  const active = new Map<number, { at: number; inst: Installation | undefined }>();
   return {
     async findByHookKey(hookKey: string): Promise<Installation | undefined> {
       const rows = await db.select().from(installations).where(eq(installations.hookKey, hookKey)).limit(1);
@@ -26,6 +32,7 @@ export function createInstallationRepo(db: Db) {
     },
 
     async disable(accountId: number): Promise<boolean> {
+      active.delete(accountId);
       const rows = await db
         .update(installations)
         .set({ status: 'disabled', updatedAt: new Date() })
@@ -39,11 +46,14 @@ export function createInstallationRepo(db: Db) {
     },
 
     async findActive(accountId: number): Promise<Installation | undefined> {
+      const hit = active.get(accountId);
+      if (hit && Date.now() - hit.at < cacheMs) return hit.inst;
       const rows = await db
         .select()
         .from(installations)
         .where(and(eq(installations.accountId, accountId), eq(installations.status, 'active')))
         .limit(1);
+      active.set(accountId, { at: Date.now(), inst: rows[0] });
       return rows[0];
     },
 
@@ -59,6 +69,7 @@ export function createInstallationRepo(db: Db) {
         .returning();
       const row = rows[0];
       if (!row) throw new Error('installation upsert returned nothing');
+      active.delete(row.accountId);
       return row;
     },
   };

@@ -1,21 +1,61 @@
-import { lt, sql } from 'drizzle-orm';
+import { inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
 import { usedTokenIds } from '../../db/schema.js';
 
+interface PendingClaim {
+  jti: string;
+  accountId: number;
+  expiresAt: Date;
+  resolve(first: boolean): void;
+  reject(err: unknown): void;
+}
+
 /**
  * Remembers every accepted jti until its token expires. The primary key makes the claim atomic
- * across server instances sharing one database: exactly one request wins a given jti.
+ * across server instances sharing one database: exactly one request wins a given jti. Claims that
+ * arrive together are written in one multi-row insert, so the check does not cap throughput.
  */
-export function createReplayStore(db: Db) {
-  return {
-    /** true = first use of this jti; false = replay. */
-    async claim(jti: string, accountId: number, expiresAt: Date): Promise<boolean> {
+export function createReplayStore(db: Db, opts: { maxBatch?: number } = {}) {
+  const maxBatch = opts.maxBatch ?? 200;
+  let pending: PendingClaim[] = [];
+  let scheduled = false;
+
+  async function flush() {
+    scheduled = false;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    // The same jti twice in one batch: only its first claim may win.
+    const first = new Map<string, PendingClaim>();
+    for (const c of batch) {
+      if (first.has(c.jti)) c.resolve(false);
+      else first.set(c.jti, c);
+    }
+    const claims = [...first.values()];
+    try {
       const rows = await db
         .insert(usedTokenIds)
-        .values({ jti, accountId, expiresAt })
+        .values(claims.map((c) => ({ jti: c.jti, accountId: c.accountId, expiresAt: c.expiresAt })))
         .onConflictDoNothing()
         .returning({ jti: usedTokenIds.jti });
-      return rows.length === 1;
+      const won = new Set(rows.map((r) => r.jti));
+      for (const c of claims) c.resolve(won.has(c.jti));
+    } catch (err) {
+      for (const c of claims) c.reject(err);
+    }
+  }
+
+  return {
+    /** true = first use of this jti; false = replay. */
+    claim(jti: string, accountId: number, expiresAt: Date): Promise<boolean> {
+      return new Promise<boolean>((resolve, reject) => {
+        pending.push({ jti, accountId, expiresAt, resolve, reject });
+        if (pending.length >= maxBatch) void flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      });
     },
 
     async purgeExpired(now = new Date()): Promise<number> {
@@ -24,6 +64,15 @@ export function createReplayStore(db: Db) {
         .where(lt(usedTokenIds.expiresAt, sql`${now.toISOString()}::timestamptz`))
         .returning({ jti: usedTokenIds.jti });
       return rows.length;
+    },
+
+    /** For tests: whether a jti is recorded. */
+    async has(jti: string): Promise<boolean> {
+      const rows = await db
+        .select({ jti: usedTokenIds.jti })
+        .from(usedTokenIds)
+        .where(inArray(usedTokenIds.jti, [jti]));
+      return rows.length > 0;
     },
   };
 }
