@@ -92,7 +92,7 @@ const bench: Bench = {
         const erpCalls = erp.calls.slice(erpFrom).filter((c) => c.at <= trail.movedAt).length;
         erpRoundTrips += erpCalls;
         if (erpCalls > 0) erpCold++;
-        const before = trail.calls.filter((c) => c.at <= trail.movedAt);
+        const before = trail.calls.filter((c) => c.at >= trail.t0 && c.at <= trail.movedAt);
         amoCallsPerMove += before.length;
         const hook = trail.deliveries[0];
         const read = before.find((c) => c.method === 'GET' && c.path === '/api/v4/leads');

@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'stock-lookup': () => import('./stock-lookup.js'),
   'widget-api': () => import('./widget-api.js'),
   'guard-latency': () => import('./guard-latency.js'),
+  'guard-throughput': () => import('./guard-throughput.js'),
   startup: () => import('./startup.js'),
 };
 

@@ -1,0 +1,221 @@
+import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
+import { isMain, startTarget } from './lib/child.js';
+import { createHttpClient, pool, type Timed } from './lib/http.js';
+import { type Bench, sleep } from './lib/report.js';
+import { runAlone } from './lib/run.js';
+import type { StackInfo } from './targets/stack-server.js';
+
+const FULL = 10_000;
+const QUICK = 1_000;
+const FIRST_LEAD = 7_100_000;
+const PIPELINE = 8001;
+const BEFORE = 80012;
+const GATED = 80013;
+const TAG = 'Нет в наличии';
+const CONNECTIONS = 16;
+/** Give up waiting after this long and report the rate measured so far. */
+const STOP_AFTER_MS = 12 * 60_000;
+const SHORT: [number, number][] = [[500104, 200]]; // GLV-NIT-L, 100 free
+const FINE: [number, number][] = [[500101, 2]]; // DRL-18V, in stock
+
+interface Progress {
+  decided: number;
+  decisions: number;
+  lastAt: number | null;
+  firstAt: number | null;
+  inbox: { total: number; pending: number };
+}
+
+/** One status_lead hook per deal: moved from BEFORE into the gated stage. */
+function body(info: StackInfo, id: number, now: number): string {
+  return encodeAmoWebhookBody(
+    [
+      {
+        entity: 'leads',
+        action: 'status',
+        record: {
+          id,
+          name: `Bench guard deal ${id}`,
+          status_id: GATED,
+          old_status_id: BEFORE,
+          pipeline_id: PIPELINE,
+          old_pipeline_id: PIPELINE,
+          price: 1000,
+          responsible_user_id: 6_000_001,
+          last_modified: now,
+          modified_user_id: 6_000_001,
+          created_user_id: 6_000_001,
+          date_create: now - 3600,
+          account_id: info.accountId,
+          created_at: now - 3600,
+          updated_at: now,
+        },
+      },
+    ],
+    { id: info.accountId, subdomain: info.subdomain },
+  );
+}
+
+const bench: Bench = {
+  name: 'guard-throughput',
+  title:
+    'stock guard: 10,000 deal events (half short) with the amoCRM emulator enforcing 7 rps → time to the last decision, 429s, lost, notes/tasks',
+  async run(ctx, out) {
+    const n = ctx.quick ? QUICK : FULL;
+    const last = FIRST_LEAD + n - 1;
+    const target = await startTarget<StackInfo>('scripts/bench/targets/stack-server.ts', {
+      env: {
+        BENCH_STACK: JSON.stringify({ emulator: { rateLimitPerSecond: 7, autoDeliverWebhooks: true } }),
+      },
+    });
+    const http = createHttpClient(target.info.backend, CONNECTIONS);
+    try {
+      await target.call('seedLeads', {
+        first: FIRST_LEAD,
+        n,
+        statusId: GATED,
+        shortEvery: 2,
+        short: SHORT,
+        fine: FINE,
+      });
+      await target.call('guardEnable', {
+        guard: {
+          enabled: true,
+          gatedStages: [{ pipelineId: PIPELINE, statusId: GATED }],
+          action: { type: 'move_back' },
+          createTask: true,
+          tag: TAG,
+        },
+      });
+      await sleep(1500); // start-up calls out of the rate window
+      const now = Math.floor(Date.now() / 1000);
+      const bodies = Array.from({ length: n }, (_, i) => body(target.info, FIRST_LEAD + i, now));
+      const path = `/webhooks/amocrm/${target.info.hookKey}`;
+      const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+      ctx.log(
+        `${n} deals seeded in ${PIPELINE}/${GATED} (every other one short); sending ${n} status_lead hooks`,
+      );
+
+      const firstSend = Date.now();
+      const started = performance.now();
+      const results = await pool(n, CONNECTIONS, (i) =>
+        http
+          .send('POST', path, headers, bodies[i] as string, 60_000)
+          .catch((err: Error): Timed => ({ status: 0, ms: Number.NaN, body: err.message })),
+      );
+      const sentSeconds = (performance.now() - started) / 1000;
+      const acked = results.filter((r) => r.status === 204).length;
+      ctx.log(`${acked}/${n} hooks acknowledged in ${sentSeconds.toFixed(1)} s`);
+
+      let progress: Progress = await target.call<Progress>('guardProgress', { from: FIRST_LEAD, to: last });
+      let lastLog = 0;
+      let stoppedEarly = false;
+      for (;;) {
+        progress = await target.call<Progress>('guardProgress', { from: FIRST_LEAD, to: last });
+        if (progress.decided >= n && progress.inbox.pending === 0) break;
+        const elapsed = Date.now() - firstSend;
+        if (elapsed > STOP_AFTER_MS) {
+          stoppedEarly = true;
+          break;
+        }
+        if (elapsed - lastLog >= 10_000) {
+          lastLog = elapsed;
+          ctx.log(
+            `+${(elapsed / 1000).toFixed(0)} s: ${progress.decided}/${n} deals decided, inbox pending ${progress.inbox.pending}`,
+          );
+        }
+        await sleep(1000);
+      }
+      const doneAt = progress.lastAt ?? Date.now();
+      const seconds = (doneAt - firstSend) / 1000;
+      ctx.log(`${progress.decided}/${n} decided, last decision +${seconds.toFixed(1)} s`);
+      // The hooks our own writes caused: let them be processed before counting writes.
+      for (let i = 0; i < 30; i++) {
+        const p = await target.call<Progress>('guardProgress', { from: FIRST_LEAD, to: last });
+        if (p.inbox.pending === 0 && i >= 3) break;
+        await sleep(1000);
+      }
+      const stored = await target.call<{ events: number }>('inbox', { from: FIRST_LEAD, to: last });
+      const calls = await target.call<{ total: number; byStatus: Record<string, number> }>('emulatorCalls', {
+        since: firstSend,
+      });
+      const routes = await target.call<{ byRoute: Record<string, number>; busiestSecond: number }>(
+        'emulatorCallsByRoute',
+        { since: firstSend },
+      );
+      const outcome = await target.call<{
+        verdicts: Record<string, number>;
+        blocked: number;
+        blockedMovedBack: number;
+        blockedTagged: number;
+        blockedOneNote: number;
+        blockedOneTask: number;
+        okUntouched: number;
+        notes: number;
+        tasks: number;
+        extraWrites: number;
+      }>('guardOutcome', { from: FIRST_LEAD, to: last, tag: TAG, gatedStatusId: GATED });
+
+      const shortDeals = Math.ceil(n / 2);
+      const rate = progress.decided / Math.max(0.001, seconds);
+      const at10k = FULL / rate / 60;
+      out.rows.push({
+        metric: `${n} deal events: first hook → last decision`,
+        value: `${seconds.toFixed(1)} s (${rate.toFixed(1)} deals/s${stoppedEarly ? `, STOPPED EARLY at ${progress.decided}/${n}` : ''}); extrapolated to 10,000: ${at10k.toFixed(1)} min`,
+        budget: '10,000 ≤ 10 min (issue 5)',
+        ok: !stoppedEarly && at10k <= 10,
+      });
+      const tooMany = calls.byStatus['429'] ?? 0;
+      out.rows.push({
+        metric: 'amoCRM requests / 429s / busiest second',
+        value: `${calls.total} / ${tooMany} / ${routes.busiestSecond} req`,
+        budget: '0 × 429',
+        ok: tooMany === 0,
+      });
+      const lost = n - progress.decided;
+      out.rows.push({
+        metric: 'hooks acknowledged / stored / deals decided / lost',
+        value: `${acked} / ${stored.events} events / ${progress.decided} / ${lost}`,
+        budget: '0 lost',
+        ok: lost === 0 && acked === n,
+      });
+      out.rows.push({
+        metric: `short deals (${shortDeals}): blocked / moved back / tagged / exactly one note / exactly one task`,
+        value: `${outcome.blocked} / ${outcome.blockedMovedBack} / ${outcome.blockedTagged} / ${outcome.blockedOneNote} / ${outcome.blockedOneTask}`,
+        budget: 'all, exactly once',
+        ok:
+          outcome.blocked === shortDeals &&
+          outcome.blockedMovedBack === shortDeals &&
+          outcome.blockedTagged === shortDeals &&
+          outcome.blockedOneNote === shortDeals &&
+          outcome.blockedOneTask === shortDeals &&
+          outcome.extraWrites === 0,
+      });
+      out.rows.push({
+        metric: 'notes / tasks written in total; deals with extra writes; in-stock deals left alone',
+        value: `${outcome.notes} / ${outcome.tasks}; ${outcome.extraWrites}; ${outcome.okUntouched} of ${n - shortDeals}`,
+      });
+      out.notes.push(
+        `${n} deals seeded straight into the amoCRM emulator's state in ${PIPELINE}/${GATED} (odd ones GLV-NIT-L x200 with 100 free, ` +
+          'even ones DRL-18V x2 in stock), then one status_lead hook per deal (old_status_id ' +
+          `${BEFORE}) posted by this process over ${CONNECTIONS} keep-alive connections as fast as the server acknowledged ` +
+          `(${n} hooks in ${sentSeconds.toFixed(1)} s). Guard: move_back, tag, task; ERP local (demo CSV). amoCRM emulator: ` +
+          '7 rps sliding window, no latency, hooks for our own writes auto-delivered back to the server. Done = every deal has a ' +
+          'stored decision and the inbox has nothing pending; the time is first hook → last guard_decisions.at.',
+      );
+      out.notes.push(
+        `Verdicts (latest per deal): ${JSON.stringify(outcome.verdicts)}. amoCRM calls by route: ${Object.entries(
+          routes.byRoute,
+        )
+          .map(([k, v]) => `${v}× ${k}`)
+          .join(', ')}. Decisions stored in total: ${progress.decisions}.`,
+      );
+    } finally {
+      http.close();
+      await target.close();
+    }
+  },
+};
+
+export default bench;
+if (isMain(import.meta.url)) await runAlone(bench);
