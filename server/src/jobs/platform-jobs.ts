@@ -132,7 +132,10 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
   }
 
   async function enqueueEvents(ids: readonly number[]) {
-    for (const id of ids) await queue.send(JOBS.event, { inboxId: id }, { key: `inbox-${id}` });
+    await queue.sendMany(
+      JOBS.event,
+      ids.map((id) => ({ data: { inboxId: id }, key: `inbox-${id}` })),
+    );
     await inbox.markEnqueued(ids);
   }
 

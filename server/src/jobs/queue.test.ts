@@ -46,6 +46,26 @@ describe.each(testBackends)('job queue on $name', (backend) => {
     expect(ran).toEqual(['same']);
   });
 
+  it('sends many jobs in one go, each key at most once', async () => {
+    const ran: number[] = [];
+    await queue.define<{ n: number }>({
+      name: 'test.many',
+      batchSize: 20,
+      batchHandler: async (jobs) => void ran.push(...jobs.map((j) => j.data.n)),
+    });
+    await queue.sendMany(
+      'test.many',
+      [1, 2, 3, 4, 5].map((n) => ({ data: { n }, key: `k${n}` })),
+    );
+    await queue.sendMany(
+      'test.many',
+      [4, 5, 6].map((n) => ({ data: { n }, key: `k${n}` })),
+    );
+    await until(() => ran.length >= 6);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ran.sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('retries a failing job and dead-letters it after the retry limit', async () => {
     let attempts = 0;
     await queue.define<object>({

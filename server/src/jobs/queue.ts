@@ -104,6 +104,16 @@ export async function startQueue(database: Database, log: Logger) {
       return id;
     },
 
+    /** Many jobs in one statement (a webhook body with many events); keys work as in send(). */
+    async sendMany(name: string, items: readonly { data: object; key?: string }[]) {
+      if (items.length === 0) return;
+      await boss.insert(
+        name,
+        items.map((i) => ({ data: i.data, ...(i.key && { id: uuidFromKey(`${name}:${i.key}`) }) })),
+      );
+      for (const w of workers.get(name) ?? []) boss.notifyWorker(w);
+    },
+
     schedule: (name: string, cron: string, data: object = {}) => boss.schedule(name, cron, data),
 
     /** Finishes in-flight jobs (up to timeoutMs), returns the rest to the queue, then stops. */
