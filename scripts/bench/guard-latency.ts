@@ -20,6 +20,11 @@ const SHORT: [number, number][] = [
   [500105, 10],
 ];
 
+interface Progress {
+  decisions: number;
+  firstAt: number | null;
+}
+
 interface Trail {
   t0: number;
   ms: number | null;
@@ -86,6 +91,14 @@ const bench: Bench = {
         if (i < WARMUP) continue;
         if (trail.ms === null) {
           timeouts++;
+          const p = await target.call<Progress>('guardProgress', { from: leadId, to: leadId });
+          const trailText = `deliveries ${JSON.stringify(trail.deliveries.map((d) => ({ ...d, at: d.at - trail.t0 })))}; amoCRM calls ${trail.calls
+            .map((c) => `${c.method} ${c.path} ${c.status} +${c.at - trail.t0}`)
+            .join(
+              ', ',
+            )}; guard decisions for the deal ${p.decisions} (first +${p.firstAt === null ? '-' : p.firstAt - trail.t0} ms)`;
+          ctx.log(`lead ${leadId}: NOT reverted within 10 s: ${trailText}`);
+          out.notes.push(`Lead ${leadId} not reverted within 10 s: ${trailText}.`);
           continue;
         }
         samples.push(trail.ms);
@@ -100,8 +113,8 @@ const bench: Bench = {
         if (hook) parts.hook.push(hook.at - trail.t0);
         if (read) parts.read.push(read.at - trail.t0);
         if (patch) parts.patch.push(patch.at - trail.t0);
-        const p = await target.call<{ lastAt: number | null }>('guardProgress', { from: leadId, to: leadId });
-        if (p.lastAt !== null) parts.decided.push(p.lastAt - trail.t0);
+        const p = await target.call<Progress>('guardProgress', { from: leadId, to: leadId });
+        if (p.firstAt !== null) parts.decided.push(p.firstAt - trail.t0);
         ctx.log(
           `lead ${leadId}: reverted after ${ms(trail.ms)} (hook +${hook ? hook.at - trail.t0 : '?'} ms, read +${
             read ? read.at - trail.t0 : '?'
@@ -138,7 +151,8 @@ const bench: Bench = {
           `amoCRM emulator: ${LATENCY_MS} ms on every API request, 7 rps sliding window, hooks auto-delivered; MoySklad emulator ` +
           `(ERP_KIND=moysklad) at ${LATENCY_MS} ms in the bench process. The server and the amoCRM emulator share one process ` +
           '(stack-server target). "Hook posted" is when the emulator starts the POST; "arrives" is when the emulator receives the ' +
-          'request (its 50 ms latency comes after); "decision stored" is guard_decisions.at (transaction time, after the writes).',
+          'request (its 50 ms latency comes after); "decision stored" is the first guard_decisions.at of the deal (after the ' +
+          'PATCH, note and task writes).',
       );
     } finally {
       await target.close();
