@@ -250,7 +250,9 @@ function guardCommands(stack: Stack, accountId: number) {
         if (!lead) continue;
         const nNotes = notes.get(id) ?? 0;
         const nTasks = tasks.get(id) ?? 0;
-        if (verdict.get(id) === 'blocked') {
+        // A short deal moved back out of the gated stage is 'not_gated' from then on: still short.
+        const v = verdict.get(id);
+        if (v === 'blocked' || v === 'not_gated') {
           out.blocked++;
           if (lead.statusId !== gated) out.blockedMovedBack++;
           if (lead.tags.some((t) => t.name === tag)) out.blockedTagged++;
