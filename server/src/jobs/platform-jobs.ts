@@ -37,19 +37,16 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
     batchSize: 50,
     concurrency: 2,
     batchHandler: async (jobs) => {
-      const rows = (await Promise.all(jobs.map((j) => inbox.get(j.data.inboxId)))).filter(
-        (r) => r !== undefined && !r.processedAt,
-      );
+      const rows = (await inbox.getMany(jobs.map((j) => j.data.inboxId))).filter((r) => !r.processedAt);
       const byAccount = new Map<number, typeof rows>();
-      for (const row of rows)
-        if (row) byAccount.set(row.accountId, [...(byAccount.get(row.accountId) ?? []), row]);
+      for (const row of rows) byAccount.set(row.accountId, [...(byAccount.get(row.accountId) ?? []), row]);
       for (const [accountId, accountRows] of byAccount) {
         const inst = await installations.findActive(accountId);
         if (inst) {
-          const events = accountRows.flatMap((r) => (r ? [JSON.parse(r.event) as WebhookEvent] : []));
+          const events = accountRows.map((r) => JSON.parse(r.event) as WebhookEvent);
           for (const handle of deps.handlers) await handle(inst, events);
         }
-        for (const row of accountRows) if (row) await inbox.markProcessed(row.id);
+        await inbox.markProcessed(accountRows.map((r) => r.id));
       }
     },
   });

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
-import { webhookBodies, webhookInbox } from '../../db/schema.js';
+import { webhookInbox } from '../../db/schema.js';
 import type { WebhookEvent } from './parse.js';
 
 export type InboxRow = typeof webhookInbox.$inferSelect;
@@ -8,35 +8,37 @@ export type InboxRow = typeof webhookInbox.$inferSelect;
 /** Durable record of every webhook event: written before amoCRM gets its 204. */
 export function createWebhookInbox(db: Db) {
   return {
-    /** Stores the body and its events; a duplicate event (same dedupe key) is dropped. Returns new row ids. */
+    /**
+     * Stores the body and its events in one statement (one round trip on the hot path); a
+     * duplicate event (same dedupe key) is dropped. Returns the new rows' ids.
+     */
     async store(
       accountId: number,
       rawBody: string,
       events: readonly WebhookEvent[],
     ): Promise<{ ids: number[]; duplicates: number }> {
-      return db.transaction(async (tx) => {
-        const [body] = await tx
-          .insert(webhookBodies)
-          .values({ accountId, body: rawBody })
-          .returning({ id: webhookBodies.id });
-        if (events.length === 0) return { ids: [], duplicates: 0 };
-        const rows = await tx
-          .insert(webhookInbox)
-          .values(
-            events.map((e) => ({
-              accountId,
-              dedupeKey: e.dedupeKey,
-              entity: e.entity,
-              action: e.action,
-              entityId: e.record.id,
-              event: JSON.stringify(e),
-              rawBodyId: body?.id,
-            })),
-          )
-          .onConflictDoNothing({ target: webhookInbox.dedupeKey })
-          .returning({ id: webhookInbox.id });
-        return { ids: rows.map((r) => r.id), duplicates: events.length - rows.length };
-      });
+      const records = events.map((e) => ({
+        dedupe_key: e.dedupeKey,
+        entity: e.entity,
+        action: e.action,
+        entity_id: e.record.id,
+        event: JSON.stringify(e),
+      }));
+      const result = await db.execute<{ id: number | string }>(sql`
+        with body as (
+          insert into webhook_bodies (account_id, body) values (${accountId}, ${rawBody}) returning id
+        )
+        insert into webhook_inbox (account_id, dedupe_key, entity, action, entity_id, event, raw_body_id)
+        select ${accountId}, x.dedupe_key, x.entity, x.action, x.entity_id, x.event, (select id from body)
+        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+          as x(dedupe_key text, entity text, action text, entity_id bigint, event text)
+        on conflict (dedupe_key) do nothing
+        returning id`);
+      const rows =
+        (result as unknown as { rows?: { id: number | string }[] }).rows ??
+        (result as unknown as { id: number | string }[]);
+      const ids = rows.map((r) => Number(r.id));
+      return { ids, duplicates: events.length - ids.length };
     },
 
     async get(id: number): Promise<InboxRow | undefined> {
@@ -52,8 +54,20 @@ export function createWebhookInbox(db: Db) {
           .where(inArray(webhookInbox.id, [...ids]));
     },
 
-    async markProcessed(id: number) {
-      await db.update(webhookInbox).set({ processedAt: new Date() }).where(eq(webhookInbox.id, id));
+    async getMany(ids: readonly number[]): Promise<InboxRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .select()
+        .from(webhookInbox)
+        .where(inArray(webhookInbox.id, [...ids]));
+    },
+
+    async markProcessed(ids: readonly number[]) {
+      if (ids.length)
+        await db
+          .update(webhookInbox)
+          .set({ processedAt: new Date() })
+          .where(inArray(webhookInbox.id, [...ids]));
     },
 
     /** Events stored but never handed to the queue (the process died in between). */
