@@ -21,9 +21,14 @@ export function newHookKey(): string {
 export function createInstallationRepo(db: Db, opts: { cacheMs?: number } = {}) {
   const cacheMs = opts.cacheMs ?? 5000;
   const active = new Map<number, { at: number; inst: Installation | undefined }>();
+  const byHookKey = new Map<string, { at: number; inst: Installation | undefined }>();
   return {
+    /** By webhook key: on every hook, so kept for a few seconds like findActive. */
     async findByHookKey(hookKey: string): Promise<Installation | undefined> {
+      const hit = byHookKey.get(hookKey);
+      if (hit && Date.now() - hit.at < cacheMs) return hit.inst;
       const rows = await db.select().from(installations).where(eq(installations.hookKey, hookKey)).limit(1);
+      byHookKey.set(hookKey, { at: Date.now(), inst: rows[0] });
       return rows[0];
     },
 
@@ -33,6 +38,7 @@ export function createInstallationRepo(db: Db, opts: { cacheMs?: number } = {}) 
 
     async disable(accountId: number): Promise<boolean> {
       active.delete(accountId);
+      byHookKey.clear();
       const rows = await db
         .update(installations)
         .set({ status: 'disabled', updatedAt: new Date() })
@@ -70,6 +76,7 @@ export function createInstallationRepo(db: Db, opts: { cacheMs?: number } = {}) 
       const row = rows[0];
       if (!row) throw new Error('installation upsert returned nothing');
       active.delete(row.accountId);
+      byHookKey.delete(row.hookKey);
       return row;
     },
   };

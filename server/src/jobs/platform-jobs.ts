@@ -128,12 +128,33 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
     await installations.setReconciledUntil(inst.id, to);
   }
 
-  async function enqueueEvents(ids: readonly number[]) {
+  async function enqueueNow(ids: readonly number[]) {
     await queue.sendMany(
       JOBS.event,
       ids.map((id) => ({ data: { inboxId: id }, key: `inbox-${id}` })),
     );
     await inbox.markEnqueued(ids);
+  }
+
+  // Hooks arriving together are handed to the queue together: one insert per tick, not per hook.
+  let waiting: { ids: readonly number[]; done(): void; fail(err: unknown): void }[] = [];
+  function enqueueEvents(ids: readonly number[]): Promise<void> {
+    return new Promise((done, fail) => {
+      waiting.push({ ids, done, fail });
+      if (waiting.length > 1) return;
+      setImmediate(() => {
+        const batch = waiting;
+        waiting = [];
+        enqueueNow(batch.flatMap((b) => b.ids)).then(
+          () => {
+            for (const b of batch) b.done();
+          },
+          (err: unknown) => {
+            for (const b of batch) b.fail(err);
+          },
+        );
+      });
+    });
   }
 
   /** Catches events stored before a crash and never enqueued. */
