@@ -15,6 +15,7 @@ import { importStockCsv } from './erp/local/csv-import.js';
 import { loadDemoData } from './erp/local/demo-data.js';
 import { createErpRegistry } from './erp/registry.js';
 import { createErpSettingsStore } from './erp/settings.js';
+import type { EnforceItem } from './guard/enforcer.js';
 import { createGuardService, GUARD_JOB } from './guard/service.js';
 import { createGuardStore } from './guard/store.js';
 import { createInvoiceService, INVOICE_JOB, INVOICE_RETRIES } from './invoices/service.js';
@@ -166,15 +167,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     );
   }
 
-  await queue.define<{
-    accountId: number;
-    leadIds: number[];
-    cause: 'webhook' | 'check_again' | 'digital_pipeline' | 'reconcile';
-  }>({
+  await queue.define<{ accountId: number; items: EnforceItem[] }>({
     name: GUARD_JOB,
-    handler: async ({ accountId, leadIds, cause }) => {
+    handler: async ({ accountId, items }) => {
       const inst = await installations.findActive(accountId);
-      if (inst) await guard.enforceLeads(inst, leadIds, cause);
+      if (inst) await guard.enforceItems(inst, items);
     },
   });
   await queue.define<object>({

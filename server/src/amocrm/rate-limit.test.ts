@@ -29,8 +29,9 @@ describe('memory slot scheduler', () => {
     const s = createMemoryScheduler({ requestsPerSecond: 10 });
     const [a, b] = await Promise.all([sendTimes(s, 1, 25), sendTimes(s, 2, 5)]);
     expect(maxPerWindow(a)).toBeLessThanOrEqual(10);
-    // A lone burst within the limit is not delayed.
-    expect(span(b)).toBeLessThan(100);
+    // A lone burst within the limit goes out without waiting for a window (only the small gap).
+    expect(span(b)).toBeLessThan(300);
+
     expect(span(a)).toBeGreaterThan(2000);
     expect(span(b)).toBeLessThan(1000);
   });

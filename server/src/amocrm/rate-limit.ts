@@ -16,19 +16,21 @@ export interface RateOptions {
   /**
    * Fraction added to the one-second window so timer and network jitter (a stalled event loop,
    * one request overtaking another in flight) cannot put an extra request into amoCRM's window.
-   * Default 0.1: at most 7 requests in any 1.1 s.
+   * Default 0.2: at most 7 requests in any 1.2 s, and never two closer than half a
+   * request's share of a second (no instantaneous bursts for the network to compress further).
    */
   margin?: number;
 }
 
-const windowMs = (o: RateOptions) => 1000 * (1 + (o.margin ?? 0.1));
+const windowMs = (o: RateOptions) => 1000 * (1 + (o.margin ?? 0.2));
+const minGapMs = (o: RateOptions) => 500 / o.requestsPerSecond;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * In-process sliding window on actual send times: callers pass one by one, and a request goes out
  * only while fewer than the limit went out in the last window, however late timers fire.
  */
-function createLocalWindow(limit: number, window: number) {
+function createLocalWindow(limit: number, window: number, minGap: number) {
   const tails = new Map<number, Promise<void>>();
   const sent = new Map<number, number[]>();
   return (accountId: number): Promise<void> => {
@@ -39,8 +41,9 @@ function createLocalWindow(limit: number, window: number) {
       for (;;) {
         const now = performance.now();
         while (log.length && (log[0] ?? 0) <= now - window) log.shift();
-        if (log.length < limit) break;
-        await sleep((log[0] ?? now) + window - now);
+        const gapWait = log.length ? (log[log.length - 1] ?? 0) + minGap - now : 0;
+        if (log.length < limit && gapWait <= 0) break;
+        await sleep(Math.max(gapWait, log.length < limit ? 0 : (log[0] ?? now) + window - now));
       }
       log.push(performance.now());
     });
@@ -51,7 +54,7 @@ function createLocalWindow(limit: number, window: number) {
 
 /** One process (embedded database): the window lives in memory. */
 export function createMemoryScheduler(opts: RateOptions): SlotScheduler {
-  return { acquire: createLocalWindow(Math.floor(opts.requestsPerSecond), windowMs(opts)) };
+  return { acquire: createLocalWindow(Math.floor(opts.requestsPerSecond), windowMs(opts), minGapMs(opts)) };
 }
 
 /**
@@ -61,7 +64,7 @@ export function createMemoryScheduler(opts: RateOptions): SlotScheduler {
 export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
   const limit = Math.floor(opts.requestsPerSecond);
   const window = windowMs(opts);
-  const local = createLocalWindow(limit, window);
+  const local = createLocalWindow(limit, window, minGapMs(opts));
   const interval = `${window.toFixed(0)} milliseconds`;
   let sinceCleanup = 0;
   return {

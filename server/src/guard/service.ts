@@ -63,13 +63,14 @@ export function createGuardService(deps: GuardServiceDeps) {
     );
   }
 
-  async function retryBusy(inst: Installation, busy: number[], cause: GuardRecord['cause']) {
-    if (busy.length)
-      await deps.queue.send(
-        GUARD_JOB,
-        { accountId: inst.accountId, leadIds: busy, cause },
-        { startAfterSeconds: 1 },
-      );
+  /**
+   * Deals another worker held at the moment are tried again shortly, with everything their events
+   * said (the stage a deal came from is what "move back" needs).
+   */
+  async function retryBusy(inst: Installation, items: readonly EnforceItem[], busy: readonly number[]) {
+    if (busy.length === 0) return;
+    const again = items.filter((i) => busy.includes(i.leadId));
+    await deps.queue.send(GUARD_JOB, { accountId: inst.accountId, items: again }, { startAfterSeconds: 1 });
   }
 
   return {
@@ -84,16 +85,20 @@ export function createGuardService(deps: GuardServiceDeps) {
           previousStage: previousStage(e),
         }));
       const { busy } = await enforce(inst, items);
-      await retryBusy(inst, busy, 'webhook');
+      await retryBusy(inst, items, busy);
+    },
+
+    /** Items handed back by retryBusy. */
+    async enforceItems(inst: Installation, items: EnforceItem[]) {
+      const { busy } = await enforce(inst, items);
+      await retryBusy(inst, items, busy);
     },
 
     /** Re-check deals by id (busy retries, periodic re-check of short deals after a restock). */
     async enforceLeads(inst: Installation, leadIds: readonly number[], cause: GuardRecord['cause']) {
-      const { busy } = await enforce(
-        inst,
-        leadIds.map((leadId) => ({ leadId, cause, causeEvent: null, previousStage: null })),
-      );
-      await retryBusy(inst, busy, cause);
+      const items = leadIds.map((leadId) => ({ leadId, cause, causeEvent: null, previousStage: null }));
+      const { busy } = await enforce(inst, items);
+      await retryBusy(inst, items, busy);
     },
 
     /** "Check again" from the card: enforce now and answer with the decision. */
