@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { listen } from '../listen.js';
 import { buildApp, type CallLogEntry, type ErpNextState } from './app.js';
 import { seedBalances, seedDocs } from './seed.js';
 
@@ -69,21 +68,11 @@ export async function startErpNextEmulator(
 ): Promise<StartedErpNextEmulator> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const emulator = createErpNextEmulator(rest);
-  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
-    (resolve, reject) => {
-      const server = serve({ fetch: emulator.app.fetch, port, hostname: host }, (info) =>
-        resolve({ server, info }),
-      );
-      server.once('error', reject);
-    },
-  );
+  const server = await listen(emulator.app.fetch, { port, host });
   return {
     ...emulator,
-    url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    url: `${server.origin}`,
+
+    close: server.close,
   };
 }

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { listen } from '../listen.js';
 import { buildApp, type CallLogEntry, type OdooState } from './app.js';
 import { seedRecords } from './seed.js';
 
@@ -68,21 +67,11 @@ export async function startOdooEmulator(
 ): Promise<StartedOdooEmulator> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const emulator = createOdooEmulator(rest);
-  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
-    (resolve, reject) => {
-      const server = serve({ fetch: emulator.app.fetch, port, hostname: host }, (info) =>
-        resolve({ server, info }),
-      );
-      server.once('error', reject);
-    },
-  );
+  const server = await listen(emulator.app.fetch, { port, host });
   return {
     ...emulator,
-    url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    url: `${server.origin}`,
+
+    close: server.close,
   };
 }

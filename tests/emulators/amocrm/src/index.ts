@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { listen } from '../../listen.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
 import { Faults } from './faults.js';
@@ -76,24 +75,11 @@ export async function startAmoEmulator(
 ): Promise<StartedAmoEmulator> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const emulator = createAmoEmulator(rest);
-  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
-    (resolve, reject) => {
-      const server = serve({ fetch: emulator.app.fetch, port, hostname: host }, (info) =>
-        resolve({ server, info }),
-      );
-      server.once('error', reject);
-    },
-  );
-  const urlHost = info.address.includes(':') ? `[${info.address}]` : info.address;
+  const server = await listen(emulator.app.fetch, { port, host });
   return {
     ...emulator,
-    url: `http://${urlHost}:${info.port}`,
-    port: info.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // Keep-alive sockets (browsers, fetch) would hold close() open for seconds.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    url: `${server.origin}`,
+    port: server.port,
+    close: server.close,
   };
 }
