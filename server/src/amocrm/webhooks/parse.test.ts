@@ -42,6 +42,14 @@ describe('amoCRM webhook parsing', () => {
     const c = parseAmoWebhook('leads[update][0][id]=1&leads[update][0][last_modified]=101&account[id]=9');
     expect(a.events[0]?.dedupeKey).toBe(b.events[0]?.dedupeKey);
     expect(a.events[0]?.dedupeKey).not.toBe(c.events[0]?.dedupeKey);
+    // Two different changes within one second (a move and the guard's move back) are two events.
+    const move = parseAmoWebhook(
+      'leads[status][0][id]=1&leads[status][0][status_id]=3&leads[status][0][old_status_id]=2&leads[status][0][last_modified]=100&account[id]=9',
+    );
+    const back = parseAmoWebhook(
+      'leads[status][0][id]=1&leads[status][0][status_id]=2&leads[status][0][old_status_id]=3&leads[status][0][last_modified]=100&account[id]=9',
+    );
+    expect(move.events[0]?.dedupeKey).not.toBe(back.events[0]?.dedupeKey);
   });
 
   it('reads more than 20 records of one action (qs would turn them into an object)', () => {

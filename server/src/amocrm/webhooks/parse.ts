@@ -119,13 +119,12 @@ export function parseAmoWebhook(raw: string): ParsedWebhook {
 }
 
 /**
- * amoCRM re-delivers a failed hook with the same content; a new change carries a new
- * modification time. Without one, the record's content identifies the delivery.
+ * amoCRM re-delivers a failed hook with the same content, so the content identifies a delivery.
+ * The modification time alone would not: it has one-second resolution, and a move and our own
+ * move back within one second would collide.
  */
 function dedupeKey(accountId: number, entity: string, action: string, record: WebhookRecord): string {
-  const version =
-    record.last_modified ??
-    record.updated_at ??
-    createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 16);
-  return `${accountId}:${entity}:${action}:${record.id}:${version}`;
+  const version = record.last_modified ?? record.updated_at ?? '';
+  const content = createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 16);
+  return `${accountId}:${entity}:${action}:${record.id}:${version}:${content}`;
 }
