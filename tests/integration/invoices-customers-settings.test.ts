@@ -94,6 +94,35 @@ describe('invoice requests', () => {
     expect(invoicesInErp()).toHaveLength(1);
   });
 
+  it("adds the invoice to amoCRM's invoices list once and links it to the deal, when configured", async () => {
+    await stack.server.services.accountSettings.update(ACCOUNT, { invoices: { addToInvoicesCatalog: true } });
+    const request = async (key: string) => {
+      const res = await call('POST', '/api/v1/leads/1001/invoices', {
+        body: {},
+        headers: { 'Idempotency-Key': key },
+      });
+      const id = (await res.json()).id;
+      await until(async () => {
+        const list = await (await call('GET', '/api/v1/leads/1001/invoices')).json();
+        return list.items.find((i: { id: string }) => i.id === id)?.status === 'created';
+      }, 'invoice created');
+    };
+    await request(`cat-a-${Date.now()}`);
+    await request(`cat-b-${Date.now()}`);
+    const inCatalog = [...stack.emulator.state.elements.values()].filter((e) => e.catalogId === 7002);
+    expect(inCatalog).toHaveLength(1);
+    expect(inCatalog[0]?.name).toMatch(/^Счёт № /);
+    expect(stack.emulator.state.leads.get(1001)?.products.some((p) => p.elementId === inCatalog[0]?.id)).toBe(
+      true,
+    );
+    // The invoice element is not a product line of the deal.
+    const preview = await (await call('GET', '/api/v1/leads/1001/invoices')).json();
+    expect(preview.preview.positions).toHaveLength(3);
+    await stack.server.services.accountSettings.update(ACCOUNT, {
+      invoices: { addToInvoicesCatalog: false },
+    });
+  });
+
   it('refuses a request without an Idempotency-Key, a reused key with another body, and a short deal', async () => {
     expect((await call('POST', '/api/v1/leads/1001/invoices', { body: {} })).status).toBe(400);
     const key = `reuse-${Date.now()}`;

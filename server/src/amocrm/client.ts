@@ -302,6 +302,23 @@ export function createAmoClient(opts: AmoClientOptions) {
       return out;
     },
 
+    /** Elements of a catalog whose name contains `query` (first page). */
+    async searchCatalogElements(catalogId: number, query: string): Promise<CatalogElement[]> {
+      const body = await request('GET', `/catalogs/${catalogId}/elements`, CatalogElementList, {
+        query: new URLSearchParams({ query, limit: String(PAGE_LIMIT) }),
+      });
+      return (body?._embedded.elements as CatalogElement[] | undefined) ?? [];
+    },
+
+    async createCatalogElements(
+      catalogId: number,
+      elements: readonly { name: string }[],
+    ): Promise<CatalogElement[]> {
+      return (
+        await writeInBatches('POST', `/catalogs/${catalogId}/elements`, elements, CatalogElementList)
+      ).flatMap((b) => b._embedded.elements as CatalogElement[]);
+    },
+
     async listCatalogCustomFields(catalogId: number) {
       const out: z.infer<typeof CustomFieldList>['_embedded']['custom_fields'] = [];
       for await (const page of pages(`/catalogs/${catalogId}/custom_fields`, CustomFieldList))

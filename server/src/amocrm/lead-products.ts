@@ -18,7 +18,7 @@ export interface LeadWithLines {
  * shared by many deals, so they are cached; leads are always read fresh, many per request.
  */
 export function createLeadReader(
-  client: Pick<AmoClient, 'getLead' | 'getLeads' | 'getCatalogElements'>,
+  client: Pick<AmoClient, 'getLead' | 'getLeads' | 'getCatalogElements' | 'listCatalogs'>,
   opts: {
     codes: () => Promise<ProductFieldCodes> | ProductFieldCodes;
     currency: string;
@@ -32,11 +32,28 @@ export function createLeadReader(
   const elements = new Map<number, { el: CatalogElement; at: number }>();
   const deals = new Map<number, { deal: LeadWithLines; at: number }>();
   const reading = new Map<number, Promise<LeadWithLines | null>>();
+  let productCatalogs: { ids: Set<number>; at: number } | undefined;
+
+  /** A deal links elements of any list (invoices too); only the products list holds its lines. */
+  async function productCatalogIds(): Promise<Set<number>> {
+    if (productCatalogs && Date.now() - productCatalogs.at < 600_000) return productCatalogs.ids;
+    const catalogs = await client.listCatalogs();
+    productCatalogs = {
+      ids: new Set(catalogs.filter((c) => c.type === 'products').map((c) => c.id)),
+      at: Date.now(),
+    };
+    return productCatalogs.ids;
+  }
+
+  async function productLinks(lead: Lead) {
+    const products = await productCatalogIds();
+    return (lead._embedded?.catalog_elements ?? []).filter((l) => products.has(l.metadata.catalog_id));
+  }
 
   async function ensureElements(leads: readonly Lead[]) {
     const missing = new Map<number, Set<number>>();
     for (const lead of leads) {
-      for (const link of lead._embedded?.catalog_elements ?? []) {
+      for (const link of await productLinks(lead)) {
         const hit = elements.get(link.id);
         if (hit && Date.now() - hit.at < ttl) continue;
         const ids = missing.get(link.metadata.catalog_id) ?? new Set<number>();
@@ -52,7 +69,7 @@ export function createLeadReader(
 
   async function linesOf(lead: Lead): Promise<DealLineInput[]> {
     const codes = await opts.codes();
-    return (lead._embedded?.catalog_elements ?? []).map((link) => {
+    return (await productLinks(lead)).map((link) => {
       const el = elements.get(link.id)?.el;
       const sku = el ? fieldValue(el, codes.sku) : undefined;
       const price = el ? fieldValue(el, codes.price) : undefined;

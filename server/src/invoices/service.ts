@@ -8,6 +8,7 @@ import type {
 } from '@erp-bridge/shared';
 import { and, desc, eq } from 'drizzle-orm';
 import type { AmoAccess } from '../amocrm/access.js';
+import type { AmoClient } from '../amocrm/client.js';
 import type { WidgetAuth } from '../amocrm/disposable-token/index.js';
 import type { Installation } from '../amocrm/installations.js';
 import type { LeadReader, LeadWithLines } from '../amocrm/lead-products.js';
@@ -69,6 +70,30 @@ export interface InvoiceServiceDeps {
  * same key twice), created by a durable job that re-checks stock and asks the ERP with a key of
  * its own (lead + positions), so a retry after a lost answer finds the first invoice.
  */
+/**
+ * amoCRM's own invoices list ("Счета/покупки"): an element per invoice, linked to the deal. Found by
+ * name first, so a retried job does not add a second one.
+ */
+async function addToInvoicesCatalog(
+  amo: Pick<AmoClient, 'listCatalogs' | 'searchCatalogElements' | 'createCatalogElements' | 'linkLead'>,
+  leadId: number,
+  number: string,
+) {
+  const catalog = (await amo.listCatalogs()).find((c) => c.type === 'invoices');
+  if (!catalog) return;
+  const name = `Счёт № ${number}`;
+  const existing = (await amo.searchCatalogElements(catalog.id, name)).find((e) => e.name === name);
+  const element = existing ?? (await amo.createCatalogElements(catalog.id, [{ name }]))[0];
+  if (!element) throw new Error('amoCRM did not create the invoice element');
+  await amo.linkLead(leadId, [
+    {
+      to_entity_id: element.id,
+      to_entity_type: 'catalog_elements',
+      metadata: { catalog_id: catalog.id, quantity: 1 },
+    },
+  ]);
+}
+
 export function createInvoiceService(deps: InvoiceServiceDeps) {
   async function mayRequest(inst: Installation, auth: WidgetAuth): Promise<boolean> {
     const { invoices } = await deps.settings.get(inst.accountId);
@@ -329,6 +354,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
             .where(eq(invoiceRequests.id, row.id));
         }
         const { invoices } = await deps.settings.get(row.accountId);
+        if (invoices.addToInvoicesCatalog) await addToInvoicesCatalog(amo, row.leadId, invoice.number);
         if (invoices.numberFieldId)
           await amo.patchLead(row.leadId, {
             custom_fields_values: [{ field_id: invoices.numberFieldId, values: [{ value: invoice.number }] }],

@@ -20,6 +20,7 @@ export const DEMO_ACCOUNT = {
   adminUserName: 'Олег Ковалёв',
   pipelineId: 8001,
   productsCatalogId: 7001,
+  invoicesCatalogId: 7002,
   skuFieldCode: 'SKU',
   priceFieldCode: 'PRICE',
   skuFieldId: 710001,

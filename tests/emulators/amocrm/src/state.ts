@@ -121,7 +121,7 @@ export interface RuntimeConfig {
   autoDeliverWebhooks: boolean;
 }
 
-type IdKind = 'lead' | 'note' | 'task' | 'field' | 'tag' | 'webhook' | 'enum';
+type IdKind = 'lead' | 'note' | 'task' | 'field' | 'tag' | 'webhook' | 'enum' | 'element';
 
 /** Everything the emulator knows. Mutable on purpose: tests and the write routes change it. */
 export interface EmulatorState {
@@ -219,6 +219,7 @@ export function createState(opts: StateOptions): EmulatorState {
     tag: 90_000,
     webhook: 10,
     enum: 800_000,
+    element: 510_000,
   };
   const config: RuntimeConfig = {
     latencyMs: opts.latencyMs,
@@ -266,6 +267,18 @@ export function createState(opts: StateOptions): EmulatorState {
           name: 'Товары',
           type: 'products',
           sort: 10,
+          createdAt: SEED_TIME,
+          updatedAt: SEED_TIME,
+        },
+      ],
+      // amoCRM's invoices list (one per account); elements are added through the API.
+      [
+        DEMO_ACCOUNT.invoicesCatalogId,
+        {
+          id: DEMO_ACCOUNT.invoicesCatalogId,
+          name: 'Счета/покупки',
+          type: 'invoices',
+          sort: 20,
           createdAt: SEED_TIME,
           updatedAt: SEED_TIME,
         },

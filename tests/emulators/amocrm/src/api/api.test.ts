@@ -101,12 +101,29 @@ describe('leads', () => {
 });
 
 describe('catalogs', () => {
-  it('lists one products catalog', async () => {
+  it('lists one products catalog and one invoices catalog', async () => {
     const { app } = testEmulator();
     const body: Json = await (await app.request('/api/v4/catalogs', { headers: auth })).json();
     expect(body._embedded.catalogs).toEqual([
       expect.objectContaining({ id: CATALOG, name: 'Товары', type: 'products' }),
+      expect.objectContaining({ type: 'invoices' }),
     ]);
+  });
+
+  it('creates elements in a catalog and finds them by name', async () => {
+    const { app } = testEmulator();
+    const created: Json = await (
+      await app.request('/api/v4/catalogs/7002/elements', {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify([{ name: 'Счёт № 7' }]),
+      })
+    ).json();
+    const id = created._embedded.elements[0].id;
+    const found: Json = await (
+      await app.request('/api/v4/catalogs/7002/elements?query=%D0%A1%D1%87%D1%91%D1%82', { headers: auth })
+    ).json();
+    expect(found._embedded.elements.map((e: Json) => e.id)).toEqual([id]);
   });
 
   it('lists the products catalog fields with codes', async () => {

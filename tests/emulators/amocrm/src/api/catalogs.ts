@@ -142,6 +142,36 @@ export function catalogsRoutes(state: EmulatorState): Hono {
     });
   });
 
+  app.post('/catalogs/:id/elements', async (c) => {
+    const catalog = catalogOf(c);
+    if (catalog instanceof Response) return catalog;
+    const body = parseOrIssues(
+      z
+        .array(z.object({ name: z.string().min(1), request_id: z.string().optional() }).loose())
+        .min(1)
+        .max(250),
+      await c.req.json().catch(() => undefined),
+    );
+    if (!body.ok) return validationProblem(c, body.issues);
+    const now = Math.floor(Date.now() / 1000);
+    const created = body.value.map((input) => {
+      const el: CatalogElement = {
+        id: state.nextId('element'),
+        catalogId: catalog.id,
+        name: input.name,
+        customFieldsValues: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      state.elements.set(el.id, el);
+      return el;
+    });
+    const fields = state.catalogFields.get(catalog.id) ?? [];
+    return hal(c, {
+      _embedded: { elements: created.map((el) => serializeElement(apiBase(c), accountId(), fields, el)) },
+    });
+  });
+
   app.get('/catalogs/:id/elements/:elementId', (c) => {
     const catalog = catalogOf(c);
     if (catalog instanceof Response) return catalog;
