@@ -1,8 +1,3 @@
-/**
- * Contact and company panels and the advanced settings page in the sandbox, against the demo stack
- * (embedded ERP with the demo customers).
- */
-import { mkdirSync } from 'node:fs';
 import { DEMO_CONTACTS } from '@erp-bridge/emulator-amocrm';
 import { loadConfig } from '@erp-bridge/server';
 import type { Browser, Page, Request } from 'playwright-core';
@@ -10,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Demo, startDemo } from '../../scripts/demo.js';
 import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
 import { freePort } from '../support/ports.js';
+import { screenshotPath } from '../support/screenshots.js';
 
 const SECRET = 'e2e-customer-client-secret-0123456789';
 const canRun = browserRequired || Boolean(findChromium());
@@ -32,7 +28,6 @@ beforeAll(async () => {
     }),
   );
   if (canRun) browser = await launchChromium();
-  mkdirSync('docs', { recursive: true });
 });
 
 afterAll(async () => {
@@ -72,7 +67,7 @@ describe.runIf(canRun)('contact and company panels in Chromium', () => {
     const docs = await panel.locator('.erpb-docs li').allTextContents();
     expect(docs.length).toBeGreaterThan(1);
     for (const doc of docs) expect(plain(doc)).toMatch(/^№ \S+ от \d{2}\.\d{2}\.\d{4}.*\d ₽$/);
-    await page.screenshot({ path: 'docs/panel-contact.png' });
+    await page.screenshot({ path: screenshotPath('panel-contact.png') });
     await page.close();
   });
 
@@ -99,7 +94,7 @@ describe.runIf(canRun)('contact and company panels in Chromium', () => {
     expect(await state(page)).toBe('several');
     const candidates = page.locator('.erpb-customer [data-customer-id]');
     expect(await candidates.count()).toBeGreaterThan(1);
-    await page.screenshot({ path: 'docs/panel-company.png' });
+    await page.screenshot({ path: screenshotPath('panel-company.png') });
 
     const first = candidates.first();
     const id = await first.getAttribute('data-customer-id');
@@ -165,7 +160,7 @@ describe.runIf(canRun)('advanced settings page in Chromium', () => {
       () => 36 + (document.querySelector('.settings-work')?.scrollHeight ?? 800),
     );
     await page.setViewportSize({ width: 1280, height });
-    await page.screenshot({ path: 'docs/settings.png' });
+    await page.screenshot({ path: screenshotPath('settings.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await page

@@ -1,9 +1,3 @@
-/**
- * The deal panel in the sandbox, against the demo stack with MoySklad (its emulator) as the ERP:
- * requesting an invoice exactly once (double click, injected 503), the guard's banner and
- * "Check again", and the reasons the invoice button is disabled.
- */
-import { mkdirSync } from 'node:fs';
 import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
 import { loadConfig } from '@erp-bridge/server';
 import type { Browser, Page, Request } from 'playwright-core';
@@ -12,6 +6,7 @@ import { type Demo, startDemo } from '../../scripts/demo.js';
 import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
 import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
 import { freePort } from '../support/ports.js';
+import { screenshotPath } from '../support/screenshots.js';
 import { signDisposableToken } from '../support/tokens.js';
 
 const SECRET = 'e2e-deal-client-secret-0123456789abcdef';
@@ -172,8 +167,7 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
     expect(await page.locator('[data-blocked-by]').getAttribute('data-blocked-by')).toBe('stock_short');
     expect(await page.locator('[data-invoice-status="created"]').count()).toBe(1);
 
-    mkdirSync('docs', { recursive: true });
-    await page.screenshot({ path: 'docs/panel-deal.png' });
+    await page.screenshot({ path: screenshotPath('panel-deal.png') });
 
     // Back to 2 drills: "Check again" re-checks, and stock and invoices reload with it.
     drill.quantity = 2;
