@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '@erp-bridge/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, startDemo } from '../../scripts/demo.js';
+import type { Demo } from '../../scripts/demo.js';
 import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { freePort } from '../support/ports.js';
+import { startTestDemo } from '../support/demo.js';
 import { signDisposableToken } from '../support/tokens.js';
 
 const SECRET = 'e2e-client-secret-0123456789abcdef';
@@ -17,17 +16,7 @@ let browser: Browser;
 let backend: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  backend = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: backend,
-    DATA_DIR: 'memory://',
-    AMO_CLIENT_SECRET: SECRET,
-    LOG_LEVEL: 'silent',
-  });
-  demo = await startDemo(config);
+  ({ demo, backend } = await startTestDemo(SECRET));
   if (canRun) browser = await launchChromium();
 });
 
@@ -81,6 +70,8 @@ describe.runIf(canRun)('sandbox deal card in Chromium', () => {
   it('shows the empty state for a deal without products and makes no request for an unsaved card', async () => {
     const page = await openSandbox(1003, 'en');
     await page.locator('.erpb-root[data-state="empty"]').waitFor({ timeout: 15_000 });
+    // The empty card may still be loading its other sections; only what the unsaved card asks counts.
+    await page.waitForLoadState('networkidle');
     const requests: string[] = [];
     page.on('request', (r) => {
       if (r.url().startsWith(backend)) requests.push(r.url());

@@ -1,10 +1,9 @@
 import { DEMO_CONTACTS } from '@erp-bridge/emulator-amocrm';
-import { loadConfig } from '@erp-bridge/server';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, startDemo } from '../../scripts/demo.js';
+import type { Demo } from '../../scripts/demo.js';
 import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { freePort } from '../support/ports.js';
+import { startTestDemo } from '../support/demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
 const SECRET = 'e2e-customer-client-secret-0123456789';
@@ -15,18 +14,7 @@ let browser: Browser;
 let backend: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  backend = `http://127.0.0.1:${port}`;
-  demo = await startDemo(
-    loadConfig({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: backend,
-      DATA_DIR: 'memory://',
-      AMO_CLIENT_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-    }),
-  );
+  ({ demo, backend } = await startTestDemo(SECRET));
   if (canRun) browser = await launchChromium();
 });
 

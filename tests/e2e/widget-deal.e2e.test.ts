@@ -1,13 +1,13 @@
 import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
-import { loadConfig } from '@erp-bridge/server';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, startDemo } from '../../scripts/demo.js';
+import type { Demo } from '../../scripts/demo.js';
 import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
 import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { freePort } from '../support/ports.js';
+import { startTestDemo } from '../support/demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { signDisposableToken } from '../support/tokens.js';
+import { until } from '../support/wait.js';
 
 const SECRET = 'e2e-deal-client-secret-0123456789abcdef';
 const MS_TOKEN = 'e2e-moysklad-token';
@@ -22,21 +22,11 @@ let backend: string;
 
 beforeAll(async () => {
   moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
-  const port = await freePort();
-  backend = `http://127.0.0.1:${port}`;
-  demo = await startDemo(
-    loadConfig({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: backend,
-      DATA_DIR: 'memory://',
-      AMO_CLIENT_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-      ERP_KIND: 'moysklad',
-      MOYSKLAD_TOKEN: MS_TOKEN,
-      MOYSKLAD_API_BASE: moysklad.url,
-    }),
-  );
+  ({ demo, backend } = await startTestDemo(SECRET, {
+    ERP_KIND: 'moysklad',
+    MOYSKLAD_TOKEN: MS_TOKEN,
+    MOYSKLAD_API_BASE: moysklad.url,
+  }));
   if (canRun) browser = await launchChromium();
 });
 
@@ -45,14 +35,6 @@ afterAll(async () => {
   await demo?.close();
   await moysklad?.close();
 });
-
-const until = async (cond: () => boolean | Promise<boolean>, what: string, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 /** The widget API as the manager's browser calls it, for setting the scene and checking results. */
 async function api<T>(path: string): Promise<T> {

@@ -71,8 +71,7 @@ export async function startErpNextEmulator(
   const server = await listen(emulator.app.fetch, { port, host });
   return {
     ...emulator,
-    url: `${server.origin}`,
-
+    url: server.origin,
     close: server.close,
   };
 }

@@ -70,8 +70,7 @@ export async function startOdooEmulator(
   const server = await listen(emulator.app.fetch, { port, host });
   return {
     ...emulator,
-    url: `${server.origin}`,
-
+    url: server.origin,
     close: server.close,
   };
 }
