@@ -5,6 +5,10 @@ export const WarehouseStock = z.object({
   warehouseId: z.string(),
   warehouseName: z.string(),
   free: z.number().nullable(),
+  /** On hand, reserved and on the way, where the ERP gives them (MoySklad: stock, reserve, inTransit). */
+  stock: z.number().nullable().optional(),
+  reserve: z.number().nullable().optional(),
+  inTransit: z.number().nullable().optional(),
 });
 export type WarehouseStock = z.infer<typeof WarehouseStock>;
 
@@ -25,6 +29,17 @@ export const StockLine = z.object({
   /** Sum of known free stock over the warehouses the rule considers; null when none is known. */
   freeTotal: z.number().nullable(),
   status: Availability,
+  /** `service` lines (no SKU, or a service in the ERP) are not stock lines: never unknown, never short. */
+  kind: z.enum(['product', 'service']).optional(),
+  /** Unit of measure from the ERP or the catalog (шт., м, пар, кг). */
+  unit: z.string().nullable().optional(),
+  /** Reserve not bound to any warehouse (MoySklad's `storeId: null` row); already counted in freeTotal. */
+  unassignedReserve: z.number().nullable().optional(),
+  /** Total on the way, and the earliest expected arrival (ISO 8601) where the ERP knows it. */
+  inTransit: z.number().nullable().optional(),
+  expectedAt: z.string().nullable().optional(),
+  /** Where a person opens this item in the ERP's own UI. */
+  link: z.string().nullable().optional(),
 });
 export type StockLine = z.infer<typeof StockLine>;
 
