@@ -57,6 +57,8 @@ export interface StartOptions {
   log?: Logger;
   /** Injected into every outgoing amoCRM call (tests). */
   fetch?: typeof fetch;
+  /** How long the guard holds a deal it enforces (default 30 s); crash tests shorten it. */
+  guardLeaseMs?: number;
   eventHandlers?: EventHandler[];
 }
 
@@ -108,7 +110,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     leadReaderFor,
     erp,
     settings: accountSettings,
-    store: createGuardStore(database.db),
+    store: createGuardStore(database.db, { leaseMs: opts.guardLeaseMs }),
     queue,
     log,
   });
@@ -141,6 +143,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     access,
     publicUrl: config.publicUrl,
     log,
+    metrics,
     handlers: [
       async (inst, events) =>
         leadReaderFor(inst).invalidate(events.filter((e) => e.entity === 'leads').map((e) => e.record.id)),
@@ -253,6 +256,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     settings,
   });
 
+  // Decisions a crash interrupted are finished once their lease runs out (even if no event comes).
+  const recovery = setInterval(
+    () => {
+      installations
+        .listActive()
+        .then(async (list) => {
+          for (const inst of list) await guard.recoverInterrupted(inst);
+        })
+        .catch((err: unknown) => log.warn({ err }, 'guard recovery failed'));
+    },
+    Math.max(1000, opts.guardLeaseMs ?? 30_000),
+  );
+  recovery.unref();
+
   const purge = setInterval(() => {
     replayStore.purgeExpired().catch((err: unknown) => log.warn({ err }, 'jti purge failed'));
   }, 60_000);
@@ -285,6 +302,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
     async close() {
       clearInterval(purge);
+      clearInterval(recovery);
       jobs.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.stop();

@@ -62,8 +62,13 @@ export const GuardDecision = z.object({
 });
 export type GuardDecision = z.infer<typeof GuardDecision>;
 
-const WON = 142;
-const LOST = 143;
+/** amoCRM's fixed status ids of the closing stages, the same in every pipeline. */
+export const WON_STATUS_ID = 142;
+export const LOST_STATUS_ID = 143;
+const WON = WON_STATUS_ID;
+const LOST = LOST_STATUS_ID;
+
+export const isClosedStage = (stage: Stage) => stage.statusId === WON || stage.statusId === LOST;
 
 export interface GuardInput {
   stage: Stage;
@@ -78,7 +83,7 @@ export interface GuardInput {
 const sameStage = (a: Stage, b: Stage) => a.pipelineId === b.pipelineId && a.statusId === b.statusId;
 
 export function isGated(stage: Stage, rules: Pick<GuardRules, 'gatedStages'>): boolean {
-  if (rules.gatedStages.length === 0) return stage.statusId !== WON && stage.statusId !== LOST;
+  if (rules.gatedStages.length === 0) return !isClosedStage(stage);
   return rules.gatedStages.some((g) => sameStage(g, stage));
 }
 

@@ -52,6 +52,16 @@ export const FieldMappings = z.object({
 });
 export type FieldMappings = z.infer<typeof FieldMappings>;
 
+/**
+ * The guard of an installation that has saved no settings yet: on, so every new deal is checked
+ * from the first webhook, but it only flags (tag, one note, one task): moving a deal back needs
+ * stages an admin chose to gate. An installation that saved settings keeps what it saved.
+ */
+export const NEW_INSTALLATION_GUARD: GuardRules = GuardRules.parse({
+  enabled: true,
+  action: { type: 'flag_only' },
+});
+
 export const AccountSettings = z.object({
   guard: GuardRules,
   invoices: InvoiceSettings,

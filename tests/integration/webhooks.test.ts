@@ -15,6 +15,8 @@ beforeAll(async () => {
   });
   const inst = await stack.server.services.installations.findActive(31000001);
   if (!inst) throw new Error('demo installation missing');
+  // Ingestion only: the guard (on by default) would write, and its writes bring hooks of their own.
+  await stack.server.services.accountSettings.update(31000001, { guard: { enabled: false } });
   hookUrl = `${stack.backend}/webhooks/amocrm/${inst.hookKey}`;
 });
 afterAll(() => stack?.close());

@@ -184,6 +184,8 @@ export const guardLeads = pgTable(
     lastGoodStatusId: bigint('last_good_status_id', { mode: 'number' }),
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A decision written ahead of its amoCRM writes (JSON), cleared once its outcome is stored. */
+    pendingDecision: text('pending_decision'),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.leadId] })],
 );

@@ -1,39 +1,29 @@
-import { createHash } from 'node:crypto';
-import {
-  decideGuard,
-  type GuardActionDone,
-  type GuardDecision,
-  type GuardRecord,
-  type GuardRules,
-  type Stage,
-} from '@erp-bridge/shared';
-import type { Lead, LeadPatch, NoteInput, TaskInput } from '../amocrm/api-schemas.js';
+import { randomBytes } from 'node:crypto';
+import { decideGuard, type GuardRecord, type GuardRules, type Stage } from '@erp-bridge/shared';
 import type { AmoClient } from '../amocrm/client.js';
 import type { LeadReader } from '../amocrm/lead-products.js';
 import { ErpError } from '../erp/connector.js';
 import type { ResilientErp } from '../erp/resilient.js';
 import type { Logger } from '../log.js';
 import { availabilityOf, skusOf } from '../stock/lead-stock.js';
-import { blockedNote, type NoteLanguage, taskText, unblockedNote } from './messages.js';
+import type { NoteLanguage } from './messages.js';
+import { type EnforceItem, lastGood, type Plan, planGuard } from './plan.js';
 import type { GuardLeadState, GuardStore } from './store.js';
+import { findTraces, missingWrites, type PendingDecision, pendingOf } from './traces.js';
 
-export interface EnforceItem {
-  leadId: number;
-  cause: GuardRecord['cause'];
-  causeEvent: string | null;
-  /** The stage before the change that caused this check (from the webhook), if known. */
-  previousStage: Stage | null;
-}
+export type { EnforceItem } from './plan.js';
 
 export interface EnforcerDeps {
   accountId: number;
-  amo: Pick<AmoClient, 'patchLeads' | 'addLeadNotes' | 'addTasks'>;
+  amo: Pick<AmoClient, 'patchLeads' | 'addLeadNotes' | 'addTasks' | 'request'>;
   leads: Pick<LeadReader, 'readMany'>;
   erp: Pick<ResilientErp, 'getStock'>;
   rules: GuardRules;
   store: GuardStore;
   log: Logger;
   language: NoteLanguage;
+  /** The user the integration's token acts as (GET /account current_user_id), if known. */
+  ownUserId?: number | null;
   /** The stage's name in amoCRM, for what the card shows (null when unknown). */
   stageName?: (stage: Stage) => string | null;
   now?: () => Date;
@@ -43,55 +33,57 @@ export interface EnforceOutcome {
   records: Map<number, GuardRecord>;
   /** Deals another worker was enforcing at the moment: try them again shortly. */
   busy: number[];
+  /** Deals whose only events were our own writes coming back: decided without reading them. */
+  echoes: number[];
+  /** Interrupted decisions finished (their missing notes and tasks written). */
+  recovered: number;
 }
 
-interface Plan {
-  item: EnforceItem;
-  lead: Lead;
-  state: GuardLeadState;
-  decision: GuardDecision;
-  patch: LeadPatch | null;
-  notes: NoteInput[];
-  task: TaskInput | null;
-  actions: GuardActionDone[];
-  next: { verdict: string; reasonsHash: string | null; lastGoodStage: Stage | null };
-}
-
-const BLOCKING = new Set(['blocked', 'not_gated']);
+const newDecisionId = () => randomBytes(6).toString('hex');
 
 /**
  * Enforces the stock rule on many deals at once: one read of the deals, one stock request for all
- * their SKUs, then only the writes that change something (so replayed hooks and the hooks our own
- * writes cause are no-ops), in bulk: one PATCH for up to 50 deals, notes and tasks likewise.
+ * their SKUs, then only the writes that change something, in bulk (50 per request). Exactly once
+ * across crashes: the decisions are written ahead (store.begin) before any amoCRM write, and a
+ * deal still holding one when it is next leased is finished from amoCRM's own record first.
  */
 export async function enforceGuard(
   deps: EnforcerDeps,
   items: readonly EnforceItem[],
 ): Promise<EnforceOutcome> {
-  const byLead = new Map<number, EnforceItem>();
-  for (const item of items)
-    byLead.set(item.leadId, {
-      ...item,
-      previousStage: item.previousStage ?? byLead.get(item.leadId)?.previousStage ?? null,
-    });
+  const byLead = new Map<number, EnforceItem[]>();
+  for (const item of items) byLead.set(item.leadId, [...(byLead.get(item.leadId) ?? []), item]);
 
   const leased = await deps.store.lease(deps.accountId, [...byLead.keys()]);
   const busy = [...byLead.keys()].filter((id) => !leased.has(id));
   const records = new Map<number, GuardRecord>();
-  if (leased.size === 0) return { records, busy };
+  const echoes: number[] = [];
+  const settled = new Set<number>();
+  if (leased.size === 0) return { records, busy, echoes, recovered: 0 };
+  const now = () => deps.now?.() ?? new Date();
 
   try {
-    const deals = await deps.leads.readMany([...leased.keys()]);
+    const recovered = await finishInterrupted(deps, leased);
+
+    const toRead: number[] = [];
+    for (const [leadId, state] of leased) {
+      if (isOwnEcho(deps.ownUserId, state, byLead.get(leadId) ?? [])) echoes.push(leadId);
+      else toRead.push(leadId);
+    }
+    if (toRead.length === 0) return { records, busy, echoes, recovered };
+
+    const deals = await deps.leads.readMany(toRead);
     const allSkus = [...new Set([...deals.values()].flatMap((d) => skusOf(d.lines)))];
     const stock = await deps.erp.getStock(allSkus);
     // Enforcing on yesterday's figures could block a deal that is fine: wait for the ERP instead.
     if (stock.stale) throw new ErpError('unavailable', 'the ERP is down; stock figures are stale');
 
     const plans: Plan[] = [];
-    for (const [leadId, state] of leased) {
+    for (const leadId of toRead) {
       const deal = deals.get(leadId);
-      const item = byLead.get(leadId);
-      if (!deal || !item) continue; // deleted deal: nothing to guard
+      const state = leased.get(leadId);
+      const item = merged(byLead.get(leadId) ?? []);
+      if (!deal || !state || !item) continue; // deleted deal: nothing to guard
       const stage = { pipelineId: deal.lead.pipeline_id, statusId: deal.lead.status_id };
       const availability = availabilityOf(deal.lines, stock.value, deps.rules.warehouseIds ?? undefined);
       const decision = decideGuard({
@@ -101,19 +93,38 @@ export async function enforceGuard(
         availability,
         rules: deps.rules,
       });
-      plans.push(plan(deps, item, deal.lead, state, decision));
+      const ctx = {
+        rules: deps.rules,
+        language: deps.language,
+        decisionId: newDecisionId(),
+        stageName: deps.stageName,
+        now: now(),
+      };
+      plans.push(planGuard(ctx, item, deal.lead, state, decision));
     }
 
+    const writing = plans.filter((p) => p.notes.length > 0 || p.task);
+    await deps.store.begin(
+      deps.accountId,
+      writing.map((p) => ({ leadId: p.lead.id, pending: JSON.stringify(pendingOf(p, now())) })),
+    );
+    const held = plans.map((p) => p.lead.id);
     const patches = plans.filter((p) => p.patch).map((p) => ({ id: p.lead.id, ...p.patch }));
     if (patches.length) await deps.amo.patchLeads(patches);
     const notes = plans.flatMap((p) => p.notes);
-    if (notes.length) await deps.amo.addLeadNotes(notes);
+    if (notes.length) {
+      await deps.store.renew(deps.accountId, held);
+      await deps.amo.addLeadNotes(notes);
+    }
     const tasks = plans.flatMap((p) => (p.task ? [p.task] : []));
-    if (tasks.length) await deps.amo.addTasks(tasks);
+    if (tasks.length) {
+      await deps.store.renew(deps.accountId, held);
+      await deps.amo.addTasks(tasks);
+    }
 
     for (const p of plans) {
       await deps.store.settle(deps.accountId, p.lead.id, p.next);
-      const stage = { pipelineId: p.lead.pipeline_id, statusId: p.lead.status_id };
+      settled.add(p.lead.id);
       records.set(
         p.lead.id,
         await deps.store.record({
@@ -123,7 +134,7 @@ export async function enforceGuard(
           causeEvent: p.item.causeEvent,
           decision: p.decision,
           actions: p.actions,
-          stage,
+          stage: { pipelineId: p.lead.pipeline_id, statusId: p.lead.status_id },
           rules: deps.rules,
         }),
       );
@@ -139,116 +150,89 @@ export async function enforceGuard(
         },
         'guard enforced',
       );
-    return { records, busy };
+    return { records, busy, echoes, recovered };
   } finally {
-    // Leases of deals not settled (errors, deleted deals) are freed so a retry can take them.
+    // Leases of deals not settled (echoes, errors, deleted deals) are freed so a retry can take them.
     await deps.store.release(
       deps.accountId,
-      [...leased.keys()].filter((id) => !records.has(id)),
+      [...leased.keys()].filter((id) => !settled.has(id)),
     );
   }
 }
 
-function lastGood(state: GuardLeadState): Stage | null {
-  return state.lastGoodPipelineId && state.lastGoodStatusId
-    ? { pipelineId: state.lastGoodPipelineId, statusId: state.lastGoodStatusId }
-    : null;
+/** Several events about one deal in one batch: any stage it came from is what "move back" needs. */
+function merged(items: readonly EnforceItem[]): EnforceItem | undefined {
+  const first = items[0];
+  if (!first) return undefined;
+  return { ...first, previousStage: items.find((i) => i.previousStage)?.previousStage ?? null };
 }
 
-function plan(
-  deps: EnforcerDeps,
-  item: EnforceItem,
-  lead: Lead,
+/**
+ * A change by the integration's own user at or before our last settled write of that deal is
+ * that write coming back: nothing to decide. A human using the integration's account, or a
+ * change after our write, or amoCRM's modified_user_id 0, is read and decided as usual (and our
+ * notes still mark transitions only, the real guard against echoes).
+ */
+function isOwnEcho(
+  ownUserId: number | null | undefined,
   state: GuardLeadState,
-  decision: GuardDecision,
-): Plan {
-  const rules = deps.rules;
-  const actions: GuardActionDone[] = [];
-  const patch: LeadPatch = {};
-  const stage = { pipelineId: lead.pipeline_id, statusId: lead.status_id };
-
-  if (decision.moveTo) {
-    patch.status_id = decision.moveTo.statusId;
-    patch.pipeline_id = decision.moveTo.pipelineId;
-    actions.push({
-      type: 'moved',
-      from: stage,
-      to: decision.moveTo,
-      toName: deps.stageName?.(decision.moveTo) ?? null,
-    });
-  }
-  const hasTag = (lead._embedded?.tags ?? []).some((t) => t.name === rules.tag);
-  if (decision.tag === 'add' && !hasTag) {
-    patch.tags_to_add = [{ name: rules.tag }];
-    actions.push({ type: 'tag_added', tag: rules.tag });
-  } else if (decision.tag === 'remove' && hasTag) {
-    patch.tags_to_delete = [{ name: rules.tag }];
-    actions.push({ type: 'tag_removed', tag: rules.tag });
-  }
-  if (rules.stockCheckedFieldId) {
-    const field = lead.custom_fields_values?.find((f) => f.field_id === rules.stockCheckedFieldId);
-    const current = Boolean(field?.values?.[0]?.value);
-    if (current !== decision.stockChecked) {
-      patch.custom_fields_values = [
-        { field_id: rules.stockCheckedFieldId, values: decision.stockChecked ? [{ value: true }] : null },
-      ];
-      actions.push({ type: decision.stockChecked ? 'stock_checked_set' : 'stock_checked_cleared' });
-    }
-  }
-
-  // Notes and tasks mark transitions, never states: a replayed or self-caused hook changes nothing.
-  const reasonsHash = BLOCKING.has(decision.verdict) ? hashReasons(decision) : null;
-  const notes: NoteInput[] = [];
-  let task: TaskInput | null = null;
-  const wasBlocking = state.lastVerdict !== null && BLOCKING.has(state.lastVerdict);
-  if (
-    decision.verdict === 'blocked' &&
-    (state.lastVerdict !== 'blocked' || state.reasonsHash !== reasonsHash)
-  ) {
-    notes.push({
-      entity_id: lead.id,
-      note_type: 'common',
-      params: { text: blockedNote(decision.reasons, decision.moveTo, deps.language) },
-    });
-    actions.push({ type: 'note_blocked' });
-    if (rules.createTask) {
-      const responsible = rules.taskResponsibleUserId ?? lead.responsible_user_id ?? undefined;
-      task = {
-        text: taskText(decision.reasons, deps.language),
-        complete_till: Math.floor((deps.now?.() ?? new Date()).getTime() / 1000) + 86_400,
-        entity_id: lead.id,
-        entity_type: 'leads',
-        ...(responsible && { responsible_user_id: responsible }),
-      };
-      actions.push({ type: 'task_created' });
-    }
-  } else if (decision.verdict === 'ok' && wasBlocking) {
-    notes.push({ entity_id: lead.id, note_type: 'common', params: { text: unblockedNote(deps.language) } });
-    actions.push({ type: 'note_unblocked' });
-  }
-
-  const isOk = decision.verdict === 'ok' || decision.verdict === 'warn' || decision.verdict === 'empty';
-  return {
-    item,
-    lead,
-    state,
-    decision,
-    patch: Object.keys(patch).length ? patch : null,
-    notes,
-    task,
-    actions,
-    next: {
-      verdict: decision.verdict,
-      reasonsHash,
-      lastGoodStage: isOk && stage.statusId !== 142 && stage.statusId !== 143 ? stage : lastGood(state),
-    },
-  };
+  items: readonly EnforceItem[],
+) {
+  if (!ownUserId || state.pendingDecision || state.lastVerdict === null || items.length === 0) return false;
+  const settledAt = Math.floor(state.updatedAt.getTime() / 1000) + 1;
+  return items.every(
+    (i) =>
+      i.cause === 'webhook' &&
+      i.change?.userId === ownUserId &&
+      i.change.version !== null &&
+      i.change.version <= settledAt,
+  );
 }
 
-function hashReasons(decision: GuardDecision): string {
-  const key = decision.reasons
-    .map((r) => `${r.sku}:${r.requested}:${r.status}`)
-    .sort()
-    .join('|');
-  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+/**
+ * Decisions written ahead and never settled (the process died mid-write): the notes and tasks
+ * amoCRM already holds for them are found by their decision id, only the missing ones are
+ * written, and the outcome is stored. Moves and tags need no search: the fresh decision that
+ * follows re-reads the deal and writes them only where it still differs.
+ */
+async function finishInterrupted(deps: EnforcerDeps, leased: Map<number, GuardLeadState>): Promise<number> {
+  const pending: { leadId: number; decision: PendingDecision }[] = [];
+  for (const [leadId, state] of leased)
+    if (state.pendingDecision) pending.push({ leadId, decision: JSON.parse(state.pendingDecision) });
+  if (pending.length === 0) return 0;
+  const since = Math.min(...pending.map((p) => p.decision.at)) - 60;
+  const traces = await findTraces(
+    deps.amo,
+    pending.map((p) => p.leadId),
+    since,
+  );
+  const missing = missingWrites(pending, traces);
+  if (missing.notes.length) await deps.amo.addLeadNotes(missing.notes);
+  if (missing.tasks.length) await deps.amo.addTasks(missing.tasks);
+  for (const { leadId, decision } of pending) {
+    await deps.store.settle(deps.accountId, leadId, decision.next, { keepLease: true });
+    await deps.store.record({ accountId: deps.accountId, leadId, ...decision.record, rules: deps.rules });
+    // The fresh decision below starts from the finished one, and keeps the lease it holds.
+    const state = leased.get(leadId);
+    if (state)
+      leased.set(leadId, {
+        ...state,
+        pendingDecision: null,
+        lastVerdict: decision.next.verdict,
+        reasonsHash: decision.next.reasonsHash,
+        lastGoodPipelineId: decision.next.lastGoodStage?.pipelineId ?? null,
+        lastGoodStatusId: decision.next.lastGoodStage?.statusId ?? null,
+        updatedAt: new Date(),
+      });
+  }
+  deps.log.info(
+    {
+      accountId: deps.accountId,
+      decisions: pending.length,
+      notes: missing.notes.length,
+      tasks: missing.tasks.length,
+    },
+    'interrupted guard decisions finished',
+  );
+  return pending.length;
 }

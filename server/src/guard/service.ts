@@ -5,15 +5,20 @@ import type { LeadReader } from '../amocrm/lead-products.js';
 import type { WebhookEvent } from '../amocrm/webhooks/parse.js';
 import type { ErpRegistry } from '../erp/registry.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
 import type { Logger } from '../log.js';
 import type { AccountSettingsStore } from '../settings/account-settings.js';
 import { type EnforceItem, enforceGuard } from './enforcer.js';
+import { ownUserIdOf } from './own-user.js';
 import type { GuardStore } from './store.js';
 
 /** Lead events that can change what a deal holds or where it stands. */
 const LEAD_ACTIONS = new Set(['add', 'update', 'status', 'dp']);
 
 export const GUARD_JOB = 'guard.enforce';
+
+/** amoCRM reads up to 250 leads per request: the guard works in batches of that size. */
+export const GUARD_BATCH = 250;
 
 export interface GuardServiceDeps {
   access: Pick<AmoAccess, 'clientFor'>;
@@ -26,6 +31,17 @@ export interface GuardServiceDeps {
 }
 
 export function createGuardService(deps: GuardServiceDeps) {
+  /** The user each installation's token acts as; null while amoCRM cannot say (no echo skipping). */
+  const ownUsers = new BoundedCache<{ id: number | null }>({ max: 10_000, ttlMs: 3_600_000 });
+  const stats = { echoesSkipped: 0, recovered: 0 };
+  const ownUserOf = (inst: Installation) =>
+    ownUsers
+      .getOrLoad(
+        String(inst.id),
+        async () => ({ id: await ownUserIdOf(deps.access.clientFor(inst)) }),
+        (v) => (v.id === null ? 60_000 : undefined),
+      )
+      .then((v) => v.id);
   const stageNames = new Map<number, { at: number; names: Map<string, string> }>();
 
   /** Stage names of an account's pipelines, read at most every 10 minutes. */
@@ -47,7 +63,7 @@ export function createGuardService(deps: GuardServiceDeps) {
     if (!rules.enabled || items.length === 0)
       return { records: new Map<number, GuardRecord>(), busy: [] as number[] };
     const names = rules.action.type === 'flag_only' ? new Map<string, string>() : await stageNamesOf(inst);
-    return enforceGuard(
+    const outcome = await enforceGuard(
       {
         accountId: inst.accountId,
         amo: deps.access.clientFor(inst),
@@ -57,10 +73,14 @@ export function createGuardService(deps: GuardServiceDeps) {
         store: deps.store,
         log: deps.log,
         language: inst.domain === 'amocrm.ru' ? 'ru' : 'en',
+        ownUserId: await ownUserOf(inst),
         stageName: (stage) => names.get(`${stage.pipelineId}/${stage.statusId}`) ?? null,
       },
       items,
     );
+    stats.echoesSkipped += outcome.echoes.length;
+    stats.recovered += outcome.recovered;
+    return outcome;
   }
 
   /**
@@ -83,6 +103,10 @@ export function createGuardService(deps: GuardServiceDeps) {
           cause: e.action === 'dp' ? 'digital_pipeline' : 'webhook',
           causeEvent: e.dedupeKey,
           previousStage: previousStage(e),
+          change: {
+            userId: e.record.modified_user_id ?? null,
+            version: e.record.last_modified ?? e.record.updated_at ?? null,
+          },
         }));
       const { busy } = await enforce(inst, items);
       await retryBusy(inst, items, busy);
@@ -125,9 +149,22 @@ export function createGuardService(deps: GuardServiceDeps) {
 
     async recheckShort(inst: Installation) {
       const ids = await deps.store.shortLeads(inst.accountId);
-      for (let i = 0; i < ids.length; i += 50)
-        await this.enforceLeads(inst, ids.slice(i, i + 50), 'reconcile');
+      for (let i = 0; i < ids.length; i += GUARD_BATCH)
+        await this.enforceLeads(inst, ids.slice(i, i + GUARD_BATCH), 'reconcile');
     },
+
+    /**
+     * Deals whose decision a crash interrupted and no worker holds any more: leasing them finishes
+     * the decision (missing notes and tasks only), then decides afresh.
+     */
+    async recoverInterrupted(inst: Installation) {
+      const ids = await deps.store.interrupted(inst.accountId, GUARD_BATCH);
+      if (ids.length) await this.enforceLeads(inst, ids, 'reconcile');
+      return ids.length;
+    },
+
+    /** Counters for the benchmark and /metrics: own echoes decided without a read, decisions finished. */
+    stats: () => ({ ...stats }),
   };
 }
 

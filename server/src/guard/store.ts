@@ -34,11 +34,50 @@ export function createGuardStore(db: Db, opts: { leaseMs?: number } = {}) {
       return new Map(rows.map((r) => [r.leadId, r]));
     },
 
-    /** Stores the outcome and frees the lease. */
+    /** Extends the leases this worker holds while it is still writing (slow amoCRM, long batches). */
+    async renew(accountId: number, leadIds: readonly number[]): Promise<void> {
+      if (leadIds.length === 0) return;
+      await db
+        .update(guardLeads)
+        .set({ leaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+        .where(and(eq(guardLeads.accountId, accountId), inArray(guardLeads.leadId, [...leadIds])));
+    },
+
+    /**
+     * Writes the decisions ahead of their amoCRM writes, in one statement: if the process dies
+     * before `settle`, the next run finds them and finishes them instead of deciding afresh.
+     */
+    async begin(accountId: number, intents: readonly { leadId: number; pending: string }[]): Promise<void> {
+      if (intents.length === 0) return;
+      await db.execute(sql`
+        update guard_leads g set pending_decision = x.pending
+        from jsonb_to_recordset(${JSON.stringify(intents.map((i) => ({ lead_id: i.leadId, pending: i.pending })))}::jsonb)
+          as x(lead_id bigint, pending text)
+        where g.account_id = ${accountId} and g.lead_id = x.lead_id`);
+    },
+
+    /** Deals whose decision was written ahead and never settled, and that no worker holds now. */
+    async interrupted(accountId: number, limit = 250): Promise<number[]> {
+      const rows = await db
+        .select({ leadId: guardLeads.leadId })
+        .from(guardLeads)
+        .where(
+          and(
+            eq(guardLeads.accountId, accountId),
+            sql`${guardLeads.pendingDecision} is not null`,
+            or(isNull(guardLeads.leaseUntil), lt(guardLeads.leaseUntil, sql`now()`)),
+          ),
+        )
+        .limit(limit);
+      return rows.map((r) => r.leadId);
+    },
+
+    /** Stores the outcome, clears the decision written ahead, and frees the lease. */
     async settle(
       accountId: number,
       leadId: number,
       next: { verdict: string; reasonsHash: string | null; lastGoodStage: Stage | null },
+      opts: { keepLease?: boolean } = {},
     ): Promise<void> {
       await db
         .update(guardLeads)
@@ -47,7 +86,8 @@ export function createGuardStore(db: Db, opts: { leaseMs?: number } = {}) {
           reasonsHash: next.reasonsHash,
           lastGoodPipelineId: next.lastGoodStage?.pipelineId ?? null,
           lastGoodStatusId: next.lastGoodStage?.statusId ?? null,
-          leaseUntil: null,
+          ...(!opts.keepLease && { leaseUntil: null }),
+          pendingDecision: null,
           updatedAt: new Date(),
         })
         .where(and(eq(guardLeads.accountId, accountId), eq(guardLeads.leadId, leadId)));

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { AmoAccess } from '../amocrm/access.js';
+import { AmoApiError } from '../amocrm/client.js';
 import { WEBHOOK_SETTINGS, webhookDestination } from '../amocrm/install.js';
 import type { Installation, InstallationRepo } from '../amocrm/installations.js';
 import type { WebhookInbox } from '../amocrm/webhooks/inbox.js';
 import type { WebhookEvent } from '../amocrm/webhooks/parse.js';
+import { statusEventsBetween, updateEventsOf } from '../amocrm/webhooks/reconcile-events.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { JobQueue } from './queue.js';
 
 /** Something that acts on amoCRM events (the stock guard), in bulk. Must be idempotent: events can repeat. */
@@ -26,7 +30,19 @@ export interface PlatformJobDeps {
   handlers: EventHandler[];
   /** Refresh tokens not renewed for this long (they die unused after about 3 months). */
   keepAliveAfterDays?: number;
+  metrics?: Pick<Metrics, 'webhooks'>;
 }
+
+/** amoCRM reads 250 leads per request: a batch of events is handled with as few reads. */
+export const EVENT_BATCH = 250;
+
+/** amoCRM refused the request itself (400/404/422 …): retrying the same batch cannot succeed. */
+const isPoison = (err: unknown) =>
+  err instanceof AmoApiError &&
+  err.status !== undefined &&
+  err.status >= 400 &&
+  err.status < 500 &&
+  ![401, 403, 429].includes(err.status);
 
 export async function definePlatformJobs(deps: PlatformJobDeps) {
   const { queue, inbox, installations, access, log } = deps;
@@ -34,7 +50,7 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
   await queue.define<{ inboxId: number }>({
     name: JOBS.event,
     // Events are handled in bulk: amoCRM allows 7 requests/second but 250 leads per read.
-    batchSize: 50,
+    batchSize: EVENT_BATCH,
     concurrency: 2,
     batchHandler: async (jobs) => {
       const rows = (await inbox.getMany(jobs.map((j) => j.data.inboxId))).filter((r) => !r.processedAt);
@@ -42,14 +58,39 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
       for (const row of rows) byAccount.set(row.accountId, [...(byAccount.get(row.accountId) ?? []), row]);
       for (const [accountId, accountRows] of byAccount) {
         const inst = await installations.findActive(accountId);
-        if (inst) {
-          const events = accountRows.map((r) => JSON.parse(r.event) as WebhookEvent);
-          for (const handle of deps.handlers) await handle(inst, events);
-        }
-        await inbox.markProcessed(accountRows.map((r) => r.id));
+        if (inst) await handleIsolated(inst, accountRows);
+        else await inbox.markProcessed(accountRows.map((r) => r.id));
       }
     },
   });
+
+  /**
+   * Handles rows in bulk; when amoCRM refuses the batch itself (one bad id poisons a bulk read),
+   * halves it until the bad event stands alone, which is dead-lettered (logged, counted, marked
+   * processed) so the others go on and the backlog drains. Other errors retry the whole batch.
+   */
+  async function handleIsolated(inst: Installation, rows: Awaited<ReturnType<typeof inbox.getMany>>) {
+    try {
+      const events = rows.map((r) => JSON.parse(r.event) as WebhookEvent);
+      for (const handle of deps.handlers) await handle(inst, events);
+      await inbox.markProcessed(rows.map((r) => r.id));
+    } catch (err) {
+      if (!isPoison(err)) throw err;
+      if (rows.length === 1) {
+        const [row] = rows;
+        log.warn(
+          { err, accountId: inst.accountId, inboxId: row?.id, dedupeKey: row?.dedupeKey },
+          'webhook event refused by amoCRM; dead-lettered',
+        );
+        deps.metrics?.webhooks.received.inc({ result: 'dead_letter' });
+        await inbox.markProcessed(rows.map((r) => r.id));
+        return;
+      }
+      const half = Math.ceil(rows.length / 2);
+      await handleIsolated(inst, rows.slice(0, half));
+      await handleIsolated(inst, rows.slice(half));
+    }
+  }
 
   await queue.define<{ installationId: number; accountId: number }>({
     name: JOBS.install,
@@ -94,24 +135,19 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
   await queue.schedule(JOBS.reconcile, '*/5 * * * *');
   await queue.schedule(JOBS.keepAlive, '17 3 * * *');
 
-  /** Leads changed since the last pass become inbox events with the same keys hooks would have had. */
+  /**
+   * Changes since the last pass become inbox events with the keys their hooks had (one key
+   * factory), so changes the hooks delivered are stored again never. Stage moves come from the
+   * events API with the stage each deal left, so a move no hook brought is moved back too.
+   */
   async function reconcile(inst: Installation) {
     const to = new Date();
     const from = inst.reconciledUntil ?? new Date(to.getTime() - 10 * 60_000);
-    const leads = await access
-      .clientFor(inst)
-      .listLeadsUpdatedBetween(Math.floor(from.getTime() / 1000), Math.floor(to.getTime() / 1000));
-    const events: WebhookEvent[] = leads.map((lead) => ({
-      entity: 'leads',
-      action: 'update',
-      record: {
-        id: lead.id,
-        status_id: lead.status_id,
-        pipeline_id: lead.pipeline_id,
-        last_modified: lead.updated_at ?? undefined,
-      },
-      dedupeKey: `${inst.accountId}:leads:update:${lead.id}:${lead.updated_at}`,
-    }));
+    const [fromS, toS] = [Math.floor(from.getTime() / 1000), Math.floor(to.getTime() / 1000)];
+    const client = access.clientFor(inst);
+    const moves = await statusEventsBetween(client, inst.accountId, fromS, toS);
+    const leads = await client.listLeadsUpdatedBetween(fromS, toS);
+    const events: WebhookEvent[] = [...moves, ...updateEventsOf(inst.accountId, leads)];
     if (events.length) {
       const { ids } = await inbox.store(
         inst.accountId,
@@ -156,6 +192,22 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
       });
     });
   }
+
+  /**
+   * Events a killed process had taken from the queue but not finished sit in pg-boss as active
+   * until they expire (minutes): hand them to the queue again at start, under a new key. Running
+   * an event twice is safe (processed rows are skipped, the guard leases deals and writes ahead).
+   */
+  const boot = randomUUID();
+  void inbox
+    .takenNotProcessed(JOBS.event)
+    .then((rows) =>
+      queue.sendMany(
+        JOBS.event,
+        rows.map((r) => ({ data: { inboxId: r.id }, key: `inbox-${r.id}-${boot}` })),
+      ),
+    )
+    .catch((err: unknown) => log.warn({ err }, 're-enqueue of unfinished events failed'));
 
   /** Catches events stored before a crash and never enqueued. */
   const sweeper = setInterval(() => {

@@ -1,13 +1,20 @@
-import { AccountSettings, type SettingsUpdate } from '@erp-bridge/shared';
+import { AccountSettings, GuardRules, NEW_INSTALLATION_GUARD, type SettingsUpdate } from '@erp-bridge/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { accountSettings } from '../db/schema.js';
 
 export const DEFAULT_SETTINGS: AccountSettings = AccountSettings.parse({
-  guard: {},
+  guard: NEW_INSTALLATION_GUARD,
   invoices: {},
   fields: {},
 });
+
+/**
+ * What a key missing from a stored row means: the schema's own defaults (guard off), because the
+ * row was saved before the key existed or the default changed. Only "no row at all" is a new
+ * installation, which gets NEW_INSTALLATION_GUARD.
+ */
+const STORED_GUARD_BASE: GuardRules = GuardRules.parse({});
 
 /**
  * Guard, invoice and field settings per account. Read on every event, so a short in-process cache
@@ -29,7 +36,7 @@ export function createAccountSettingsStore(
     if (!row) return defaults;
     const stored = JSON.parse(row.json) as Partial<AccountSettings>;
     return AccountSettings.parse({
-      guard: { ...defaults.guard, ...stored.guard },
+      guard: { ...STORED_GUARD_BASE, ...stored.guard },
       invoices: { ...defaults.invoices, ...stored.invoices },
       fields: { ...defaults.fields, ...stored.fields },
     });

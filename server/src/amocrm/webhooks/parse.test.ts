@@ -63,4 +63,29 @@ describe('amoCRM webhook parsing', () => {
     expect(() => parseAmoWebhook('garbage')).toThrow(WebhookParseError);
     expect(() => parseAmoWebhook('leads[update][0][id]=abc&account[id]=1')).toThrow(WebhookParseError);
   });
+
+  it.each([
+    ['0', '0'],
+    ['-1', '-1'],
+    ['empty', ''],
+    ['hex', '0x1A'],
+    ['huge', '99999999999999999999'],
+    ['decimal', '1.5'],
+    ['exponent', '1e3'],
+    ['padded', '+7'],
+  ])('rejects an event whose id is impossible (%s) and keeps the others of its body', (_name, id) => {
+    const body = `leads[update][0][id]=${encodeURIComponent(id)}&leads[update][1][id]=77&leads[add][0][id]=78&account[id]=9`;
+    const parsed = parseAmoWebhook(body);
+    expect(parsed.events.map((e) => e.record.id)).toEqual([77, 78]);
+    expect(parsed.rejected).toEqual([{ path: 'leads[update][0]', reason: expect.stringContaining('id') }]);
+    // Alone in its body, it leaves nothing to store: the body is refused.
+    expect(() => parseAmoWebhook(`leads[update][0][id]=${encodeURIComponent(id)}&account[id]=9`)).toThrow(
+      WebhookParseError,
+    );
+  });
+
+  it('refuses an impossible account id', () => {
+    for (const id of ['0', '-1', '', '0x10', '99999999999999999999'])
+      expect(() => parseAmoWebhook(`leads[update][0][id]=1&account[id]=${id}`)).toThrow(WebhookParseError);
+  });
 });

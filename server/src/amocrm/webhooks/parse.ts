@@ -1,12 +1,21 @@
-import { createHash } from 'node:crypto';
 import qs from 'qs';
 import { z } from 'zod';
+import { eventDedupeKey } from './dedupe-key.js';
 
 /**
  * amoCRM's webhook body: form-encoded with nested bracket keys, several entities and actions in
  * one body, e.g. leads[status][0][id]=1&leads[update][0][id]=2&account[id]=3.
  */
-const num = z.coerce.number().int();
+/**
+ * An amoCRM entity id as a form value: a positive decimal integer. 0, -1, '', hex or a number
+ * beyond 2^53 is no entity amoCRM has; let through, it would poison the guard's batch read (amoCRM
+ * answers 400 to the whole filter).
+ */
+export const EntityId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'not an amoCRM id')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'not an amoCRM id');
 const optNum = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional());
 
 const Tag = z.object({ id: optNum, name: z.string().optional() }).loose();
@@ -23,7 +32,7 @@ const CustomField = z
 
 const EntityRecord = z
   .object({
-    id: num,
+    id: EntityId,
     name: z.string().optional(),
     status_id: optNum,
     old_status_id: optNum,
@@ -43,7 +52,7 @@ export type WebhookRecord = z.infer<typeof EntityRecord>;
 
 const Body = z
   .object({
-    account: z.object({ id: num, subdomain: z.string().optional() }).loose(),
+    account: z.object({ id: EntityId, subdomain: z.string().optional() }).loose(),
   })
   .loose();
 
@@ -67,10 +76,17 @@ export interface WebhookEvent {
   dedupeKey: string;
 }
 
+/** A record refused at parse (an impossible id, a malformed field): the others of its body go on. */
+export interface RejectedRecord {
+  path: string;
+  reason: string;
+}
+
 export interface ParsedWebhook {
   accountId: number;
   subdomain: string | undefined;
   events: WebhookEvent[];
+  rejected: RejectedRecord[];
 }
 
 export class WebhookParseError extends Error {}
@@ -95,36 +111,35 @@ export function parseAmoWebhook(raw: string): ParsedWebhook {
   const accountId = body.data.account.id;
 
   const events: WebhookEvent[] = [];
+  const rejected: RejectedRecord[] = [];
   for (const [entity, actions] of Object.entries(tree)) {
     if (entity === 'account' || !actions || typeof actions !== 'object') continue;
     for (const [action, records] of Object.entries(actions as Record<string, unknown>)) {
       const list = listOf(records);
-      if (!Array.isArray(list)) throw new WebhookParseError(`${entity}[${action}] is not a list of records`);
+      if (!Array.isArray(list)) {
+        rejected.push({ path: `${entity}[${action}]`, reason: 'not a list of records' });
+        continue;
+      }
       for (const [i, rec] of list.entries()) {
         const parsed = EntityRecord.safeParse(rec);
-        if (!parsed.success)
-          throw new WebhookParseError(
-            `${entity}[${action}][${i}]: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
-          );
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          rejected.push({
+            path: `${entity}[${action}][${i}]`,
+            reason: `${issue?.path.join('.')} ${issue?.message}`,
+          });
+          continue;
+        }
         events.push({
           entity,
           action,
           record: parsed.data,
-          dedupeKey: dedupeKey(accountId, entity, action, parsed.data),
+          dedupeKey: eventDedupeKey(accountId, entity, action, parsed.data),
         });
       }
     }
   }
-  return { accountId, subdomain: body.data.account.subdomain, events };
-}
-
-/**
- * amoCRM re-delivers a failed hook with the same content, so the content identifies a delivery.
- * The modification time alone would not: it has one-second resolution, and a move and our own
- * move back within one second would collide.
- */
-function dedupeKey(accountId: number, entity: string, action: string, record: WebhookRecord): string {
-  const version = record.last_modified ?? record.updated_at ?? '';
-  const content = createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 16);
-  return `${accountId}:${entity}:${action}:${record.id}:${version}:${content}`;
+  if (events.length === 0 && rejected.length > 0)
+    throw new WebhookParseError(`no valid event: ${rejected[0]?.path} ${rejected[0]?.reason}`);
+  return { accountId, subdomain: body.data.account.subdomain, events, rejected };
 }

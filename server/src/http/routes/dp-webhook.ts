@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import qs from 'qs';
 import { z } from 'zod';
 import type { Installation } from '../../amocrm/installations.js';
+import { eventDedupeKey } from '../../amocrm/webhooks/dedupe-key.js';
 import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
 import type { WebhookEvent } from '../../amocrm/webhooks/parse.js';
 import { HttpProblem } from '../problem.js';
@@ -80,11 +81,17 @@ export function dpWebhookRoutes(deps: {
     const data = parsed.data.event.data;
     if ((data.element_type ?? LEAD_ELEMENT) !== LEAD_ELEMENT) return c.body(null, 204);
     const time = parsed.data.event.time ?? Math.floor(Date.now() / 1000);
+    const record = {
+      id: data.id,
+      status_id: data.status_id,
+      pipeline_id: data.pipeline_id,
+      last_modified: time,
+    };
     const event: WebhookEvent = {
       entity: 'leads',
       action: 'dp',
-      record: { id: data.id, status_id: data.status_id, pipeline_id: data.pipeline_id, last_modified: time },
-      dedupeKey: `${inst.accountId}:leads:dp:${data.id}:${data.status_id ?? ''}:${time}`,
+      record,
+      dedupeKey: eventDedupeKey(inst.accountId, 'leads', 'dp', record),
     };
     const { ids } = await deps.inbox.store(inst.accountId, raw, [event]);
     if (ids.length) setImmediate(() => deps.onStored(ids));

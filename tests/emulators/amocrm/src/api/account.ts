@@ -16,7 +16,9 @@ export function accountRoutes(state: EmulatorState): Hono {
       created_by: firstAdmin?.id ?? 0,
       updated_at: SEED_TIME,
       updated_by: firstAdmin?.id ?? 0,
-      current_user_id: firstAdmin?.id ?? 0,
+      // The user the token acts as, whom API writes are attributed to (amoCRM API v4 "Account",
+      // https://www.amocrm.ru/developers/content/crm_platform/account-info: current_user_id).
+      current_user_id: state.apiUserId,
       country: account.country,
       currency: account.currency,
       customers_mode: 'disabled',

@@ -8,6 +8,7 @@ import type { EmulatorState } from '../state.js';
 import { accountRoutes } from './account.js';
 import { catalogsRoutes } from './catalogs.js';
 import { contactRoutes } from './contacts.js';
+import { eventRoutes, recordLeadEvents } from './events.js';
 import { leadFieldRoutes } from './lead-fields.js';
 import { leadsRoutes } from './leads.js';
 import { leadWriteRoutes } from './leads-write.js';
@@ -24,6 +25,7 @@ import { webhookRoutes } from './webhooks.js';
  */
 export function apiRoutes(state: EmulatorState, faults: Faults): Hono {
   const app = new Hono();
+  const events = recordLeadEvents(state);
   app.use('*', latency(state.config));
   app.use('*', accountLimits(state.config, state.limits));
   app.use('*', faultInjection(faults));
@@ -40,6 +42,7 @@ export function apiRoutes(state: EmulatorState, faults: Faults): Hono {
   app.route('/', contactRoutes(state));
   app.route('/', pipelineRoutes(state));
   app.route('/', webhookRoutes(state));
+  app.route('/', eventRoutes(state, events));
   app.notFound((c) => problem(c, 404, 'Not Found'));
   return app;
 }

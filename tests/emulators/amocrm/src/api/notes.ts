@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type Note, nowSeconds } from '../entities.js';
 import { readBody } from '../http/body.js';
-import { bracketList, parseOrIssues } from '../http/query.js';
+import { bracketList, parseOrIssues, timeRange } from '../http/query.js';
 import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
 import type { EmulatorState } from '../state.js';
 import { PageQuery, pageLinks, paginate } from './pagination.js';
@@ -45,7 +45,11 @@ function serialize(base: string, state: EmulatorState, note: Note) {
   };
 }
 
-/** Lead notes: POST /leads/notes and /leads/:id/notes, GET (filter[entity_id][], filter[note_type]). */
+/**
+ * Lead notes: POST /leads/notes and /leads/:id/notes, GET (filter[entity_id][], filter[note_type],
+ * filter[updated_at] as a timestamp or [from]/[to]: amoCRM API v4 "События и примечания",
+ * https://www.amocrm.ru/developers/content/crm_platform/events-and-notes, notes list by entity type).
+ */
 export function noteRoutes(state: EmulatorState): Hono {
   const app = new Hono();
 
@@ -96,8 +100,12 @@ export function noteRoutes(state: EmulatorState): Hono {
     const wanted =
       pathEntity !== undefined ? new Set([pathEntity]) : ids?.ok ? new Set(ids.value) : undefined;
     const types = bracketList(c.req.url, 'filter[note_type]');
+    const updated = timeRange(c.req.url, 'filter[updated_at]');
     const all = [...state.notes.values()].filter(
-      (n) => (!wanted || wanted.has(n.entityId)) && (!types || types.includes(n.noteType)),
+      (n) =>
+        (!wanted || wanted.has(n.entityId)) &&
+        (!types || types.includes(n.noteType)) &&
+        (!updated || updated(n.updatedAt)),
     );
     const { items, hasNext } = paginate(all, page.value);
     if (items.length === 0) return emptyList(c);

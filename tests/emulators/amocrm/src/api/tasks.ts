@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { nowSeconds, type Task } from '../entities.js';
 import { readBody } from '../http/body.js';
-import { bracketList, parseOrIssues } from '../http/query.js';
+import { bracketList, parseOrIssues, timeRange } from '../http/query.js';
 import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
 import type { EmulatorState } from '../state.js';
 import { PageQuery, pageLinks, paginate } from './pagination.js';
@@ -42,7 +42,11 @@ function serialize(base: string, state: EmulatorState, t: Task) {
   };
 }
 
-/** POST /tasks, GET /tasks (filter[entity_id][], filter[entity_type], filter[is_completed]). */
+/**
+ * POST /tasks, GET /tasks (filter[entity_id][], filter[entity_type], filter[is_completed],
+ * filter[updated_at] as a timestamp or [from]/[to]: amoCRM API v4 "Задачи",
+ * https://www.amocrm.ru/developers/content/crm_platform/tasks-api, tasks list).
+ */
 export function taskRoutes(state: EmulatorState): Hono {
   const app = new Hono();
 
@@ -95,11 +99,13 @@ export function taskRoutes(state: EmulatorState): Hono {
     const ids = raw === undefined ? undefined : new Set(raw.map(Number));
     const types = bracketList(c.req.url, 'filter[entity_type]');
     const completed = c.req.query('filter[is_completed]');
+    const updated = timeRange(c.req.url, 'filter[updated_at]');
     const all = [...state.tasks.values()].filter(
       (t) =>
         (!ids || (t.entityId !== null && ids.has(t.entityId))) &&
         (!types || (t.entityType !== null && types.includes(t.entityType))) &&
-        (completed === undefined || t.isCompleted === (completed === '1' || completed === 'true')),
+        (completed === undefined || t.isCompleted === (completed === '1' || completed === 'true')) &&
+        (!updated || updated(t.updatedAt)),
     );
     const { items, hasNext } = paginate(all, page.value);
     if (items.length === 0) return emptyList(c);

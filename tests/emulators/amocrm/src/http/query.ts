@@ -30,3 +30,18 @@ export function bracketList(url: string, name: string): string[] | undefined {
   }
   return seen ? found : undefined;
 }
+
+/**
+ * A time filter such as `filter[updated_at]`: one unix timestamp (changed after it) or
+ * `[from]` / `[to]` bounds, as the notes and tasks lists take it (amoCRM API v4 "События и
+ * примечания" and "Задачи": filter[updated_at]). Undefined when absent.
+ */
+export function timeRange(url: string, name: string): ((t: number) => boolean) | undefined {
+  const p = new URL(url).searchParams;
+  const exact = p.get(name);
+  const from = p.get(`${name}[from]`);
+  const to = p.get(`${name}[to]`);
+  if (exact === null && from === null && to === null) return undefined;
+  if (exact !== null) return (t) => t >= Number(exact);
+  return (t) => (from === null || t >= Number(from)) && (to === null || t <= Number(to));
+}
