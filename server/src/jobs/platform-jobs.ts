@@ -181,7 +181,8 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
       setImmediate(() => {
         const batch = waiting;
         waiting = [];
-        enqueueNow(batch.flatMap((b) => b.ids)).then(
+        // The start-up sweep and a hook can hand over one row in the same tick: one job per row.
+        enqueueNow([...new Set(batch.flatMap((b) => b.ids))]).then(
           () => {
             for (const b of batch) b.done();
           },
@@ -209,13 +210,15 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
     )
     .catch((err: unknown) => log.warn({ err }, 're-enqueue of unfinished events failed'));
 
-  /** Catches events stored before a crash and never enqueued. */
-  const sweeper = setInterval(() => {
+  /** Catches events stored before a crash and never enqueued (at start, then every 15 s). */
+  const sweep = (olderThanMs: number) =>
     inbox
-      .notEnqueued(10_000)
+      .notEnqueued(olderThanMs)
       .then((rows) => enqueueEvents(rows.map((r) => r.id)))
       .catch((err: unknown) => log.warn({ err }, 'inbox sweep failed'));
-  }, 15_000);
+  // Same job keys as the hook path, so an event another instance is enqueueing right now is not doubled.
+  void sweep(0);
+  const sweeper = setInterval(() => void sweep(10_000), 15_000);
   sweeper.unref();
 
   return {

@@ -90,7 +90,7 @@ export function createWebhookInbox(db: Db) {
      */
     async takenNotProcessed(queueName: string, limit = 5_000): Promise<{ id: number }[]> {
       const result = await db.execute<{ id: number | string }>(sql`
-        select i.id from webhook_inbox i
+        select distinct i.id from webhook_inbox i
         join pgboss.job j on j.name = ${queueName} and j.state = 'active'
           and (j.data->>'inboxId')::bigint = i.id
         where i.processed_at is null
