@@ -13,14 +13,14 @@ interface WellFormed {
 }
 
 /**
- * The path (dotted) of the first string in `value` — keys included — that is not clean text, or
- * null when every string is. Depth-limited: a body nested deeper is refused as well.
+ * The path (dotted; '' for `value` itself) of the first string in `value`, keys included, that is
+ * not clean text, or null when every string is. Depth-limited: a body nested deeper is refused too.
  */
 export function findUncleanText(value: unknown, maxDepth = 64): string | null {
   const walk = (v: unknown, path: string, depth: number): string | null => {
-    if (typeof v === 'string') return isCleanText(v) ? null : path || 'value';
+    if (typeof v === 'string') return isCleanText(v) ? null : path;
     if (v === null || typeof v !== 'object') return null;
-    if (depth > maxDepth) return path || 'value';
+    if (depth > maxDepth) return path;
     for (const [k, child] of Object.entries(v)) {
       const at = path ? `${path}.${k}` : k;
       if (!isCleanText(k)) return at;
