@@ -9,7 +9,9 @@ import type { Installation } from './amocrm/installations.js';
 import type { CustomerService } from './customers/service.js';
 import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
-import { HttpProblem, problemResponse } from './http/problem.js';
+import { bodyLimits } from './http/middleware/body-limits.js';
+import { cleanInput } from './http/middleware/clean-input.js';
+import { HttpProblem, problemResponse, publicProblem } from './http/problem.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { dpWebhookRoutes } from './http/routes/dp-webhook.js';
 import { guardRoutes } from './http/routes/guard.js';
@@ -40,6 +42,17 @@ export interface AppDeps {
   settings: SettingsService;
 }
 
+/**
+ * Body limits by route, sized to what each carries: amoCRM's hook bodies (up to the event cap),
+ * Digital Pipeline actions, the settings page (a REST mapping rides along), the widget's calls.
+ */
+const BODY_LIMITS = [
+  { path: /^\/webhooks\/amocrm\//, maxBytes: 512 * 1024 },
+  { path: /^\/webhooks\/dp(\/|$)/, maxBytes: 64 * 1024 },
+  { path: /^\/api\/v1\/settings(\/|$)/, maxBytes: 64 * 1024 },
+  { path: /^\/api\/v1\//, maxBytes: 16 * 1024 },
+];
+
 /** Every route and middleware of the backend, composed in one visible place. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({
@@ -55,12 +68,17 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  // CORS first, so even a refusal below is readable by the widget.
+  app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
+  // Every request: a body limit fitting its route, then clean text only (both before any route).
+  app.use('*', bodyLimits(BODY_LIMITS, 8 * 1024));
+  app.use('*', cleanInput());
+
   app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
   app.route('/', oauthRoutes(deps.oauth));
   app.route('/', webhookRoutes(deps.webhooks));
   app.route('/', dpWebhookRoutes(deps.webhooks));
 
-  app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));
   app.route('/', leadStockRoutes(deps.leadStockDeps));
   app.route('/', guardRoutes(deps.guard));
@@ -82,12 +100,31 @@ export function createApp(deps: AppDeps) {
     problemResponse(c, new HttpProblem(404, 'request.not_found', 'Not found', 'No such route.')),
   );
   app.onError((err, c) => {
-    if (err instanceof HttpProblem) return problemResponse(c, err);
-    if (err instanceof HTTPException) {
-      const code = err.status === 413 ? 'request.payload_too_large' : 'request.invalid';
-      return problemResponse(c, new HttpProblem(err.status, code, 'Bad request', err.message));
+    if (err instanceof HttpProblem) {
+      const { problem, scrubbed } = publicProblem(err);
+      if (scrubbed)
+        deps.log.warn(
+          { code: err.code, status: err.status, detail: err.detail, path: c.req.path },
+          'problem detail withheld',
+        );
+      return problemResponse(c, problem);
     }
-    deps.log.error({ err, path: c.req.path }, 'unhandled error');
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = err.status === 413 ? 'request.payload_too_large' : 'request.invalid';
+      const headers: Record<string, string> = err.status === 413 ? { connection: 'close' } : {};
+      return problemResponse(
+        c,
+        publicProblem(new HttpProblem(err.status, code, 'Bad request', err.message, headers)).problem,
+      );
+    }
+    // Unknown: the caller learns nothing of it (no SQL, stack or remote body); the log gets it.
+    deps.log.error(
+      {
+        err: { name: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack },
+        path: c.req.path,
+      },
+      'unhandled error',
+    );
     return problemResponse(
       c,
       new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side.'),

@@ -1,4 +1,5 @@
 import type { DealLineInput } from '@erp-bridge/shared';
+import { BoundedCache } from '../lib/bounded-cache.js';
 import type { CatalogElement, Lead } from './api-schemas.js';
 import type { AmoClient } from './client.js';
 
@@ -29,20 +30,17 @@ export function createLeadReader(
 ) {
   const ttl = opts.elementTtlMs ?? 60_000;
   const leadTtl = opts.leadTtlMs ?? 60_000;
-  const elements = new Map<number, { el: CatalogElement; at: number }>();
-  const deals = new Map<number, { deal: LeadWithLines; at: number }>();
-  const reading = new Map<number, Promise<LeadWithLines | null>>();
-  let productCatalogs: { ids: Set<number>; at: number } | undefined;
+  // Bounded like every cache: a deal's lines and the elements they link, per account.
+  const elements = new BoundedCache<CatalogElement>({ max: 20_000, ttlMs: Math.max(ttl, 1) });
+  const deals = new BoundedCache<{ deal: LeadWithLines | null }>({ max: 5000, ttlMs: Math.max(leadTtl, 1) });
+  const productCatalogs = new BoundedCache<Set<number>>({ max: 1, ttlMs: 600_000 });
 
   /** A deal links elements of any list (invoices too); only the products list holds its lines. */
   async function productCatalogIds(): Promise<Set<number>> {
-    if (productCatalogs && Date.now() - productCatalogs.at < 600_000) return productCatalogs.ids;
-    const catalogs = await client.listCatalogs();
-    productCatalogs = {
-      ids: new Set(catalogs.filter((c) => c.type === 'products').map((c) => c.id)),
-      at: Date.now(),
-    };
-    return productCatalogs.ids;
+    return productCatalogs.getOrLoad('products', async () => {
+      const catalogs = await client.listCatalogs();
+      return new Set(catalogs.filter((c) => c.type === 'products').map((c) => c.id));
+    });
   }
 
   async function productLinks(lead: Lead) {
@@ -54,8 +52,7 @@ export function createLeadReader(
     const missing = new Map<number, Set<number>>();
     for (const lead of leads) {
       for (const link of await productLinks(lead)) {
-        const hit = elements.get(link.id);
-        if (hit && Date.now() - hit.at < ttl) continue;
+        if (elements.get(String(link.id))) continue;
         const ids = missing.get(link.metadata.catalog_id) ?? new Set<number>();
         ids.add(link.id);
         missing.set(link.metadata.catalog_id, ids);
@@ -63,14 +60,14 @@ export function createLeadReader(
     }
     for (const [catalogId, ids] of missing) {
       for (const el of await client.getCatalogElements(catalogId, [...ids]))
-        elements.set(el.id, { el, at: Date.now() });
+        elements.set(String(el.id), el, { ttlMs: ttl });
     }
   }
 
   async function linesOf(lead: Lead): Promise<DealLineInput[]> {
     const codes = await opts.codes();
     return (await productLinks(lead)).map((link) => {
-      const el = elements.get(link.id)?.el;
+      const el = elements.get(String(link.id));
       const sku = el ? fieldValue(el, codes.sku) : undefined;
       const price = el ? fieldValue(el, codes.price) : undefined;
       const amount = price === undefined ? Number.NaN : Number(price);
@@ -88,9 +85,7 @@ export function createLeadReader(
     const lead = await client.getLead(leadId, ['catalog_elements', 'contacts']);
     if (!lead) return null;
     await ensureElements([lead]);
-    const deal = { lead, lines: await linesOf(lead) };
-    deals.set(leadId, { deal, at: Date.now() });
-    return deal;
+    return { lead, lines: await linesOf(lead) };
   }
 
   return {
@@ -99,14 +94,13 @@ export function createLeadReader(
      * one request (amoCRM allows 7 requests/second for the whole account). Null: no such deal.
      */
     async read(leadId: number): Promise<LeadWithLines | null> {
-      const hit = deals.get(leadId);
-      if (hit && Date.now() - hit.at < leadTtl) return hit.deal;
-      let p = reading.get(leadId);
-      if (!p) {
-        p = fetchOne(leadId).finally(() => reading.delete(leadId));
-        reading.set(leadId, p);
-      }
-      return p;
+      // A missing deal (null) is not remembered: only deals read are.
+      const read = await deals.getOrLoad(
+        String(leadId),
+        async () => ({ deal: await fetchOne(leadId) }),
+        (r) => (r.deal ? leadTtl : 0),
+      );
+      return read.deal;
     },
 
     /** Many deals, always fresh (the guard decides on them), in as few requests as amoCRM allows. */
@@ -117,14 +111,14 @@ export function createLeadReader(
       for (const lead of leads) {
         const deal = { lead, lines: await linesOf(lead) };
         out.set(lead.id, deal);
-        deals.set(lead.id, { deal, at: Date.now() });
+        deals.set(String(lead.id), { deal }, { ttlMs: leadTtl });
       }
       return out;
     },
 
     /** amoCRM said these deals changed: the next card read asks again. */
     invalidate(leadIds: readonly number[]) {
-      for (const id of leadIds) deals.delete(id);
+      for (const id of leadIds) deals.delete(String(id));
     },
   };
 }

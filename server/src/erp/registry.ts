@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
 import type { ErpConnector } from './connector.js';
 import { ErpError } from './connector.js';
 import { createLocalConnector } from './local/connector.js';
@@ -50,24 +51,27 @@ export function createErpRegistry(deps: {
   /** How long a settings read is trusted before looking again (other instances may change them). */
   settingsTtlMs?: number;
 }) {
-  const built = new Map<number, { version: string; erp: ResilientErp; checkedAt: number }>();
   const ttl = deps.settingsTtlMs ?? 5000;
+  // Connectors by account; the settings behind one are re-read after `ttl`. An entry not used for
+  // a day goes (its cache and circuit with it); a later call simply builds it again.
+  const built = new BoundedCache<{ version: string; erp: ResilientErp }>({ max: 1000, ttlMs: 86_400_000 });
+  const checked = new BoundedCache<true>({ max: 1000, ttlMs: Math.max(ttl, 1) });
   return {
     async forAccount(accountId: number): Promise<ResilientErp> {
-      const cached = built.get(accountId);
-      if (cached && Date.now() - cached.checkedAt < ttl) return cached.erp;
+      const key = String(accountId);
+      const cached = built.get(key);
+      if (cached && checked.get(key)) return cached.erp;
       const stored = await deps.settings.get(accountId);
-      if (cached && cached.version === stored.version) {
-        cached.checkedAt = Date.now();
-        return cached.erp;
-      }
+      checked.set(key, true, { ttlMs: ttl });
+      if (cached && cached.version === stored.version) return cached.erp;
       const erp = withResilience(buildConnector(stored.connection, deps), deps.resilience);
-      built.set(accountId, { version: stored.version, erp, checkedAt: Date.now() });
+      built.set(key, { version: stored.version, erp });
       return erp;
     },
     /** Settings of this account changed here: rebuild on next use. */
     invalidate(accountId: number) {
-      built.delete(accountId);
+      built.delete(String(accountId));
+      checked.delete(String(accountId));
     },
   };
 }

@@ -114,4 +114,41 @@ describe('resilient ERP access', () => {
     const erp = withResilience(f.erp, { timeoutMs: 50 });
     await expect(erp.getStock(['A'])).rejects.toMatchObject({ code: 'timeout', retryable: true });
   });
+
+  it('never counts bad customer ids toward the circuit: our validation, the ERP not_found or validation', async () => {
+    const f = fakeErp(0);
+    let summaries = 0;
+    f.erp.getCustomerSummary = async (id) => {
+      summaries++;
+      throw new ErpError(id.startsWith('v') ? 'validation' : 'not_found', `no ${id}`);
+    };
+    const erp = withResilience(f.erp, { failureThreshold: 2 });
+    const bad = ['nul\u0000id', '\ud800lone', 'x'.repeat(300), '', 'v-invalid', 'missing', 'v2', 'gone'];
+    for (const id of bad) await expect(erp.getCustomerSummary(id)).rejects.toBeInstanceOf(ErpError);
+    expect(summaries).toBe(4); // the first four never reached the ERP
+    expect(erp.circuitState()).toBe('closed');
+    expect((await erp.getStock(['A'])).value.items.get('A')).toBeDefined();
+  });
+
+  it('keeps at most maxEntries answers however many distinct customer ids are asked for', async () => {
+    const f = fakeErp(0);
+    f.erp.getCustomerSummary = async (id) => ({
+      customer: { id, name: id, inn: null, phone: null, email: null },
+      balance: null,
+      recentOrders: [],
+      recentInvoices: [],
+      link: null,
+    });
+    const erp = withResilience(f.erp, { maxEntries: 50 });
+    for (let i = 0; i < 500; i++) await erp.getCustomerSummary(`c-${i}`);
+    let calls = 0;
+    f.erp.getCustomerSummary = async () => {
+      calls++;
+      throw new ErpError('not_found', 'x');
+    };
+    // The first ids were evicted (asked again), the latest are still served from the cache.
+    await expect(erp.getCustomerSummary('c-0')).rejects.toThrow();
+    await erp.getCustomerSummary('c-499');
+    expect(calls).toBe(1);
+  });
 });

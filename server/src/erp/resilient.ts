@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { BoundedCache } from '../lib/bounded-cache.js';
+import { isCleanText } from '../lib/clean-text.js';
 import type { Customer, CustomerSummary, ErpConnector, StockSnapshot, Warehouse } from './connector.js';
 import { ErpError } from './connector.js';
 
@@ -14,6 +17,8 @@ export interface ResilienceOptions {
   openMs?: number;
   /** Upper bound for any single ERP operation (default 10 s). */
   timeoutMs?: number;
+  /** Most answers kept (fresh and last-good alike; default 2000). */
+  maxEntries?: number;
   now?: () => number;
 }
 
@@ -26,10 +31,21 @@ export interface Stale<T> {
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-interface Entry<T> {
-  value: T;
+interface Entry {
+  value: unknown;
   at: number;
 }
+
+/** Longest customer id we pass to an ERP; longer is our own validation error, not the ERP's. */
+export const MAX_CUSTOMER_ID_LENGTH = 256;
+
+/**
+ * Failures that say the ERP is not available. A refusal of our request (not found, validation,
+ * auth, conflict) or an answer we could not read says the ERP is up, so it never opens the circuit.
+ */
+const AVAILABILITY_FAILURES = new Set(['unavailable', 'timeout', 'rate_limited']);
+const isAvailabilityFailure = (err: unknown) =>
+  err instanceof ErpError ? AVAILABILITY_FAILURES.has(err.code) : true;
 
 /**
  * Wraps a connector with what every ERP needs: a short cache, one ERP call for any number of
@@ -45,8 +61,11 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   const openMs = opts.openMs ?? 30_000;
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
-  const cache = new Map<string, Entry<unknown>>();
-  const inflight = new Map<string, Promise<unknown>>();
+  const max = opts.maxEntries ?? 2000;
+  // Fresh answers (coalesced loads) and last good answers (the stale fallback) are both bounded:
+  // keys come from deals' SKUs and from customer ids a user may choose.
+  const fresh = new BoundedCache<Entry>({ max, ttlMs: Math.max(stockTtl, customerTtl, 1), now });
+  const lastGood = new BoundedCache<Entry>({ max, ttlMs: Math.max(staleFor, 1), now });
   let failures = 0;
   let openedAt: number | undefined;
   let trialRunning = false;
@@ -81,7 +100,7 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
       return result;
     } catch (err) {
       // Only failures of the ERP itself count; a 4xx about our request says the ERP is fine.
-      if (!(err instanceof ErpError) || err.retryable) {
+      if (isAvailabilityFailure(err)) {
         failures++;
         if (trial || failures >= threshold) openedAt = now();
       }
@@ -94,24 +113,34 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
 
   /** Cached, coalesced read; on failure the last good value if it is not too old. */
   async function read<T>(key: string, ttl: number, fn: () => Promise<T>): Promise<Stale<T>> {
-    const hit = cache.get(key) as Entry<T> | undefined;
-    if (hit && now() - hit.at < ttl) return { value: hit.value, asOf: new Date(hit.at), stale: false };
-    let p = inflight.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = guarded(fn).finally(() => inflight.delete(key));
-      inflight.set(key, p);
-    }
     try {
-      const value = await p;
-      const entry = cache.get(key) as Entry<T> | undefined;
-      const at = entry && entry.value === value ? entry.at : now();
-      cache.set(key, { value, at });
-      return { value, asOf: new Date(at), stale: false };
+      const entry = await fresh.getOrLoad(
+        key,
+        async () => ({ value: await guarded(fn), at: now() }),
+        () => ttl,
+      );
+      lastGood.set(key, entry);
+      return { value: entry.value as T, asOf: new Date(entry.at), stale: false };
     } catch (err) {
-      if (hit && now() - hit.at < staleFor) return { value: hit.value, asOf: new Date(hit.at), stale: true };
+      const hit = lastGood.get(key);
+      if (hit && now() - hit.at < staleFor)
+        return { value: hit.value as T, asOf: new Date(hit.at), stale: true };
       throw err;
     }
   }
+
+  /** A customer id is the user's choice: check it here so a bad one is our error, never the ERP's. */
+  function checkedCustomerId(id: string): string {
+    if (id.length === 0 || id.length > MAX_CUSTOMER_ID_LENGTH || !isCleanText(id))
+      throw new ErpError('validation', 'the customer id is not valid');
+    return id;
+  }
+
+  /** Long keys (deals with many SKUs, long identifiers) are hashed: a key costs the same at any size. */
+  const cacheKey = (prefix: string, parts: string) =>
+    parts.length <= 200
+      ? `${prefix}:${parts}`
+      : `${prefix}#${createHash('sha256').update(parts).digest('base64url')}`;
 
   const skuKey = (skus: readonly string[]) => [...new Set(skus)].sort().join('\u0000');
 
@@ -124,29 +153,30 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
 
     /** Stock with its age; `stale` when the ERP is down and this is the last known answer. */
     async getStock(skus: readonly string[]): Promise<Stale<StockSnapshot>> {
-      const r = await read(`stock:${skuKey(skus)}`, stockTtl, () => inner.getStock(skus));
+      const r = await read(cacheKey('stock', skuKey(skus)), stockTtl, () => inner.getStock(skus));
       return { ...r, asOf: r.value.asOf };
     },
     listWarehouses: (): Promise<Stale<Warehouse[]>> =>
       read('warehouses', 10 * stockTtl, () => inner.listWarehouses()),
     findCustomers: (q: Parameters<ErpConnector['findCustomers']>[0]): Promise<Stale<Customer[]>> =>
-      read(`customers:${q.inn ?? ''}:${q.phone ?? ''}:${q.email ?? ''}`, customerTtl, () =>
-        inner.findCustomers(q),
+      read(
+        cacheKey('customers', `${q.inn ?? ''}\u0000${q.phone ?? ''}\u0000${q.email ?? ''}`),
+        customerTtl,
+        () => inner.findCustomers(q),
       ),
-    getCustomerSummary: (id: string): Promise<Stale<CustomerSummary>> =>
-      read(`summary:${id}`, customerTtl, () => inner.getCustomerSummary(id)),
+    getCustomerSummary: async (id: string): Promise<Stale<CustomerSummary>> => {
+      const customerId = checkedCustomerId(id);
+      return read(cacheKey('summary', customerId), customerTtl, () => inner.getCustomerSummary(customerId));
+    },
     resolveSkus: (skus: readonly string[]) => guarded(() => inner.resolveSkus(skus)),
-    createInvoice: (input: Parameters<ErpConnector['createInvoice']>[0]) =>
-      guarded(() => inner.createInvoice(input)),
+    createInvoice: async (input: Parameters<ErpConnector['createInvoice']>[0]) => {
+      checkedCustomerId(input.customerId);
+      return guarded(() => inner.createInvoice(input));
+    },
     health: () => inner.health(),
     /** Forget cached answers (settings changed, "check again"). Last good values stay for stale fallback. */
     invalidate(prefix = '') {
-      for (const key of cache.keys()) {
-        if (key.startsWith(prefix)) {
-          const e = cache.get(key);
-          if (e) cache.set(key, { ...e, at: e.at - Math.max(stockTtl, customerTtl) });
-        }
-      }
+      for (const key of fresh.keys()) if (key.startsWith(prefix)) fresh.delete(key);
     },
   };
 }

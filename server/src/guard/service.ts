@@ -42,20 +42,20 @@ export function createGuardService(deps: GuardServiceDeps) {
         (v) => (v.id === null ? 60_000 : undefined),
       )
       .then((v) => v.id);
-  const stageNames = new Map<number, { at: number; names: Map<string, string> }>();
+  const stageNames = new BoundedCache<Map<string, string>>({ max: 1000, ttlMs: 600_000 });
 
   /** Stage names of an account's pipelines, read at most every 10 minutes. */
   async function stageNamesOf(inst: Installation): Promise<Map<string, string>> {
-    const hit = stageNames.get(inst.accountId);
-    if (hit && Date.now() - hit.at < 600_000) return hit.names;
-    const names = new Map<string, string>();
-    const pipelines = await deps.access
-      .clientFor(inst)
-      .listPipelines()
-      .catch(() => []);
-    for (const p of pipelines) for (const st of p._embedded.statuses) names.set(`${p.id}/${st.id}`, st.name);
-    stageNames.set(inst.accountId, { at: Date.now(), names });
-    return names;
+    return stageNames.getOrLoad(String(inst.accountId), async () => {
+      const names = new Map<string, string>();
+      const pipelines = await deps.access
+        .clientFor(inst)
+        .listPipelines()
+        .catch(() => []);
+      for (const p of pipelines)
+        for (const st of p._embedded.statuses) names.set(`${p.id}/${st.id}`, st.name);
+      return names;
+    });
   }
 
   async function enforce(inst: Installation, items: EnforceItem[]) {

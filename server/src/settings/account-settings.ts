@@ -2,6 +2,7 @@ import { AccountSettings, GuardRules, NEW_INSTALLATION_GUARD, type SettingsUpdat
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { accountSettings } from '../db/schema.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
 
 export const DEFAULT_SETTINGS: AccountSettings = AccountSettings.parse({
   guard: NEW_INSTALLATION_GUARD,
@@ -25,7 +26,7 @@ export function createAccountSettingsStore(
   opts: { ttlMs?: number; defaults?: Partial<AccountSettings['fields']> } = {},
 ) {
   const ttl = opts.ttlMs ?? 5000;
-  const cache = new Map<number, { at: number; value: AccountSettings }>();
+  const cache = new BoundedCache<AccountSettings>({ max: 10_000, ttlMs: Math.max(ttl, 1) });
   const defaults: AccountSettings = {
     ...DEFAULT_SETTINGS,
     fields: { ...DEFAULT_SETTINGS.fields, ...opts.defaults },
@@ -44,11 +45,11 @@ export function createAccountSettingsStore(
 
   return {
     async get(accountId: number): Promise<AccountSettings> {
-      const hit = cache.get(accountId);
-      if (hit && Date.now() - hit.at < ttl) return hit.value;
-      const value = await load(accountId);
-      cache.set(accountId, { at: Date.now(), value });
-      return value;
+      return cache.getOrLoad(
+        String(accountId),
+        () => load(accountId),
+        () => ttl,
+      );
     },
 
     /** Merges a partial update section by section and validates the result before storing. */
@@ -70,7 +71,7 @@ export function createAccountSettingsStore(
             updatedAt: new Date(),
           },
         });
-      cache.delete(accountId);
+      cache.delete(String(accountId));
       return next;
     },
   };

@@ -1,9 +1,9 @@
+import { BoundedCache } from '../../lib/bounded-cache.js';
 import type { ErpItem } from '../connector.js';
 import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
 import { chunkByEncodedLength, guid, str, virtualTable } from './odata.js';
 import { collection, itemRow, priceRow } from './schemas.js';
-import { TtlCache } from './ttl-cache.js';
 
 /**
  * SKU -> catalog item (Ref_Key, name, price). 1C compares strings without regard to case, so the
@@ -11,7 +11,12 @@ import { TtlCache } from './ttl-cache.js';
  */
 export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now) {
   const { opts, http } = ctx;
-  const cache = new TtlCache<string, ErpItem | null>(now);
+  // Bounded (entries and time): SKUs come from deals, and misses are remembered too.
+  const cache = new BoundedCache<{ value: ErpItem | null }>({
+    max: 5000,
+    ttlMs: Math.max(opts.skuCacheTtlMs, opts.skuMissTtlMs, 1),
+    now,
+  });
 
   async function fetchItems(skus: string[]): Promise<Map<string, { id: string; name: string }>> {
     const found = new Map<string, { id: string; name: string }>();
@@ -90,7 +95,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
       for (const sku of missing) {
         const item = found.get(sku);
         if (!item) {
-          cache.set(sku, null, opts.skuMissTtlMs);
+          cache.set(sku, { value: null }, { ttlMs: opts.skuMissTtlMs });
           continue;
         }
         const price = prices.get(item.id);
@@ -100,7 +105,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
           name: item.name,
           price: price === undefined ? null : { amount: price, currency: opts.currency },
         };
-        cache.set(sku, erpItem, opts.skuCacheTtlMs);
+        cache.set(sku, { value: erpItem }, { ttlMs: opts.skuCacheTtlMs });
         out.set(sku, erpItem);
       }
       return out;

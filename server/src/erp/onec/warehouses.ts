@@ -1,14 +1,18 @@
+import { BoundedCache } from '../../lib/bounded-cache.js';
 import type { Warehouse } from '../connector.js';
 import type { OneCContext } from './context.js';
 import { collection, warehouseRow } from './schemas.js';
-import { TtlCache } from './ttl-cache.js';
 
 const PAGE = 1000;
 
 /** Catalog_Склады, cached: names change rarely and every stock answer needs them. */
 export function createWarehouseDirectory(ctx: OneCContext, now: () => number = Date.now) {
   const { opts, http } = ctx;
-  const cache = new TtlCache<'all', { id: string; name: string; deleted: boolean }[]>(now);
+  const cache = new BoundedCache<{ id: string; name: string; deleted: boolean }[]>({
+    max: 1,
+    ttlMs: Math.max(opts.warehouseCacheTtlMs, 1),
+    now,
+  });
   const schema = collection(warehouseRow);
 
   async function load() {
@@ -22,11 +26,11 @@ export function createWarehouseDirectory(ctx: OneCContext, now: () => number = D
       rows.push(...page.value.map((w) => ({ ...w, id: w.id.toLowerCase() })));
       if (page.value.length < PAGE) break;
     }
-    cache.set('all', rows, opts.warehouseCacheTtlMs);
+    cache.set('all', rows, { ttlMs: opts.warehouseCacheTtlMs });
     return rows;
   }
 
-  const all = async (refresh = false) => (!refresh && cache.get('all')?.value) || load();
+  const all = async (refresh = false) => (!refresh && cache.get('all')) || load();
   // A stock row naming a warehouse we do not know forces a reload, but at most once a minute.
   let lastForced = 0;
 

@@ -1,3 +1,4 @@
+import { BoundedCache } from '../../lib/bounded-cache.js';
 import {
   type CreatedInvoice,
   type Customer,
@@ -176,7 +177,10 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     id: r(mapping.warehouses.response.fields.id),
     name: r(mapping.warehouses.response.fields.name),
   };
-  let warehouseCache: { at: number; names: Map<string, string> } | null = null;
+  const warehouseCache = new BoundedCache<Map<string, string>>({
+    max: 1,
+    ttlMs: Math.max(warehouseTtlMs, 1),
+  });
 
   async function listWarehouses(): Promise<Warehouse[]> {
     const body = await send(mapping, http, 'warehouses', mapping.warehouses.request, {}, { retry: true });
@@ -187,15 +191,15 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
         name: readString(rec, whReaders.name, true),
       })),
     );
-    warehouseCache = { at: Date.now(), names: new Map(warehouses.map((w) => [w.id, w.name])) };
+    warehouseCache.set('all', new Map(warehouses.map((w) => [w.id, w.name])), { ttlMs: warehouseTtlMs });
     return warehouses;
   }
 
   /** Names for warehouse ids, from the cached list; refreshed once when an id is new or the list is old. */
   async function warehouseNames(ids: Iterable<string>): Promise<Map<string, string>> {
-    const fresh = warehouseCache && Date.now() - warehouseCache.at < warehouseTtlMs;
-    if (!fresh || [...ids].some((id) => !warehouseCache?.names.has(id))) await listWarehouses();
-    return warehouseCache?.names ?? new Map();
+    const known = warehouseCache.get('all');
+    if (known && [...ids].every((id) => known.has(id))) return known;
+    return new Map((await listWarehouses()).map((w) => [w.id, w.name]));
   }
 
   // --- stock -------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { BoundedCache } from '../../lib/bounded-cache.js';
 import { ErpError } from '../connector.js';
 import type { FieldSpec } from './mapping.js';
 import { type CompiledPath, compilePath, evaluate } from './path.js';
@@ -14,7 +15,8 @@ export interface FieldReader {
   timeZone: string;
 }
 
-const cache = new Map<string, CompiledPath>();
+// Paths and time zones come from mappings an admin saves: bounded like every cache.
+const cache = new BoundedCache<CompiledPath>({ max: 2000, ttlMs: 3_600_000 });
 const compiled = (p: string) => {
   const hit = cache.get(p);
   if (hit) return hit;
@@ -114,7 +116,7 @@ export function toIsoDate(v: unknown, format: FieldReader['format'], timeZone: s
   return null;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new BoundedCache<Intl.DateTimeFormat>({ max: 200, ttlMs: 3_600_000 });
 function wallClock(utcMs: number, timeZone: string): number[] {
   let f = formatters.get(timeZone);
   if (!f) {

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Installation } from '../../amocrm/installations.js';
 import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
 import { parseAmoWebhook, WebhookParseError } from '../../amocrm/webhooks/parse.js';
@@ -14,7 +13,6 @@ export interface WebhookRouteDeps {
   onStored(ids: number[]): void;
   log: Logger;
   metrics: Metrics;
-  maxBodyBytes?: number;
 }
 
 /**
@@ -23,69 +21,55 @@ export interface WebhookRouteDeps {
  * else happens before the answer (amoCRM waits about 2 s and disables hooks that keep failing).
  */
 export function webhookRoutes(deps: WebhookRouteDeps) {
-  return new Hono().post(
-    '/webhooks/amocrm/:hookKey',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 512 * 1024,
-      onError: () => {
-        throw new HttpProblem(
-          413,
-          'request.payload_too_large',
-          'Payload too large',
-          'The webhook body exceeds the limit.',
-        );
-      },
-    }),
-    async (c) => {
-      const started = performance.now();
-      const inst = await deps.findByHookKey(c.req.param('hookKey'));
-      if (inst?.status !== 'active') {
-        deps.metrics.webhooks.received.inc({ result: 'unknown_key' });
-        throw new HttpProblem(
-          404,
-          'request.not_found',
-          'Unknown webhook',
-          'No active installation has this webhook URL.',
-        );
-      }
-      const type = c.req.header('content-type') ?? '';
-      if (!type.startsWith('application/x-www-form-urlencoded')) {
-        throw new HttpProblem(
-          415,
-          'request.invalid',
-          'Unsupported media type',
-          'amoCRM webhooks are application/x-www-form-urlencoded.',
-        );
-      }
-      const raw = await c.req.text();
-      let parsed: ReturnType<typeof parseAmoWebhook>;
-      try {
-        parsed = parseAmoWebhook(raw);
-      } catch (err) {
-        deps.metrics.webhooks.received.inc({ result: 'malformed' });
-        if (err instanceof WebhookParseError)
-          throw new HttpProblem(400, 'request.invalid', 'Malformed webhook', err.message);
-        throw err;
-      }
-      if (parsed.accountId !== inst.accountId) {
-        deps.metrics.webhooks.received.inc({ result: 'foreign_account' });
-        deps.log.warn(
-          { hookAccount: parsed.accountId, installation: inst.accountId },
-          'webhook for another account refused',
-        );
-        throw new HttpProblem(
-          403,
-          'auth.forbidden',
-          'Wrong account',
-          'This webhook URL belongs to another account.',
-        );
-      }
-      const { ids, duplicates } = await deps.inbox.store(inst.accountId, raw, parsed.events);
-      deps.metrics.webhooks.received.inc({ result: 'stored' }, ids.length);
-      if (duplicates) deps.metrics.webhooks.received.inc({ result: 'duplicate' }, duplicates);
-      if (ids.length) setImmediate(() => deps.onStored(ids));
-      deps.metrics.webhooks.ackSeconds.observe((performance.now() - started) / 1000);
-      return c.body(null, 204);
-    },
-  );
+  return new Hono().post('/webhooks/amocrm/:hookKey', async (c) => {
+    const started = performance.now();
+    const inst = await deps.findByHookKey(c.req.param('hookKey'));
+    if (inst?.status !== 'active') {
+      deps.metrics.webhooks.received.inc({ result: 'unknown_key' });
+      throw new HttpProblem(
+        404,
+        'request.not_found',
+        'Unknown webhook',
+        'No active installation has this webhook URL.',
+      );
+    }
+    const type = c.req.header('content-type') ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded')) {
+      throw new HttpProblem(
+        415,
+        'request.invalid',
+        'Unsupported media type',
+        'amoCRM webhooks are application/x-www-form-urlencoded.',
+      );
+    }
+    const raw = await c.req.text();
+    let parsed: ReturnType<typeof parseAmoWebhook>;
+    try {
+      parsed = parseAmoWebhook(raw);
+    } catch (err) {
+      deps.metrics.webhooks.received.inc({ result: 'malformed' });
+      if (err instanceof WebhookParseError)
+        throw new HttpProblem(400, 'request.invalid', 'Malformed webhook', err.message);
+      throw err;
+    }
+    if (parsed.accountId !== inst.accountId) {
+      deps.metrics.webhooks.received.inc({ result: 'foreign_account' });
+      deps.log.warn(
+        { hookAccount: parsed.accountId, installation: inst.accountId },
+        'webhook for another account refused',
+      );
+      throw new HttpProblem(
+        403,
+        'auth.forbidden',
+        'Wrong account',
+        'This webhook URL belongs to another account.',
+      );
+    }
+    const { ids, duplicates } = await deps.inbox.store(inst.accountId, raw, parsed.events);
+    deps.metrics.webhooks.received.inc({ result: 'stored' }, ids.length);
+    if (duplicates) deps.metrics.webhooks.received.inc({ result: 'duplicate' }, duplicates);
+    if (ids.length) setImmediate(() => deps.onStored(ids));
+    deps.metrics.webhooks.ackSeconds.observe((performance.now() - started) / 1000);
+    return c.body(null, 204);
+  });
 }

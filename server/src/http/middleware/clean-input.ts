@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono';
+import {
+  decodeComponent,
+  decodeUtf8,
+  findUncleanText,
+  isCleanFormText,
+  isCleanText,
+} from '../../lib/clean-text.js';
+import { HttpProblem } from '../problem.js';
+
+const invalidText = (where: string) =>
+  new HttpProblem(
+    400,
+    'request.invalid',
+    'Invalid text',
+    `The ${where} holds a NUL character, text that is not UTF-8 or an unpaired surrogate.`,
+    {},
+    [{ path: where, message: 'not valid text' }],
+  );
+
+/**
+ * The edge check of every request, before any route reads it: path segments, query and body must
+ * be text PostgreSQL and the ERPs can hold (see lib/clean-text). Runs after the body limit, so the
+ * body it reads is bounded; the route reads the same body again from Hono's cache.
+ */
+export function cleanInput(): MiddlewareHandler {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    for (const segment of url.pathname.split('/')) {
+      const decoded = decodeComponent(segment);
+      if (decoded === null || !isCleanText(decoded)) throw invalidText('path');
+    }
+    if (url.search && !isCleanFormText(url.search.slice(1))) throw invalidText('query');
+
+    if (c.req.raw.body) {
+      const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
+      if (text === null || !isCleanText(text)) throw invalidText('body');
+      const type = c.req.header('content-type') ?? '';
+      if (type.includes('x-www-form-urlencoded') && !isCleanFormText(text)) throw invalidText('body');
+      if (type.includes('json')) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined; // malformed JSON: the route's own validation answers it
+        }
+        const bad = findUncleanText(parsed);
+        if (bad !== null) throw invalidText(bad ? `body.${bad}` : 'body');
+      }
+    }
+    await next();
+  };
+}
