@@ -84,12 +84,31 @@ export const SettingsView = AccountSettings.extend({
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
-/** PUT /api/v1/settings: any subset; a secret left out keeps its stored value. */
+type PatchShape<T extends z.ZodRawShape> = {
+  [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K]>;
+};
+
+/**
+ * A section's patch: every field optional and without its default. zod's `.partial()` keeps
+ * `.default()`, which would fill every field a PUT leaves out and reset it; a patch must name only
+ * what it changes. Fields are replaced whole when named (arrays and the action included).
+ */
+export function patchOf<T extends z.ZodRawShape>(section: z.ZodObject<T>): z.ZodObject<PatchShape<T>> {
+  const shape = Object.fromEntries(
+    Object.entries(section.shape).map(([key, field]) => [
+      key,
+      ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
+    ]),
+  );
+  return z.object(shape) as unknown as z.ZodObject<PatchShape<T>>;
+}
+
+/** PUT /api/v1/settings: any subset; a PUT changes exactly the fields it names. */
 export const SettingsUpdate = z.object({
   erp: ErpConnectionInput.optional(),
-  guard: GuardRules.partial().optional(),
-  invoices: InvoiceSettings.partial().optional(),
-  fields: FieldMappings.partial().optional(),
+  guard: patchOf(GuardRules).optional(),
+  invoices: patchOf(InvoiceSettings).optional(),
+  fields: patchOf(FieldMappings).optional(),
 });
 export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
 
