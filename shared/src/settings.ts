@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LookupKey } from './customer.js';
 import { GuardRules } from './guard.js';
+import { ProblemCode } from './problem.js';
 
 /** An ERP connection as written by the settings page. Secret fields are write-only. */
 export const ErpConnectionInput = z.discriminatedUnion('kind', [
@@ -115,7 +116,10 @@ export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
 /** POST /api/v1/settings/test-connection (body: a connection to try, or none = the saved one). */
 export const ConnectionTestResult = z.object({
   ok: z.boolean(),
+  /** Our own sentence; never the remote host's answer. */
   detail: z.string(),
+  /** Why it failed, for the widget to word (erp.auth_failed, erp.unavailable, ...). */
+  code: ProblemCode.optional(),
   warehouses: z.array(z.string()).optional(),
 });
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;

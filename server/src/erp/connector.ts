@@ -106,7 +106,8 @@ export interface ErpConnector {
   getCustomerSummary(customerId: string): Promise<CustomerSummary>;
   /** Idempotent by input.idempotencyKey: a retry returns the invoice created the first time. */
   createInvoice(input: CreateInvoiceInput): Promise<CreatedInvoice>;
-  health(): Promise<{ ok: boolean; detail?: string }>;
+  /** `code` says what failed (auth, unavailable, ...); `detail` is for logs, never for answers. */
+  health(): Promise<{ ok: boolean; detail?: string; code?: ErpErrorCode }>;
 }
 
 export type ErpErrorCode =

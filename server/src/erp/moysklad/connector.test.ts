@@ -304,6 +304,7 @@ describe('MoySklad connector (fake fetch)', () => {
     expect(await connect(fetch).health()).toEqual({
       ok: false,
       detail: expect.stringContaining('Ошибка аутентификации'),
+      code: 'auth',
     });
   });
 });

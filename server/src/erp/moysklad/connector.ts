@@ -428,7 +428,11 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
         await loadOrganization();
         return { ok: true };
       } catch (err) {
-        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+        return {
+          ok: false,
+          detail: err instanceof Error ? err.message : String(err),
+          ...(err instanceof ErpError && { code: err.code }),
+        };
       }
     },
   };
