@@ -12,6 +12,8 @@ export interface ResilienceOptions {
   failureThreshold?: number;
   /** How long the circuit stays open before one trial call (default 30 s). */
   openMs?: number;
+  /** How long a snapshot with items the ERP has not recalculated yet is kept (default 3 s). */
+  pendingStockTtlMs?: number;
   /** Upper bound for any single ERP operation (default 10 s). */
   timeoutMs?: number;
   now?: () => number;
@@ -29,6 +31,8 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 interface Entry<T> {
   value: T;
   at: number;
+  /** This entry's own time to live, when shorter than the read's. */
+  ttl?: number;
 }
 
 /**
@@ -39,6 +43,7 @@ interface Entry<T> {
 export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}) {
   const now = opts.now ?? Date.now;
   const stockTtl = opts.stockTtlMs ?? 30_000;
+  const pendingTtl = opts.pendingStockTtlMs ?? 3_000;
   const customerTtl = opts.customerTtlMs ?? 60_000;
   const staleFor = opts.staleForMs ?? 86_400_000;
   const threshold = opts.failureThreshold ?? 5;
@@ -93,9 +98,15 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   }
 
   /** Cached, coalesced read; on failure the last good value if it is not too old. */
-  async function read<T>(key: string, ttl: number, fn: () => Promise<T>): Promise<Stale<T>> {
+  async function read<T>(
+    key: string,
+    ttl: number,
+    fn: () => Promise<T>,
+    ttlFor?: (value: T) => number | undefined,
+  ): Promise<Stale<T>> {
     const hit = cache.get(key) as Entry<T> | undefined;
-    if (hit && now() - hit.at < ttl) return { value: hit.value, asOf: new Date(hit.at), stale: false };
+    if (hit && now() - hit.at < (hit.ttl ?? ttl))
+      return { value: hit.value, asOf: new Date(hit.at), stale: false };
     let p = inflight.get(key) as Promise<T> | undefined;
     if (!p) {
       p = guarded(fn).finally(() => inflight.delete(key));
@@ -105,7 +116,7 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
       const value = await p;
       const entry = cache.get(key) as Entry<T> | undefined;
       const at = entry && entry.value === value ? entry.at : now();
-      cache.set(key, { value, at });
+      cache.set(key, { value, at, ttl: ttlFor?.(value) });
       return { value, asOf: new Date(at), stale: false };
     } catch (err) {
       if (hit && now() - hit.at < staleFor) return { value: hit.value, asOf: new Date(hit.at), stale: true };
@@ -124,7 +135,12 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
 
     /** Stock with its age; `stale` when the ERP is down and this is the last known answer. */
     async getStock(skus: readonly string[]): Promise<Stale<StockSnapshot>> {
-      const r = await read(`stock:${skuKey(skus)}`, stockTtl, () => inner.getStock(skus));
+      const r = await read(
+        `stock:${skuKey(skus)}`,
+        stockTtl,
+        () => inner.getStock(skus),
+        (snapshot) => (snapshot.pending?.length ? pendingTtl : undefined),
+      );
       return { ...r, asOf: r.value.asOf };
     },
     listWarehouses: (): Promise<Stale<Warehouse[]>> =>
