@@ -80,6 +80,8 @@ export interface CustomerSummary {
   recentInvoices: ErpDocument[];
   /** Where a person opens this customer in the ERP's own UI. */
   link: string | null;
+  /** Parts the ERP failed to give (customer found): shown as unavailable, never as "not found". */
+  unavailable?: ('balance' | 'orders' | 'invoices')[];
 }
 
 export interface InvoicePosition {

@@ -150,7 +150,13 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
         inner.findCustomers(q),
       ),
     getCustomerSummary: (id: string): Promise<Stale<CustomerSummary>> =>
-      read(`summary:${id}`, customerTtl, () => inner.getCustomerSummary(id)),
+      // A summary with a part missing is asked again soon rather than kept for the full TTL.
+      read(
+        `summary:${id}`,
+        customerTtl,
+        () => inner.getCustomerSummary(id),
+        (summary) => (summary.unavailable?.length ? pendingTtl : undefined),
+      ),
     resolveSkus: (skus: readonly string[]) => guarded(() => inner.resolveSkus(skus)),
     createInvoice: (input: Parameters<ErpConnector['createInvoice']>[0]) =>
       guarded(() => inner.createInvoice(input)),

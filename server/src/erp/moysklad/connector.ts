@@ -5,6 +5,7 @@ import {
   type CreateInvoiceInput,
   type Customer,
   type CustomerQuery,
+  type CustomerSummary,
   type ErpConnector,
   type ErpDocument,
   ErpError,
@@ -436,19 +437,32 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
         path: `/entity/counterparty/${encodeURIComponent(customerId)}`,
         schema: S.Counterparty,
       });
+      const unavailable: NonNullable<CustomerSummary['unavailable']> = [];
+      // The customer exists: a failing part (orders list, invoices list, report) is that part
+      // unavailable, never the whole customer "not found".
+      const part = <T>(name: (typeof unavailable)[number], load: Promise<T>, fallback: T) =>
+        load.catch((err: unknown) => {
+          if (err instanceof ErpError && err.code === 'aborted') throw err;
+          unavailable.push(name);
+          return fallback;
+        });
       const [report, recentOrders, recentInvoices] = await Promise.all([
-        http
-          .request({
-            path: `/report/counterparty/${encodeURIComponent(counterparty.id)}`,
-            schema: S.CounterpartyReport,
-          })
-          .catch((err: unknown) => {
-            // Without the CRM tariff option the report is refused; the balance is then unknown.
-            if (err instanceof MoySkladError && (err.status === 403 || err.status === 412)) return null;
-            throw err;
-          }),
-        recentDocuments('customerorder', counterparty.meta.href),
-        recentDocuments('invoiceout', counterparty.meta.href),
+        part(
+          'balance',
+          http
+            .request({
+              path: `/report/counterparty/${encodeURIComponent(counterparty.id)}`,
+              schema: S.CounterpartyReport,
+            })
+            .catch((err: unknown) => {
+              // Without the CRM tariff option the report is refused; the balance is then unknown.
+              if (err instanceof MoySkladError && (err.status === 403 || err.status === 412)) return null;
+              throw err;
+            }),
+          null,
+        ),
+        part('orders', recentDocuments('customerorder', counterparty.meta.href), []),
+        part('invoices', recentDocuments('invoiceout', counterparty.meta.href), []),
       ]);
       return {
         customer: toCustomer(counterparty),
@@ -457,6 +471,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
         recentOrders,
         recentInvoices,
         link: `${uiBase}/app/#Company/edit?id=${counterparty.id}`,
+        ...(unavailable.length && { unavailable }),
       };
     },
 
