@@ -45,8 +45,35 @@ describe('computeAvailability', () => {
     expect(r.status).toBe('unknown');
   });
 
-  it('treats a line without a SKU as unknown', () => {
-    expect(computeAvailability([line(null, 1)], new Map()).lines[0]?.status).toBe('unknown');
+  it('treats a line without a SKU, or a service in the ERP, as a service: never unknown, never short', () => {
+    const report = computeAvailability(
+      [line(null, 1), line('SRV', 2), line('A', 1)],
+      new Map([['A', [wh('msk', 5)]]]),
+      {},
+      new Map([['SRV', { kind: 'service' as const }]]),
+    );
+    expect(report.lines.map((l) => [l.status, l.kind])).toEqual([
+      ['ok', 'service'],
+      ['ok', 'service'],
+      ['ok', undefined],
+    ]);
+    expect(report.status).toBe('ok');
+  });
+
+  it('counts reserve tied to no warehouse against the total free stock', () => {
+    const stock: StockBySku = new Map([['A', [wh('msk', 4), wh('spb', 7)]]]);
+    const details = new Map([['A', { unassignedReserve: 5 }]]);
+    const [ok] = computeAvailability([line('A', 6)], stock, {}, details).lines;
+    expect(ok).toMatchObject({ status: 'ok', freeTotal: 6, unassignedReserve: 5 });
+    expect(computeAvailability([line('A', 7)], stock, {}, details).lines[0]?.status).toBe('short');
+  });
+
+  it('says zero is short, not unknown', () => {
+    const stock: StockBySku = new Map([['A', [wh('msk', 0)]]]);
+    expect(computeAvailability([line('A', 1)], stock).lines[0]).toMatchObject({
+      status: 'short',
+      freeTotal: 0,
+    });
   });
 
   it('is unknown when known warehouses fall short but another warehouse has no data', () => {

@@ -6,6 +6,18 @@ export interface DealLineInput {
   name: string;
   quantity: number;
   price: StockLine['price'];
+  /** A service line (amoCRM element without an SKU, or a service in the ERP): no stock to check. */
+  kind?: 'product' | 'service';
+}
+
+/** What the ERP says about an SKU beyond its warehouses. */
+export interface SkuDetails {
+  kind?: 'product' | 'service';
+  unit?: string | null;
+  link?: string | null;
+  /** Reserve tied to no warehouse: lowers the total free stock (MoySklad's `storeId: null` row). */
+  unassignedReserve?: number | null;
+  inTransit?: number | null;
 }
 
 /** Stock the ERP reported per SKU; a SKU absent from the map is unknown, not zero. */
@@ -27,20 +39,45 @@ export function computeAvailability(
   lines: readonly DealLineInput[],
   stock: StockBySku,
   rule: AvailabilityRule = {},
+  details: ReadonlyMap<string, SkuDetails> = new Map(),
 ): { status: ReportStatus; lines: StockLine[] } {
+  const isService = (line: DealLineInput) =>
+    line.kind === 'service' || line.sku === null || details.get(line.sku)?.kind === 'service';
   const demandBySku = new Map<string, number>();
   for (const line of lines) {
-    if (line.sku === null) continue;
+    if (line.sku === null || isService(line)) continue;
     demandBySku.set(line.sku, (demandBySku.get(line.sku) ?? 0) + line.quantity);
   }
 
   const result = lines.map((line): StockLine => {
+    const detail = line.sku === null ? undefined : details.get(line.sku);
+    const extras = {
+      ...(detail?.unit != null && { unit: detail.unit }),
+      ...(detail?.link != null && { link: detail.link }),
+    };
+    // Services are sold, not stocked: never unknown, never short, never blocking.
+    if (isService(line)) {
+      return {
+        elementId: line.elementId,
+        sku: line.sku,
+        name: line.name,
+        requested: line.quantity,
+        price: line.price,
+        warehouses: [],
+        freeTotal: null,
+        status: 'ok',
+        kind: 'service',
+        ...extras,
+      };
+    }
     const all = line.sku === null ? undefined : stock.get(line.sku);
     const considered = all?.filter(
       (w) => rule.warehouseIds === undefined || rule.warehouseIds.includes(w.warehouseId),
     );
     const known = considered?.filter((w) => w.free !== null) ?? [];
-    const freeTotal = known.length === 0 ? null : known.reduce((sum, w) => sum + (w.free ?? 0), 0);
+    const unassigned = detail?.unassignedReserve ?? 0;
+    const freeTotal =
+      known.length === 0 ? null : known.reduce((sum, w) => sum + (w.free ?? 0), 0) - unassigned;
     const demand = line.sku === null ? line.quantity : (demandBySku.get(line.sku) ?? 0);
     const someUnknown = considered === undefined || known.length < considered.length;
     return {
@@ -52,6 +89,9 @@ export function computeAvailability(
       warehouses: all ? [...all] : [],
       freeTotal,
       status: lineStatus(demand, freeTotal, someUnknown),
+      ...extras,
+      ...(detail?.unassignedReserve ? { unassignedReserve: detail.unassignedReserve } : {}),
+      ...(detail?.inTransit != null && { inTransit: detail.inTransit }),
     };
   });
 

@@ -18,6 +18,9 @@ export const ErpDocumentView = z.object({
   status: z.string().nullable(),
 });
 
+export const SectionState = z.enum(['ok', 'unavailable']);
+export type SectionState = z.infer<typeof SectionState>;
+
 export const CustomerSummaryView = z.object({
   customer: CustomerRef,
   /** Positive = credit, negative = the customer owes us; null when the ERP does not say. */
@@ -25,6 +28,18 @@ export const CustomerSummaryView = z.object({
   recentOrders: z.array(ErpDocumentView),
   recentInvoices: z.array(ErpDocumentView),
   link: z.string().nullable(),
+  /**
+   * Which parts the ERP could not give this time (the customer was found): the card shows the rest
+   * and marks only these unavailable. Absent = all available.
+   */
+  sections: z
+    .object({
+      balance: SectionState,
+      orders: SectionState,
+      invoices: SectionState,
+    })
+    .partial()
+    .optional(),
 });
 export type CustomerSummaryView = z.infer<typeof CustomerSummaryView>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LookupKey } from './customer.js';
 import { GuardRules } from './guard.js';
+import { ProblemCode } from './problem.js';
 
 /** An ERP connection as written by the settings page. Secret fields are write-only. */
 export const ErpConnectionInput = z.discriminatedUnion('kind', [
@@ -94,19 +95,41 @@ export const SettingsView = AccountSettings.extend({
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
-/** PUT /api/v1/settings: any subset; a secret left out keeps its stored value. */
+type PatchShape<T extends z.ZodRawShape> = {
+  [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K]>;
+};
+
+/**
+ * A section's patch: every field optional and without its default. zod's `.partial()` keeps
+ * `.default()`, which would fill every field a PUT leaves out and reset it; a patch must name only
+ * what it changes. Fields are replaced whole when named (arrays and the action included).
+ */
+export function patchOf<T extends z.ZodRawShape>(section: z.ZodObject<T>): z.ZodObject<PatchShape<T>> {
+  const shape = Object.fromEntries(
+    Object.entries(section.shape).map(([key, field]) => [
+      key,
+      ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
+    ]),
+  );
+  return z.object(shape) as unknown as z.ZodObject<PatchShape<T>>;
+}
+
+/** PUT /api/v1/settings: any subset; a PUT changes exactly the fields it names. */
 export const SettingsUpdate = z.object({
   erp: ErpConnectionInput.optional(),
-  guard: GuardRules.partial().optional(),
-  invoices: InvoiceSettings.partial().optional(),
-  fields: FieldMappings.partial().optional(),
+  guard: patchOf(GuardRules).optional(),
+  invoices: patchOf(InvoiceSettings).optional(),
+  fields: patchOf(FieldMappings).optional(),
 });
 export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
 
 /** POST /api/v1/settings/test-connection (body: a connection to try, or none = the saved one). */
 export const ConnectionTestResult = z.object({
   ok: z.boolean(),
+  /** Our own sentence; never the remote host's answer. */
   detail: z.string(),
+  /** Why it failed, for the widget to word (erp.auth_failed, erp.unavailable, ...). */
+  code: ProblemCode.optional(),
   warehouses: z.array(z.string()).optional(),
 });
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;

@@ -64,6 +64,13 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       }
     });
 
+    it('reports a warehouse whose whole stock is reserved as 0 free, not as missing (zero is not unknown)', async () => {
+      // GLV-NIT-L in St Petersburg: 30 on hand, 30 reserved.
+      const snapshot = await s.connector.getStock(['GLV-NIT-L']);
+      const free = byName(snapshot.items.get('GLV-NIT-L')?.warehouses ?? []);
+      expect(free[WAREHOUSES.spb]).toBe(0);
+    });
+
     it('returns an empty snapshot for no SKUs', async () => {
       expect((await s.connector.getStock([])).items.size).toBe(0);
     });

@@ -1,7 +1,12 @@
 import { ErpError } from '@erp-bridge/server/erp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMoySkladConnector } from '../../server/src/erp/moysklad/index.js';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { availabilityOf } from '../../server/src/stock/lead-stock.js';
+import {
+  type StartedMoySkladEmulator,
+  seededId,
+  startMoySkladEmulator,
+} from '../emulators/moysklad/src/index.js';
 import { ITEMS } from '../fixtures/erp-dataset.js';
 import { describeErpConnectorContract } from './erp-connector.contract.js';
 
@@ -39,7 +44,8 @@ describe('MoySklad connector against the emulator: limits and retries', () => {
     // Concurrent lookups of the same SKUs and stores share one request each.
     expect(emulator.calls.filter((c) => c.path.endsWith('/entity/product'))).toHaveLength(1);
     expect(emulator.calls.filter((c) => c.path.endsWith('/entity/store'))).toHaveLength(1);
-    expect(stockCalls()).toHaveLength(20);
+    // Free stock, on-hand stock and in transit: three short reports per read.
+    expect(stockCalls()).toHaveLength(60);
   });
 
   it('rides out a spent rate window: every call succeeds', async () => {
@@ -47,7 +53,7 @@ describe('MoySklad connector against the emulator: limits and retries', () => {
     const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
     const snapshots = await Promise.all(Array.from({ length: 20 }, () => connector.getStock(['DRL-18V'])));
     expect(snapshots.every((s) => s.items.get('DRL-18V')?.warehouses.length === 2)).toBe(true);
-    expect(stockCalls().filter((c) => c.status === 200)).toHaveLength(20);
+    expect(stockCalls().filter((c) => c.status === 200)).toHaveLength(60);
     // The limiter paces itself on X-RateLimit-Remaining instead of hammering into 429s.
     expect(emulator.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(2);
   });
@@ -61,9 +67,10 @@ describe('MoySklad connector against the emulator: limits and retries', () => {
     emulator.faults.failNext(1, 429, { retryAfterMs: 300 });
     const snapshot = await connector.getStock(['DRL-18V']);
     expect(snapshot.items.get('DRL-18V')?.warehouses).toHaveLength(2);
-    const [limited, retried, ...rest] = stockCalls(from);
-    expect([limited?.status, retried?.status, rest.length]).toEqual([429, 200, 0]);
-    expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(290);
+    const calls = stockCalls(from);
+    expect(calls.map((c) => c.status).sort()).toEqual([200, 200, 200, 429]);
+    const limited = calls.find((c) => c.status === 429);
+    expect(Math.max(...calls.map((c) => c.at)) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(290);
 
     from = emulator.calls.length;
     emulator.faults.failNext(1, 400);
@@ -71,7 +78,14 @@ describe('MoySklad connector against the emulator: limits and retries', () => {
     expect(err).toBeInstanceOf(ErpError);
     expect((err as ErpError).code).toBe('validation');
     expect((err as ErpError).retryable).toBe(false);
-    expect(emulator.calls.slice(from).map((c) => c.status)).toEqual([400]);
+    // The 400 is never retried (the other two reports of the read may have gone out beside it).
+    expect(
+      emulator.calls
+        .slice(from)
+        .filter((c) => c.status !== 200)
+        .map((c) => c.status),
+    ).toEqual([400]);
+    expect(emulator.calls.slice(from).length).toBeLessThanOrEqual(3);
   });
 
   it('retries a 5xx a bounded number of times, then fails retryable', async () => {
@@ -150,5 +164,95 @@ describe('MoySklad connector against the emulator: customers and invoices', () =
     expect(stored).toHaveLength(1);
     expect(stored[0]?.positions.map((p) => p.price)).toEqual([899000, 3000]);
     expect(emulator.calls.filter((x) => x.method === 'POST')).toHaveLength(1);
+  });
+});
+
+describe('MoySklad connector against the documented short-report and service cases', () => {
+  let emulator: StartedMoySkladEmulator;
+  afterEach(() => emulator?.close());
+  const start = async () => {
+    emulator = await startMoySkladEmulator({ token: TOKEN });
+    return createMoySkladConnector({ token: TOKEN, apiBase: emulator.url });
+  };
+
+  it('accepts the "storeId": null row: store-less reserve lowers the total, belongs to no warehouse', async () => {
+    const connector = await start();
+    // The documentation's example: {"storeId": null, "freeStock": -5}.
+    emulator.state.unassigned.push({ assortmentId: seededId('product:DRL-18V'), reserve: 5, inTransit: 2 });
+    const snapshot = await connector.getStock(['DRL-18V']);
+    const drill = snapshot.items.get('DRL-18V');
+    expect(drill?.warehouses.map((w) => w.warehouseId).sort()).toEqual(
+      [seededId('store:msk'), seededId('store:spb')].sort(),
+    );
+    expect(drill).toMatchObject({ unassignedReserve: 5, inTransit: 2, unit: 'шт' });
+    const line = availabilityOf(
+      [{ elementId: 1, sku: 'DRL-18V', name: 'Дрель', quantity: 21, price: null }],
+      snapshot,
+    ).lines[0];
+    // 20 + 6 free in the stores, 5 of it promised to an order without a store.
+    expect(line).toMatchObject({ freeTotal: 21, status: 'ok', unassignedReserve: 5 });
+  });
+
+  it('gives stock, reserve and in-transit per store, the unit and a link into MoySklad', async () => {
+    const connector = await start();
+    const snapshot = await connector.getStock(['DRL-18V', 'CBL-VVG-2.5']);
+    const msk = snapshot.items
+      .get('DRL-18V')
+      ?.warehouses.find((w) => w.warehouseId === seededId('store:msk'));
+    expect(msk).toMatchObject({ free: 20, stock: 24, reserve: 4, inTransit: 0 });
+    expect(snapshot.items.get('CBL-VVG-2.5')?.unit).toBe('м');
+    expect(snapshot.items.get('DRL-18V')?.link).toBe(
+      `https://online.moysklad.ru/app/#good/edit?id=${seededId('product:DRL-18V')}`,
+    );
+  });
+
+  it('asks for zero lines: nothing in stock is 0 (short); an item not recalculated yet is unknown and pending', async () => {
+    const connector = await start();
+    emulator.state.notRecalculated.add(seededId('product:TAPE-50'));
+    const snapshot = await connector.getStock(['SAW-CIRC-190', 'TAPE-50']);
+    const spb = snapshot.items
+      .get('SAW-CIRC-190')
+      ?.warehouses.find((w) => w.warehouseId === seededId('store:spb'));
+    expect(spb?.free).toBe(0);
+    expect(snapshot.items.has('TAPE-50')).toBe(false);
+    expect(snapshot.pending).toEqual(['TAPE-50']);
+    const lines = availabilityOf(
+      [
+        { elementId: 1, sku: 'TAPE-50', name: 'Лента', quantity: 1, price: null },
+        { elementId: 2, sku: 'SAW-CIRC-190', name: 'Пила', quantity: 3, price: null },
+      ],
+      snapshot,
+    ).lines;
+    expect(lines.map((l) => [l.status, l.freeTotal])).toEqual([
+      ['unknown', null],
+      ['short', 2],
+    ]);
+  });
+
+  it('treats a MoySklad service as a service line: no stock read, never unknown, invoiced with its price', async () => {
+    const connector = await start();
+    const before = emulator.calls.length;
+    const snapshot = await connector.getStock(['SRV-DELIVERY']);
+    expect(snapshot.items.get('SRV-DELIVERY')).toMatchObject({
+      kind: 'service',
+      price: { amount: 1500, currency: 'RUB' },
+      warehouses: [],
+    });
+    expect(emulator.calls.slice(before).some((c) => c.path.includes('/report/stock'))).toBe(false);
+    const [line] = availabilityOf(
+      [{ elementId: 1, sku: 'SRV-DELIVERY', name: 'Доставка', quantity: 1, price: null }],
+      snapshot,
+    ).lines;
+    expect(line).toMatchObject({ kind: 'service', status: 'ok' });
+    const [customer] = await connector.findCustomers({ inn: '500100732259' });
+    const invoice = await connector.createInvoice({
+      idempotencyKey: `svc-${Date.now()}`,
+      customerId: customer?.id ?? '',
+      positions: [
+        { sku: 'DRL-18V', quantity: 1 },
+        { sku: 'SRV-DELIVERY', quantity: 1 },
+      ],
+    });
+    expect(invoice.sum.amount).toBe(8990 + 1500);
   });
 });

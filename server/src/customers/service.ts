@@ -47,6 +47,9 @@ const view = (s: CustomerSummary): CustomerSummaryView => ({
   recentOrders: s.recentOrders,
   recentInvoices: s.recentInvoices,
   link: s.link,
+  ...(s.unavailable?.length && {
+    sections: Object.fromEntries(s.unavailable.map((part) => [part, 'unavailable' as const])),
+  }),
 });
 
 const erpDown = (err: unknown) =>

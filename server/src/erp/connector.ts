@@ -7,6 +7,12 @@ export interface ErpItem {
   id: string;
   name: string;
   price: Money | null;
+  /** A service has no stock: never unknown, never short (MoySklad's `service` entity). */
+  kind?: 'product' | 'service';
+  /** Unit of measure (шт, м, пар, кг) where the ERP gives it. */
+  unit?: string | null;
+  /** Where a person opens this item in the ERP's own UI. */
+  link?: string | null;
 }
 
 /** What an ERP knows about one SKU's stock. A SKU missing from a snapshot is unknown, never zero. */
@@ -15,12 +21,24 @@ export interface ErpItemStock {
   name: string | null;
   price: Money | null;
   warehouses: WarehouseStock[];
+  kind?: 'product' | 'service';
+  unit?: string | null;
+  link?: string | null;
+  /** Reserve tied to no warehouse (MoySklad's `storeId: null` row): lowers the total free stock. */
+  unassignedReserve?: number | null;
+  /** Total on the way, store-less included. */
+  inTransit?: number | null;
 }
 
 export interface StockSnapshot {
   items: Map<string, ErpItemStock>;
   /** When the ERP produced these figures. */
   asOf: Date;
+  /**
+   * SKUs the ERP knows but has no figures for yet (MoySklad recalculates stock with a lag): absent
+   * from `items` (unknown), and the snapshot should be asked again soon rather than cached long.
+   */
+  pending?: string[];
 }
 
 export interface Warehouse {
@@ -62,6 +80,8 @@ export interface CustomerSummary {
   recentInvoices: ErpDocument[];
   /** Where a person opens this customer in the ERP's own UI. */
   link: string | null;
+  /** Parts the ERP failed to give (customer found): shown as unavailable, never as "not found". */
+  unavailable?: ('balance' | 'orders' | 'invoices')[];
 }
 
 export interface InvoicePosition {
@@ -90,6 +110,11 @@ export interface CreatedInvoice {
 
 export type ErpKind = 'local' | 'moysklad' | 'onec' | 'rest';
 
+/** Per call: the caller's cancellation (a widget request the browser abandoned). */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
 /**
  * One ERP or stock system. Adding an ERP is adding a folder under erp/ that implements this,
  * proven by the one contract test suite in tests/contract.
@@ -99,14 +124,15 @@ export interface ErpConnector {
   /** ERP items for the SKUs it knows; unknown SKUs are simply absent. */
   resolveSkus(skus: readonly string[]): Promise<Map<string, ErpItem>>;
   /** Free stock per warehouse for every SKU asked about, in as few ERP calls as the ERP allows. */
-  getStock(skus: readonly string[]): Promise<StockSnapshot>;
+  getStock(skus: readonly string[], opts?: CallOptions): Promise<StockSnapshot>;
   listWarehouses(): Promise<Warehouse[]>;
   /** Every customer matching any of the given identifiers (several may match). */
   findCustomers(query: CustomerQuery): Promise<Customer[]>;
   getCustomerSummary(customerId: string): Promise<CustomerSummary>;
   /** Idempotent by input.idempotencyKey: a retry returns the invoice created the first time. */
   createInvoice(input: CreateInvoiceInput): Promise<CreatedInvoice>;
-  health(): Promise<{ ok: boolean; detail?: string }>;
+  /** `code` says what failed (auth, unavailable, ...); `detail` is for logs, never for answers. */
+  health(): Promise<{ ok: boolean; detail?: string; code?: ErpErrorCode }>;
 }
 
 export type ErpErrorCode =
@@ -118,7 +144,12 @@ export type ErpErrorCode =
   | 'timeout'
   | 'invalid_response'
   | 'validation'
-  | 'conflict';
+  | 'conflict'
+  /** The caller gave up (its AbortSignal fired): not the ERP's fault, never retried. */
+  | 'aborted';
+
+/** The error for a call whose caller went away: stops the work, says nothing about the ERP. */
+export const abortedError = () => new ErpError('aborted', 'the caller cancelled the request', false);
 
 /** Errors are values a program can act on: `retryable` tells a job whether to try again. */
 export class ErpError extends Error {

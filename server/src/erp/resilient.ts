@@ -15,6 +15,8 @@ export interface ResilienceOptions {
   failureThreshold?: number;
   /** How long the circuit stays open before one trial call (default 30 s). */
   openMs?: number;
+  /** How long a snapshot with items the ERP has not recalculated yet is kept (default 3 s). */
+  pendingStockTtlMs?: number;
   /** Upper bound for any single ERP operation (default 10 s). */
   timeoutMs?: number;
   /** Most answers kept (fresh and last-good alike; default 2000). */
@@ -55,6 +57,7 @@ const isAvailabilityFailure = (err: unknown) =>
 export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}) {
   const now = opts.now ?? Date.now;
   const stockTtl = opts.stockTtlMs ?? 30_000;
+  const pendingTtl = opts.pendingStockTtlMs ?? 3_000;
   const customerTtl = opts.customerTtlMs ?? 60_000;
   const staleFor = opts.staleForMs ?? 86_400_000;
   const threshold = opts.failureThreshold ?? 5;
@@ -112,12 +115,17 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   }
 
   /** Cached, coalesced read; on failure the last good value if it is not too old. */
-  async function read<T>(key: string, ttl: number, fn: () => Promise<T>): Promise<Stale<T>> {
+  async function read<T>(
+    key: string,
+    ttl: number,
+    fn: () => Promise<T>,
+    ttlFor?: (value: T) => number | undefined,
+  ): Promise<Stale<T>> {
     try {
       const entry = await fresh.getOrLoad(
         key,
         async () => ({ value: await guarded(fn), at: now() }),
-        () => ttl,
+        (e) => ttlFor?.(e.value as T) ?? ttl,
       );
       lastGood.set(key, entry);
       return { value: entry.value as T, asOf: new Date(entry.at), stale: false };
@@ -153,7 +161,12 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
 
     /** Stock with its age; `stale` when the ERP is down and this is the last known answer. */
     async getStock(skus: readonly string[]): Promise<Stale<StockSnapshot>> {
-      const r = await read(cacheKey('stock', skuKey(skus)), stockTtl, () => inner.getStock(skus));
+      const r = await read(
+        cacheKey('stock', skuKey(skus)),
+        stockTtl,
+        () => inner.getStock(skus),
+        (snapshot) => (snapshot.pending?.length ? pendingTtl : undefined),
+      );
       return { ...r, asOf: r.value.asOf };
     },
     listWarehouses: (): Promise<Stale<Warehouse[]>> =>
@@ -166,7 +179,13 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
       ),
     getCustomerSummary: async (id: string): Promise<Stale<CustomerSummary>> => {
       const customerId = checkedCustomerId(id);
-      return read(cacheKey('summary', customerId), customerTtl, () => inner.getCustomerSummary(customerId));
+      // A summary with a part missing is asked again soon rather than kept for the full TTL.
+      return read(
+        cacheKey('summary', customerId),
+        customerTtl,
+        () => inner.getCustomerSummary(customerId),
+        (summary) => (summary.unavailable?.length ? pendingTtl : undefined),
+      );
     },
     resolveSkus: (skus: readonly string[]) => guarded(() => inner.resolveSkus(skus)),
     createInvoice: async (input: Parameters<ErpConnector['createInvoice']>[0]) => {

@@ -4,7 +4,7 @@ import { createSecretBox, generateKeyBase64 } from '../crypto/secret-box.js';
 import type { Database } from '../db/open.js';
 import { erpSettings } from '../db/schema.js';
 import { testBackends } from '../db/test-databases.js';
-import { createErpSettingsStore, publicView } from './settings.js';
+import { createErpSettingsStore, publicView, SecretRequiredError } from './settings.js';
 
 describe.each(testBackends)('per-account ERP settings on $name', (backend) => {
   let database: Database;
@@ -32,16 +32,20 @@ describe.each(testBackends)('per-account ERP settings on $name', (backend) => {
     const [row] = await database.db.select().from(erpSettings);
     expect(JSON.stringify(row)).not.toContain('secret-token-123');
 
-    const kept = await store.put(2, { kind: 'moysklad', apiBase: 'https://other.example/api' });
+    // Another path on the same origin keeps the token; another origin must be given it again.
+    const kept = await store.put(2, { kind: 'moysklad', apiBase: 'https://api.moysklad.ru/api/remap/1.3' });
     expect(kept.connection).toMatchObject({
       token: 'secret-token-123',
-      apiBase: 'https://other.example/api',
+      apiBase: 'https://api.moysklad.ru/api/remap/1.3',
     });
+    await expect(store.put(2, { kind: 'moysklad', apiBase: 'https://other.example/api' })).rejects.toThrow(
+      SecretRequiredError,
+    );
     const view = publicView(kept.connection);
     expect(JSON.stringify(view)).not.toContain('secret-token-123');
     expect(view).toEqual({
       kind: 'moysklad',
-      apiBase: 'https://other.example/api',
+      apiBase: 'https://api.moysklad.ru/api/remap/1.3',
       secrets: { token: 'set' },
     });
 

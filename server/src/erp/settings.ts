@@ -17,6 +17,62 @@ const SECRET_FIELDS = {
   rest: ['mapping'],
 } as const satisfies Record<ErpConnection['kind'], readonly string[]>;
 
+/** MoySklad's API when a connection names none (the origin its token belongs to). */
+const MOYSKLAD_DEFAULT_BASE = 'https://api.moysklad.ru/api/remap/1.2';
+
+/** A stored secret was about to go to an origin other than the one it was saved for. */
+export class SecretRequiredError extends Error {
+  constructor(readonly field: string) {
+    super(`the ${field} must be entered again for a new address`);
+    this.name = 'SecretRequiredError';
+  }
+}
+
+/** Where a connection sends its secrets: scheme, host and port of its ERP address. */
+export function connectionOrigin(c: ErpConnection): string | null {
+  const originOf = (url: string | undefined) => {
+    try {
+      return url ? new URL(url).origin : null;
+    } catch {
+      return null;
+    }
+  };
+  switch (c.kind) {
+    case 'moysklad':
+      return originOf(c.apiBase ?? MOYSKLAD_DEFAULT_BASE);
+    case 'onec':
+      return originOf(c.odataUrl);
+    // The REST mapping is all secret, address included: kept or replaced as one piece.
+    case 'rest':
+    case 'local':
+      return null;
+  }
+}
+
+/**
+ * The connection a form describes, completed from the stored one of the same kind: fields the
+ * form leaves out keep their stored values, but a stored secret is added only while the address
+ * stays on the origin it was saved with (else SecretRequiredError: a new host must be given the
+ * secret by the person who typed the new address, never ours).
+ */
+export function completeConnection(stored: ErpConnection, input: ErpConnection): ErpConnection {
+  if (stored.kind !== input.kind) return input;
+  const named = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const secrets = SECRET_FIELDS[input.kind] as readonly string[];
+  const merged: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(stored)) if (!secrets.includes(k)) merged[k] = v;
+  Object.assign(merged, named);
+  const sameOrigin = connectionOrigin(merged as ErpConnection) === connectionOrigin(stored);
+  for (const k of secrets) {
+    if (named[k] !== undefined) continue;
+    const kept = (stored as Record<string, unknown>)[k];
+    if (kept === undefined || kept === '') continue;
+    if (!sameOrigin) throw new SecretRequiredError(k);
+    merged[k] = kept;
+  }
+  return ErpConnection.parse(merged);
+}
+
 export interface StoredConnection {
   connection: ErpConnection;
   /** Changes whenever the settings change, so cached connectors are rebuilt. */
@@ -68,19 +124,14 @@ export function createErpSettingsStore(db: Db, box: SecretBox, config: Config) {
     },
 
     /**
-     * Saves a connection. A secret left out keeps its stored value (when the kind is unchanged),
-     * so the settings page can save without ever having seen the secret.
+     * Saves a connection. Fields left out keep their stored values (when the kind is unchanged),
+     * so the settings page can save without ever having seen the secret; a secret is kept only
+     * for the origin it was saved with (see completeConnection).
      */
     async put(accountId: number, input: ErpConnection): Promise<StoredConnection> {
       const current = await this.get(accountId);
       const secretNames = SECRET_FIELDS[input.kind] as readonly string[];
-      const merged: Record<string, unknown> = { ...input };
-      if (current.connection.kind === input.kind) {
-        for (const k of secretNames) {
-          if (merged[k] === undefined) merged[k] = (current.connection as Record<string, unknown>)[k];
-        }
-      }
-      const connection = ErpConnection.parse(merged);
+      const connection = completeConnection(current.connection, input);
       const pub: Record<string, unknown> = {};
       const sec: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(connection)) (secretNames.includes(k) ? sec : pub)[k] = v;

@@ -10,8 +10,14 @@ import { webhookDestination } from '../amocrm/install.js';
 import type { Installation } from '../amocrm/installations.js';
 import type { Db } from '../db/open.js';
 import { webhookInbox } from '../db/schema.js';
+import { ErpError, type ErpErrorCode } from '../erp/connector.js';
 import { buildConnector, type ErpRegistry } from '../erp/registry.js';
-import { type ErpSettingsStore, publicView } from '../erp/settings.js';
+import {
+  completeConnection,
+  type ErpSettingsStore,
+  publicView,
+  SecretRequiredError,
+} from '../erp/settings.js';
 import { setupNativeGate } from '../guard/native-gate.js';
 import { HttpProblem } from '../http/problem.js';
 import type { AccountSettingsStore } from './account-settings.js';
@@ -73,18 +79,15 @@ export function createSettingsService(deps: SettingsServiceDeps) {
     };
   }
 
-  /** A connection from the form: secrets left empty are taken from what is stored (same kind). */
-  async function withStoredSecrets(
-    accountId: number,
-    input: ErpConnectionInput,
-  ): Promise<ErpConnectionInput> {
+  /** The form's connection completed from the stored one; a stored secret never follows a new origin. */
+  async function completed(accountId: number, input: ErpConnectionInput): Promise<ErpConnectionInput> {
     const stored = (await deps.erpSettings.get(accountId)).connection;
-    if (stored.kind !== input.kind) return input;
-    const merged: Record<string, unknown> = {
-      ...stored,
-      ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
-    };
-    return merged as ErpConnectionInput;
+    try {
+      return completeConnection(stored, input);
+    } catch (err) {
+      if (err instanceof SecretRequiredError) throw secretRequired(err.field);
+      throw err;
+    }
   }
 
   return {
@@ -92,7 +95,7 @@ export function createSettingsService(deps: SettingsServiceDeps) {
 
     async update(inst: Installation, update: SettingsUpdate): Promise<SettingsView> {
       if (update.erp) {
-        await deps.erpSettings.put(inst.accountId, update.erp);
+        await deps.erpSettings.put(inst.accountId, await completed(inst.accountId, update.erp));
         deps.erp.invalidate(inst.accountId);
       }
       await deps.account.update(inst.accountId, update);
@@ -104,17 +107,17 @@ export function createSettingsService(deps: SettingsServiceDeps) {
       input: ErpConnectionInput | undefined,
     ): Promise<ConnectionTestResult> {
       const connection = input
-        ? await withStoredSecrets(inst.accountId, input)
+        ? await completed(inst.accountId, input)
         : (await deps.erpSettings.get(inst.accountId)).connection;
+      // The answer is ours: a sentence and a code, never what the remote host sent.
       try {
         const connector = buildConnector(connection, { db: deps.db, fetch: deps.fetch });
         const health = await connector.health();
-        if (!health.ok)
-          return { ok: false, detail: health.detail ?? 'the ERP answered, but reports a problem' };
+        if (!health.ok) return testFailed(health.code);
         const warehouses = (await connector.listWarehouses()).map((w) => w.name);
         return { ok: true, detail: `connected: ${warehouses.length} warehouse(s)`, warehouses };
       } catch (err) {
-        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+        return testFailed(err instanceof ErpError ? err.code : undefined);
       }
     },
 
@@ -136,6 +139,32 @@ export function createSettingsService(deps: SettingsServiceDeps) {
       return result;
     },
   };
+}
+
+const secretRequired = (field: string) =>
+  new HttpProblem(
+    422,
+    'settings.secret_required',
+    'Secret required',
+    `Enter the ${field} again: the ERP address changed, and a saved secret is sent only to the address it was saved for.`,
+    {},
+    [{ path: `erp.${field}`, message: 'required for a new address' }],
+  );
+
+const TEST_FAILURES: Record<string, [ConnectionTestResult['code'], string]> = {
+  auth: ['erp.auth_failed', 'The ERP refused the credentials.'],
+  forbidden: ['erp.auth_failed', 'The ERP refused access for these credentials.'],
+  timeout: ['erp.timeout', 'The ERP did not answer in time.'],
+  rate_limited: ['erp.rate_limited', 'The ERP asked us to slow down; try again in a minute.'],
+  validation: ['erp.not_configured', 'The connection is not complete or the ERP refused the request.'],
+};
+
+function testFailed(code: ErpErrorCode | undefined): ConnectionTestResult {
+  const [problem, detail] = TEST_FAILURES[code ?? ''] ?? [
+    'erp.unavailable',
+    'The ERP could not be reached or answered in an unexpected way.',
+  ];
+  return { ok: false, code: problem, detail };
 }
 
 export type SettingsService = ReturnType<typeof createSettingsService>;

@@ -1,4 +1,9 @@
-import { computeAvailability, type DealLineInput, type StockReport } from '@erp-bridge/shared';
+import {
+  computeAvailability,
+  type DealLineInput,
+  type SkuDetails,
+  type StockReport,
+} from '@erp-bridge/shared';
 import { AmoApiError, amoUnavailable } from '../amocrm/errors.js';
 import type { LeadReader } from '../amocrm/lead-products.js';
 import type { ErpItemStock, StockSnapshot } from '../erp/connector.js';
@@ -57,10 +62,23 @@ export function availabilityOf(
   warehouseIds?: readonly string[],
 ) {
   const stockBySku = new Map([...snapshot.items].map(([sku, item]) => [sku, item.warehouses]));
+  const details = new Map(
+    [...snapshot.items].map(([sku, item]): [string, SkuDetails] => [
+      sku,
+      {
+        kind: item.kind,
+        unit: item.unit,
+        link: item.link,
+        unassignedReserve: item.unassignedReserve,
+        inTransit: item.inTransit,
+      },
+    ]),
+  );
   return computeAvailability(
     lines.map((l) => ({ ...l, price: erpPrice(l.sku ? snapshot.items.get(l.sku) : undefined) ?? l.price })),
     stockBySku,
     { warehouseIds },
+    details,
   );
 }
 

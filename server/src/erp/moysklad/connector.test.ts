@@ -43,9 +43,12 @@ function knownSkus(extra: (call: FakeCall) => FakeAnswer | undefined = () => und
       };
     }
     if (path === '/entity/store') return { body: STORES };
+    if (path === '/entity/service') return { body: list('service', []) };
     if (path === '/report/stock/bystore/current') {
       const ids = filter.replace(/^assortmentId=/, '').split(',');
-      return { body: ids.map((id) => ({ assortmentId: id, storeId: 's1', freeStock: 3 })) };
+      const type = call.url.searchParams.get('stockType') ?? 'stock';
+      const value = { freeStock: 3, stock: 5, inTransit: 0 }[type] ?? 0;
+      return { body: ids.map((id) => ({ assortmentId: id, storeId: 's1', [type]: value })) };
     }
     return msError(404, 1021);
   });
@@ -68,11 +71,15 @@ describe('MoySklad connector (fake fetch)', () => {
       id: 'id-K-1',
       name: 'Товар K-1',
       price: { amount: 100, currency: 'RUB' },
+      kind: 'product',
+      unit: null,
+      link: 'https://online.moysklad.ru/app/#good/edit?id=id-K-1',
     });
     expect([...a.keys()].sort()).toEqual(['K-1', 'K-2']);
     expect([...b.keys()].sort()).toEqual(['K-1', 'K-2']);
     await c.resolveSkus(['K-1', 'NOPE']);
-    expect(pathsOf(calls)).toEqual(['/entity/product']);
+    // The SKU no product has is looked for among services once, then remembered as unknown.
+    expect(pathsOf(calls)).toEqual(['/entity/product', '/entity/service']);
   });
 
   it('looks SKUs up again once the cache entry expires', async () => {
@@ -81,7 +88,7 @@ describe('MoySklad connector (fake fetch)', () => {
     await c.resolveSkus(['K-1']);
     await new Promise((r) => setTimeout(r, 30));
     await c.resolveSkus(['K-1']);
-    expect(calls).toHaveLength(2);
+    expect(pathsOf(calls)).toEqual(['/entity/product', '/entity/product']);
   });
 
   it('splits long SKU lists and stock reports by URL length, never by anything else', async () => {
@@ -91,7 +98,7 @@ describe('MoySklad connector (fake fetch)', () => {
     const snapshot = await c.getStock(skus);
     expect(snapshot.items.size).toBe(300);
     expect(snapshot.items.get('K-00042')?.warehouses).toEqual([
-      { warehouseId: 's1', warehouseName: 'Москва', free: 3 },
+      { warehouseId: 's1', warehouseName: 'Москва', free: 3, stock: 5, reserve: 2, inTransit: 0 },
     ]);
     const productCalls = calls.filter((x) => x.url.pathname.endsWith('/entity/product'));
     const reportCalls = calls.filter((x) => x.url.pathname.endsWith('/bystore/current'));
@@ -99,11 +106,15 @@ describe('MoySklad connector (fake fetch)', () => {
     expect(reportCalls.length).toBeGreaterThan(1);
     for (const call of [...productCalls, ...reportCalls])
       expect(call.url.toString().length).toBeLessThanOrEqual(2000);
-    expect(reportCalls.every((x) => x.url.searchParams.get('stockType') === 'freeStock')).toBe(true);
-    // Few SKUs: one report for all of them.
+    // Free stock, on-hand stock and in transit, zero lines included (else 0 would read as unknown).
+    expect(new Set(reportCalls.map((x) => x.url.searchParams.get('stockType')))).toEqual(
+      new Set(['freeStock', 'stock', 'inTransit']),
+    );
+    expect(reportCalls.every((x) => x.url.searchParams.get('include') === 'zeroLines')).toBe(true);
+    // Few SKUs: one report of each type for all of them.
     calls.length = 0;
     await c.getStock(['K-00001', 'K-00002', 'K-00003']);
-    expect(pathsOf(calls)).toEqual(['/report/stock/bystore/current']);
+    expect(pathsOf(calls)).toEqual(Array(3).fill('/report/stock/bystore/current'));
   });
 
   it('reports only the stores the report returned, and refreshes the store list for a new one', async () => {
@@ -119,7 +130,8 @@ describe('MoySklad connector (fake fetch)', () => {
         };
       }
       if (call.url.pathname.endsWith('/bystore/current') && stores > 0) {
-        return { body: [{ assortmentId: 'id-K-1', storeId: 's9', freeStock: 0 }] };
+        const type = call.url.searchParams.get('stockType') ?? 'stock';
+        return { body: [{ assortmentId: 'id-K-1', storeId: 's9', [type]: 0 }] };
       }
       return undefined;
     });
@@ -127,7 +139,7 @@ describe('MoySklad connector (fake fetch)', () => {
     await c.listWarehouses();
     const snapshot = await c.getStock(['K-1']);
     expect(snapshot.items.get('K-1')?.warehouses).toEqual([
-      { warehouseId: 's9', warehouseName: 'Новый склад', free: 0 },
+      { warehouseId: 's9', warehouseName: 'Новый склад', free: 0, stock: 0, reserve: 0, inTransit: 0 },
     ]);
     expect(stores).toBe(2);
   });
@@ -304,6 +316,7 @@ describe('MoySklad connector (fake fetch)', () => {
     expect(await connect(fetch).health()).toEqual({
       ok: false,
       detail: expect.stringContaining('Ошибка аутентификации'),
+      code: 'auth',
     });
   });
 });

@@ -5,6 +5,7 @@ import {
   type CreateInvoiceInput,
   type Customer,
   type CustomerQuery,
+  type CustomerSummary,
   type ErpConnector,
   type ErpDocument,
   ErpError,
@@ -16,6 +17,7 @@ import { SingleFlight, TtlCache } from './cache.js';
 import { HttpClient, MoySkladError } from './http.js';
 import { chunkByUrlLength, fromKopecks, isFilterSafe, moscowToIso, phoneKey, toKopecks } from './mapping.js';
 import * as S from './schemas.js';
+import { readStoreStock } from './stock-report.js';
 
 export interface MoySkladConnectorOptions {
   token: string;
@@ -50,6 +52,9 @@ export interface MoySkladConnectorOptions {
 interface ProductEntry extends ErpItem {
   meta: S.Meta;
 }
+
+/** expand works only on pages of at most 100 rows (MoySklad JSON API 1.2, "expand"). */
+const EXPAND_LIMIT = 100;
 
 const DEFAULT_API_BASE = 'https://api.moysklad.ru/api/remap/1.2';
 const SALE_PRICE = 'Цена продажи';
@@ -89,11 +94,22 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
   const invoiceFlights = new SingleFlight<string, CreatedInvoice>();
 
   /** Every row of a list, following offset paging. */
-  async function listAll<T>(path: string, query: Record<string, string>, row: z.ZodType<T>): Promise<T[]> {
+  async function listAll<T>(
+    path: string,
+    query: Record<string, string>,
+    row: z.ZodType<T>,
+    opts: { limit?: number; signal?: AbortSignal } = {},
+  ): Promise<T[]> {
     const schema = S.list(row);
     const rows: T[] = [];
-    for (let offset = 0; ; offset += PAGE_LIMIT) {
-      const page = await http.request({ path, query: { ...query, limit: PAGE_LIMIT, offset }, schema });
+    const limit = opts.limit ?? PAGE_LIMIT;
+    for (let offset = 0; ; offset += limit) {
+      const page = await http.request({
+        path,
+        query: { ...query, limit, offset },
+        schema,
+        signal: opts.signal,
+      });
       rows.push(...(page.rows as T[]));
       if (page.rows.length === 0 || offset + page.rows.length >= page.meta.size) return rows;
     }
@@ -101,7 +117,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
 
   const skuOf = (p: S.Product) => p[skuField];
 
-  function toEntry(sku: string, p: S.Product): ProductEntry {
+  function toEntry(sku: string, p: S.Service, kind: 'product' | 'service'): ProductEntry {
     const prices = p.salePrices ?? [];
     const price = prices.find((x) => x.priceType?.name === priceType) ?? prices[0];
     return {
@@ -110,25 +126,50 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
       name: p.name,
       price: price ? fromKopecks(price.value, currency) : null,
       meta: p.meta,
+      kind,
+      unit: p.uom?.name ?? null,
+      link: p.meta.uuidHref ?? `${uiBase}/app/#good/edit?id=${p.id}`,
     };
+  }
+
+  /** Services have no article: with the default SKU field they are found by code. */
+  const serviceField = skuField === 'article' ? 'code' : skuField;
+
+  function pickRow<R extends S.Service>(rows: R[], sku: string, field: (r: R) => string | undefined) {
+    // Several items may share an SKU; archived ones never win.
+    const live = rows.filter((r) => !r.archived);
+    return (
+      live.find((r) => field(r) === sku) ?? live.find((r) => field(r)?.toLowerCase() === sku.toLowerCase())
+    );
   }
 
   async function fetchProducts(skus: string[]): Promise<Map<string, ProductEntry>> {
     const filter = skus.map((sku) => `${skuField}=${sku}`).join(';');
-    const rows = await listAll('/entity/product', { filter }, S.Product);
+    const rows = await listAll('/entity/product', { filter, expand: 'uom' }, S.Product, {
+      limit: EXPAND_LIMIT,
+    });
     const found = new Map<string, ProductEntry>();
     for (const sku of skus) {
-      // Several products may share an article; archived ones never win.
-      const live = rows.filter((r) => !r.archived);
-      const row =
-        live.find((r) => skuOf(r) === sku) ?? live.find((r) => skuOf(r)?.toLowerCase() === sku.toLowerCase());
-      if (row) {
-        const entry = toEntry(sku, row);
-        found.set(sku, entry);
-        skuCache.set(sku, entry);
-      } else {
-        skuCache.set(sku, null, missingTtl);
+      const row = pickRow(rows, sku, skuOf);
+      if (row) found.set(sku, toEntry(sku, row, 'product'));
+    }
+    // A deal line that is not a product may be a service (delivery, assembly): no stock to check.
+    const rest = skus.filter((sku) => !found.has(sku));
+    if (rest.length) {
+      const services = await listAll(
+        '/entity/service',
+        { filter: rest.map((sku) => `${serviceField}=${sku}`).join(';') },
+        S.Service,
+      );
+      for (const sku of rest) {
+        const row = pickRow(services, sku, (r) => r[serviceField]);
+        if (row) found.set(sku, toEntry(sku, row, 'service'));
       }
+    }
+    for (const sku of skus) {
+      const entry = found.get(sku);
+      if (entry) skuCache.set(sku, entry);
+      else skuCache.set(sku, null, missingTtl);
     }
     return found;
   }
@@ -153,7 +194,8 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
     const render = (chunk: string[]) =>
       http.url('/entity/product', {
         filter: chunk.map((sku) => `${skuField}=${sku}`).join(';'),
-        limit: PAGE_LIMIT,
+        expand: 'uom',
+        limit: EXPAND_LIMIT,
         offset: 0,
       });
     for (const chunk of chunkByUrlLength(missing, render, maxUrlLength)) {
@@ -309,47 +351,56 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
       return new Map([...products].map(([sku, { meta: _meta, ...item }]) => [sku, item]));
     },
 
-    async getStock(skus) {
+    async getStock(skus, opts) {
       const items = new Map<string, ErpItemStock>();
       const products = await lookupProducts(skus);
-      if (products.size === 0) return { items, asOf: new Date() };
-
       const skusById = new Map<string, string[]>();
       for (const [sku, p] of products) {
-        skusById.set(p.id, [...(skusById.get(p.id) ?? []), sku]);
-        items.set(sku, { sku, name: p.name, price: p.price, warehouses: [] });
+        const base = { sku, name: p.name, price: p.price, kind: p.kind, unit: p.unit, link: p.link };
+        if (p.kind === 'service') items.set(sku, { ...base, warehouses: [] });
+        else skusById.set(p.id, [...(skusById.get(p.id) ?? []), sku]);
       }
-      const render = (ids: string[]) =>
-        http.url('/report/stock/bystore/current', {
-          stockType: 'freeStock',
-          filter: `assortmentId=${ids.join(',')}`,
-        });
-      const [stores, reports] = await Promise.all([
+      if (skusById.size === 0) return { items, asOf: new Date() };
+
+      const [stores, figures] = await Promise.all([
         storeNames(),
-        Promise.all(
-          chunkByUrlLength([...skusById.keys()], render, maxUrlLength).map((ids) =>
-            http.request({
-              path: '/report/stock/bystore/current',
-              query: { stockType: 'freeStock', filter: `assortmentId=${ids.join(',')}` },
-              schema: S.FreeStockReport,
-            }),
-          ),
-        ),
+        readStoreStock(http, [...skusById.keys()], maxUrlLength, opts?.signal),
       ]);
       const asOf = new Date();
-      const rows = reports.flat();
       // A store created since the list was cached: refresh once rather than show a bare id.
-      const names = rows.some((r) => !stores.has(r.storeId)) ? await loadStores() : stores;
-      for (const row of rows) {
-        for (const sku of skusById.get(row.assortmentId) ?? []) {
-          items.get(sku)?.warehouses.push({
-            warehouseId: row.storeId,
-            warehouseName: names.get(row.storeId) ?? row.storeId,
-            free: row.freeStock,
+      const storeIds = [...figures.values()].flatMap((f) => [...f.stores.keys()]);
+      const names = storeIds.some((id) => !stores.has(id)) ? await loadStores() : stores;
+      const pending: string[] = [];
+      for (const [id, skusOfId] of skusById) {
+        const f = figures.get(id);
+        for (const sku of skusOfId) {
+          const p = products.get(sku) as ProductEntry;
+          // Known product, no figures yet: MoySklad has not recalculated it. Unknown, asked again soon.
+          if (!f) {
+            pending.push(sku);
+            continue;
+          }
+          items.set(sku, {
+            sku,
+            name: p.name,
+            price: p.price,
+            kind: 'product',
+            unit: p.unit,
+            link: p.link,
+            unassignedReserve: f.unassignedReserve,
+            inTransit: f.inTransit,
+            warehouses: [...f.stores].map(([storeId, w]) => ({
+              warehouseId: storeId,
+              warehouseName: names.get(storeId) ?? storeId,
+              free: w.free,
+              stock: w.stock,
+              reserve: w.reserve,
+              inTransit: w.inTransit,
+            })),
           });
         }
       }
-      return { items, asOf };
+      return { items, asOf, ...(pending.length && { pending }) };
     },
 
     async listWarehouses(): Promise<Warehouse[]> {
@@ -386,19 +437,32 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
         path: `/entity/counterparty/${encodeURIComponent(customerId)}`,
         schema: S.Counterparty,
       });
+      const unavailable: NonNullable<CustomerSummary['unavailable']> = [];
+      // The customer exists: a failing part (orders list, invoices list, report) is that part
+      // unavailable, never the whole customer "not found".
+      const part = <T>(name: (typeof unavailable)[number], load: Promise<T>, fallback: T) =>
+        load.catch((err: unknown) => {
+          if (err instanceof ErpError && err.code === 'aborted') throw err;
+          unavailable.push(name);
+          return fallback;
+        });
       const [report, recentOrders, recentInvoices] = await Promise.all([
-        http
-          .request({
-            path: `/report/counterparty/${encodeURIComponent(counterparty.id)}`,
-            schema: S.CounterpartyReport,
-          })
-          .catch((err: unknown) => {
-            // Without the CRM tariff option the report is refused; the balance is then unknown.
-            if (err instanceof MoySkladError && (err.status === 403 || err.status === 412)) return null;
-            throw err;
-          }),
-        recentDocuments('customerorder', counterparty.meta.href),
-        recentDocuments('invoiceout', counterparty.meta.href),
+        part(
+          'balance',
+          http
+            .request({
+              path: `/report/counterparty/${encodeURIComponent(counterparty.id)}`,
+              schema: S.CounterpartyReport,
+            })
+            .catch((err: unknown) => {
+              // Without the CRM tariff option the report is refused; the balance is then unknown.
+              if (err instanceof MoySkladError && (err.status === 403 || err.status === 412)) return null;
+              throw err;
+            }),
+          null,
+        ),
+        part('orders', recentDocuments('customerorder', counterparty.meta.href), []),
+        part('invoices', recentDocuments('invoiceout', counterparty.meta.href), []),
       ]);
       return {
         customer: toCustomer(counterparty),
@@ -407,6 +471,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
         recentOrders,
         recentInvoices,
         link: `${uiBase}/app/#Company/edit?id=${counterparty.id}`,
+        ...(unavailable.length && { unavailable }),
       };
     },
 
@@ -428,7 +493,11 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
         await loadOrganization();
         return { ok: true };
       } catch (err) {
-        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+        return {
+          ok: false,
+          detail: err instanceof Error ? err.message : String(err),
+          ...(err instanceof ErpError && { code: err.code }),
+        };
       }
     },
   };

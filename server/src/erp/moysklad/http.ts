@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ErpError, type ErpErrorCode } from '../connector.js';
+import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
 import { Limiter, msHeader } from './limiter.js';
 import { ErrorBody } from './schemas.js';
 
@@ -40,6 +40,8 @@ export interface Request<T> {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   schema: z.ZodType<T>;
+  /** The caller's cancellation: stops waiting for a slot, the request in flight and any retry. */
+  signal?: AbortSignal;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,9 +80,13 @@ export class HttpClient {
       let status: number;
       let headers: Headers;
       let text: string;
+      if (req.signal?.aborted) throw abortedError();
       try {
-        ({ status, headers, text } = await this.limiter.run(() => this.#send(method, url, req.body)));
+        ({ status, headers, text } = await this.limiter.run(() =>
+          this.#send(method, url, req.body, req.signal),
+        ));
       } catch (err) {
+        if (req.signal?.aborted) throw abortedError();
         const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
         const error = new MoySkladError(
           timedOut ? 'timeout' : 'unavailable',
@@ -118,7 +124,10 @@ export class HttpClient {
     }
   }
 
-  async #send(method: string, url: string, body: unknown) {
+  async #send(method: string, url: string, body: unknown, signal?: AbortSignal) {
+    // A request whose caller left while it queued for a slot is never sent.
+    if (signal?.aborted) throw abortedError();
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
     const res = await this.opts.fetch(url, {
       method,
       headers: {
@@ -128,7 +137,7 @@ export class HttpClient {
         ...(body === undefined ? {} : { 'Content-Type': 'application/json;charset=utf-8' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(this.opts.timeoutMs),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
     // Read the body inside the slot: the request is in flight at MoySklad until it is consumed.
     const text = await res.text();

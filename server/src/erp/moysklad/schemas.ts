@@ -5,6 +5,8 @@ export const Meta = z.object({
   href: z.string(),
   type: z.string(),
   mediaType: z.string().optional(),
+  /** The entity's page in MoySklad's UI (every product and service meta carries it). */
+  uuidHref: z.string().optional(),
 });
 export type Meta = z.infer<typeof Meta>;
 
@@ -33,17 +35,29 @@ export const Product = z.object({
   externalCode: z.string().optional(),
   archived: z.boolean().optional(),
   salePrices: z.array(SalePrice).optional(),
+  /** With expand=uom the unit carries its name ("шт", "м"). */
+  uom: z.object({ name: z.string().optional() }).optional(),
 });
 export type Product = z.infer<typeof Product>;
+
+/** A service: a product without stock, found by code / externalCode (it has no article). */
+export const Service = Product.omit({ article: true });
+export type Service = z.infer<typeof Service>;
 
 export const Store = z.object({ meta: Meta, id: z.string(), name: z.string() });
 
 export const Organization = z.object({ meta: Meta, id: z.string(), name: z.string() });
 
-/** /report/stock/bystore/current?stockType=freeStock: a plain array, not a paged list. */
-export const FreeStockReport = z.array(
-  z.object({ assortmentId: z.string(), storeId: z.string(), freeStock: z.number() }),
-);
+/**
+ * /report/stock/bystore/current?stockType=<type>: a plain array, not a paged list. `storeId` is null
+ * on the row of reserve (or in-transit) tied to no store; quantities may be fractional.
+ */
+export const StoreStockReport = <T extends string>(stockType: T) =>
+  z.array(
+    z.object({ assortmentId: z.string(), storeId: z.string().nullable() }).extend({
+      [stockType]: z.number(),
+    } as Record<T, z.ZodNumber>),
+  );
 
 export const Counterparty = z.object({
   meta: Meta,

@@ -46,7 +46,8 @@ export function createOneCConnector(input: OneCConnectorInput): ErpConnector {
         );
         return { ok: true };
       } catch (err) {
-        if (err instanceof ErpError) return { ok: false, detail: `${err.code}: ${err.message}` };
+        if (err instanceof ErpError)
+          return { ok: false, detail: `${err.code}: ${err.message}`, code: err.code };
         throw err;
       }
     },

@@ -532,7 +532,11 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
       await send(mapping, http, 'health', mapping.health.request, {}, { retry: false });
       return { ok: true };
     } catch (e) {
-      return { ok: false, detail: e instanceof Error ? e.message : String(e) };
+      return {
+        ok: false,
+        detail: e instanceof Error ? e.message : String(e),
+        ...(e instanceof ErpError && { code: e.code }),
+      };
     }
   }
 

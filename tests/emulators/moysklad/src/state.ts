@@ -11,6 +11,33 @@ export interface Product {
   /** Kopecks, price type "Цена продажи". */
   salePrice: number;
   archived: boolean;
+  /** Name of the unit of measure (шт, м, ...), sent with expand=uom. */
+  uomName?: string;
+}
+
+/**
+ * A service (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-usluga): "a special
+ * kind of product" with code and externalCode but no article, and no stock in any report.
+ */
+export interface Service {
+  id: string;
+  name: string;
+  code: string;
+  externalCode: string;
+  /** Kopecks, price type "Цена продажи". */
+  salePrice: number;
+  archived: boolean;
+}
+
+/**
+ * Reserve (and in-transit) of an item tied to no store: a customer order without a store. The short
+ * report writes it as a row with "storeId": null (negative in freeStock). Source:
+ * https://dev.moysklad.ru/doc/api/remap/1.2/reports/#otchety-otchet-ostatki-kratkij-otchet-ob-ostatkah
+ */
+export interface UnassignedRecord {
+  assortmentId: string;
+  reserve: number;
+  inTransit: number;
 }
 
 export interface Store {
@@ -76,6 +103,11 @@ export interface EmulatorState {
   products: Product[];
   stores: Store[];
   stock: StockRecord[];
+  /** Store-less reserve / in-transit rows (none in the seed; tests add them). */
+  unassigned: UnassignedRecord[];
+  /** Items whose stock MoySklad has not recalculated yet: absent from the short report, even with zeroLines. */
+  notRecalculated: Set<string>;
+  services: Service[];
   counterparties: Counterparty[];
   documents: Document[];
   /** Last auto-assigned invoice number. */
@@ -91,6 +123,9 @@ export function seededId(key: string): string {
 }
 
 const kopecks = (roubles: number) => Math.round(roubles * 100);
+
+/** Services of the seeded account; their code is what a deal line's SKU names. */
+export const SERVICES = [{ code: 'SRV-DELIVERY', name: 'Доставка по городу', price: 1500 }];
 
 /** The shared dataset in MoySklad's terms: article = SKU, prices and balances in kopecks. */
 export function createState(): EmulatorState {
@@ -112,13 +147,13 @@ export function createState(): EmulatorState {
     externalCode: `ext-${item.sku}`,
     salePrice: kopecks(item.price),
     archived: false,
+    uomName: /\(м\)$/.test(item.name) ? 'м' : 'шт',
   }));
   const stock: StockRecord[] = [];
   for (const item of ITEMS) {
     for (const key of Object.keys(WAREHOUSES) as WarehouseKey[]) {
       const { stock: qty, reserve } = item.stock[key];
-      // An item that never moved through a store has no record there: absent, not zero.
-      if (qty === 0 && reserve === 0) continue;
+      // Zero records exist too: the short report leaves them out unless include=zeroLines is sent.
       stock.push({
         assortmentId: seededId(`product:${item.sku}`),
         storeId: seededId(`store:${key}`),
@@ -149,6 +184,16 @@ export function createState(): EmulatorState {
     products,
     stores,
     stock,
+    unassigned: [],
+    notRecalculated: new Set(),
+    services: SERVICES.map((svc) => ({
+      id: seededId(`service:${svc.code}`),
+      name: svc.name,
+      code: svc.code,
+      externalCode: `ext-${svc.code}`,
+      salePrice: kopecks(svc.price),
+      archived: false,
+    })),
     counterparties,
     documents,
     invoiceCounter: 0,

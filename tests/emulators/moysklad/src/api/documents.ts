@@ -28,7 +28,13 @@ const InvoiceBody = z.object({
     .default([]),
 });
 
-/** Customer orders and invoices: lists filtered by agent/externalCode, and invoice creation. */
+/**
+ * Customer orders and invoices: lists filtered by agent/externalCode, and invoice creation.
+ * GET /entity/customerorder?filter=agent=<href> is a list like any entity
+ * (https://dev.moysklad.ru/doc/api/remap/1.2/documents/#dokumenty-zakaz-pokupatelq): a customer
+ * without orders gets an empty `rows`, never a 404. A failing sub-request (the orders or invoices
+ * list alone) is injected with faults.failNext(n, status, { pathIncludes: '/entity/customerorder' }).
+ */
 export function documentRoutes(state: EmulatorState): Hono {
   const app = new Hono();
 
@@ -99,8 +105,9 @@ export function documentRoutes(state: EmulatorState): Hono {
     }
     const positions = [];
     for (const [i, p] of body.positions.entries()) {
-      const productId = idFromHref(p.assortment.meta.href, 'product');
-      const product = state.products.find((x) => x.id === productId);
+      // Positions reference any assortment: a product or a service (invoiceout positions docs).
+      const id = idFromHref(p.assortment.meta.href);
+      const product = state.products.find((x) => x.id === id) ?? state.services.find((x) => x.id === id);
       if (!product)
         return fail(c, 400, 3007, 'Ошибка валидации: неверная ссылка на товар', `positions[${i}].assortment`);
       positions.push({ assortmentId: product.id, quantity: p.quantity, price: Math.round(p.price ?? 0) });
