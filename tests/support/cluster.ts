@@ -74,7 +74,7 @@ export function nginxConfig(prefix: string, listenPort: number, upstreamPorts: n
   ].join('\n');
 }
 
-async function waitHealthy(url: string, child: ChildProcess, output: () => string, ms = 30_000) {
+export async function waitHealthy(url: string, child: ChildProcess, output: () => string, ms = 30_000) {
   const end = Date.now() + ms;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${url} exited (${child.exitCode}): ${output()}`);
@@ -88,7 +88,7 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
   }
 }
 
-function spawnTail(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
+export function spawnTail(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (d: Buffer) => {

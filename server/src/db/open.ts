@@ -43,6 +43,9 @@ export const PGLITE_MEMORY_PARAMS = [
   'wal_buffers=1MB',
 ];
 
+/** Advisory lock key held while migrating PostgreSQL (any constant unique to this app). */
+const MIGRATION_LOCK = 0x65727062; // "erpb"
+
 export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite directory, or 'memory://' (tests). */
@@ -61,7 +64,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // listener, that error would crash the process.
     pool.on('error', () => {});
     const db = drizzlePg({ client: pool, schema });
-    await migratePg(db, { migrationsFolder });
+    // Instances starting together migrate one after another, not into each other's half-made tables.
+    const lock = await pool.connect();
+    try {
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(db, { migrationsFolder });
+    } finally {
+      await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      lock.release();
+    }
     return {
       db: db as unknown as Db,
       kind: 'postgres',
