@@ -134,3 +134,18 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** ROLE=worker answers only the probes (/healthz, /readyz, /metrics): widgets and hooks go to web instances. */
+export function createProbeApp(
+  deps: Pick<AppDeps, 'readiness'> & { registry: Parameters<typeof healthRoutes>[0]['registry'] },
+) {
+  const app = new OpenAPIHono();
+  app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.registry }));
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      new HttpProblem(404, 'request.not_found', 'Not found', 'This is a worker: no such route.'),
+    ),
+  );
+  return app;
+}

@@ -51,4 +51,13 @@ describe('configuration', () => {
   it('treats blank variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ', AMO_CLIENT_ID: '' }).databaseUrl).toBeUndefined();
   });
+
+  it('runs both roles by default; web or worker alone needs PostgreSQL; an unknown role is refused', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(loadConfig({ ROLE: 'web', DATABASE_URL: 'postgres://x/y' }).role).toBe('web');
+    expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgres://x/y' }).role).toBe('worker');
+    expect(() => loadConfig({ ROLE: 'web' })).toThrow(/ROLE web requires DATABASE_URL/);
+    expect(() => loadConfig({ ROLE: 'both', DATABASE_URL: 'postgres://x/y' })).toThrow(/ROLE/);
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '3' }).shutdownGraceMs).toBe(3000);
+  });
 });

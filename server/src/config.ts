@@ -42,6 +42,10 @@ const EnvSchema = z
     /** Extra origins allowed by CORS besides amoCRM/Kommo accounts (the sandbox in demo mode). */
     CORS_EXTRA_ORIGINS: optionalString,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** web: HTTP (widgets, webhooks, OAuth) and enqueueing; worker: the queue and schedules; all: both. */
+    ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+    /** On SIGTERM: how long in-flight requests and jobs may take to finish before the process exits. */
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.AMO_CLIENT_ID && !env.AMO_CLIENT_SECRET) {
@@ -60,6 +64,14 @@ const EnvSchema = z
     }
     if (env.AMO_CLIENT_ID && !env.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required outside demo mode' });
+    }
+    if (env.ROLE !== 'all' && !env.DATABASE_URL) {
+      // The embedded database lives in one process: a web without its worker would never run a job.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROLE'],
+        message: `${env.ROLE} requires DATABASE_URL (PostgreSQL)`,
+      });
     }
     if (env.ENCRYPTION_KEY && Buffer.from(env.ENCRYPTION_KEY, 'base64').length !== 32) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'must be 32 bytes, base64-encoded' });
@@ -110,6 +122,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       .filter(Boolean)
       .map((s) => new URL(s).origin),
     logLevel: env.LOG_LEVEL,
+    role: env.ROLE,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }
 

@@ -1,2 +1,2 @@
-export { type Database, type Db, openDatabase } from './open.js';
+export { type Database, type Db, openDatabase, PGLITE_TEMPLATE } from './open.js';
 export * from './schema.js';

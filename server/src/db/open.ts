@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -24,17 +24,55 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const here = dirname(fileURLToPath(import.meta.url));
+const migrationsFolder = join(here, 'migrations');
+/** A migrated, empty data directory made by `pnpm build` (scripts/build.ts): copied, it spares a fresh start initdb. */
+export const PGLITE_TEMPLATE = join(here, '../../dist/pglite-template');
+
+/**
+ * PostgreSQL's defaults assume a server of its own (128 MB shared buffers, 64 MB maintenance
+ * memory); inside our process they are WASM memory that never shrinks. The embedded database holds
+ * a few MB of hot rows, so small buffers cost nothing measurable (scripts/bench/startup.ts and
+ * widget-api.ts report RSS).
+ */
+export const PGLITE_MEMORY_PARAMS = [
+  'shared_buffers=16MB',
+  'work_mem=2MB',
+  'temp_buffers=2MB',
+  'maintenance_work_mem=16MB',
+  'wal_buffers=1MB',
+];
+
+/** Advisory lock key held while migrating PostgreSQL (any constant unique to this app). */
+const MIGRATION_LOCK = 0x65727062; // "erpb"
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite directory, or 'memory://' (tests). */
+  dataDir: string;
+  /** PostgreSQL pool size (default 10). */
+  poolMax?: number;
+  /** Copy PGLITE_TEMPLATE into an empty dataDir (default true). */
+  useTemplate?: boolean;
+}
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite in dataDir ('memory://' for tests), and migrates. */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
     // An idle client can be cut off (server restart, failover); the pool replaces it. Without a
     // listener, that error would crash the process.
     pool.on('error', () => {});
     const db = drizzlePg({ client: pool, schema });
-    await migratePg(db, { migrationsFolder });
+    // Instances starting together migrate one after another, not into each other's half-made tables.
+    const lock = await pool.connect();
+    try {
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(db, { migrationsFolder });
+    } finally {
+      await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      lock.release();
+    }
     return {
       db: db as unknown as Db,
       kind: 'postgres',
@@ -44,8 +82,21 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     };
   }
   const inMemory = opts.dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(opts.dataDir, { recursive: true });
-  const client = new PGlite(inMemory ? opts.dataDir : join(opts.dataDir, 'pglite'));
+  const dir = inMemory ? opts.dataDir : join(opts.dataDir, 'pglite');
+  if (!inMemory) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const template = opts.useTemplate !== false && existsSync(join(PGLITE_TEMPLATE, 'PG_VERSION'));
+    if (template && !existsSync(dir)) {
+      // Copied beside, then renamed: a start killed mid-copy leaves no half a database behind.
+      const partial = `${dir}.partial-${process.pid}`;
+      rmSync(partial, { recursive: true, force: true });
+      cpSync(PGLITE_TEMPLATE, partial, { recursive: true });
+      renameSync(partial, dir);
+    }
+  }
+  const client = new PGlite(dir, {
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS.flatMap((p) => ['-c', p])],
+  });
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder });
   return {

@@ -34,12 +34,25 @@ export interface JobDefinition<T extends object> {
  * PostgreSQL). Failed jobs retry with exponential backoff, then land in `<name>.dead`.
  * A job sent from this process wakes this process's worker at once; LISTEN/NOTIFY wakes others.
  */
-export async function startQueue(database: Database, log: Logger) {
+export interface QueueOptions {
+  /**
+   * false (ROLE=web): this process only sends. Queues are created so sends succeed, but no worker
+   * polls, no cron fires and no maintenance runs here; the worker processes do that.
+   */
+  work?: boolean;
+  /** Connections of pg-boss's own pool on PostgreSQL (default 10; a sender needs 2). */
+  poolMax?: number;
+}
+
+export async function startQueue(database: Database, log: Logger, opts: QueueOptions = {}) {
+  const work = opts.work !== false;
   const boss = new PgBoss({
     ...(database.pglite
       ? { db: fromPglite(database.pglite) }
-      : { connectionString: database.connectionString }),
-    useListenNotify: true,
+      : { connectionString: database.connectionString, max: opts.poolMax ?? (work ? 10 : 2) }),
+    useListenNotify: work,
+    supervise: work,
+    schedule: work,
     schema: 'pgboss',
   });
   boss.on('error', (err) => log.error({ err }, 'queue error'));
@@ -47,9 +60,12 @@ export async function startQueue(database: Database, log: Logger) {
   await boss.start();
 
   const workers = new Map<string, string[]>();
+  let stopping: Promise<void> | undefined;
 
   return {
     boss,
+    /** Whether this process runs jobs (ROLE all or worker). */
+    works: work,
 
     async define<T extends object>(def: JobDefinition<T>) {
       const dead = `${def.name}.dead`;
@@ -63,6 +79,7 @@ export async function startQueue(database: Database, log: Logger) {
         deadLetter: dead,
         notify: true,
       });
+      if (!work) return;
       const ids: string[] = [];
       for (let i = 0; i < (def.concurrency ?? 4); i++) {
         ids.push(
@@ -114,11 +131,20 @@ export async function startQueue(database: Database, log: Logger) {
       for (const w of workers.get(name) ?? []) boss.notifyWorker(w);
     },
 
-    schedule: (name: string, cron: string, data: object = {}) => boss.schedule(name, cron, data),
+    /** Cron schedules are kept by the workers (a sender's schedule() is a no-op). */
+    async schedule(name: string, cron: string, data: object = {}) {
+      if (work) await boss.schedule(name, cron, data);
+    },
 
-    /** Finishes in-flight jobs (up to timeoutMs), returns the rest to the queue, then stops. */
-    async stop(timeoutMs = 10_000) {
-      await boss.stop({ graceful: true, timeout: timeoutMs, close: !database.pglite });
+    /**
+     * Stops fetching, lets in-flight jobs finish (up to timeoutMs; what is still running then is
+     * failed back to the queue, so a worker retries it), then stops. Safe to call twice.
+     */
+    stop(timeoutMs = 10_000) {
+      stopping ??= boss
+        .stop({ graceful: true, timeout: timeoutMs, close: !database.pglite })
+        .catch((err: unknown) => log.warn({ err }, 'queue stop failed'));
+      return stopping;
     },
   };
 }

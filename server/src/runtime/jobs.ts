@@ -1,0 +1,113 @@
+import { ensureLongLivedInstallation } from '../amocrm/install.js';
+import type { Config } from '../config.js';
+import type { EnforceItem } from '../guard/enforcer.js';
+import { GUARD_JOB } from '../guard/service.js';
+import { INVOICE_JOB, INVOICE_RETRIES } from '../invoices/service.js';
+import { definePlatformJobs, type EventHandler, JOBS } from '../jobs/platform-jobs.js';
+import type { Logger } from '../log.js';
+import type { CoreServices } from './services.js';
+
+/**
+ * Every queue and its handler. Defined in every role: a web instance needs the queues to exist to
+ * send to them; only a process whose queue works (ROLE all | worker) runs handlers and schedules.
+ */
+export async function defineJobs(
+  s: CoreServices,
+  config: Config,
+  opts: { log: Logger; fetch?: typeof fetch; eventHandlers?: EventHandler[]; guardLeaseMs?: number },
+) {
+  const { queue, installations, guard, invoices, leadReaderFor, access } = s;
+  const platform = await definePlatformJobs({
+    queue,
+    inbox: s.inbox,
+    installations,
+    access,
+    publicUrl: config.publicUrl,
+    log: opts.log,
+    metrics: s.metrics,
+    handlers: [
+      async (inst, events) =>
+        leadReaderFor(inst).invalidate(events.filter((e) => e.entity === 'leads').map((e) => e.record.id)),
+      (inst, events) => guard.handleEvents(inst, events),
+      ...(opts.eventHandlers ?? []),
+    ],
+  });
+
+  if (config.amo.longLivedToken) {
+    const inst = await ensureLongLivedInstallation({
+      token: config.amo.longLivedToken,
+      base: access.accountBase({ subdomain: config.amo.subdomain ?? '', domain: 'amocrm.ru' }),
+      installations,
+      fetch: opts.fetch,
+    });
+    opts.log.info(
+      { accountId: inst.accountId, subdomain: inst.subdomain },
+      'installation ready (long-lived token)',
+    );
+    // Subscribe once per destination (idempotent at amoCRM too): hooks drive the guard.
+    await queue.send(
+      JOBS.install,
+      { installationId: inst.id, accountId: inst.accountId },
+      { key: `install-${inst.accountId}-${config.publicUrl.origin}` },
+    );
+  }
+
+  await queue.define<{ accountId: number; items: EnforceItem[] }>({
+    name: GUARD_JOB,
+    handler: async ({ accountId, items }) => {
+      const inst = await installations.findActive(accountId);
+      if (inst) await guard.enforceItems(inst, items);
+    },
+  });
+  await queue.define<object>({
+    name: 'guard.recheck',
+    concurrency: 1,
+    handler: async () => {
+      for (const inst of await installations.listActive()) await guard.recheckShort(inst);
+    },
+  });
+  await queue.schedule('guard.recheck', '*/5 * * * *');
+  await queue.define<{ requestId: string }>({
+    name: INVOICE_JOB,
+    retryLimit: INVOICE_RETRIES,
+    retryDelaySeconds: 2,
+    retryDelayMaxSeconds: 120,
+    handler: ({ requestId }, meta) => invoices.process(requestId, meta),
+  });
+
+  // Housekeeping belongs to the processes that run jobs: one sweep per deployment is enough.
+  const purge = queue.works
+    ? setInterval(() => {
+        s.replayStore.purgeExpired().catch((err: unknown) => opts.log.warn({ err }, 'jti purge failed'));
+      }, 60_000)
+    : undefined;
+  purge?.unref();
+
+  // Decisions a crash interrupted are finished once their lease runs out (even if no event comes).
+  const recovery = queue.works
+    ? setInterval(
+        () => {
+          installations
+            .listActive()
+            .then(async (list) => {
+              for (const inst of list) await guard.recoverInterrupted(inst);
+            })
+            .catch((err: unknown) => opts.log.warn({ err }, 'guard recovery failed'));
+        },
+        Math.max(1000, opts.guardLeaseMs ?? 30_000),
+      )
+    : undefined;
+  recovery?.unref();
+
+  return {
+    enqueueEvents: platform.enqueueEvents,
+    reconcile: platform.reconcile,
+    stop() {
+      clearInterval(purge);
+      clearInterval(recovery);
+      platform.stop();
+    },
+  };
+}
+
+export type Jobs = Awaited<ReturnType<typeof defineJobs>>;
