@@ -11,6 +11,7 @@ import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
 import { HttpProblem, problemResponse } from './http/problem.js';
 import { customerRoutes } from './http/routes/customers.js';
+import { type DpStaticDeps, dpStaticRoutes } from './http/routes/dp-static.js';
 import { dpWebhookRoutes } from './http/routes/dp-webhook.js';
 import { guardRoutes } from './http/routes/guard.js';
 import { healthRoutes, type Readiness } from './http/routes/health.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   invoices: InvoiceService;
   customers: CustomerService;
   settings: SettingsService;
+  /** The static Digital Pipeline URL (POST /webhooks/dp): installations found by account id. */
+  dpStatic?: DpStaticDeps;
 }
 
 /** Every route and middleware of the backend, composed in one visible place. */
@@ -59,6 +62,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', oauthRoutes(deps.oauth));
   app.route('/', webhookRoutes(deps.webhooks));
   app.route('/', dpWebhookRoutes(deps.webhooks));
+  if (deps.dpStatic) app.route('/', dpStaticRoutes(deps.dpStatic));
 
   app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));

@@ -5,6 +5,7 @@ import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
 import { createInstaller, ensureLongLivedInstallation } from './amocrm/install.js';
 import { createInstallationRepo, type Installation } from './amocrm/installations.js';
 import { createLeadReader, type LeadReader } from './amocrm/lead-products.js';
+import { checkOnlyEvents, checkOnlySettings } from './amocrm/webhooks/dp-check-only.js';
 import { createWebhookInbox } from './amocrm/webhooks/inbox.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -112,6 +113,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     queue,
     log,
   });
+  // Digital Pipeline actions set to "check only": the same guard, never moving the deal.
+  const guardCheckOnly = createGuardService({
+    access,
+    leadReaderFor,
+    erp,
+    settings: checkOnlySettings(accountSettings),
+    store: createGuardStore(database.db),
+    queue,
+    log,
+  });
   const customers = createCustomerService({ db: database.db, access, erp, settings: accountSettings });
   const invoices = createInvoiceService({
     db: database.db,
@@ -145,6 +156,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       async (inst, events) =>
         leadReaderFor(inst).invalidate(events.filter((e) => e.entity === 'leads').map((e) => e.record.id)),
       (inst, events) => guard.handleEvents(inst, events),
+      async (inst, events) => {
+        const checkOnly = checkOnlyEvents(events);
+        if (checkOnly.length) await guardCheckOnly.handleEvents(inst, checkOnly);
+      },
       ...(opts.eventHandlers ?? []),
     ],
   });
@@ -251,6 +266,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     invoices,
     customers,
     settings,
+    dpStatic: {
+      findActive: installations.findActive,
+      inbox,
+      onStored: (ids) =>
+        void jobs
+          .enqueueEvents(ids)
+          .catch((err: unknown) => log.warn({ err }, 'enqueue failed; the sweeper will retry')),
+      log,
+    },
   });
 
   const purge = setInterval(() => {
