@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import type { AccountCatalog } from './amocrm/account-catalog.js';
 import {
   type AuthVariables,
   type DisposableTokenOptions,
@@ -10,6 +11,7 @@ import type { CustomerService } from './customers/service.js';
 import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
 import { HttpProblem, problemResponse } from './http/problem.js';
+import { accountRoutes } from './http/routes/account.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { type DpStaticDeps, dpStaticRoutes } from './http/routes/dp-static.js';
 import { dpWebhookRoutes } from './http/routes/dp-webhook.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   settings: SettingsService;
   /** The static Digital Pipeline URL (POST /webhooks/dp): installations found by account id. */
   dpStatic?: DpStaticDeps;
+  /** What the settings page's pickers offer (GET /api/v1/account/...). */
+  accountCatalog?: AccountCatalog;
 }
 
 /** Every route and middleware of the backend, composed in one visible place. */
@@ -71,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', invoiceRoutes(deps.invoices));
   app.route('/', customerRoutes(deps.customers));
   app.route('/', settingsRoutes(deps.settings));
+  if (deps.accountCatalog) app.route('/', accountRoutes(deps.accountCatalog));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createAmoAccess } from './amocrm/access.js';
+import { createAccountCatalog } from './amocrm/account-catalog.js';
 import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
-import { createInstaller, ensureLongLivedInstallation } from './amocrm/install.js';
+import { createInstaller, createUninstaller, ensureLongLivedInstallation } from './amocrm/install.js';
 import { createInstallationRepo, type Installation } from './amocrm/installations.js';
 import { createLeadReader, type LeadReader } from './amocrm/lead-products.js';
 import { checkOnlyEvents, checkOnlySettings } from './amocrm/webhooks/dp-check-only.js';
@@ -204,6 +205,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     retryDelayMaxSeconds: 120,
     handler: ({ requestId }, meta) => invoices.process(requestId, meta),
   });
+  const accountCatalog = createAccountCatalog({ clientFor: access.clientFor });
   const app = createApp({
     log,
     metrics,
@@ -244,7 +246,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       install: createInstaller({ access, installations, fetch: opts.fetch }),
       afterInstall: async (inst) =>
         void (await queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId })),
-      disable: installations.disable,
+      disable: createUninstaller({
+        db: database.db,
+        installations,
+        forget: (accountId) => accountCatalog.invalidate(accountId),
+      }),
+      claimState: (nonce, expiresAt) => replayStore.claim(`oauth-state:${nonce}`, 0, expiresAt),
       log,
     },
     webhooks: {
@@ -266,6 +273,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     invoices,
     customers,
     settings,
+    accountCatalog,
     dpStatic: {
       findActive: installations.findActive,
       inbox,

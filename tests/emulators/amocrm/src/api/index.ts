@@ -8,6 +8,7 @@ import type { EmulatorState } from '../state.js';
 import { accountRoutes } from './account.js';
 import { catalogsRoutes } from './catalogs.js';
 import { contactRoutes } from './contacts.js';
+import { entityFieldRoutes } from './entity-fields.js';
 import { leadFieldRoutes } from './lead-fields.js';
 import { leadsRoutes } from './leads.js';
 import { leadWriteRoutes } from './leads-write.js';
@@ -16,6 +17,7 @@ import { noteRoutes } from './notes.js';
 import { pipelineRoutes } from './pipelines.js';
 import { tagRoutes } from './tags.js';
 import { taskRoutes } from './tasks.js';
+import { userRoutes } from './users.js';
 import { webhookRoutes } from './webhooks.js';
 
 /**
@@ -37,7 +39,9 @@ export function apiRoutes(state: EmulatorState, faults: Faults): Hono {
   app.route('/', leadFieldRoutes(state));
   app.route('/', linkRoutes(state));
   app.route('/', tagRoutes(state));
+  app.route('/', entityFieldRoutes(state));
   app.route('/', contactRoutes(state));
+  app.route('/', userRoutes(state));
   app.route('/', pipelineRoutes(state));
   app.route('/', webhookRoutes(state));
   app.notFound((c) => problem(c, 404, 'Not Found'));
