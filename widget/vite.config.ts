@@ -11,8 +11,14 @@ const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { versio
 
 /** Name of the IIFE's result; the AMD wrapper returns it from define(). */
 const GLOBAL_NAME = 'ErpBridgeWidget';
+/**
+ * `ERPB_TARGET=marketplace` (pnpm build:marketplace): the archive for Kommo / amoCRM moderation,
+ * readable (not minified: https://developers.kommo.com/docs/getting-listed asks for code it can
+ * review) and staged apart from the private build, which stays minified and smallest.
+ */
+const MARKETPLACE = process.env.ERPB_TARGET === 'marketplace';
 /** Staging folder = the unpacked archive (the amoCRM emulator serves it as the widget's path). */
-const STAGING = here('./dist/widget');
+const STAGING = here(MARKETPLACE ? './dist/widget-marketplace' : './dist/widget');
 const BACKEND = bakedBackendOrigin(process.env.PUBLIC_URL);
 
 export default defineConfig({
@@ -27,7 +33,7 @@ export default defineConfig({
   build: {
     outDir: STAGING,
     emptyOutDir: true,
-    minify: true,
+    minify: !MARKETPLACE,
     sourcemap: false,
     copyPublicDir: false,
     reportCompressedSize: false,
@@ -56,12 +62,13 @@ export default defineConfig({
       manifestPath: here('../manifest.json'),
       version: pkg.version,
       i18nDir: here('./src/i18n'),
+      extraLocalesDir: here('./build/locales'),
       backend: BACKEND,
     }),
     zipPack({
       inDir: STAGING,
       outDir: here('./dist'),
-      outFileName: 'widget.zip',
+      outFileName: MARKETPLACE ? 'widget-marketplace.zip' : 'widget.zip',
       enableLogging: false,
       // The plugin only logs its errors; make a failed zip fail the build.
       done: (error) => {

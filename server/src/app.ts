@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import type { AccountCatalog } from './amocrm/account-catalog.js';
 import {
   type AuthVariables,
   type DisposableTokenOptions,
@@ -12,7 +13,9 @@ import { widgetCors } from './http/cors.js';
 import { bodyLimits } from './http/middleware/body-limits.js';
 import { cleanInput } from './http/middleware/clean-input.js';
 import { HttpProblem, problemResponse, publicProblem } from './http/problem.js';
+import { accountRoutes } from './http/routes/account.js';
 import { customerRoutes } from './http/routes/customers.js';
+import { type DpStaticDeps, dpStaticRoutes } from './http/routes/dp-static.js';
 import { dpWebhookRoutes } from './http/routes/dp-webhook.js';
 import { guardRoutes } from './http/routes/guard.js';
 import { healthRoutes, type Readiness } from './http/routes/health.js';
@@ -40,6 +43,10 @@ export interface AppDeps {
   invoices: InvoiceService;
   customers: CustomerService;
   settings: SettingsService;
+  /** The static Digital Pipeline URL (POST /webhooks/dp): installations found by account id. */
+  dpStatic?: DpStaticDeps;
+  /** What the settings page's pickers offer (GET /api/v1/account/...). */
+  accountCatalog?: AccountCatalog;
 }
 
 /**
@@ -78,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', oauthRoutes(deps.oauth));
   app.route('/', webhookRoutes(deps.webhooks));
   app.route('/', dpWebhookRoutes(deps.webhooks));
+  if (deps.dpStatic) app.route('/', dpStaticRoutes(deps.dpStatic));
 
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));
   app.route('/', leadStockRoutes(deps.leadStockDeps));
@@ -85,6 +93,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', invoiceRoutes(deps.invoices));
   app.route('/', customerRoutes(deps.customers));
   app.route('/', settingsRoutes(deps.settings));
+  if (deps.accountCatalog) app.route('/', accountRoutes(deps.accountCatalog));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,4 +1,4 @@
-import { createInstaller } from './amocrm/install.js';
+import { createInstaller, createUninstaller } from './amocrm/install.js';
 import type { Installation } from './amocrm/installations.js';
 import { createApp, createProbeApp } from './app.js';
 import type { Config } from './config.js';
@@ -76,7 +76,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             install: createInstaller({ access: s.access, installations: s.installations, fetch: opts.fetch }),
             afterInstall: async (inst) =>
               void (await s.queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId })),
-            disable: s.installations.disable,
+            disable: createUninstaller({
+              db: s.database.db,
+              installations: s.installations,
+              forget: (accountId) => s.accountCatalog.invalidate(accountId),
+            }),
+            claimState: (nonce, expiresAt) => s.replayStore.claim(`oauth-state:${nonce}`, 0, expiresAt),
             log,
           },
           webhooks: {
@@ -98,6 +103,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           invoices: s.invoices,
           customers: s.customers,
           settings: s.settings,
+          accountCatalog: s.accountCatalog,
+          dpStatic: {
+            findActive: s.installations.findActive,
+            inbox: s.inbox,
+            onStored: (ids) =>
+              void jobs
+                .enqueueEvents(ids)
+                .catch((err: unknown) => log.warn({ err }, 'enqueue failed; the sweeper will retry')),
+            log,
+          },
         });
 
   const http = await listen(app.fetch, { port: config.port, host: config.host });

@@ -1,3 +1,4 @@
+export * from './account-catalog.js';
 export * from './availability.js';
 export * from './customer.js';
 export * from './guard.js';

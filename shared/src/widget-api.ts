@@ -11,6 +11,9 @@ export const widgetApi = {
   settings: '/api/v1/settings',
   settingsTestConnection: '/api/v1/settings/test-connection',
   guardSetup: '/api/v1/settings/guard-setup',
+  accountPipelines: '/api/v1/account/pipelines',
+  accountUsers: '/api/v1/account/users',
+  accountFields: (entity: 'leads' | 'contacts' | 'companies') => `/api/v1/account/fields?entity=${entity}`,
 } as const;
 
 /** Header amoCRM's $authorizedAjax puts the disposable token in. */

@@ -134,7 +134,7 @@ describe('a client that never trips the limit and never double-writes', () => {
 });
 
 describe('uninstall', () => {
-  it('ignores an unverifiable disconnect call and disables on a verified one, keeping the data', async () => {
+  it('ignores an unverifiable disconnect call; a verified one disables and purges the tokens', async () => {
     const forged = await fetch(
       `${stack.backend}/oauth/disconnect?account_id=${ACCOUNT}&client_uuid=demo-client-id&signature=${'0'.repeat(64)}`,
     );
@@ -148,7 +148,9 @@ describe('uninstall', () => {
     expect(ok.status).toBe(200);
     const [row] = await installRows();
     expect(row?.status).toBe('disabled');
-    expect(row?.refreshTokenEnc).toBeTruthy();
+    // Uninstall purges the tokens (issue 12); the audit trail is covered in marketplace-accounts.test.ts.
+    expect(row?.refreshTokenEnc).toBeNull();
+    expect(row?.accessTokenEnc).toBeNull();
 
     const token = await signDisposableToken(TEST_SECRET, {
       iss: 'https://erpbridgedemo.amocrm.ru',

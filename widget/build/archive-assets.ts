@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { makeLogos } from './make-logos.js';
+import { makeTourImages } from './make-tour.js';
 
 export interface ArchiveAssetsOptions {
   /** The manifest source (repo root manifest.json). */
@@ -10,14 +11,21 @@ export interface ArchiveAssetsOptions {
   version: string;
   /** Folder of <locale>.json files, copied to i18n/. */
   i18nDir: string;
+  /**
+   * Folder of partial <locale>.json files for the marketplace's extra locales (es, pt): the
+   * manifest texts translated; every other key is taken from `baseLocale` (en).
+   */
+  extraLocalesDir?: string;
+  baseLocale?: string;
   /** The baked backend origin ('' when none): replaces `{backend}` in dp.webhook_url. */
   backend?: string;
 }
 
 /**
- * amoCRM's dp.webhook_url is one static URL per archive, but our DP route carries the installation's
- * hook key. The manifest keeps `{backend}/webhooks/dp/{hook_key}`; a build with a public backend
- * origin fills `{backend}`, and `{hook_key}` stays a placeholder (see widget/README.md).
+ * amoCRM's dp.webhook_url is one static URL per archive, and amoCRM substitutes nothing in it
+ * (https://developers.kommo.com/docs/widgets-dp). The manifest holds `{backend}/webhooks/dp`; the
+ * build fills `{backend}` with the baked backend origin (PUBLIC_URL), so the archive carries
+ * `<PUBLIC_URL>/webhooks/dp`, and the backend finds the account from the call's body.
  */
 export function resolveDpWebhookUrl(url: unknown, backend: string | undefined): unknown {
   return typeof url === 'string' && backend ? url.replace('{backend}', backend) : url;
@@ -51,16 +59,43 @@ export function archiveAssets(options: ArchiveAssetsOptions): Plugin {
         source: `${JSON.stringify(manifest, null, 2)}\n`,
       });
 
-      for (const file of readdirSync(options.i18nDir).filter((f) => f.endsWith('.json'))) {
+      const own = readdirSync(options.i18nDir).filter((f) => f.endsWith('.json'));
+      for (const file of own) {
         const text = readFileSync(join(options.i18nDir, file), 'utf8');
         // Fail the build on a broken translation file rather than ship it.
         JSON.parse(text);
         this.emitFile({ type: 'asset', fileName: `i18n/${file}`, source: text });
       }
+      if (options.extraLocalesDir) {
+        const base = JSON.parse(
+          readFileSync(join(options.i18nDir, `${options.baseLocale ?? 'en'}.json`), 'utf8'),
+        ) as Tree;
+        for (const file of readdirSync(options.extraLocalesDir).filter((f) => f.endsWith('.json'))) {
+          if (own.includes(file)) continue;
+          const overlay = JSON.parse(readFileSync(join(options.extraLocalesDir, file), 'utf8')) as Tree;
+          this.emitFile({
+            type: 'asset',
+            fileName: `i18n/${file}`,
+            source: `${JSON.stringify(deepMerge(base, overlay), null, 2)}\n`,
+          });
+        }
+      }
 
-      for (const [name, png] of Object.entries(makeLogos())) {
+      for (const [name, png] of Object.entries({ ...makeLogos(), ...makeTourImages() })) {
         this.emitFile({ type: 'asset', fileName: `images/${name}`, source: png });
       }
     },
   };
+}
+
+type Tree = { [key: string]: string | Tree };
+
+/** `overlay` over `base`, key by key; both stay untouched. */
+function deepMerge(base: Tree, overlay: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    const under = out[key];
+    out[key] = typeof value === 'object' && typeof under === 'object' ? deepMerge(under, value) : value;
+  }
+  return out;
 }

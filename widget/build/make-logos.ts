@@ -27,7 +27,7 @@ interface Shape {
 
 const SAMPLES = 4;
 
-class Canvas {
+export class Canvas {
   readonly png: PNG;
 
   constructor(
@@ -76,12 +76,12 @@ class Canvas {
   }
 }
 
-function hex(value: string, a = 1): Color {
+export function hex(value: string, a = 1): Color {
   const n = Number.parseInt(value.slice(1), 16);
   return { r: (n >> 16) & 255, g: (n >> 8) & 255, b: n & 255, a };
 }
 
-function roundRect(x: number, y: number, w: number, h: number, r: number): Shape {
+export function roundRect(x: number, y: number, w: number, h: number, r: number): Shape {
   return {
     bounds: [x, y, x + w, y + h],
     inside(px, py) {
@@ -110,7 +110,7 @@ function polygon(points: readonly (readonly [number, number])[]): Shape {
   };
 }
 
-function gradient(x0: number, y0: number, x1: number, y1: number, from: Color, to: Color): Paint {
+export function gradient(x0: number, y0: number, x1: number, y1: number, from: Color, to: Color): Paint {
   const dx = x1 - x0;
   const dy = y1 - y0;
   const len2 = dx * dx + dy * dy;
@@ -121,8 +121,8 @@ function gradient(x0: number, y0: number, x1: number, y1: number, from: Color, t
   };
 }
 
-const BLUE_LIGHT = hex('#2196f3');
-const BLUE_DARK = hex('#3949ab');
+export const BLUE_LIGHT = hex('#2196f3');
+export const BLUE_DARK = hex('#3949ab');
 const INK = hex('#313942');
 
 /** Isometric box centred on (cx, cy), `s` tall: three faces in decreasing white, with a tape band. */
@@ -171,7 +171,7 @@ function drawBox(canvas: Canvas, cx: number, cy: number, s: number): void {
 }
 
 /** The app tile: rounded square with a diagonal gradient and the box. */
-function drawTile(canvas: Canvas, x: number, y: number, size: number): void {
+export function drawTile(canvas: Canvas, x: number, y: number, size: number): void {
   canvas.fill(
     roundRect(x, y, size, size, size * 0.2),
     gradient(x, y, x + size, y + size, BLUE_LIGHT, BLUE_DARK),
@@ -190,12 +190,12 @@ const GLYPHS: Record<string, readonly string[]> = {
   ' ': ['00000', '00000', '00000', '00000', '00000', '00000', '00000'],
 };
 
-function textWidth(text: string, cell: number): number {
+export function textWidth(text: string, cell: number): number {
   return (text.length * 6 - 1) * cell;
 }
 
 /** Pixel-font text as ONE shape, so touching cells merge without seams. */
-function text(value: string, x: number, y: number, cell: number): Shape {
+export function text(value: string, x: number, y: number, cell: number): Shape {
   return {
     bounds: [x, y, x + textWidth(value, cell), y + 7 * cell],
     inside(px, py) {

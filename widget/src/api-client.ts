@@ -1,4 +1,7 @@
 import type {
+  AccountFields,
+  AccountPipelines,
+  AccountUsers,
   ConnectionTestResult,
   CustomerPanel,
   ErpConnectionInput,
@@ -73,6 +76,10 @@ export interface WidgetApiClient {
   testConnection(connection: ErpConnectionInput): Promise<ConnectionTestResult>;
   /** Sets up (enable) or lifts the native stage gate. */
   guardSetup(enable: boolean): Promise<unknown>;
+  /** What the settings page's pickers offer (admins only). */
+  accountPipelines(): Promise<AccountPipelines>;
+  accountUsers(): Promise<AccountUsers>;
+  accountFields(entity: AccountFields['entity']): Promise<AccountFields>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -132,6 +139,9 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
     testConnection: (connection) =>
       call('POST', widgetApi.settingsTestConnection, shaped<ConnectionTestResult>('ok'), { erp: connection }),
     guardSetup: (enable) => call('POST', widgetApi.guardSetup, any, { enable }),
+    accountPipelines: () => call('GET', widgetApi.accountPipelines, shaped<AccountPipelines>('pipelines')),
+    accountUsers: () => call('GET', widgetApi.accountUsers, shaped<AccountUsers>('users', 'groups')),
+    accountFields: (entity) => call('GET', widgetApi.accountFields(entity), shaped<AccountFields>('fields')),
   };
 }
 

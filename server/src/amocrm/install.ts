@@ -1,3 +1,6 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { installations as installationsTable } from '../db/schema.js';
 import type { AmoAccess } from './access.js';
 import type { InstallationRepo } from './installations.js';
 import type { TokenPair } from './oauth.js';
@@ -53,4 +56,36 @@ export async function ensureLongLivedInstallation(deps: {
     subdomain: account.subdomain,
     domain: 'amocrm.ru',
   });
+}
+
+/**
+ * Uninstall (amoCRM's integration-disabled hook, signature verified): the installation turns
+ * disabled, so every path that looks for an active one (widget API, webhooks, the Digital
+ * Pipeline, queued guard and invoice jobs, reconcile, keep-alive) stops for the account; its
+ * tokens are deleted, as nothing may call amoCRM for it any more. Guard decisions, notes of our
+ * work and the webhook journal stay until the retention purge: they are the audit trail.
+ */
+export function createUninstaller(deps: {
+  db: Db;
+  installations: Pick<InstallationRepo, 'disable'>;
+  /** Drops in-memory state of the account (cached catalog answers). */
+  forget?: (accountId: number) => void;
+}) {
+  return async (accountId: number): Promise<boolean> => {
+    const found = await deps.installations.disable(accountId);
+    await deps.db
+      .update(installationsTable)
+      .set({
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        tokenExpiresAt: null,
+        refreshTokenIssuedAt: null,
+        refreshLeaseOwner: null,
+        refreshLeaseUntil: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(installationsTable.accountId, accountId));
+    deps.forget?.(accountId);
+    return found;
+  };
 }

@@ -1,4 +1,5 @@
 import { ensureLongLivedInstallation } from '../amocrm/install.js';
+import { checkOnlyEvents } from '../amocrm/webhooks/dp-check-only.js';
 import type { Config } from '../config.js';
 import type { EnforceItem } from '../guard/enforcer.js';
 import { GUARD_JOB } from '../guard/service.js';
@@ -29,6 +30,10 @@ export async function defineJobs(
       async (inst, events) =>
         leadReaderFor(inst).invalidate(events.filter((e) => e.entity === 'leads').map((e) => e.record.id)),
       (inst, events) => guard.handleEvents(inst, events),
+      async (inst, events) => {
+        const checkOnly = checkOnlyEvents(events);
+        if (checkOnly.length) await s.guardCheckOnly.handleEvents(inst, checkOnly);
+      },
       ...(opts.eventHandlers ?? []),
     ],
   });

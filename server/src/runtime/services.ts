@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createAmoAccess } from '../amocrm/access.js';
+import { createAccountCatalog } from '../amocrm/account-catalog.js';
 import { createReplayStore } from '../amocrm/disposable-token/replay-store.js';
 import { createInstallationRepo, type Installation } from '../amocrm/installations.js';
 import { createLeadReader, type LeadReader } from '../amocrm/lead-products.js';
+import { checkOnlySettings } from '../amocrm/webhooks/dp-check-only.js';
 import { createWebhookInbox } from '../amocrm/webhooks/inbox.js';
 import type { Config } from '../config.js';
 import { resolveSecretBox } from '../crypto/key-file.js';
@@ -88,6 +90,17 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     queue,
     log,
   });
+  // Digital Pipeline actions set to "check only": the same guard, never moving the deal.
+  const guardCheckOnly = createGuardService({
+    access,
+    leadReaderFor,
+    erp,
+    settings: checkOnlySettings(accountSettings),
+    store: createGuardStore(database.db, { leaseMs: guardLeaseMs }),
+    queue,
+    log,
+  });
+  const accountCatalog = createAccountCatalog({ clientFor: access.clientFor });
   const customers = createCustomerService({ db: database.db, access, erp, settings: accountSettings });
   const invoices = createInvoiceService({
     db: database.db,
@@ -123,6 +136,8 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     leadReaderFor,
     queue,
     guard,
+    guardCheckOnly,
+    accountCatalog,
     customers,
     invoices,
     settings,

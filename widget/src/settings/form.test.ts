@@ -1,6 +1,6 @@
 import type { SettingsView } from '@erp-bridge/shared';
 import { describe, expect, it } from 'vitest';
-import { changedKeys, connectionInput, draftFrom, parseIds, settingsUpdate } from './form.js';
+import { changedKeys, connectionInput, draftFrom, parseIds, settingsUpdate, withIds } from './form.js';
 
 const VIEW: SettingsView = {
   guard: {
@@ -120,11 +120,32 @@ describe('settingsUpdate', () => {
   it('refuses id lists that are not numbers, naming the field', () => {
     const draft = draftFrom(VIEW);
     draft.ids.allowedGroupIds = '3, x';
-    expect(settingsUpdate(VIEW, draft)).toEqual({ ok: false, badIds: ['allowedGroupIds'] });
+    expect(settingsUpdate(VIEW, draft)).toEqual({
+      ok: false,
+      errors: [{ field: 'invoices.allowedGroupIds', message: 'bad_ids' }],
+    });
   });
 });
 
 describe('connectionInput', () => {
+  it('refuses "move to a stage" without a stage', () => {
+    const draft = draftFrom(VIEW);
+    draft.guard.action = { type: 'move_to', stage: { pipelineId: 0, statusId: 0 } };
+    expect(settingsUpdate(VIEW, draft)).toEqual({
+      ok: false,
+      errors: [{ field: 'guard.action.stage', message: 'stage_required' }],
+    });
+  });
+
+  it('keeps picked ids and their typed text in step', () => {
+    const draft = withIds(draftFrom(VIEW), 'allowedUserIds', [7, 9]);
+    expect(draft.ids.allowedUserIds).toBe('7, 9');
+    expect(settingsUpdate(VIEW, draft)).toMatchObject({
+      ok: true,
+      update: { invoices: { allowedUserIds: [7, 9] } },
+    });
+  });
+
   it('drops blank public fields (the server fills defaults)', () => {
     expect(connectionInput({ kind: 'local', fields: { storeId: ' ' }, secrets: {} })).toEqual({
       kind: 'local',

@@ -31,9 +31,15 @@ export interface SettingsDraft {
   guard: GuardRules;
   invoices: InvoiceSettings;
   fields: FieldMappings;
-  /** Id lists as typed ("1, 2"), parsed on save. */
+  /**
+   * Id lists as typed ("1, 2"), parsed on save: the fallback when amoCRM's users could not be
+   * loaded for the pickers. The pickers write `invoices` directly and keep these in step.
+   */
   ids: { allowedUserIds: string; allowedGroupIds: string };
 }
+
+/** A field the form refuses to send, by the `data-field` name of its control. */
+export type FieldError = { field: string; message: 'bad_ids' | 'stage_required' };
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -100,9 +106,20 @@ export function changedKeys<T extends object>(base: T, next: T): Partial<T> | nu
   return any ? out : null;
 }
 
-export type UpdateResult =
-  | { ok: true; update: SettingsUpdate }
-  | { ok: false; badIds: (keyof SettingsDraft['ids'])[] };
+export type UpdateResult = { ok: true; update: SettingsUpdate } | { ok: false; errors: FieldError[] };
+
+/** Sets a picked id list, keeping the typed fallback text in step. */
+export function withIds(
+  draft: SettingsDraft,
+  name: keyof SettingsDraft['ids'],
+  ids: number[],
+): SettingsDraft {
+  return {
+    ...draft,
+    invoices: { ...draft.invoices, [name]: ids },
+    ids: { ...draft.ids, [name]: ids.join(', ') },
+  };
+}
 
 /**
  * PUT /api/v1/settings body: only the sections that changed, and within guard / invoices / fields
@@ -110,14 +127,17 @@ export type UpdateResult =
  * changed, with secrets only when typed.
  */
 export function settingsUpdate(view: SettingsView, draft: SettingsDraft): UpdateResult {
-  const badIds: (keyof SettingsDraft['ids'])[] = [];
+  const errors: FieldError[] = [];
   const invoices = { ...draft.invoices };
   for (const name of ['allowedUserIds', 'allowedGroupIds'] as const) {
     const ids = parseIds(draft.ids[name]);
     if (ids) invoices[name] = ids;
-    else badIds.push(name);
+    else errors.push({ field: `invoices.${name}`, message: 'bad_ids' });
   }
-  if (badIds.length > 0) return { ok: false, badIds };
+  const { action } = draft.guard;
+  if (action.type === 'move_to' && !(action.stage.pipelineId > 0 && action.stage.statusId > 0))
+    errors.push({ field: 'guard.action.stage', message: 'stage_required' });
+  if (errors.length > 0) return { ok: false, errors };
   const update: SettingsUpdate = {};
   if (erpChanged(view.erp, draft.erp)) update.erp = connectionInput(draft.erp);
   const guard = changedKeys(view.guard, draft.guard);

@@ -11,7 +11,7 @@ import { HttpProblem } from '../problem.js';
 const num = z.coerce.number().int();
 
 /** amoCRM's Digital Pipeline widget action: JSON or form, sent once, unsigned. */
-const DpBody = z
+export const DpBody = z
   .object({
     event: z
       .object({
@@ -34,7 +34,7 @@ const DpBody = z
   .loose();
 
 /** Element type 2 = lead in amoCRM's Digital Pipeline payloads. */
-const LEAD_ELEMENT = 2;
+export const LEAD_ELEMENT = 2;
 
 export function dpWebhookRoutes(deps: {
   findByHookKey(hookKey: string): Promise<Installation | undefined>;

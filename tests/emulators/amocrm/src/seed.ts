@@ -45,13 +45,29 @@ export const DEMO_PIPELINE = {
   ],
 } as const;
 
+/**
+ * User groups as GET /api/v4/account?with=users_groups lists them; 0 is the account's main group
+ * (https://www.amocrm.ru/developers/content/crm_platform/account-info).
+ */
+export const DEMO_USER_GROUPS = [
+  { id: 0, name: 'Отдел продаж' },
+  { id: 350001, name: 'Склад' },
+] as const;
+
 export const DEMO_USERS = [
-  { id: DEMO_ACCOUNT.userId, name: DEMO_ACCOUNT.userName, email: DEMO_ACCOUNT.userEmail, isAdmin: false },
+  {
+    id: DEMO_ACCOUNT.userId,
+    name: DEMO_ACCOUNT.userName,
+    email: DEMO_ACCOUNT.userEmail,
+    isAdmin: false,
+    groupId: 0,
+  },
   {
     id: DEMO_ACCOUNT.adminUserId,
     name: DEMO_ACCOUNT.adminUserName,
     email: DEMO_ACCOUNT.adminUserEmail,
     isAdmin: true,
+    groupId: 350001,
   },
 ] as const;
 

@@ -22,6 +22,7 @@ import {
   DEMO_LEADS,
   DEMO_PIPELINE,
   DEMO_PRODUCTS,
+  DEMO_USER_GROUPS,
   DEMO_USERS,
   PRODUCT_FIELDS,
   SEED_TIME,
@@ -104,6 +105,8 @@ export interface User {
   name: string;
   email: string;
   isAdmin: boolean;
+  /** rights.group_id: the user's group (0 = the main group). */
+  groupId: number;
 }
 
 export interface Pipeline {
@@ -133,6 +136,7 @@ export interface EmulatorState {
   config: RuntimeConfig;
   limits: LimitState;
   users: Map<number, User>;
+  userGroups: Map<number, { id: number; name: string }>;
   pipelines: Map<number, Pipeline>;
   catalogs: Map<number, Catalog>;
   catalogFields: Map<number, CatalogField[]>;
@@ -249,6 +253,7 @@ export function createState(opts: StateOptions): EmulatorState {
     config,
     limits: createLimitState(),
     users: new Map(DEMO_USERS.map((u) => [u.id, { ...u }])),
+    userGroups: new Map(DEMO_USER_GROUPS.map((g) => [g.id, { ...g }])),
     pipelines: new Map([
       [
         DEMO_PIPELINE.id,

@@ -7,6 +7,12 @@ export function accountRoutes(state: EmulatorState): Hono {
   const app = new Hono();
   app.get('/account', (c) => {
     const { account } = state;
+    const withs = (c.req.query('with') ?? '').split(',');
+    // ?with=users_groups embeds the account's user groups
+    // (https://www.amocrm.ru/developers/content/crm_platform/account-info).
+    const embedded = withs.includes('users_groups')
+      ? { _embedded: { users_groups: [...state.userGroups.values()].map((g) => ({ ...g, uuid: null })) } }
+      : {};
     const firstAdmin = [...state.users.values()].find((u) => u.isAdmin);
     return hal(c, {
       id: account.id,
@@ -28,6 +34,7 @@ export function accountRoutes(state: EmulatorState): Hono {
       is_technical_account: false,
       contact_name_display_order: 1,
       _links: { self: { href: `${apiBase(c)}/account` } },
+      ...embedded,
     });
   });
   return app;

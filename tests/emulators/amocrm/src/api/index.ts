@@ -8,6 +8,7 @@ import type { EmulatorState } from '../state.js';
 import { accountRoutes } from './account.js';
 import { catalogsRoutes } from './catalogs.js';
 import { contactRoutes } from './contacts.js';
+import { entityFieldRoutes } from './entity-fields.js';
 import { eventRoutes, recordLeadEvents } from './events.js';
 import { leadFieldRoutes } from './lead-fields.js';
 import { leadsRoutes } from './leads.js';
@@ -17,6 +18,7 @@ import { noteRoutes } from './notes.js';
 import { pipelineRoutes } from './pipelines.js';
 import { tagRoutes } from './tags.js';
 import { taskRoutes } from './tasks.js';
+import { userRoutes } from './users.js';
 import { webhookRoutes } from './webhooks.js';
 
 /**
@@ -39,7 +41,9 @@ export function apiRoutes(state: EmulatorState, faults: Faults): Hono {
   app.route('/', leadFieldRoutes(state));
   app.route('/', linkRoutes(state));
   app.route('/', tagRoutes(state));
+  app.route('/', entityFieldRoutes(state));
   app.route('/', contactRoutes(state));
+  app.route('/', userRoutes(state));
   app.route('/', pipelineRoutes(state));
   app.route('/', webhookRoutes(state));
   app.route('/', eventRoutes(state, events));
