@@ -60,7 +60,9 @@ export async function startDemo(config: Config, opts: { emulatorPort?: number } 
 async function enableDemoGuard(server: RunningServer) {
   const settings = server.services.accountSettings;
   const current = await settings.get(DEMO_ACCOUNT.id);
-  if (current.guard.enabled || current.guard.gatedStages.length) return;
+  // New installations have the guard on (flag only) by default; the demo adds the gated stage
+  // unless stages were chosen already or the guard was switched off.
+  if (current.guard.gatedStages.length || !current.guard.enabled) return;
   await settings.update(DEMO_ACCOUNT.id, {
     guard: {
       enabled: true,
