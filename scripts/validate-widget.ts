@@ -17,13 +17,13 @@ import { validateWidgetZip } from './lib/zip-rules.js';
 const args = process.argv.slice(2);
 const marketplace = args.includes('--marketplace');
 const FLAGS_WITH_VALUE = ['--compare', '--locales', '--fallback'];
-const valueOf = (flag: string) => {
+const flagValue = (flag: string) => {
   const at = args.indexOf(flag);
   return at >= 0 ? args[at + 1] : undefined;
 };
-const compare = valueOf('--compare');
-const locales = valueOf('--locales');
-const fallback = valueOf('--fallback');
+const compare = flagValue('--compare');
+const locales = flagValue('--locales');
+const fallback = flagValue('--fallback');
 const path = args.find((a, i) => !a.startsWith('--') && !FLAGS_WITH_VALUE.includes(args[i - 1] ?? ''));
 if (!path) {
   console.error('usage: tsx scripts/validate-widget.ts [--marketplace] <widget.zip> [--compare <other.zip>]');
