@@ -58,6 +58,7 @@ async function axeSerious(page: Page): Promise<string[]> {
         axe: {
           run(
             ctx: unknown,
+            options: unknown,
           ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
         };
       }
