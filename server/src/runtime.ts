@@ -3,7 +3,12 @@ import { serve } from '@hono/node-server';
 import { createAmoAccess } from './amocrm/access.js';
 import { createAccountCatalog } from './amocrm/account-catalog.js';
 import { createReplayStore } from './amocrm/disposable-token/replay-store.js';
-import { createInstaller, createUninstaller, ensureLongLivedInstallation } from './amocrm/install.js';
+import {
+  createActiveLookup,
+  createInstaller,
+  createUninstaller,
+  ensureLongLivedInstallation,
+} from './amocrm/install.js';
 import { createInstallationRepo, type Installation } from './amocrm/installations.js';
 import { createLeadReader, type LeadReader } from './amocrm/lead-products.js';
 import { checkOnlyEvents, checkOnlySettings } from './amocrm/webhooks/dp-check-only.js';
@@ -206,6 +211,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     handler: ({ requestId }, meta) => invoices.process(requestId, meta),
   });
   const accountCatalog = createAccountCatalog({ clientFor: access.clientFor });
+  const activeLookup = createActiveLookup(database.db);
   const app = createApp({
     log,
     metrics,
@@ -244,12 +250,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clientId: config.amo.clientId,
       exchangeCode: (account, code) => access.oauth.exchangeCode(access.accountBase(account), code),
       install: createInstaller({ access, installations, fetch: opts.fetch }),
-      afterInstall: async (inst) =>
-        void (await queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId })),
+      afterInstall: async (inst) => {
+        activeLookup.forget(inst.accountId);
+        await queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId });
+      },
       disable: createUninstaller({
         db: database.db,
         installations,
-        forget: (accountId) => accountCatalog.invalidate(accountId),
+        forget: (accountId) => {
+          accountCatalog.invalidate(accountId);
+          activeLookup.forget(accountId);
+        },
       }),
       claimState: (nonce, expiresAt) => replayStore.claim(`oauth-state:${nonce}`, 0, expiresAt),
       log,
@@ -275,7 +286,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     settings,
     accountCatalog,
     dpStatic: {
-      findActive: installations.findActive,
+      findActive: activeLookup.find,
       inbox,
       onStored: (ids) =>
         void jobs
