@@ -4,6 +4,9 @@
  * Usage: tsx scripts/validate-widget.ts [--marketplace] <widget.zip> [--compare <other.zip>]
  * One line per violation, a final OK line with script.js sizes; exit 1 on any violation.
  * --compare prints the other archive's script.js sizes beside (the private, minified build).
+ * Listing options (UNCONFIRMED facts, so adjustable without a code change):
+ *   --locales ru,en,es,pt        locales the listing must carry
+ *   --fallback tr=en,id=en       other locales and the one that may stand in for each
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -13,9 +16,15 @@ import { validateWidgetZip } from './lib/zip-rules.js';
 
 const args = process.argv.slice(2);
 const marketplace = args.includes('--marketplace');
-const compareAt = args.indexOf('--compare');
-const compare = compareAt >= 0 ? args[compareAt + 1] : undefined;
-const path = args.find((a, i) => !a.startsWith('--') && (compareAt < 0 || i !== compareAt + 1));
+const FLAGS_WITH_VALUE = ['--compare', '--locales', '--fallback'];
+const flagValue = (flag: string) => {
+  const at = args.indexOf(flag);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const compare = flagValue('--compare');
+const locales = flagValue('--locales');
+const fallback = flagValue('--fallback');
+const path = args.find((a, i) => !a.startsWith('--') && !FLAGS_WITH_VALUE.includes(args[i - 1] ?? ''));
 if (!path) {
   console.error('usage: tsx scripts/validate-widget.ts [--marketplace] <widget.zip> [--compare <other.zip>]');
   process.exit(2);
@@ -36,7 +45,18 @@ const sizesOf = (script: { raw: number; gzip: number } | undefined) =>
 
 const bytes = read(path);
 const name = basename(path);
-const { violations, script } = validateWidgetZip(bytes, { marketplace });
+const listing = {
+  ...(locales && { requiredLocales: locales.split(',').filter(Boolean) }),
+  ...(fallback && {
+    fallbackLocales: Object.fromEntries(
+      fallback
+        .split(',')
+        .filter(Boolean)
+        .map((pair: string) => pair.split('=') as [string, string]),
+    ),
+  }),
+};
+const { violations, script } = validateWidgetZip(bytes, { marketplace: marketplace && listing });
 for (const v of violations) console.error(`${name}: ${v.rule}: ${v.detail}`);
 
 if (compare) {

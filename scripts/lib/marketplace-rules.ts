@@ -101,7 +101,7 @@ export function checkListing(input: ListingInput, options: Partial<ListingRules>
     }
   }
 
-  checkMeta(widget, rules, cite);
+  checkMeta(widget, cite);
   checkLocales(locales, rules, cite('locales', 'listed'));
   checkTexts(widget, messages, rules, cite('texts', 'listed'));
   checkTour(manifest, locales, messages, input, rules, cite('tour', 'manifest'));
@@ -112,7 +112,7 @@ export function checkListing(input: ListingInput, options: Partial<ListingRules>
 
 type Cite = (rule: string, doc: keyof typeof DOCS) => (detail: string) => void;
 
-function checkMeta(widget: { [key: string]: Json }, _rules: ListingRules, cite: Cite): void {
+function checkMeta(widget: { [key: string]: Json }, cite: Cite): void {
   // Marketplace widgets install from the widget's own button (OAuth with from_widget).
   if (widget.installation !== true) cite('installation', 'install')('widget.installation must be true');
   const support = widget.support;

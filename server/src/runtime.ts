@@ -1,4 +1,4 @@
-import { createInstaller, createUninstaller } from './amocrm/install.js';
+import { createActiveLookup, createInstaller, createUninstaller } from './amocrm/install.js';
 import type { Installation } from './amocrm/installations.js';
 import { createApp, createProbeApp } from './app.js';
 import type { Config } from './config.js';
@@ -52,6 +52,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     eventHandlers: opts.eventHandlers,
     guardLeaseMs: opts.guardLeaseMs,
   });
+  const activeLookup = createActiveLookup(s.database.db);
   let draining = false;
   const readiness = readinessCheck(s, () => draining);
 
@@ -74,12 +75,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             clientId: config.amo.clientId,
             exchangeCode: (account, code) => s.access.oauth.exchangeCode(s.access.accountBase(account), code),
             install: createInstaller({ access: s.access, installations: s.installations, fetch: opts.fetch }),
-            afterInstall: async (inst) =>
-              void (await s.queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId })),
+            afterInstall: async (inst) => {
+              activeLookup.forget(inst.accountId);
+              await s.queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId });
+            },
             disable: createUninstaller({
               db: s.database.db,
               installations: s.installations,
-              forget: (accountId) => s.accountCatalog.invalidate(accountId),
+              forget: (accountId) => {
+                s.accountCatalog.invalidate(accountId);
+                activeLookup.forget(accountId);
+              },
             }),
             claimState: (nonce, expiresAt) => s.replayStore.claim(`oauth-state:${nonce}`, 0, expiresAt),
             log,
@@ -105,7 +111,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           settings: s.settings,
           accountCatalog: s.accountCatalog,
           dpStatic: {
-            findActive: s.installations.findActive,
+            findActive: activeLookup.find,
             inbox: s.inbox,
             onStored: (ids) =>
               void jobs

@@ -81,7 +81,7 @@ export const SettingsView = AccountSettings.extend({
       authError: z.string().nullable(),
       /** Where amoCRM posts this account's webhooks (registered automatically). */
       webhookUrl: z.string(),
-      /** What to put as the Digital Pipeline action URL for this account. */
+      /** The Digital Pipeline action URL (one static URL for every account, as in the manifest). */
       dpWebhookUrl: z.string(),
     }),
     webhooks: z.object({

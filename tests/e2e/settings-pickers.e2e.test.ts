@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
@@ -43,6 +44,34 @@ const putBodies = (requests: Request[]) =>
   requests
     .filter((r) => r.method() === 'PUT' && r.url().endsWith('/api/v1/settings'))
     .map((r) => r.postDataJSON());
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * axe-core on the settings work area: the serious and critical violations, as "rule: target".
+ * Colour contrast is left to the theme's own suite (the panels' colour tokens live there).
+ */
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(
+      { include: [['#work-area-erp_bridge']] },
+      { rules: { 'color-contrast': { enabled: false } } },
+    );
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  });
+}
 const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
 
 async function fullPageShot(page: Page, name: string) {
@@ -95,6 +124,8 @@ describe.runIf(canRun)('settings pickers in Chromium', () => {
     expect(await guard.locator('[data-gate-status]').getAttribute('data-gate-status')).toBe('off');
 
     await fullPageShot(page, 'settings-pickers.png');
+    // The pickers' own markup (labels, fieldsets, selects) passes axe-core.
+    expect(await axeSerious(page)).toEqual([]);
 
     await guard.locator('[data-stage-option="8001:80012"] input').check();
     await guard.locator('select[name="guard-task-user"]').selectOption({ label: 'Олег Ковалёв' });

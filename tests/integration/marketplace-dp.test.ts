@@ -130,6 +130,19 @@ describe('Digital Pipeline from the static URL', () => {
     expect((await latest(BETA.accountId))?.actions.map((a) => a.type)).not.toContain('moved');
   });
 
+  it('takes either encoding from either account: form for the first, JSON for the second', async () => {
+    const count = async (accountId: number) =>
+      (await stack.server.services.guard.history(await inst(accountId), LEAD)).history.filter(
+        (r) => r.cause === 'digital_pipeline',
+      ).length;
+    const [acmeBefore, betaBefore] = [await count(ACME.accountId), await count(BETA.accountId)];
+    // The other mode than before, so the per-deal window does not fold these into the earlier calls.
+    expect((await postForm(formBody(ACME, 'check'))).status).toBe(204);
+    expect((await postJson(jsonBody(BETA))).status).toBe(204);
+    await until(async () => (await count(ACME.accountId)) > acmeBefore, 'acme checked again (form)');
+    await until(async () => (await count(BETA.accountId)) > betaBefore, 'beta checked again (JSON)');
+  });
+
   it('coalesces a flood of forged calls for one deal into at most one re-check', async () => {
     await new Promise((r) => setTimeout(r, 50));
     const before = await inboxRows();

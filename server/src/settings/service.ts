@@ -66,7 +66,8 @@ export function createSettingsService(deps: SettingsServiceDeps) {
           status: inst.status,
           authError: inst.authError,
           webhookUrl: webhookDestination(deps.publicUrl, inst.hookKey),
-          dpWebhookUrl: new URL(`/webhooks/dp/${inst.hookKey}`, deps.publicUrl).toString(),
+          // One static URL for every account (the manifest's dp.webhook_url); issue 12.
+          dpWebhookUrl: new URL('/webhooks/dp', deps.publicUrl).toString(),
         },
         webhooks: {
           received: counts?.received ?? 0,
