@@ -33,6 +33,8 @@ export interface AppDeps {
   auth: DisposableTokenOptions;
   corsExtraOrigins: readonly string[];
   readiness(): Promise<Readiness>;
+  /** Bearer for /metrics and the detail of /readyz. */
+  metricsToken?: string;
   oauth: OAuthRouteDeps;
   webhooks: WebhookRouteDeps;
   leadStockDeps(installation: Installation): Promise<LeadStockDeps>;
@@ -74,7 +76,10 @@ export function createApp(deps: AppDeps) {
   app.use('*', bodyLimits(BODY_LIMITS, 8 * 1024));
   app.use('*', cleanInput());
 
-  app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
+  app.route(
+    '/',
+    healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry, metricsToken: deps.metricsToken }),
+  );
   app.route('/', oauthRoutes(deps.oauth));
   app.route('/', webhookRoutes(deps.webhooks));
   app.route('/', dpWebhookRoutes(deps.webhooks));

@@ -42,6 +42,10 @@ const EnvSchema = z
     /** Extra origins allowed by CORS besides amoCRM/Kommo accounts (the sandbox in demo mode). */
     CORS_EXTRA_ORIGINS: optionalString,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Bearer token for /metrics and the detail of /readyz (unset: /readyz shows its status only). */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Days processed webhook events and their bodies are kept before the purge removes them. */
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   })
   .superRefine((env, ctx) => {
     if (env.AMO_CLIENT_ID && !env.AMO_CLIENT_SECRET) {
@@ -110,6 +114,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       .filter(Boolean)
       .map((s) => new URL(s).origin),
     logLevel: env.LOG_LEVEL,
+    metricsToken: env.METRICS_TOKEN,
+    retentionDays: env.RETENTION_DAYS,
   };
 }
 

@@ -182,6 +182,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
   await queue.schedule('guard.recheck', '*/5 * * * *');
+  // Retention: processed webhook events and their bodies go after RETENTION_DAYS (hourly pass).
+  await queue.define<object>({
+    name: 'webhooks.retention',
+    concurrency: 1,
+    handler: async () => {
+      const purged = await inbox.purgeExpired(config.retentionDays);
+      if (purged.events || purged.bodies) log.info(purged, 'old webhook events purged');
+    },
+  });
+  await queue.schedule('webhooks.retention', '41 * * * *');
   await queue.define<{ requestId: string }>({
     name: INVOICE_JOB,
     retryLimit: INVOICE_RETRIES,
@@ -194,6 +204,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     metrics,
     auth: { secret: config.amo.clientSecret, audience: config.audience, installations, replayStore },
     corsExtraOrigins: config.corsExtraOrigins,
+    metricsToken: config.metricsToken,
     async readiness() {
       const checks: Record<string, unknown> = {};
       let ready = true;
