@@ -78,7 +78,11 @@ export function createApp(deps: AppDeps) {
 
   app.route(
     '/',
-    healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry, metricsToken: deps.metricsToken }),
+    healthRoutes({
+      readiness: deps.readiness,
+      registry: deps.metrics.registry,
+      metricsToken: deps.metricsToken,
+    }),
   );
   app.route('/', oauthRoutes(deps.oauth));
   app.route('/', webhookRoutes(deps.webhooks));

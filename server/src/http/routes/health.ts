@@ -14,7 +14,11 @@ export interface Readiness {
  * The detail of /readyz and /metrics name accounts, so with a METRICS_TOKEN they need it as a
  * bearer; /readyz without it answers its status only. /healthz stays open for load balancers.
  */
-export function healthRoutes(deps: { readiness(): Promise<Readiness>; registry: Registry; metricsToken?: string }) {
+export function healthRoutes(deps: {
+  readiness(): Promise<Readiness>;
+  registry: Registry;
+  metricsToken?: string;
+}) {
   const token = deps.metricsToken;
   const authorised = (header: string | undefined) => token !== undefined && hasBearer(header, token);
   return new Hono()
@@ -29,9 +33,15 @@ export function healthRoutes(deps: { readiness(): Promise<Readiness>; registry: 
     })
     .get('/metrics', async (c) => {
       if (token !== undefined && !authorised(c.req.header('authorization')))
-        throw new HttpProblem(401, 'auth.missing_token', 'Unauthorized', 'Metrics need the metrics bearer token.', {
-          'www-authenticate': 'Bearer realm="metrics"',
-        });
+        throw new HttpProblem(
+          401,
+          'auth.missing_token',
+          'Unauthorized',
+          'Metrics need the metrics bearer token.',
+          {
+            'www-authenticate': 'Bearer realm="metrics"',
+          },
+        );
       return c.body(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType });
     });
 }
