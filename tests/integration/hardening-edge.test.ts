@@ -143,7 +143,7 @@ describe('NUL and invalid text never reach the database (issue 9.4)', () => {
       ],
       [
         'not UTF-8',
-        fetch(hookUrl, { method: 'POST', headers: form, body: Buffer.from([0x61, 0x3d, 0xff, 0xfe]) }),
+        fetch(hookUrl, { method: 'POST', headers: form, body: new Uint8Array([0x61, 0x3d, 0xff, 0xfe]) }),
       ],
       [
         'NUL in the hook key',
