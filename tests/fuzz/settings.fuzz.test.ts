@@ -102,7 +102,7 @@ describe('fuzz: settings PUT', () => {
         });
         await expectWellFormed(view, `GET after ${json.slice(0, 300)}`);
       }),
-      { numRuns: 120 },
+      { numRuns: 100 },
     );
   });
 });

@@ -81,7 +81,7 @@ describe('fuzz: disposable tokens', () => {
           if (!fullyValid) expect(res.status, JSON.stringify(payload).slice(0, 200)).not.toBe(200);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 

@@ -73,7 +73,7 @@ describe('fuzz: widget API', () => {
           await expectWellFormed(res, `${method} ${url.slice(0, 80)} ${String(body).slice(0, 80)}`);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 });
