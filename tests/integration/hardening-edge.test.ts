@@ -82,7 +82,8 @@ describe('hostile keys and ids cost no memory (issue 9.1)', () => {
       getCustomerSummary: async (id) => {
         asked++;
         return {
-          customer: { id, name: `${id} ${'x'.repeat(4096)}`, inn: null, phone: null, email: null },
+          // 4 KB of its own per customer (a repeated string would be shared, not kept per entry).
+          customer: { id, name: randomBytes(2048).toString('hex'), inn: null, phone: null, email: null },
           balance: null,
           recentOrders: [],
           recentInvoices: [],
