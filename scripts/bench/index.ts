@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'guard-latency': () => import('./guard-latency.js'),
   'guard-throughput': () => import('./guard-throughput.js'),
   startup: () => import('./startup.js'),
+  hostile: () => import('./hostile.js'),
 };
 
 async function main() {

@@ -36,6 +36,8 @@ export interface AppDeps {
   auth: DisposableTokenOptions;
   corsExtraOrigins: readonly string[];
   readiness(): Promise<Readiness>;
+  /** Bearer for /metrics and the detail of /readyz. */
+  metricsToken?: string;
   oauth: OAuthRouteDeps;
   webhooks: WebhookRouteDeps;
   leadStockDeps(installation: Installation): Promise<LeadStockDeps>;
@@ -81,7 +83,14 @@ export function createApp(deps: AppDeps) {
   app.use('*', bodyLimits(BODY_LIMITS, 8 * 1024));
   app.use('*', cleanInput());
 
-  app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }));
+  app.route(
+    '/',
+    healthRoutes({
+      readiness: deps.readiness,
+      registry: deps.metrics.registry,
+      metricsToken: deps.metricsToken,
+    }),
+  );
   app.route('/', oauthRoutes(deps.oauth));
   app.route('/', webhookRoutes(deps.webhooks));
   app.route('/', dpWebhookRoutes(deps.webhooks));
@@ -146,10 +155,15 @@ export type App = ReturnType<typeof createApp>;
 
 /** ROLE=worker answers only the probes (/healthz, /readyz, /metrics): widgets and hooks go to web instances. */
 export function createProbeApp(
-  deps: Pick<AppDeps, 'readiness'> & { registry: Parameters<typeof healthRoutes>[0]['registry'] },
+  deps: Pick<AppDeps, 'readiness' | 'metricsToken'> & {
+    registry: Parameters<typeof healthRoutes>[0]['registry'];
+  },
 ) {
   const app = new OpenAPIHono();
-  app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.registry }));
+  app.route(
+    '/',
+    healthRoutes({ readiness: deps.readiness, registry: deps.registry, metricsToken: deps.metricsToken }),
+  );
   app.notFound((c) =>
     problemResponse(
       c,

@@ -46,6 +46,10 @@ const EnvSchema = z
     ROLE: z.enum(['all', 'web', 'worker']).default('all'),
     /** On SIGTERM: how long in-flight requests and jobs may take to finish before the process exits. */
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+    /** Bearer token for /metrics and the detail of /readyz (unset: /readyz shows its status only). */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Days processed webhook events and their bodies are kept before the purge removes them. */
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   })
   .superRefine((env, ctx) => {
     if (env.AMO_CLIENT_ID && !env.AMO_CLIENT_SECRET) {
@@ -124,6 +128,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     logLevel: env.LOG_LEVEL,
     role: env.ROLE,
     shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+    metricsToken: env.METRICS_TOKEN,
+    retentionDays: env.RETENTION_DAYS,
   };
 }
 

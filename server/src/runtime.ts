@@ -58,7 +58,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const app =
     config.role === 'worker'
-      ? createProbeApp({ readiness, registry: s.metrics.registry })
+      ? createProbeApp({ readiness, registry: s.metrics.registry, metricsToken: config.metricsToken })
       : createApp({
           log,
           metrics: s.metrics,
@@ -69,6 +69,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             replayStore: s.replayStore,
           },
           corsExtraOrigins: config.corsExtraOrigins,
+          metricsToken: config.metricsToken,
           readiness,
           oauth: {
             clientSecret: config.amo.clientSecret,

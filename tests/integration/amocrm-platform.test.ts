@@ -15,11 +15,14 @@ const client = async () => {
   return stack.server.services.access.clientFor(inst);
 };
 
+const OPS_TOKEN = 'ops-metrics-token-0123456789';
+const ops = { headers: { authorization: `Bearer ${OPS_TOKEN}` } };
+
 beforeAll(async () => {
   stack = await startStack({
     oauth: true,
     emulator: { rateLimitPerSecond: 0 },
-    env: { AMO_RATE_LIMIT: '50' },
+    env: { AMO_RATE_LIMIT: '50', METRICS_TOKEN: OPS_TOKEN },
   });
 });
 afterAll(() => stack?.close());
@@ -121,12 +124,12 @@ describe('a client that never trips the limit and never double-writes', () => {
     await expect(amo.account()).rejects.toMatchObject({ accountId: ACCOUNT });
     expect(stack.emulator.calls.length).toBe(callsAfterBlock); // failed fast, amoCRM not called
     await until(async () => {
-      const ready = await (await fetch(`${stack.backend}/readyz`)).json();
+      const ready = await (await fetch(`${stack.backend}/readyz`, ops)).json();
       return ready.checks.amocrm.status === 'degraded';
     });
-    const ready = await (await fetch(`${stack.backend}/readyz`)).json();
+    const ready = await (await fetch(`${stack.backend}/readyz`, ops)).json();
     expect(ready.checks.amocrm.blockedAccounts[0].accountId).toBe(ACCOUNT);
-    expect(await (await fetch(`${stack.backend}/metrics`)).text()).toMatch(
+    expect(await (await fetch(`${stack.backend}/metrics`, ops)).text()).toMatch(
       /erpb_amocrm_circuit_open\{account_id="31000001"\} 1/,
     );
     stack.emulator.state.unblockAccount();

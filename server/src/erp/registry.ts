@@ -40,6 +40,33 @@ export function buildConnector(
 }
 
 /**
+ * A saved connection that cannot be built (a token or mapping missing or invalid) still gives the
+ * account a connector: one whose every call fails with that reason, so a read says what is wrong
+ * (and the settings page still opens) instead of failing somewhere else with an unknown error.
+ */
+function connectorOrBroken(connection: ErpConnection, deps: { db: Db; fetch?: typeof fetch }): ErpConnector {
+  try {
+    return buildConnector(connection, deps);
+  } catch (err) {
+    const reason =
+      err instanceof ErpError ? err : new ErpError('validation', 'the saved ERP connection is not valid');
+    const fail = async (): Promise<never> => {
+      throw reason;
+    };
+    return {
+      kind: connection.kind,
+      resolveSkus: fail,
+      getStock: fail,
+      listWarehouses: fail,
+      findCustomers: fail,
+      getCustomerSummary: fail,
+      createInvoice: fail,
+      health: async () => ({ ok: false, detail: reason.message }),
+    };
+  }
+}
+
+/**
  * The resilient connector of each account, rebuilt when its settings change. Cache, coalescing
  * and the circuit live in the wrapper, so they are per account and connection.
  */
@@ -64,7 +91,7 @@ export function createErpRegistry(deps: {
       const stored = await deps.settings.get(accountId);
       checked.set(key, true, { ttlMs: ttl });
       if (cached && cached.version === stored.version) return cached.erp;
-      const erp = withResilience(buildConnector(stored.connection, deps), deps.resilience);
+      const erp = withResilience(connectorOrBroken(stored.connection, deps), deps.resilience);
       built.set(key, { version: stored.version, erp });
       return erp;
     },

@@ -72,6 +72,16 @@ export async function defineJobs(
     },
   });
   await queue.schedule('guard.recheck', '*/5 * * * *');
+  // Retention: processed webhook events and their bodies go after RETENTION_DAYS (hourly pass).
+  await queue.define<object>({
+    name: 'webhooks.retention',
+    concurrency: 1,
+    handler: async () => {
+      const purged = await s.inbox.purgeExpired(config.retentionDays);
+      if (purged.events || purged.bodies) opts.log.info(purged, 'old webhook events purged');
+    },
+  });
+  await queue.schedule('webhooks.retention', '41 * * * *');
   await queue.define<{ requestId: string }>({
     name: INVOICE_JOB,
     retryLimit: INVOICE_RETRIES,

@@ -34,10 +34,7 @@ export function createWebhookInbox(db: Db) {
           as x(dedupe_key text, entity text, action text, entity_id bigint, event text)
         on conflict (dedupe_key) do nothing
         returning id`);
-      const rows =
-        (result as unknown as { rows?: { id: number | string }[] }).rows ??
-        (result as unknown as { id: number | string }[]);
-      const ids = rows.map((r) => Number(r.id));
+      const ids = rowsOf(result).map((r) => Number(r.id));
       return { ids, duplicates: events.length - ids.length };
     },
 
@@ -101,6 +98,40 @@ export function createWebhookInbox(db: Db) {
       return rows.map((r) => ({ id: Number(r.id) }));
     },
 
+    /**
+     * Retention: events processed before `now - days` and bodies received before it that no
+     * remaining event points to (a body whose events were all duplicates has none). Events not yet
+     * processed stay, however old: nothing is lost. Deletes in slices, so no long lock is held.
+     */
+    async purgeExpired(days: number, now: Date = new Date()): Promise<{ events: number; bodies: number }> {
+      const cutoff = new Date(now.getTime() - days * 86_400_000);
+      const slice = 5000;
+      let events = 0;
+      let bodies = 0;
+      for (;;) {
+        const gone = await db.execute<{ id: number }>(sql`
+          delete from webhook_inbox where id in (
+            select id from webhook_inbox where processed_at < ${cutoff.toISOString()}::timestamptz limit ${slice}
+          ) returning id`);
+        const n = rowsOf(gone).length;
+        events += n;
+        if (n < slice) break;
+      }
+      for (;;) {
+        const gone = await db.execute<{ id: number }>(sql`
+          delete from webhook_bodies where id in (
+            select b.id from webhook_bodies b
+            where b.received_at < ${cutoff.toISOString()}::timestamptz
+              and not exists (select 1 from webhook_inbox i where i.raw_body_id = b.id)
+            limit ${slice}
+          ) returning id`);
+        const n = rowsOf(gone).length;
+        bodies += n;
+        if (n < slice) break;
+      }
+      return { events, bodies };
+    },
+
     async counts() {
       const [row] = await db
         .select({
@@ -114,3 +145,8 @@ export function createWebhookInbox(db: Db) {
 }
 
 export type WebhookInbox = ReturnType<typeof createWebhookInbox>;
+
+/** PGlite answers `{ rows }`, node-postgres through Drizzle an array: accept both. */
+function rowsOf(result: unknown): { id: number | string }[] {
+  return (result as { rows?: { id: number | string }[] }).rows ?? (result as { id: number | string }[]);
+}

@@ -13,7 +13,11 @@ export interface WebhookRouteDeps {
   onStored(ids: number[]): void;
   log: Logger;
   metrics: Metrics;
+  /** Most events one body may carry; a larger body is refused whole (default 1000). */
+  maxEvents?: number;
 }
+
+export const MAX_EVENTS_PER_BODY = 1000;
 
 /**
  * amoCRM webhooks are not signed: the unguessable key in the URL names the installation, and the
@@ -51,6 +55,16 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
       if (err instanceof WebhookParseError)
         throw new HttpProblem(400, 'request.invalid', 'Malformed webhook', err.message);
       throw err;
+    }
+    const maxEvents = deps.maxEvents ?? MAX_EVENTS_PER_BODY;
+    if (parsed.events.length > maxEvents) {
+      deps.metrics.webhooks.received.inc({ result: 'too_many_events' });
+      throw new HttpProblem(
+        413,
+        'request.payload_too_large',
+        'Too many events',
+        `A webhook body may carry at most ${maxEvents} events; this one has ${parsed.events.length}.`,
+      );
     }
     if (parsed.accountId !== inst.accountId) {
       deps.metrics.webhooks.received.inc({ result: 'foreign_account' });
