@@ -9,6 +9,7 @@ import { createWebhookInbox } from './amocrm/webhooks/inbox.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { resolveSecretBox } from './crypto/key-file.js';
+import { createCustomerSearch } from './customers/search.js';
 import { createCustomerService } from './customers/service.js';
 import { openDatabase } from './db/open.js';
 import { importStockCsv } from './erp/local/csv-import.js';
@@ -250,6 +251,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     guard,
     invoices,
     customers,
+    customerSearch: createCustomerSearch({ db: database.db, erp }),
     settings,
   });
 

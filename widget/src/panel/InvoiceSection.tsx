@@ -1,10 +1,11 @@
 import type { InvoiceList, InvoiceRequest, InvoiceRequestInput } from '@erp-bridge/shared';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import type { ApiFailure } from '../api-client.js';
 import { toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatMoney, formatQty, safeUrl, uuid } from '../format.js';
 import type { Messages } from '../i18n.js';
-import { ErrorBox, type Loaded, Spinner } from './common.js';
+import { Details, failureText, type Loaded, Spinner } from '../ui/common.js';
 import {
   confirmReducer,
   createInvoicePoller,
@@ -19,6 +20,8 @@ export interface InvoiceSectionProps {
   requestInvoice: (leadId: number, key: string, input: InvoiceRequestInput) => Promise<InvoiceRequest>;
   /** Changing it reloads the list (after "Check again": stock decides whether invoicing is allowed). */
   reload: number;
+  /** The stock panel shows last known figures (the ERP is down): the confirm step warns. */
+  stockStale?: boolean;
   t: Messages;
   locale: string;
 }
@@ -32,6 +35,7 @@ export function InvoiceSection({
   loadInvoices,
   requestInvoice,
   reload,
+  stockStale,
   t,
   locale,
 }: InvoiceSectionProps) {
@@ -39,6 +43,7 @@ export function InvoiceSection({
   const [confirm, dispatch] = useReducer(confirmReducer, { step: 'idle' });
   const poller = useRef<Poller | null>(null);
   const root = useRef<HTMLElement>(null);
+  const requestRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     setState({ kind: 'loading' });
@@ -79,7 +84,14 @@ export function InvoiceSection({
   if (!list) {
     body =
       state.kind === 'error' ? (
-        <ErrorBox failure={state.failure} t={t} what={t.inv_error} onRetry={() => poller.current?.kick()} />
+        <div class="erpb-error" role="alert">
+          <p class="erpb-error-title">{t.inv_error}</p>
+          <p class="erpb-error-detail">{failureText(state.failure, t)}</p>
+          <button type="button" class="erpb-btn" onClick={() => poller.current?.kick()}>
+            {t.retry}
+          </button>
+          <Details failure={state.failure} t={t} />
+        </div>
       ) : (
         <p class="erpb-msg">
           <Spinner /> {t.loading}
@@ -92,32 +104,38 @@ export function InvoiceSection({
         t={t}
         locale={locale}
         preview={preview}
+        stale={list.stale === true || stockStale === true}
+        existing={list.items.find((i) => i.status === 'created' || i.status === 'pending')}
         sending={confirm.sending}
         failure={confirm.failure}
         onConfirm={send}
         onCancel={() => {
           dispatch({ type: 'cancel' });
-          root.current?.focus();
+          // Back to the button that opened the step (it is rendered again on the next frame).
+          requestAnimationFrame(() => (requestRef.current ?? root.current)?.focus());
         }}
       />
     );
   } else {
     kind = 'ready';
     const reason = !list.canRequest || !preview ? (list.blockedBy ?? 'no_products') : null;
+    const why = `erpb-inv-why-${leadId}`;
     body = (
       <>
+        {/* aria-disabled, not disabled: the button stays in the tab order and reads its reason. */}
         <button
+          ref={requestRef}
           type="button"
           class="erpb-btn erpb-btn--primary"
           data-testid="erpb-request-invoice"
-          disabled={reason !== null}
-          aria-describedby={reason ? `erpb-inv-why-${leadId}` : undefined}
-          onClick={() => dispatch({ type: 'open', key: uuid() })}
+          aria-disabled={reason !== null ? 'true' : undefined}
+          aria-describedby={reason ? why : undefined}
+          onClick={() => reason === null && dispatch({ type: 'open', key: uuid() })}
         >
           {t.inv_request}
         </button>
         {reason && (
-          <p class="erpb-hint" id={`erpb-inv-why-${leadId}`} data-blocked-by={reason}>
+          <p class="erpb-hint" id={why} data-blocked-by={reason}>
             {t[`inv_blocked_${reason}`]}
           </p>
         )}
@@ -131,15 +149,20 @@ export function InvoiceSection({
       class="erpb-invoices"
       data-state={kind}
       data-polling={hasPending(list) ? 'true' : 'false'}
-      aria-label={t.inv_title}
+      aria-labelledby={`erpb-inv-title-${leadId}`}
       tabIndex={-1}
     >
       <div class="erpb-head">
-        <span class="erpb-title">{t.inv_title}</span>
+        <h3 class="erpb-title" id={`erpb-inv-title-${leadId}`}>
+          {t.inv_title}
+        </h3>
       </div>
       {body}
+      <p class="erpb-sr" role="status">
+        {list?.items[0] ? statusLine(list.items[0], t) : ''}
+      </p>
       {list && (
-        <ul class="erpb-inv-list" aria-live="polite">
+        <ul class="erpb-inv-list">
           {list.items.length === 0 && <li class="erpb-msg">{t.inv_empty}</li>}
           {list.items.map((item) => (
             <InvoiceRow key={item.id} item={item} t={t} locale={locale} />
@@ -154,18 +177,52 @@ function ConfirmStep(props: {
   t: Messages;
   locale: string;
   preview: NonNullable<InvoiceList['preview']>;
+  /** The ERP is down: the stock behind the preview is the last known. */
+  stale: boolean;
+  /** An invoice already made (or being made) for this deal: a second one is asked about. */
+  existing: InvoiceRequest | undefined;
   sending: boolean;
-  failure: Parameters<typeof ErrorBox>[0]['failure'] | null;
+  failure: ApiFailure | null;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const { t, locale, preview, sending, failure, onConfirm, onCancel } = props;
+  const { t, locale, preview, stale, existing, sending, failure, onConfirm, onCancel } = props;
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => confirmRef.current?.focus(), []);
   const money = (m: Parameters<typeof formatMoney>[0]) => formatMoney(m, locale);
   return (
-    <fieldset class="erpb-confirm">
+    <fieldset
+      class="erpb-confirm"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !sending) {
+          e.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
       <legend class="erpb-sub">{t.inv_confirm_title}</legend>
+      {stale && (
+        <p class="erpb-note erpb-note--warn" data-warn="stale">
+          {t.inv_warn_stale}
+        </p>
+      )}
+      {existing && (
+        <p class="erpb-note erpb-note--warn" data-warn="exists">
+          {existing.invoice
+            ? fill(t.inv_warn_exists, { number: existing.invoice.number })
+            : t.inv_warn_pending}{' '}
+          {existing.invoice && safeUrl(existing.invoice.link) && (
+            <a
+              class="erpb-link"
+              href={safeUrl(existing.invoice.link)}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              {t.inv_open}
+            </a>
+          )}
+        </p>
+      )}
       <table class="erpb-table">
         <thead>
           <tr>
@@ -200,15 +257,20 @@ function ConfirmStep(props: {
           </tr>
         </tfoot>
       </table>
-      {failure && <ErrorBox failure={failure} t={t} />}
+      {failure && (
+        <div class="erpb-error" role="alert">
+          <p class="erpb-error-detail">{invoiceFailureText(failure, t)}</p>
+          <Details failure={failure} t={t} />
+        </div>
+      )}
       <div class="erpb-actions">
         <button
           ref={confirmRef}
           type="button"
           class="erpb-btn erpb-btn--primary"
           data-testid="erpb-confirm-invoice"
-          disabled={sending}
-          onClick={onConfirm}
+          aria-disabled={sending ? 'true' : undefined}
+          onClick={() => !sending && onConfirm()}
         >
           {sending ? (
             <>
@@ -222,8 +284,8 @@ function ConfirmStep(props: {
           type="button"
           class="erpb-btn"
           data-testid="erpb-cancel-invoice"
-          disabled={sending}
-          onClick={onCancel}
+          aria-disabled={sending ? 'true' : undefined}
+          onClick={() => !sending && onCancel()}
         >
           {t.inv_cancel}
         </button>
@@ -263,7 +325,7 @@ function InvoiceRow({ item, t, locale }: { item: InvoiceRequest; t: Messages; lo
         {item.status === 'failed' && (
           <>
             <b>{t.inv_failed}</b>
-            {error && <div class="erpb-inline-error">{error.message}</div>}
+            {error && <div class="erpb-inline-error">{t[INVOICE_ERROR[error.code] ?? 'inv_err_other']}</div>}
           </>
         )}
       </div>
@@ -273,4 +335,43 @@ function InvoiceRow({ item, t, locale }: { item: InvoiceRequest; t: Messages; lo
       </div>
     </li>
   );
+}
+
+/** Why the job failed (its `error.code`: erp/connector.ts codes and the service's own), in words. */
+const INVOICE_ERROR: Record<string, keyof Messages> = {
+  stock_short: 'inv_blocked_stock_short',
+  unavailable: 'inv_err_erp',
+  timeout: 'inv_err_erp',
+  rate_limited: 'inv_err_erp',
+  retrying: 'inv_err_erp',
+  auth: 'inv_err_auth',
+  forbidden: 'inv_err_auth',
+  validation: 'inv_err_validation',
+  not_found: 'inv_err_validation',
+  installation_disabled: 'inv_err_disabled',
+};
+
+/** The request's refusal (problem `code` invoice.*) in the user's words; other codes as every failure. */
+function invoiceFailureText(failure: ApiFailure, t: Messages): string {
+  const reason = failure.code?.startsWith('invoice.') ? failure.code.slice(8) : '';
+  const key = (
+    reason === 'not_allowed' ? 'inv_blocked_no_permission' : `inv_blocked_${reason}`
+  ) as keyof Messages;
+  if (reason === 'deal_changed') return t.inv_deal_changed;
+  if (reason === 'exists') return t.inv_warn_pending;
+  return reason && key in INVOICE_BLOCKED ? t[key] : failureText(failure, t);
+}
+
+const INVOICE_BLOCKED = {
+  inv_blocked_stock_short: 1,
+  inv_blocked_stock_unknown: 1,
+  inv_blocked_no_products: 1,
+  inv_blocked_no_customer: 1,
+  inv_blocked_no_permission: 1,
+};
+
+function statusLine(item: InvoiceRequest, t: Messages): string {
+  if (item.status === 'pending') return t.inv_pending;
+  if (item.status === 'failed') return t.inv_failed;
+  return item.invoice ? fill(t.inv_created_short, { number: item.invoice.number }) : '';
 }

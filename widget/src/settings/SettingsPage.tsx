@@ -4,7 +4,7 @@ import { useLayoutEffect, useState } from 'preact/hooks';
 import { type ApiFailure, toFailure, type WidgetApiClient } from '../api-client.js';
 import { fill, formatDateTime } from '../format.js';
 import type { SettingsMessages } from '../i18n.js';
-import { ErrorBox, failureText, Spinner, useLoad } from '../panel/common.js';
+import { ErrorBox, failureText, Spinner, useLoad } from '../ui/common.js';
 import {
   connectionInput,
   draftFrom,
