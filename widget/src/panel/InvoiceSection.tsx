@@ -223,40 +223,21 @@ function ConfirmStep(props: {
           )}
         </p>
       )}
-      <table class="erpb-table">
-        <thead>
-          <tr>
-            <th scope="col">{t.col_name}</th>
-            <th scope="col" class="erpb-num">
-              {t.inv_col_qty} × {t.inv_col_price}
-            </th>
-            <th scope="col" class="erpb-num">
-              {t.inv_col_sum}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {preview.positions.map((p) => (
-            <tr key={p.sku} data-position-sku={p.sku}>
-              <td>
-                <div class="erpb-name">{p.name}</div>
-                <div class="erpb-sku">{p.sku}</div>
-              </td>
-              <td class="erpb-num">
-                {formatQty(p.quantity, locale)} × {money(p.price)}
-              </td>
-              <td class="erpb-num">{money(p.total)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <td colSpan={3} class="erpb-total">
-              {t.inv_total}: <strong data-testid="erpb-invoice-total">{money(preview.total)}</strong>
-            </td>
-          </tr>
-        </tfoot>
-      </table>
+      {/* A list, not a table: three columns do not fit amoCRM's 280 px column. */}
+      <ul class="erpb-positions">
+        {preview.positions.map((p) => (
+          <li key={p.sku} data-position-sku={p.sku}>
+            <span class="erpb-name">{p.name}</span>
+            <span class="erpb-sku">{p.sku}</span>
+            <span class="erpb-pos-sum">
+              {formatQty(p.quantity, locale)} × {money(p.price)} = <b>{money(p.total)}</b>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p class="erpb-total">
+        {t.inv_total}: <strong data-testid="erpb-invoice-total">{money(preview.total)}</strong>
+      </p>
       {failure && (
         <div class="erpb-error" role="alert">
           <p class="erpb-error-detail">{invoiceFailureText(failure, t)}</p>
