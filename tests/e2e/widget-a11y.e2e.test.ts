@@ -74,6 +74,22 @@ const SURFACES = [
   { name: 'settings', query: 'page=settings', ready: '.erpb-root[data-state="ready"]' },
 ] as const;
 
+describe.runIf(canRun)('the widget follows the host theme', () => {
+  for (const marker of ['attr', 'class', 'both'] as const) {
+    it(`takes the dark set when the host marks it by ${marker}, and the host's variables where they exist`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${demo.emulator.url}/sandbox?lead=1001&theme=dark&theme_marker=${marker}`);
+      await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 20_000 });
+      const root = page.locator('.erpb-root');
+      expect(await root.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(230, 233, 237)');
+      // A host variable changes the widget's text colour (the token layer reads it).
+      await page.addStyleTag({ content: 'html { --amo-text-color: rgb(250, 250, 250) !important; }' });
+      expect(await root.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(250, 250, 250)');
+      await page.close();
+    });
+  }
+});
+
 describe.runIf(canRun)('accessibility (axe-core) in both host themes', () => {
   for (const theme of ['light', 'dark'] as const) {
     for (const lang of ['ru', 'en'] as const) {
