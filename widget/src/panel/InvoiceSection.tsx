@@ -5,7 +5,7 @@ import type { ApiFailure } from '../api-client.js';
 import { toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatMoney, formatQty, safeUrl, uuid } from '../format.js';
 import type { Messages } from '../i18n.js';
-import { Details, failureText, type Loaded, Spinner } from '../ui/common.js';
+import { ErrorBox, failureText, type Loaded, Spinner } from '../ui/common.js';
 import {
   confirmReducer,
   createInvoicePoller,
@@ -84,14 +84,7 @@ export function InvoiceSection({
   if (!list) {
     body =
       state.kind === 'error' ? (
-        <div class="erpb-error" role="alert">
-          <p class="erpb-error-title">{t.inv_error}</p>
-          <p class="erpb-error-detail">{failureText(state.failure, t)}</p>
-          <button type="button" class="erpb-btn" onClick={() => poller.current?.kick()}>
-            {t.retry}
-          </button>
-          <Details failure={state.failure} t={t} />
-        </div>
+        <ErrorBox failure={state.failure} t={t} what={t.inv_error} onRetry={() => poller.current?.kick()} />
       ) : (
         <p class="erpb-msg">
           <Spinner /> {t.loading}
@@ -238,12 +231,7 @@ function ConfirmStep(props: {
       <p class="erpb-total">
         {t.inv_total}: <strong data-testid="erpb-invoice-total">{money(preview.total)}</strong>
       </p>
-      {failure && (
-        <div class="erpb-error" role="alert">
-          <p class="erpb-error-detail">{invoiceFailureText(failure, t)}</p>
-          <Details failure={failure} t={t} />
-        </div>
-      )}
+      {failure && <ErrorBox failure={failure} t={t} what={null} text={invoiceFailureText(failure, t)} />}
       <div class="erpb-actions">
         <button
           ref={confirmRef}
@@ -306,7 +294,9 @@ function InvoiceRow({ item, t, locale }: { item: InvoiceRequest; t: Messages; lo
         {item.status === 'failed' && (
           <>
             <b>{t.inv_failed}</b>
-            {error && <div class="erpb-inline-error">{t[INVOICE_ERROR[error.code] ?? 'inv_err_other']}</div>}
+            {error && (
+              <div class="erpb-inline-error">{known(t, `inv_err_${error.code}`) ?? t.inv_err_other}</div>
+            )}
           </>
         )}
       </div>
@@ -318,38 +308,17 @@ function InvoiceRow({ item, t, locale }: { item: InvoiceRequest; t: Messages; lo
   );
 }
 
-/** Why the job failed (its `error.code`: erp/connector.ts codes and the service's own), in words. */
-const INVOICE_ERROR: Record<string, keyof Messages> = {
-  stock_short: 'inv_blocked_stock_short',
-  unavailable: 'inv_err_erp',
-  timeout: 'inv_err_erp',
-  rate_limited: 'inv_err_erp',
-  retrying: 'inv_err_erp',
-  auth: 'inv_err_auth',
-  forbidden: 'inv_err_auth',
-  validation: 'inv_err_validation',
-  not_found: 'inv_err_validation',
-  installation_disabled: 'inv_err_disabled',
-};
+/** The translation of `key`, or undefined when there is none (the messages proxy answers a missing key with the key). */
+function known(t: Messages, key: string): string | undefined {
+  const text = t[key as keyof Messages];
+  return text === key ? undefined : text;
+}
 
 /** The request's refusal (problem `code` invoice.*) in the user's words; other codes as every failure. */
 function invoiceFailureText(failure: ApiFailure, t: Messages): string {
-  const reason = failure.code?.startsWith('invoice.') ? failure.code.slice(8) : '';
-  const key = (
-    reason === 'not_allowed' ? 'inv_blocked_no_permission' : `inv_blocked_${reason}`
-  ) as keyof Messages;
-  if (reason === 'deal_changed') return t.inv_deal_changed;
-  if (reason === 'exists') return t.inv_warn_pending;
-  return reason && key in INVOICE_BLOCKED ? t[key] : failureText(failure, t);
+  const code = failure.code ?? '';
+  return (code.startsWith('invoice.') && known(t, `inv_${code.slice(8)}`)) || failureText(failure, t);
 }
-
-const INVOICE_BLOCKED = {
-  inv_blocked_stock_short: 1,
-  inv_blocked_stock_unknown: 1,
-  inv_blocked_no_products: 1,
-  inv_blocked_no_customer: 1,
-  inv_blocked_no_permission: 1,
-};
 
 function statusLine(item: InvoiceRequest, t: Messages): string {
   if (item.status === 'pending') return t.inv_pending;

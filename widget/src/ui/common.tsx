@@ -66,15 +66,17 @@ export function Details({ failure, t }: { failure: ApiFailure; t: FailureMessage
 export function ErrorBox(props: {
   failure: ApiFailure;
   t: FailureMessages;
-  /** What failed (the heading of the box). */
-  what?: string;
+  /** What failed (the heading of the box); `null`: no heading. */
+  what?: string | null;
+  /** The sentence, when the caller words this failure itself. */
+  text?: string;
   onRetry?: () => void;
 }) {
-  const { failure, t, what, onRetry } = props;
+  const { failure, t, what, text, onRetry } = props;
   return (
     <div class="erpb-error" role="alert">
-      <p class="erpb-error-title">{what ?? t.error}</p>
-      <p class="erpb-error-detail">{failureText(failure, t)}</p>
+      {what !== null && <p class="erpb-error-title">{what ?? t.error}</p>}
+      <p class="erpb-error-detail">{text ?? failureText(failure, t)}</p>
       {onRetry && (
         <button type="button" class="erpb-btn" onClick={onRetry}>
           {t.retry}
