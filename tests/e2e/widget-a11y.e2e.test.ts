@@ -106,6 +106,10 @@ describe.runIf(canRun)('accessibility (axe-core) in both host themes', () => {
             expect(color).toBe('rgb(230, 233, 237)');
           }
           expect(await axeViolations(page)).toEqual([]);
+          if (lang === 'ru' && theme === 'dark' && surface.query === 'page=settings')
+            await page.screenshot({ path: screenshotPath('settings-dark.png'), fullPage: true });
+          if (lang === 'ru' && theme === 'dark' && surface.query === 'entity=contacts&id=2001')
+            await page.screenshot({ path: screenshotPath('panel-contact-dark.png') });
           if (lang === 'ru' && surface.query === 'lead=1002') {
             for (const width of [280, 360]) {
               await setColumnWidth(page, width);
