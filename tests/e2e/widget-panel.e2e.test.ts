@@ -220,8 +220,13 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
           .screenshot({
             path: screenshotPath(`panel-deal-${lang}-${width}${theme === 'dark' ? '-dark' : ''}.png`),
           });
-        await boots.locator('.erpb-more').click();
+        const more = boots.locator('.erpb-more');
+        await more.click();
         expect(await boots.locator('[data-warehouse]').count()).toBe(5);
+        // The toggle stays (focus is not lost) and folds the list again.
+        expect(await more.getAttribute('aria-expanded')).toBe('true');
+        await more.click();
+        expect(await boots.locator('[data-warehouse]').count()).toBe(3);
         await page.close();
       }
     }
@@ -314,8 +319,11 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
     expect(await page.locator('.erpb-root .erpb-error').count()).toBe(1);
     expect(await visibleText(page)).not.toMatch(/HTTP|\d{3,} ms|code/);
     down = false;
-    await page.getByTestId('erpb-retry').click();
+    await page.getByTestId('erpb-retry').focus();
+    await page.keyboard.press('Enter');
     await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 15_000 });
+    // Keyboard focus stayed in the panel.
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.erpb-root')))).toBe(true);
     await page.close();
   });
 

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiFailure, WidgetApiClient } from '../api-client.js';
 import { Details } from '../ui/common.js';
 import { GuardBanner } from './GuardBanner.js';
@@ -24,13 +24,14 @@ export function LeadPanel(props: LeadPanelProps) {
   const [tick, setTick] = useState(0);
   const [down, setDown] = useState<ApiFailure | null>(null);
   const [stale, setStale] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
+  // Set by Retry: the panel that replaces the message takes the focus the Retry button had.
+  const [retried, setRetried] = useState(false);
   // Latched: once the stock has answered, the invoice section stays (a stock refresh must not drop it).
   const [stockAnswered, setStockAnswered] = useState(false);
   const active = initialState(props.backend, leadId).kind === 'loading';
   if (down) {
     return (
-      <div class="erpb-panel erpb-down" data-state="unreachable" ref={root} tabIndex={-1}>
+      <div class="erpb-panel erpb-down" data-state="unreachable">
         <h3 class="erpb-title">{t.title}</h3>
         <div class="erpb-error" role="alert">
           <p class="erpb-error-title">{t.unreachable}</p>
@@ -40,7 +41,7 @@ export function LeadPanel(props: LeadPanelProps) {
             class="erpb-btn"
             data-testid="erpb-retry"
             onClick={() => {
-              root.current?.focus();
+              setRetried(true);
               setDown(null);
               setStockAnswered(false);
               setTick((n) => n + 1);
@@ -68,6 +69,7 @@ export function LeadPanel(props: LeadPanelProps) {
       <LeadStockPanel
         {...props}
         loadStock={api.leadStock}
+        autoFocus={retried}
         reload={tick}
         onReport={(report) => setStale(report.stale)}
         onUnreachable={(failure) => {

@@ -23,12 +23,24 @@ export interface LeadStockPanelProps {
   onReport?: (report: StockReport) => void;
   /** Changing it loads the report again (after "Check again"). */
   reload?: number;
+  /** Take keyboard focus when mounted (after Retry replaced the panel-level message). */
+  autoFocus?: boolean;
 }
 
 /** Loads the lead's stock report and shows it; ↻ makes the backend read the ERP again. */
 export function LeadStockPanel(props: LeadStockPanelProps) {
-  const { leadId, backend, loadStock, messages, locale, onStateChange, onUnreachable, onReport, reload } =
-    props;
+  const {
+    leadId,
+    backend,
+    loadStock,
+    messages,
+    locale,
+    onStateChange,
+    onUnreachable,
+    onReport,
+    reload,
+    autoFocus,
+  } = props;
   const [state, setState] = useState<PanelState>(() => initialState(backend, leadId));
   const [attempt, setAttempt] = useState(0);
   const refresh = useRef(false);
@@ -68,6 +80,7 @@ export function LeadStockPanel(props: LeadStockPanelProps) {
       state={state}
       messages={messages}
       locale={locale}
+      autoFocus={autoFocus}
       onReload={(fresh) => {
         refresh.current = fresh;
         setAttempt((n) => n + 1);
@@ -84,11 +97,15 @@ export interface LeadStockViewProps {
   onReload: (fresh: boolean) => void;
   /** For tests and screenshots: the clock the age is measured against. */
   now?: number;
+  autoFocus?: boolean;
 }
 
 /** Pure rendering of one panel state. */
-export function LeadStockView({ state, messages: t, locale, onReload, now }: LeadStockViewProps) {
+export function LeadStockView({ state, messages: t, locale, onReload, now, autoFocus }: LeadStockViewProps) {
   const root = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (autoFocus) root.current?.focus();
+  }, []);
   // The button the user pressed may disappear while loading; keep keyboard focus inside the panel.
   const reload = (fresh: boolean) => {
     if (!root.current?.contains(document.activeElement)) root.current?.focus();

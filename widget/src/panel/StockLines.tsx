@@ -104,7 +104,7 @@ function Warehouses(props: { warehouses: WarehouseStock[]; t: Messages; qty: (n:
   const [all, setAll] = useState(false);
   if (warehouses.length === 0) return <p class="erpb-muted">{t.no_warehouses}</p>;
   const shown = all ? warehouses : warehouses.slice(0, TOP_WAREHOUSES);
-  const more = warehouses.length - shown.length;
+  const more = warehouses.length - TOP_WAREHOUSES;
   return (
     <>
       <ul class="erpb-wh-list" aria-label={t.warehouses}>
@@ -117,9 +117,15 @@ function Warehouses(props: { warehouses: WarehouseStock[]; t: Messages; qty: (n:
           </li>
         ))}
       </ul>
+      {/* One toggle that stays where it is, so keyboard focus is not lost when the list grows. */}
       {more > 0 && (
-        <button type="button" class="erpb-link erpb-more" aria-expanded="false" onClick={() => setAll(true)}>
-          {fill(t.more_warehouses, { n: String(more) })}
+        <button
+          type="button"
+          class="erpb-link erpb-more"
+          aria-expanded={all ? 'true' : 'false'}
+          onClick={() => setAll(!all)}
+        >
+          {all ? t.fewer_warehouses : fill(t.more_warehouses, { n: String(more) })}
         </button>
       )}
     </>
