@@ -7,6 +7,7 @@ import {
   disposableTokenAuth,
 } from './amocrm/disposable-token/index.js';
 import type { Installation } from './amocrm/installations.js';
+import type { CustomerSearch } from './customers/search.js';
 import type { CustomerService } from './customers/service.js';
 import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   guard: GuardService;
   invoices: InvoiceService;
   customers: CustomerService;
+  /** Search the ERP and undo a pick, from a card nobody matched (optional: older compositions). */
+  customerSearch?: CustomerSearch;
   settings: SettingsService;
   /** The static Digital Pipeline URL (POST /webhooks/dp): installations found by account id. */
   dpStatic?: DpStaticDeps;
@@ -100,7 +103,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', leadStockRoutes(deps.leadStockDeps));
   app.route('/', guardRoutes(deps.guard));
   app.route('/', invoiceRoutes(deps.invoices));
-  app.route('/', customerRoutes(deps.customers));
+  app.route('/', customerRoutes(deps.customers, deps.customerSearch));
   app.route('/', settingsRoutes(deps.settings));
   if (deps.accountCatalog) app.route('/', accountRoutes(deps.accountCatalog));
 

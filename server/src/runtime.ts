@@ -2,6 +2,7 @@ import { createActiveLookup, createInstaller, createUninstaller } from './amocrm
 import type { Installation } from './amocrm/installations.js';
 import { createApp, createProbeApp } from './app.js';
 import type { Config } from './config.js';
+import { createCustomerSearch } from './customers/search.js';
 import type { EventHandler } from './jobs/platform-jobs.js';
 import { JOBS } from './jobs/platform-jobs.js';
 import { createLogger, type Logger } from './log.js';
@@ -109,6 +110,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           guard: s.guard,
           invoices: s.invoices,
           customers: s.customers,
+          customerSearch: createCustomerSearch({ db: s.database.db, erp: s.erp }),
           settings: s.settings,
           accountCatalog: s.accountCatalog,
           dpStatic: {

@@ -47,6 +47,8 @@ export const LookupKey = z.enum(['inn', 'phone', 'email']);
 export type LookupKey = z.infer<typeof LookupKey>;
 
 /** GET /api/v1/contacts/:id/summary and /api/v1/companies/:id/summary */
+const Searched = z.array(z.object({ key: LookupKey, value: z.string() }));
+
 export const CustomerPanel = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('found'),
@@ -54,11 +56,18 @@ export const CustomerPanel = z.discriminatedUnion('status', [
     summary: CustomerSummaryView,
     asOf: z.string(),
     stale: z.boolean(),
+    /** A person picked this customer for the card ("not this customer" undoes it). */
+    chosen: z.boolean().optional(),
+    /** Found through the contact's company: the contact itself matched nobody (what was searched). */
+    via: z.object({ entity: z.literal('companies'), id: z.number().int(), name: z.string() }).optional(),
+    searched: Searched.optional(),
   }),
   z.object({ status: z.literal('several'), matchedBy: LookupKey, candidates: z.array(CustomerRef) }),
   z.object({
     status: z.literal('not_found'),
-    searched: z.array(z.object({ key: LookupKey, value: z.string() })),
+    searched: Searched,
+    /** The ERP can be searched by name or INN (GET /api/v1/customers/search). */
+    canSearch: z.boolean().optional(),
   }),
 ]);
 export type CustomerPanel = z.infer<typeof CustomerPanel>;
@@ -66,3 +75,8 @@ export type CustomerPanel = z.infer<typeof CustomerPanel>;
 /** POST /api/v1/contacts/:id/customer — remember which ERP customer this card is. */
 export const CustomerChoice = z.object({ customerId: z.string().min(1).max(100) });
 export type CustomerChoice = z.infer<typeof CustomerChoice>;
+
+/** GET /api/v1/customers/search?q= — ERP customers by name or INN, for a card nobody matched. */
+export const CustomerSearchQuery = z.object({ q: z.string().trim().min(2).max(100) });
+export const CustomerSearchResult = z.object({ items: z.array(CustomerRef) });
+export type CustomerSearchResult = z.infer<typeof CustomerSearchResult>;

@@ -45,6 +45,8 @@ export const InvoiceBlockReason = z.enum([
   'no_products',
   'no_customer',
   'pending',
+  'stock_unknown',
+  'erp_unavailable',
 ]);
 
 /** GET /api/v1/leads/:id/invoices */
@@ -54,6 +56,8 @@ export const InvoiceList = z.object({
   blockedBy: InvoiceBlockReason.nullable(),
   /** What the confirm step shows. */
   preview: z.object({ positions: z.array(InvoicePositionView), total: Money }).nullable(),
+  /** True when the ERP is down and the preview rests on the last known stock (the widget warns). */
+  stale: z.boolean().optional(),
 });
 export type InvoiceList = z.infer<typeof InvoiceList>;
 

@@ -51,7 +51,8 @@ describe.runIf(canRun)('contact and company panels in Chromium', () => {
     const balance = panel.locator('[data-balance]');
     expect(await balance.getAttribute('data-balance')).toBe('debt');
     expect(plain(await balance.textContent())).toBe('Долг 15 000,50 ₽');
-    expect(await balance.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(198, 40, 40)');
+    // The theme's "short/debt" red (#b3261e: 6.3:1 on its tint, WCAG AA).
+    expect(await balance.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(179, 38, 30)');
     const docs = await panel.locator('.erpb-docs li').allTextContents();
     expect(docs.length).toBeGreaterThan(1);
     for (const doc of docs) expect(plain(doc)).toMatch(/^№ \S+ от \d{2}\.\d{2}\.\d{4}.*\d ₽$/);
@@ -66,14 +67,44 @@ describe.runIf(canRun)('contact and company panels in Chromium', () => {
     await page.close();
   });
 
-  it('says what was searched when nobody matches', async () => {
+  it('falls back to the contact’s company when the contact matches nobody, and says what was searched', async () => {
     const contact = DEMO_CONTACTS.find((c) => c.id === 2002);
     const { page } = await open('entity=contacts&id=2002&lang=ru');
+    expect(await state(page)).toBe('found');
+    const via = page.locator('[data-via-company]');
+    expect(await via.getAttribute('data-via-company')).toBe('3002');
+    const text = plain(await via.textContent());
+    expect(text).toContain('Клиент компании «ИП Петров».');
+    expect(text).toContain(`Телефон ${contact?.phone}`);
+    expect(text).toContain(`Email ${contact?.email}`);
+    expect(await page.locator('.erpb-customer .erpb-name').textContent()).toBe('ИП Петров Пётр Петрович');
+    await page.close();
+  });
+
+  it('not found: says what was searched, searches the ERP by name, picks, and "not this customer" undoes it', async () => {
+    const { page, requests } = await open('entity=contacts&id=2003&lang=ru');
     expect(await state(page)).toBe('not_found');
-    const text = plain(await page.locator('.erpb-customer').textContent());
-    expect(text).toContain('Клиент не найден в ERP.');
-    expect(text).toContain(`Телефон: ${contact?.phone}`);
-    expect(text).toContain(`Email: ${contact?.email}`);
+    const panel = page.locator('.erpb-customer');
+    expect(plain(await panel.textContent())).toContain('Клиент не найден в ERP.');
+    await page.getByLabel('Найти в ERP по названию или ИНН').fill('север');
+    await page.keyboard.press('Enter');
+    const hit = panel.locator('[data-customer-id]');
+    await hit.first().waitFor();
+    expect(await hit.count()).toBe(1);
+    expect(plain(await hit.locator('b').textContent())).toBe('ООО «СтройМонтаж Север»');
+    expect(requests.some((r) => r.url().includes('/api/v1/customers/search?q='))).toBe(true);
+    await page.screenshot({ path: screenshotPath('panel-contact-search.png') });
+    await hit.first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.erpb-root[data-state="found"]').waitFor({ timeout: 15_000 });
+    // Focus stays in the panel after the pick.
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.erpb-root')))).toBe(true);
+    const undo = page.getByTestId('erpb-unlink-customer');
+    expect(plain(await undo.textContent())).toBe('Не этот клиент');
+    await undo.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.erpb-root[data-state="not_found"]').waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.erpb-root')))).toBe(true);
     await page.close();
   });
 

@@ -174,6 +174,14 @@ describe('customer panels', () => {
     expect(panel).toMatchObject({ status: 'found', matchedBy: 'email' });
   });
 
+  it('says what it searched when nothing matches (the company has several matches: no fallback)', async () => {
+    const panel = await (await call('GET', '/api/v1/contacts/2003/summary')).json();
+    expect(panel.status).toBe('not_found');
+    expect(panel.searched.map((s: { key: string }) => s.key)).toEqual(
+      expect.arrayContaining(['phone', 'email']),
+    );
+  });
+
   it('lists several matches, then remembers the one a person picks', async () => {
     const several = await (await call('GET', '/api/v1/companies/3003/summary')).json();
     expect(several.status).toBe('several');
@@ -188,12 +196,25 @@ describe('customer panels', () => {
     expect(again).toMatchObject({ status: 'found', summary: { customer: { inn: '7802222222' } } });
   });
 
-  it('says what it searched when nothing matches', async () => {
+  it('a contact nobody matched uses its company’s customer, and says what it searched', async () => {
+    // Company 3003 was resolved by the pick above; its contact 2003 matches nobody itself.
     const panel = await (await call('GET', '/api/v1/contacts/2003/summary')).json();
-    expect(panel.status).toBe('not_found');
+    expect(panel).toMatchObject({
+      status: 'found',
+      via: { entity: 'companies', id: 3003 },
+      summary: { customer: { inn: '7802222222' } },
+    });
     expect(panel.searched.map((s: { key: string }) => s.key)).toEqual(
       expect.arrayContaining(['phone', 'email']),
     );
+  });
+
+  it('"not this customer" forgets a pick: the card is searched again', async () => {
+    const res = await call('POST', '/api/v1/companies/3003/customer/unlink', { body: {} });
+    expect(res.status).toBe(200);
+    expect((await res.json()).status).toBe('several');
+    const contact = await (await call('GET', '/api/v1/contacts/2003/summary')).json();
+    expect(contact.status).toBe('not_found');
   });
 
   it('shows the last known figures, flagged stale, while the ERP is down', async () => {
@@ -281,5 +302,46 @@ describe('settings (admins only)', () => {
         '/api/v1/settings',
       ]),
     );
+  });
+});
+
+describe('deal panel support (issue 13)', () => {
+  const stockReads = () =>
+    moysklad.calls.filter((c) => c.path.endsWith('/report/stock/bystore/current')).length;
+
+  it('?refresh=1 reads the ERP again past the cache, at most once per 10 s per user', async () => {
+    expect((await call('GET', '/api/v1/leads/1001/stock', { userId: 77 })).status).toBe(200);
+    const warm = stockReads();
+    expect((await call('GET', '/api/v1/leads/1001/stock', { userId: 77 })).status).toBe(200);
+    expect(stockReads()).toBe(warm);
+    const fresh = await call('GET', '/api/v1/leads/1001/stock?refresh=1', { userId: 77 });
+    expect(fresh.status).toBe(200);
+    expect(stockReads()).toBe(warm + 1);
+    // Pressed again at once by the same user: answered from the cache.
+    expect((await call('GET', '/api/v1/leads/1001/stock?refresh=1', { userId: 77 })).status).toBe(200);
+    expect(stockReads()).toBe(warm + 1);
+    // Another user is not held back by the first.
+    expect((await call('GET', '/api/v1/leads/1001/stock?refresh=1', { userId: 78 })).status).toBe(200);
+    expect(stockReads()).toBe(warm + 2);
+    expect((await call('GET', '/api/v1/leads/1001/stock?refresh=yes')).status).toBe(400);
+  });
+
+  it('searches the ERP by INN; by name only where the connector can (MoySklad here: a clear 422)', async () => {
+    const byInn = await call('GET', '/api/v1/customers/search?q=7802222222');
+    expect(byInn.status).toBe(200);
+    expect((await byInn.json()).items.map((c: { inn: string }) => c.inn)).toEqual(['7802222222']);
+    const byName = await call('GET', `/api/v1/customers/search?q=${encodeURIComponent('Север')}`);
+    expect(byName.status).toBe(422);
+    expect((await byName.json()).code).toBe('erp.not_supported');
+    expect((await call('GET', '/api/v1/customers/search?q=x')).status).toBe(400);
+  });
+
+  it('refuses a short deal with invoice.stock_short, and says so in the list', async () => {
+    const short = await call('POST', '/api/v1/leads/1002/invoices', {
+      body: {},
+      headers: { 'Idempotency-Key': `short-code-${Date.now()}` },
+    });
+    expect(short.status).toBe(409);
+    expect((await short.json()).code).toBe('invoice.stock_short');
   });
 });

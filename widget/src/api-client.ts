@@ -4,6 +4,7 @@ import type {
   AccountUsers,
   ConnectionTestResult,
   CustomerPanel,
+  CustomerSearchResult,
   ErpConnectionInput,
   GuardHistory,
   InvoiceList,
@@ -64,13 +65,17 @@ export interface ApiFailure {
 export type CustomerEntity = 'contacts' | 'companies';
 
 export interface WidgetApiClient {
-  leadStock(leadId: number): Promise<StockReport>;
+  /** `refresh`: the backend reads the ERP again instead of its short cache ("↻"). */
+  leadStock(leadId: number, refresh?: boolean): Promise<StockReport>;
   leadGuard(leadId: number): Promise<GuardHistory>;
   leadStockCheck(leadId: number): Promise<StockCheckResult>;
   leadInvoices(leadId: number): Promise<InvoiceList>;
   requestInvoice(leadId: number, idempotencyKey: string, input: InvoiceRequestInput): Promise<InvoiceRequest>;
   customerSummary(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
   chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Promise<unknown>;
+  /** "Not this customer": forgets the pick; answers the card searched again. */
+  unlinkCustomer(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
+  searchCustomers(q: string): Promise<CustomerSearchResult>;
   settings(): Promise<SettingsView>;
   saveSettings(update: SettingsUpdate): Promise<SettingsView>;
   testConnection(connection: ErpConnectionInput): Promise<ConnectionTestResult>;
@@ -119,10 +124,14 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
       );
     });
   }
-  const customerPath = (entity: CustomerEntity, id: number, what: 'Summary' | 'Customer') =>
-    widgetApi[`${entity === 'contacts' ? 'contact' : 'company'}${what}`](id);
+  const customerPath = (
+    entity: CustomerEntity,
+    id: number,
+    what: 'Summary' | 'Customer' | 'CustomerUnlink',
+  ) => widgetApi[`${entity === 'contacts' ? 'contact' : 'company'}${what}`](id);
   return {
-    leadStock: (id) => call('GET', widgetApi.leadStock(id), isStockReport),
+    leadStock: (id, refresh) =>
+      call('GET', widgetApi.leadStock(id) + (refresh ? '?refresh=1' : ''), isStockReport),
     leadGuard: (id) => call('GET', widgetApi.leadGuard(id), shaped<GuardHistory>('enabled', 'latest')),
     leadStockCheck: (id) => call('POST', widgetApi.leadStockCheck(id), shaped<StockCheckResult>('record')),
     leadInvoices: (id) => call('GET', widgetApi.leadInvoices(id), shaped<InvoiceList>('items', 'canRequest')),
@@ -134,6 +143,9 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
       call('GET', customerPath(entity, id, 'Summary'), shaped<CustomerPanel>('status')),
     chooseCustomer: (entity, id, customerId) =>
       call('POST', customerPath(entity, id, 'Customer'), any, { customerId }),
+    unlinkCustomer: (entity, id) =>
+      call('POST', customerPath(entity, id, 'CustomerUnlink'), shaped<CustomerPanel>('status'), {}),
+    searchCustomers: (q) => call('GET', widgetApi.customerSearch(q), shaped<CustomerSearchResult>('items')),
     settings: () => call('GET', widgetApi.settings, settingsView),
     saveSettings: (update) => call('PUT', widgetApi.settings, settingsView, update),
     testConnection: (connection) =>

@@ -97,7 +97,8 @@ describe('balanceView', () => {
 describe('formatDate and formatAge', () => {
   it('formats a document date without time', () => {
     expect(formatDate('2026-11-12T09:00:00Z', 'ru')).toBe('12.11.2026');
-    expect(formatDate('2026-11-12T09:00:00Z', 'en')).toBe('11/12/26');
+    // Day first in English too (Kommo's markets): 12 November, not December 11.
+    expect(formatDate('2026-11-12T09:00:00Z', 'en')).toBe('12/11/2026');
     expect(formatDate('not a date', 'ru')).toBe('not a date');
   });
   it('says how old figures are, in the locale', () => {

@@ -32,6 +32,9 @@ export function formatMoney(money: Money, locale: string): string {
   }
 }
 
+/** Kommo's markets write the day first: English dates follow en-GB (01/12/2026), not en-US. */
+const dayFirst = (locale: string) => (/^en(-US)?$/i.test(locale) ? 'en-GB' : locale);
+
 function dateFormat(iso: string, locale: string, withTime: boolean): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
@@ -39,7 +42,7 @@ function dateFormat(iso: string, locale: string, withTime: boolean): string {
   let format = cache.get(key) as Intl.DateTimeFormat | undefined;
   if (!format) {
     format = new Intl.DateTimeFormat(
-      locale,
+      dayFirst(locale),
       withTime ? { dateStyle: 'short', timeStyle: 'short' } : { dateStyle: 'short' },
     );
     cache.set(key, format);

@@ -41,6 +41,15 @@ export function identifiersOf(
   };
 }
 
+/** The first company of an amoCRM contact (`_embedded.companies`, returned by GET /contacts/{id}). */
+function companyOf(contact: object): number | null {
+  const companies = (
+    (contact as { _embedded?: unknown })._embedded as { companies?: { id?: unknown }[] } | undefined
+  )?.companies;
+  const id = companies?.[0]?.id;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : null;
+}
+
 const view = (s: CustomerSummary): CustomerSummaryView => ({
   customer: s.customer,
   balance: s.balance,
@@ -82,7 +91,7 @@ export function createCustomerService(deps: {
     inst: Installation,
     customerId: string,
     matchedBy: LookupKey | null,
-  ): Promise<CustomerPanel> {
+  ): Promise<Extract<CustomerPanel, { status: 'found' }>> {
     const erp = await deps.erp.forAccount(inst.accountId);
     try {
       const s = await erp.getCustomerSummary(customerId);
@@ -100,7 +109,7 @@ export function createCustomerService(deps: {
 
   async function panel(inst: Installation, entity: CardEntity, id: number): Promise<CustomerPanel> {
     const chosen = await remembered(inst.accountId, entity, id);
-    if (chosen) return summaryPanel(inst, chosen, null);
+    if (chosen) return { ...(await summaryPanel(inst, chosen, null)), chosen: true };
 
     const amo = deps.access.clientFor(inst);
     const card = entity === 'contacts' ? await amo.getContact(id) : await amo.getCompany(id);
@@ -128,7 +137,33 @@ export function createCustomerService(deps: {
         if (found.value.length > 1) return { status: 'several', matchedBy: key, candidates: found.value };
       }
     }
+    if (entity === 'contacts') {
+      const viaCompany = await companyFallback(inst, card, searched);
+      if (viaCompany) return viaCompany;
+    }
     return { status: 'not_found', searched };
+  }
+
+  /** A contact nobody matched uses its company's customer, when the company resolves to exactly one. */
+  async function companyFallback(
+    inst: Installation,
+    contact: object,
+    searched: { key: LookupKey; value: string }[],
+  ): Promise<CustomerPanel | null> {
+    const company = companyOf(contact);
+    if (!company) return null;
+    const p = await panel(inst, 'companies', company).catch(() => null);
+    if (p?.status !== 'found') return null;
+    const card = await deps.access
+      .clientFor(inst)
+      .getCompany(company)
+      .catch(() => null);
+    return {
+      ...p,
+      chosen: false,
+      via: { entity: 'companies', id: company, name: card?.name ?? p.summary.customer.name },
+      searched,
+    };
   }
 
   return {

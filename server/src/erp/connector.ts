@@ -129,6 +129,8 @@ export interface ErpConnector {
   /** Every customer matching any of the given identifiers (several may match). */
   findCustomers(query: CustomerQuery): Promise<Customer[]>;
   getCustomerSummary(customerId: string): Promise<CustomerSummary>;
+  /** Customers whose name contains `text` (case-insensitive), where the ERP can search by name. */
+  searchCustomers?(text: string): Promise<Customer[]>;
   /** Idempotent by input.idempotencyKey: a retry returns the invoice created the first time. */
   createInvoice(input: CreateInvoiceInput): Promise<CreatedInvoice>;
   /** `code` says what failed (auth, unavailable, ...); `detail` is for logs, never for answers. */

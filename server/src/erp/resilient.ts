@@ -193,6 +193,10 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
       return guarded(() => inner.createInvoice(input));
     },
     health: () => inner.health(),
+    /** Forget the cached stock of exactly these SKUs ("↻" in the panel re-reads the ERP). */
+    forgetStock(skus: readonly string[]) {
+      fresh.delete(cacheKey('stock', skuKey(skus)));
+    },
     /** Forget cached answers (settings changed, "check again"). Last good values stay for stale fallback. */
     invalidate(prefix = '') {
       for (const key of fresh.keys()) if (key.startsWith(prefix)) fresh.delete(key);

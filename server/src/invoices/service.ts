@@ -94,6 +94,24 @@ async function addToInvoicesCatalog(
   ]);
 }
 
+/** Why the deal may not be invoiced now, most fundamental first; null = it may. */
+export function invoiceBlockReason(input: {
+  allowed: boolean;
+  erpDown: boolean;
+  preview: { positions: unknown[]; status: string } | null;
+  items: readonly { status: string }[];
+}): InvoiceList['blockedBy'] {
+  const { allowed, erpDown, preview: p, items } = input;
+  if (!allowed) return 'no_permission';
+  // Without the ERP nothing is known about the products: never say "the deal has no products".
+  if (erpDown || !p) return 'erp_unavailable';
+  if (p.positions.length === 0) return 'no_products';
+  if (p.status === 'short') return 'stock_short';
+  if (p.status === 'unknown') return 'stock_unknown';
+  if (items.some((r) => r.status === 'pending')) return 'pending';
+  return null;
+}
+
 export function createInvoiceService(deps: InvoiceServiceDeps) {
   async function mayRequest(inst: Installation, auth: WidgetAuth): Promise<boolean> {
     const { invoices } = await deps.settings.get(inst.accountId);
@@ -187,21 +205,20 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         rows(inst.accountId, leadId),
         mayRequest(inst, auth),
       ]);
-      const p = await preview(inst, deal).catch(() => null);
-      const blockedBy = !allowed
-        ? 'no_permission'
-        : !p || p.positions.length === 0
-          ? 'no_products'
-          : p.status === 'short' || p.status === 'unknown'
-            ? 'stock_short'
-            : items.some((r) => r.status === 'pending')
-              ? 'pending'
-              : null;
+      let p: Awaited<ReturnType<typeof preview>> | null = null;
+      let erpDown = false;
+      try {
+        p = await preview(inst, deal);
+      } catch {
+        erpDown = true;
+      }
+      const blockedBy = invoiceBlockReason({ allowed, erpDown, preview: p, items });
       return {
         items: items.map(toView),
         canRequest: blockedBy === null,
         blockedBy,
         preview: p?.positions.length ? { positions: p.positions, total: p.total } : null,
+        stale: p?.stale ?? false,
       };
     },
 
@@ -229,23 +246,32 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         return { created: false, request: toView(existing) };
       }
       if (!(await mayRequest(inst, auth)))
-        throw new HttpProblem(403, 'auth.forbidden', 'Not allowed', 'You may not request invoices.');
+        throw new HttpProblem(403, 'invoice.not_allowed', 'Not allowed', 'You may not request invoices.');
 
       const deal = await readDeal(inst, leadId);
-      const p = await preview(inst, deal);
+      const p = await preview(inst, deal).catch((err: unknown) => {
+        throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
+      });
       if (p.positions.length === 0)
         throw new HttpProblem(
           422,
-          'request.invalid',
+          'invoice.no_products',
           'Nothing to invoice',
           'The deal has no products with a SKU and a price.',
+        );
+      if (p.status === 'unknown')
+        throw new HttpProblem(
+          409,
+          'invoice.stock_unknown',
+          'Stock unknown',
+          'The stock of some products of the deal is unknown.',
         );
       if (p.status !== 'ok')
         throw new HttpProblem(
           409,
-          'request.invalid',
+          'invoice.stock_short',
           'Not enough stock',
-          'Some products of the deal are short or their stock is unknown.',
+          'Some products of the deal are short.',
         );
       if (
         input.confirmedTotal &&
@@ -253,7 +279,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       ) {
         throw new HttpProblem(
           409,
-          'request.invalid',
+          'invoice.deal_changed',
           'The deal changed',
           'The positions changed since you confirmed them; please check again.',
         );
@@ -262,7 +288,7 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
       if (!customerId) {
         throw new HttpProblem(
           422,
-          'request.invalid',
+          'invoice.no_customer',
           'No customer',
           "The deal's contact or company was not found in the ERP; pick the customer in its card.",
         );

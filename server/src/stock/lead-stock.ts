@@ -12,13 +12,17 @@ import { HttpProblem } from '../http/problem.js';
 
 export interface LeadStockDeps {
   leads: Pick<LeadReader, 'read'>;
-  erp: Pick<ResilientErp, 'getStock' | 'kind'>;
+  erp: Pick<ResilientErp, 'getStock' | 'kind'> & Partial<Pick<ResilientErp, 'forgetStock'>>;
   /** Only these warehouses count (the guard's rule); undefined = all. */
   warehouseIds?: readonly string[];
 }
 
 /** Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict from shared/. */
-export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number): Promise<StockReport> {
+export async function buildLeadStockReport(
+  deps: LeadStockDeps,
+  leadId: number,
+  options: { refresh?: boolean } = {},
+): Promise<StockReport> {
   let deal: Awaited<ReturnType<LeadReader['read']>>;
   try {
     deal = await deps.leads.read(leadId);
@@ -35,8 +39,11 @@ export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number):
     );
 
   let stock: Awaited<ReturnType<ResilientErp['getStock']>>;
+  const skus = skusOf(deal.lines);
+  // "↻" in the panel: this deal's stock is read from the ERP again, not from the short cache.
+  if (options.refresh) deps.erp.forgetStock?.(skus);
   try {
-    stock = await deps.erp.getStock(skusOf(deal.lines));
+    stock = await deps.erp.getStock(skus);
   } catch (err) {
     throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
   }

@@ -1,18 +1,19 @@
-import type { CustomerSummaryView, LookupKey, CustomerPanel as Panel } from '@erp-bridge/shared';
+import type { CustomerRef, CustomerSummaryView, LookupKey, CustomerPanel as Panel } from '@erp-bridge/shared';
 import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type ApiFailure, type CustomerEntity, toFailure, type WidgetApiClient } from '../api-client.js';
 import { balanceView, fill, formatAge, formatDate, formatDateTime, formatMoney, safeUrl } from '../format.js';
 import type { CustomerMessages } from '../i18n.js';
-import { ErrorBox, Spinner, useLoad } from '../panel/common.js';
 import { isSavedLeadId } from '../panel/state.js';
+import { ErrorBox, RefreshButton, Spinner, useLoad } from '../ui/common.js';
+import { CustomerSearch } from './CustomerSearch.js';
 
 export interface CustomerPanelProps {
   entity: CustomerEntity;
   id: number;
   /** '' when no backend origin is known. */
   backend: string;
-  api: Pick<WidgetApiClient, 'customerSummary' | 'chooseCustomer'>;
+  api: Pick<WidgetApiClient, 'customerSummary' | 'chooseCustomer' | 'unlinkCustomer' | 'searchCustomers'>;
   t: CustomerMessages;
   locale: string;
   /** Told every state change before paint: not-configured | unsaved | loading | error | found | several | not_found. */
@@ -22,7 +23,7 @@ export interface CustomerPanelProps {
 /** The ERP customer behind a contact or company card: balance, recent documents, or who it might be. */
 export function CustomerPanel({ entity, id, backend, api, t, locale, onStateChange }: CustomerPanelProps) {
   const idle = backend === '' ? 'not-configured' : isSavedLeadId(id) ? null : 'unsaved';
-  const [state, reload] = useLoad<Panel | null>(
+  const [state, reload, setPanel] = useLoad<Panel | null>(
     () => (idle ? Promise.resolve(null) : api.customerSummary(entity, id)),
     [entity, id, idle],
   );
@@ -32,12 +33,15 @@ export function CustomerPanel({ entity, id, backend, api, t, locale, onStateChan
   const kind = idle ?? (state.kind === 'error' ? 'error' : (panel?.status ?? 'loading'));
   useLayoutEffect(() => onStateChange?.(kind), [kind, onStateChange]);
 
-  const choose = (customerId: string) => {
+  const root = useRef<HTMLElement>(null);
+  // The pressed button goes away with the answer; keyboard focus stays in the panel.
+  const settle = (next: Promise<unknown>) => {
     setChoosing(true);
     setChooseFailure(null);
-    api.chooseCustomer(entity, id, customerId).then(
+    next.then(
       () => {
         setChoosing(false);
+        root.current?.focus();
         reload();
       },
       (error: unknown) => {
@@ -46,6 +50,8 @@ export function CustomerPanel({ entity, id, backend, api, t, locale, onStateChan
       },
     );
   };
+  const choose = (customerId: string) => settle(api.chooseCustomer(entity, id, customerId));
+  const unlink = () => settle(api.unlinkCustomer(entity, id).then((p) => setPanel(p)));
   const key = (k: LookupKey) => t[`key_${k}`];
 
   let body: ComponentChildren;
@@ -77,6 +83,19 @@ export function CustomerPanel({ entity, id, backend, api, t, locale, onStateChan
             .filter(Boolean)
             .join(' · ')}
         </p>
+        {panel.via && (
+          <p class="erpb-note" data-via-company={panel.via.id}>
+            {fill(t.via_company, { company: panel.via.name })}
+            {panel.searched && panel.searched.length > 0 && (
+              <>
+                {' '}
+                {fill(t.searched_inline, {
+                  list: panel.searched.map((x) => `${key(x.key)} ${x.value}`).join(', '),
+                })}
+              </>
+            )}
+          </p>
+        )}
         {panel.stale && (
           <p class="erpb-stale" data-stale="true">
             {fill(t.stale, { time: formatDateTime(panel.asOf, locale), age: formatAge(panel.asOf, locale) })}
@@ -85,35 +104,32 @@ export function CustomerPanel({ entity, id, backend, api, t, locale, onStateChan
         <Balance summary={s} t={t} locale={locale} />
         <Docs title={t.orders} empty={t.no_orders} docs={s.recentOrders} t={t} locale={locale} />
         <Docs title={t.invoices} empty={t.no_invoices} docs={s.recentInvoices} t={t} locale={locale} />
-        {link && (
-          <a class="erpb-btn" href={link} target="_blank" rel="noopener noreferrer">
-            {t.open_erp}
-          </a>
-        )}
+        <div class="erpb-actions">
+          {link && (
+            <a class="erpb-btn" href={link} target="_blank" rel="noopener noreferrer">
+              {t.open_erp}
+            </a>
+          )}
+          {panel.chosen && (
+            <button
+              type="button"
+              class="erpb-btn"
+              data-testid="erpb-unlink-customer"
+              aria-disabled={choosing ? 'true' : undefined}
+              onClick={() => !choosing && unlink()}
+            >
+              {t.not_this}
+            </button>
+          )}
+        </div>
+        {chooseFailure && <ErrorBox failure={chooseFailure} t={t} what={t.choose_failed} />}
       </>
     );
   } else if (panel.status === 'several') {
     body = (
       <>
         <p>{fill(t.several, { key: key(panel.matchedBy) })}</p>
-        <ul class="erpb-cands">
-          {panel.candidates.map((c) => (
-            <li key={c.id}>
-              <button
-                type="button"
-                class="erpb-cand"
-                data-customer-id={c.id}
-                disabled={choosing}
-                onClick={() => choose(c.id)}
-              >
-                <b>{c.name}</b>
-                <span class="erpb-muted">
-                  {[c.inn && fill(t.inn, { inn: c.inn }), c.phone, c.email].filter(Boolean).join(' · ')}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <Candidates items={panel.candidates} t={t} busy={choosing} onPick={choose} />
         {chooseFailure && <ErrorBox failure={chooseFailure} t={t} what={t.choose_failed} />}
       </>
     );
@@ -133,28 +149,63 @@ export function CustomerPanel({ entity, id, backend, api, t, locale, onStateChan
         ) : (
           <p class="erpb-muted">{t.nothing_to_search}</p>
         )}
+        <CustomerSearch
+          t={t}
+          byName={panel.canSearch === true}
+          search={api.searchCustomers}
+          render={(items) => <Candidates items={items} t={t} busy={choosing} onPick={choose} />}
+        />
+        {chooseFailure && <ErrorBox failure={chooseFailure} t={t} what={t.choose_failed} />}
       </>
     );
   }
 
   return (
-    <div class="erpb-panel erpb-customer" data-state={kind} aria-busy={kind === 'loading'} aria-live="polite">
+    <section
+      ref={root}
+      class="erpb-panel erpb-customer"
+      data-state={kind}
+      aria-busy={kind === 'loading'}
+      aria-labelledby="erpb-customer-title"
+      tabIndex={-1}
+    >
       <div class="erpb-head">
-        <span class="erpb-title">{t.title}</span>
-        {!idle && (
-          <button
-            type="button"
-            class="erpb-icon-btn"
-            onClick={reload}
-            title={t.refresh}
-            aria-label={t.refresh}
-          >
-            <span aria-hidden="true">↻</span>
-          </button>
-        )}
+        <h3 class="erpb-title" id="erpb-customer-title">
+          {t.title}
+        </h3>
+        {!idle && <RefreshButton label={t.refresh} onClick={reload} />}
       </div>
       {body}
-    </div>
+    </section>
+  );
+}
+
+function Candidates(props: {
+  items: CustomerRef[];
+  t: CustomerMessages;
+  busy: boolean;
+  onPick: (id: string) => void;
+}) {
+  const { items, t, busy, onPick } = props;
+  return (
+    <ul class="erpb-cands">
+      {items.map((c) => (
+        <li key={c.id}>
+          <button
+            type="button"
+            class="erpb-cand"
+            data-customer-id={c.id}
+            aria-disabled={busy ? 'true' : undefined}
+            onClick={() => !busy && onPick(c.id)}
+          >
+            <b>{c.name}</b>
+            <span class="erpb-muted">
+              {[c.inn && fill(t.inn, { inn: c.inn }), c.phone, c.email].filter(Boolean).join(' · ')}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -191,7 +242,7 @@ function Docs(props: {
   const { title, empty, docs, t, locale } = props;
   return (
     <>
-      <p class="erpb-sub">{title}</p>
+      <h4 class="erpb-sub">{title}</h4>
       {docs.length === 0 ? (
         <p class="erpb-muted">{empty}</p>
       ) : (

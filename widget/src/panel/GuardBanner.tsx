@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { type ApiFailure, toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatQty } from '../format.js';
 import type { Messages } from '../i18n.js';
-import { failureText, Spinner, useLoad } from './common.js';
+import { failureText, Spinner, unreachable, useLoad } from '../ui/common.js';
 import { guardView } from './guard-view.js';
 
 export interface GuardBannerProps {
@@ -30,8 +30,9 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
   const history = state.data;
 
   if (!history) {
-    return state.kind === 'error' ? (
-      <div class="erpb-guard erpb-guard--error" data-state="error" role="alert">
+    // The backend not answering is said once, for the whole panel, by the stock part.
+    return state.kind === 'error' && !unreachable(state.failure) ? (
+      <div class="erpb-guard erpb-guard--error" data-state="error" role="status">
         {t.guard_error}{' '}
         <button type="button" class="erpb-link" onClick={reload}>
           {t.retry}
@@ -67,9 +68,10 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
       class={`erpb-guard erpb-guard--${look}`}
       data-state={look}
       data-verdict={verdict}
-      role={look === 'warn' ? 'status' : 'alert'}
+      // A status, not an alert: the banner is there on every open of the card, not news.
+      role="status"
     >
-      <p class="erpb-guard-title">{t[TITLE[look as keyof typeof TITLE]]}</p>
+      <h4 class="erpb-guard-title">{t[TITLE[look as keyof typeof TITLE]]}</h4>
       <ul class="erpb-guard-reasons">
         {latest.reasons.map((r) => (
           <li key={`${r.sku}|${r.name}`} data-reason-sku={r.sku ?? ''}>
@@ -113,7 +115,7 @@ export function GuardBanner({ leadId, loadGuard, checkStock, onChecked, t, local
         )}
       </button>
       {checkFailure && (
-        <p class="erpb-inline-error" role="alert">
+        <p class="erpb-inline-error" role="status">
           {failureText(checkFailure, t)}
         </p>
       )}

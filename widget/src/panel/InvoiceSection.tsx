@@ -1,10 +1,11 @@
 import type { InvoiceList, InvoiceRequest, InvoiceRequestInput } from '@erp-bridge/shared';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import type { ApiFailure } from '../api-client.js';
 import { toFailure } from '../api-client.js';
 import { fill, formatDateTime, formatMoney, formatQty, safeUrl, uuid } from '../format.js';
 import type { Messages } from '../i18n.js';
-import { ErrorBox, type Loaded, Spinner } from './common.js';
+import { ErrorBox, failureText, type Loaded, Spinner } from '../ui/common.js';
 import {
   confirmReducer,
   createInvoicePoller,
@@ -19,6 +20,8 @@ export interface InvoiceSectionProps {
   requestInvoice: (leadId: number, key: string, input: InvoiceRequestInput) => Promise<InvoiceRequest>;
   /** Changing it reloads the list (after "Check again": stock decides whether invoicing is allowed). */
   reload: number;
+  /** The stock panel shows last known figures (the ERP is down): the confirm step warns. */
+  stockStale?: boolean;
   t: Messages;
   locale: string;
 }
@@ -32,6 +35,7 @@ export function InvoiceSection({
   loadInvoices,
   requestInvoice,
   reload,
+  stockStale,
   t,
   locale,
 }: InvoiceSectionProps) {
@@ -39,6 +43,7 @@ export function InvoiceSection({
   const [confirm, dispatch] = useReducer(confirmReducer, { step: 'idle' });
   const poller = useRef<Poller | null>(null);
   const root = useRef<HTMLElement>(null);
+  const requestRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     setState({ kind: 'loading' });
@@ -92,32 +97,38 @@ export function InvoiceSection({
         t={t}
         locale={locale}
         preview={preview}
+        stale={list.stale === true || stockStale === true}
+        existing={list.items.find((i) => i.status === 'created' || i.status === 'pending')}
         sending={confirm.sending}
         failure={confirm.failure}
         onConfirm={send}
         onCancel={() => {
           dispatch({ type: 'cancel' });
-          root.current?.focus();
+          // Back to the button that opened the step (it is rendered again on the next frame).
+          requestAnimationFrame(() => (requestRef.current ?? root.current)?.focus());
         }}
       />
     );
   } else {
     kind = 'ready';
     const reason = !list.canRequest || !preview ? (list.blockedBy ?? 'no_products') : null;
+    const why = `erpb-inv-why-${leadId}`;
     body = (
       <>
+        {/* aria-disabled, not disabled: the button stays in the tab order and reads its reason. */}
         <button
+          ref={requestRef}
           type="button"
           class="erpb-btn erpb-btn--primary"
           data-testid="erpb-request-invoice"
-          disabled={reason !== null}
-          aria-describedby={reason ? `erpb-inv-why-${leadId}` : undefined}
-          onClick={() => dispatch({ type: 'open', key: uuid() })}
+          aria-disabled={reason !== null ? 'true' : undefined}
+          aria-describedby={reason ? why : undefined}
+          onClick={() => reason === null && dispatch({ type: 'open', key: uuid() })}
         >
           {t.inv_request}
         </button>
         {reason && (
-          <p class="erpb-hint" id={`erpb-inv-why-${leadId}`} data-blocked-by={reason}>
+          <p class="erpb-hint" id={why} data-blocked-by={reason}>
             {t[`inv_blocked_${reason}`]}
           </p>
         )}
@@ -131,15 +142,20 @@ export function InvoiceSection({
       class="erpb-invoices"
       data-state={kind}
       data-polling={hasPending(list) ? 'true' : 'false'}
-      aria-label={t.inv_title}
+      aria-labelledby={`erpb-inv-title-${leadId}`}
       tabIndex={-1}
     >
       <div class="erpb-head">
-        <span class="erpb-title">{t.inv_title}</span>
+        <h3 class="erpb-title" id={`erpb-inv-title-${leadId}`}>
+          {t.inv_title}
+        </h3>
       </div>
       {body}
+      <p class="erpb-sr" role="status">
+        {list?.items[0] ? statusLine(list.items[0], t) : ''}
+      </p>
       {list && (
-        <ul class="erpb-inv-list" aria-live="polite">
+        <ul class="erpb-inv-list">
           {list.items.length === 0 && <li class="erpb-msg">{t.inv_empty}</li>}
           {list.items.map((item) => (
             <InvoiceRow key={item.id} item={item} t={t} locale={locale} />
@@ -154,61 +170,76 @@ function ConfirmStep(props: {
   t: Messages;
   locale: string;
   preview: NonNullable<InvoiceList['preview']>;
+  /** The ERP is down: the stock behind the preview is the last known. */
+  stale: boolean;
+  /** An invoice already made (or being made) for this deal: a second one is asked about. */
+  existing: InvoiceRequest | undefined;
   sending: boolean;
-  failure: Parameters<typeof ErrorBox>[0]['failure'] | null;
+  failure: ApiFailure | null;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const { t, locale, preview, sending, failure, onConfirm, onCancel } = props;
+  const { t, locale, preview, stale, existing, sending, failure, onConfirm, onCancel } = props;
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => confirmRef.current?.focus(), []);
   const money = (m: Parameters<typeof formatMoney>[0]) => formatMoney(m, locale);
   return (
-    <fieldset class="erpb-confirm">
+    <fieldset
+      class="erpb-confirm"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !sending) {
+          e.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
       <legend class="erpb-sub">{t.inv_confirm_title}</legend>
-      <table class="erpb-table">
-        <thead>
-          <tr>
-            <th scope="col">{t.col_name}</th>
-            <th scope="col" class="erpb-num">
-              {t.inv_col_qty} × {t.inv_col_price}
-            </th>
-            <th scope="col" class="erpb-num">
-              {t.inv_col_sum}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {preview.positions.map((p) => (
-            <tr key={p.sku} data-position-sku={p.sku}>
-              <td>
-                <div class="erpb-name">{p.name}</div>
-                <div class="erpb-sku">{p.sku}</div>
-              </td>
-              <td class="erpb-num">
-                {formatQty(p.quantity, locale)} × {money(p.price)}
-              </td>
-              <td class="erpb-num">{money(p.total)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <td colSpan={3} class="erpb-total">
-              {t.inv_total}: <strong data-testid="erpb-invoice-total">{money(preview.total)}</strong>
-            </td>
-          </tr>
-        </tfoot>
-      </table>
-      {failure && <ErrorBox failure={failure} t={t} />}
+      {stale && (
+        <p class="erpb-note erpb-note--warn" data-warn="stale">
+          {t.inv_warn_stale}
+        </p>
+      )}
+      {existing && (
+        <p class="erpb-note erpb-note--warn" data-warn="exists">
+          {existing.invoice
+            ? fill(t.inv_warn_exists, { number: existing.invoice.number })
+            : t.inv_warn_pending}{' '}
+          {existing.invoice && safeUrl(existing.invoice.link) && (
+            <a
+              class="erpb-link"
+              href={safeUrl(existing.invoice.link)}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              {t.inv_open}
+            </a>
+          )}
+        </p>
+      )}
+      {/* A list, not a table: three columns do not fit amoCRM's 280 px column. */}
+      <ul class="erpb-positions">
+        {preview.positions.map((p) => (
+          <li key={p.sku} data-position-sku={p.sku}>
+            <span class="erpb-name">{p.name}</span>
+            <span class="erpb-sku">{p.sku}</span>
+            <span class="erpb-pos-sum">
+              {formatQty(p.quantity, locale)} × {money(p.price)} = <b>{money(p.total)}</b>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p class="erpb-total">
+        {t.inv_total}: <strong data-testid="erpb-invoice-total">{money(preview.total)}</strong>
+      </p>
+      {failure && <ErrorBox failure={failure} t={t} what={null} text={invoiceFailureText(failure, t)} />}
       <div class="erpb-actions">
         <button
           ref={confirmRef}
           type="button"
           class="erpb-btn erpb-btn--primary"
           data-testid="erpb-confirm-invoice"
-          disabled={sending}
-          onClick={onConfirm}
+          aria-disabled={sending ? 'true' : undefined}
+          onClick={() => !sending && onConfirm()}
         >
           {sending ? (
             <>
@@ -222,8 +253,8 @@ function ConfirmStep(props: {
           type="button"
           class="erpb-btn"
           data-testid="erpb-cancel-invoice"
-          disabled={sending}
-          onClick={onCancel}
+          aria-disabled={sending ? 'true' : undefined}
+          onClick={() => !sending && onCancel()}
         >
           {t.inv_cancel}
         </button>
@@ -263,7 +294,9 @@ function InvoiceRow({ item, t, locale }: { item: InvoiceRequest; t: Messages; lo
         {item.status === 'failed' && (
           <>
             <b>{t.inv_failed}</b>
-            {error && <div class="erpb-inline-error">{error.message}</div>}
+            {error && (
+              <div class="erpb-inline-error">{known(t, `inv_err_${error.code}`) ?? t.inv_err_other}</div>
+            )}
           </>
         )}
       </div>
@@ -273,4 +306,22 @@ function InvoiceRow({ item, t, locale }: { item: InvoiceRequest; t: Messages; lo
       </div>
     </li>
   );
+}
+
+/** The translation of `key`, or undefined when there is none (the messages proxy answers a missing key with the key). */
+function known(t: Messages, key: string): string | undefined {
+  const text = t[key as keyof Messages];
+  return text === key ? undefined : text;
+}
+
+/** The request's refusal (problem `code` invoice.*) in the user's words; other codes as every failure. */
+function invoiceFailureText(failure: ApiFailure, t: Messages): string {
+  const code = failure.code ?? '';
+  return (code.startsWith('invoice.') && known(t, `inv_${code.slice(8)}`)) || failureText(failure, t);
+}
+
+function statusLine(item: InvoiceRequest, t: Messages): string {
+  if (item.status === 'pending') return t.inv_pending;
+  if (item.status === 'failed') return t.inv_failed;
+  return item.invoice ? fill(t.inv_created_short, { number: item.invoice.number }) : '';
 }

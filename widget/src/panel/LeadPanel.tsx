@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { WidgetApiClient } from '../api-client.js';
+import type { ApiFailure, WidgetApiClient } from '../api-client.js';
+import { Details } from '../ui/common.js';
 import { GuardBanner } from './GuardBanner.js';
 import { InvoiceSection } from './InvoiceSection.js';
 import { LeadStockPanel, type LeadStockPanelProps } from './LeadStockPanel.js';
@@ -13,16 +14,46 @@ export interface LeadPanelProps extends Omit<LeadStockPanelProps, 'loadStock' | 
 }
 
 /**
- * The deal card panel: the guard's banner over the stock table, invoices under it. "Check again"
- * bumps `tick`, which reloads the stock and the invoice list (whether invoicing is allowed depends
- * on stock). Guard and invoices stay away while there is no backend or no saved deal.
+ * The deal card panel: the guard's banner over the stock, invoices under it. "Check again" bumps
+ * `tick`, which reloads the stock and the invoice list (whether invoicing is allowed depends on
+ * stock). Guard and invoices stay away while there is no backend or no saved deal. When the
+ * backend does not answer at all, one message with one Retry stands for the whole panel.
  */
 export function LeadPanel(props: LeadPanelProps) {
   const { api, leadId, messages: t, locale, onStateChange } = props;
   const [tick, setTick] = useState(0);
+  const [down, setDown] = useState<ApiFailure | null>(null);
+  const [stale, setStale] = useState(false);
+  // Set by Retry: the panel that replaces the message takes the focus the Retry button had.
+  const [retried, setRetried] = useState(false);
   // Latched: once the stock has answered, the invoice section stays (a stock refresh must not drop it).
   const [stockAnswered, setStockAnswered] = useState(false);
   const active = initialState(props.backend, leadId).kind === 'loading';
+  if (down) {
+    return (
+      <div class="erpb-panel erpb-down" data-state="unreachable">
+        <h3 class="erpb-title">{t.title}</h3>
+        <div class="erpb-error" role="alert">
+          <p class="erpb-error-title">{t.unreachable}</p>
+          <p class="erpb-error-detail">{t.unreachable_hint}</p>
+          <button
+            type="button"
+            class="erpb-btn"
+            data-testid="erpb-retry"
+            onClick={() => {
+              setRetried(true);
+              setDown(null);
+              setStockAnswered(false);
+              setTick((n) => n + 1);
+            }}
+          >
+            {t.retry}
+          </button>
+          <Details failure={down} t={t} />
+        </div>
+      </div>
+    );
+  }
   return (
     <>
       {active && (
@@ -38,7 +69,13 @@ export function LeadPanel(props: LeadPanelProps) {
       <LeadStockPanel
         {...props}
         loadStock={api.leadStock}
+        autoFocus={retried}
         reload={tick}
+        onReport={(report) => setStale(report.stale)}
+        onUnreachable={(failure) => {
+          onStateChange?.('error');
+          setDown(failure);
+        }}
         onStateChange={(kind) => {
           if (kind !== 'loading') setStockAnswered(true);
           onStateChange?.(kind);
@@ -51,6 +88,7 @@ export function LeadPanel(props: LeadPanelProps) {
           leadId={leadId}
           loadInvoices={api.leadInvoices}
           requestInvoice={api.requestInvoice}
+          stockStale={stale}
           reload={tick}
           t={t}
           locale={locale}

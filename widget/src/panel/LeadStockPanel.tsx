@@ -1,39 +1,72 @@
-import type { StockLine, StockReport, WarehouseStock } from '@erp-bridge/shared';
+import type { StockReport } from '@erp-bridge/shared';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { toFailure } from '../api-client.js';
-import { fill, formatDateTime, formatMoney, formatQty, linesTotal } from '../format.js';
+import { type ApiFailure, toFailure } from '../api-client.js';
+import { fill, formatAge, formatDateTime, formatMoney, linesTotal } from '../format.js';
 import type { Messages } from '../i18n.js';
-import { ErrorBox } from './common.js';
+import { ErrorBox, RefreshButton, unreachable } from '../ui/common.js';
+import { StockLines } from './StockLines.js';
 import { initialState, type PanelState, stateFromReport } from './state.js';
 
 export interface LeadStockPanelProps {
   leadId: number;
   /** '' when no backend origin is known: the panel says so instead of calling anything. */
   backend: string;
-  loadStock: (leadId: number) => Promise<StockReport>;
+  loadStock: (leadId: number, refresh?: boolean) => Promise<StockReport>;
   messages: Messages;
   /** BCP 47 locale for numbers, money and dates. */
   locale: string;
   /** Told every state change, before paint (the host mirrors it on its mount element). */
   onStateChange?: (kind: PanelState['kind']) => void;
+  /** Told when the backend did not answer at all: the deal panel then shows one message for all. */
+  onUnreachable?: (failure: ApiFailure) => void;
+  /** Told every report (the invoice part warns while the figures are stale). */
+  onReport?: (report: StockReport) => void;
   /** Changing it loads the report again (after "Check again"). */
   reload?: number;
+  /** Take keyboard focus when mounted (after Retry replaced the panel-level message). */
+  autoFocus?: boolean;
 }
 
-/** Loads the lead's stock report and shows it; Retry / Refresh load it again. */
+/** Loads the lead's stock report and shows it; ↻ makes the backend read the ERP again. */
 export function LeadStockPanel(props: LeadStockPanelProps) {
-  const { leadId, backend, loadStock, messages, locale, onStateChange, reload } = props;
+  const {
+    leadId,
+    backend,
+    loadStock,
+    messages,
+    locale,
+    onStateChange,
+    onUnreachable,
+    onReport,
+    reload,
+    autoFocus,
+  } = props;
   const [state, setState] = useState<PanelState>(() => initialState(backend, leadId));
   const [attempt, setAttempt] = useState(0);
+  const refresh = useRef(false);
   useEffect(() => {
     const first = initialState(backend, leadId);
-    setState(first);
+    const fresh = refresh.current;
+    refresh.current = false;
+    // A refresh keeps the figures on screen (the status line says it is reading); a new card does not.
+    setState((s) =>
+      fresh && (s.kind === 'data' || s.kind === 'empty') ? { ...s, refreshing: true } : first,
+    );
     if (first.kind !== 'loading') return;
     // The card can change (or the panel unmount) before the answer comes: drop late answers.
     let live = true;
-    loadStock(leadId).then(
-      (report) => live && setState(stateFromReport(report)),
-      (error: unknown) => live && setState({ kind: 'error', failure: toFailure(error) }),
+    loadStock(leadId, fresh).then(
+      (report) => {
+        if (!live) return;
+        onReport?.(report);
+        setState(stateFromReport(report));
+      },
+      (error: unknown) => {
+        if (!live) return;
+        const failure = toFailure(error);
+        if (unreachable(failure)) onUnreachable?.(failure);
+        setState({ kind: 'error', failure });
+      },
     );
     return () => {
       live = false;
@@ -47,7 +80,11 @@ export function LeadStockPanel(props: LeadStockPanelProps) {
       state={state}
       messages={messages}
       locale={locale}
-      onReload={() => setAttempt((n) => n + 1)}
+      autoFocus={autoFocus}
+      onReload={(fresh) => {
+        refresh.current = fresh;
+        setAttempt((n) => n + 1);
+      }}
     />
   );
 }
@@ -56,59 +93,93 @@ export interface LeadStockViewProps {
   state: PanelState;
   messages: Messages;
   locale: string;
-  onReload: () => void;
+  /** `fresh`: read the ERP again (↻), not only the backend. */
+  onReload: (fresh: boolean) => void;
+  /** For tests and screenshots: the clock the age is measured against. */
+  now?: number;
+  autoFocus?: boolean;
 }
 
 /** Pure rendering of one panel state. */
-export function LeadStockView({ state, messages: t, locale, onReload }: LeadStockViewProps) {
-  const root = useRef<HTMLDivElement>(null);
-  // The button the user pressed disappears while loading; keep keyboard focus inside the panel.
-  const reload = () => {
-    root.current?.focus();
-    onReload();
+export function LeadStockView({ state, messages: t, locale, onReload, now, autoFocus }: LeadStockViewProps) {
+  const root = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (autoFocus) root.current?.focus();
+  }, []);
+  // The button the user pressed may disappear while loading; keep keyboard focus inside the panel.
+  const reload = (fresh: boolean) => {
+    if (!root.current?.contains(document.activeElement)) root.current?.focus();
+    onReload(fresh);
   };
   return (
-    <div
+    <section
       ref={root}
       class="erpb-panel"
       data-state={state.kind}
       aria-busy={state.kind === 'loading'}
-      aria-live="polite"
+      aria-labelledby="erpb-stock-title"
       tabIndex={-1}
     >
-      {renderBody(state, t, locale, reload)}
-    </div>
+      {renderBody(state, t, locale, reload, now)}
+    </section>
   );
 }
 
-function renderBody(state: PanelState, t: Messages, locale: string, reload: () => void) {
+function Title({ t }: { t: Messages }) {
+  return (
+    <h3 class="erpb-title" id="erpb-stock-title">
+      {t.title}
+    </h3>
+  );
+}
+
+function renderBody(
+  state: PanelState,
+  t: Messages,
+  locale: string,
+  reload: (fresh: boolean) => void,
+  now?: number,
+) {
   switch (state.kind) {
     case 'not-configured':
-      return <p class="erpb-msg erpb-msg--warn">{t.not_configured}</p>;
-    case 'unsaved':
-      return <p class="erpb-msg">{t.unsaved_card}</p>;
-    case 'loading':
-      return <Skeleton label={t.loading} />;
-    case 'error':
-      return <ErrorBox failure={state.failure} t={t} onRetry={reload} />;
-    case 'empty':
       return (
         <>
-          <Header report={state.report} t={t} onRefresh={reload} />
-          <p class="erpb-msg">{t.empty}</p>
+          <Title t={t} />
+          <p class="erpb-msg erpb-msg--warn">{t.not_configured}</p>
         </>
       );
+    case 'unsaved':
+      return (
+        <>
+          <Title t={t} />
+          <p class="erpb-msg">{t.unsaved_card}</p>
+        </>
+      );
+    case 'loading':
+      return (
+        <>
+          <Title t={t} />
+          <Skeleton label={t.loading} />
+        </>
+      );
+    case 'error':
+      return (
+        <>
+          <Title t={t} />
+          <ErrorBox failure={state.failure} t={t} onRetry={() => reload(false)} />
+        </>
+      );
+    case 'empty':
     case 'data':
-      return <Report report={state.report} t={t} locale={locale} onRefresh={reload} />;
+      return <Report state={state} t={t} locale={locale} reload={reload} now={now} />;
   }
 }
 
 function Skeleton({ label }: { label: string }) {
   return (
-    <div class="erpb-skeleton">
+    <div class="erpb-skeleton" role="status">
       <span class="erpb-sr">{label}</span>
       <span class="erpb-skel erpb-skel--head" />
-      <span class="erpb-skel" />
       <span class="erpb-skel" />
       <span class="erpb-skel erpb-skel--short" />
     </div>
@@ -122,115 +193,60 @@ const SUMMARY = {
   empty: 'summary_empty',
 } as const;
 
-const LINE_STATUS = { ok: 'status_ok', short: 'status_short', unknown: 'status_unknown' } as const;
+/** Known ERP kinds by name; an unknown source id is not shown to a manager. */
+const SOURCE = { local: 'src_local', moysklad: 'src_moysklad', onec: 'src_onec', rest: 'src_rest' } as const;
 
-function Header({ report, t, onRefresh }: { report: StockReport; t: Messages; onRefresh: () => void }) {
-  return (
-    <div class="erpb-head">
-      <span class="erpb-title">{t.title}</span>
-      <span class={`erpb-badge erpb-badge--${report.status}`} data-status={report.status}>
-        {t[SUMMARY[report.status]]}
-      </span>
-      <button
-        type="button"
-        class="erpb-icon-btn"
-        onClick={onRefresh}
-        title={t.refresh}
-        aria-label={t.refresh}
-      >
-        <span aria-hidden="true">↻</span>
-      </button>
-    </div>
-  );
-}
-
-function Report(props: { report: StockReport; t: Messages; locale: string; onRefresh: () => void }) {
-  const { report, t, locale, onRefresh } = props;
-  const asOf = formatDateTime(report.asOf, locale);
+function Report(props: {
+  state: Extract<PanelState, { kind: 'data' | 'empty' }>;
+  t: Messages;
+  locale: string;
+  reload: (fresh: boolean) => void;
+  now?: number;
+}) {
+  const { state, t, locale, reload, now } = props;
+  const { report } = state;
+  // Figures the ERP could not confirm are never "all in stock": the badge says they are old.
+  const badge = report.stale ? 'stale' : report.status;
+  const age = formatAge(report.asOf, locale, now);
+  const time = formatDateTime(report.asOf, locale);
+  const source = SOURCE[report.source as keyof typeof SOURCE];
   const total = linesTotal(report.lines);
   return (
     <>
-      <Header report={report} t={t} onRefresh={onRefresh} />
-      {report.stale && (
-        <p class="erpb-stale" data-stale="true">
-          {fill(t.stale, { time: asOf })}
+      <div class="erpb-head">
+        <Title t={t} />
+        <span class={`erpb-badge erpb-badge--${badge}`} data-status={badge}>
+          {badge === 'stale' ? t.summary_stale : t[SUMMARY[report.status]]}
+        </span>
+        <RefreshButton label={t.refresh} onClick={() => reload(true)} busy={state.refreshing} />
+      </div>
+      {/* The only live region: what changed (read again, ERP down) is announced, not the whole list. */}
+      <p
+        class={report.stale ? 'erpb-status erpb-status--stale' : 'erpb-status'}
+        role="status"
+        data-stale={report.stale ? 'true' : undefined}
+      >
+        {state.refreshing ? t.refreshing : fill(report.stale ? t.stale : t.as_of, { time, age })}
+        {source && !report.stale && <> · {t[source]}</>}
+        {report.stale && (
+          <>
+            {' '}
+            <button type="button" class="erpb-link" onClick={() => reload(true)}>
+              {t.retry}
+            </button>
+          </>
+        )}
+      </p>
+      {state.kind === 'empty' ? (
+        <p class="erpb-msg">{t.empty}</p>
+      ) : (
+        <StockLines lines={report.lines} t={t} locale={locale} />
+      )}
+      {total && state.kind === 'data' && (
+        <p class="erpb-total">
+          {t.total}: <strong>{formatMoney(total, locale)}</strong>
         </p>
       )}
-      <table class="erpb-table">
-        <thead>
-          <tr>
-            <th scope="col">
-              {t.col_name} <span class="erpb-muted">/ {t.col_sku}</span>
-            </th>
-            <th scope="col" class="erpb-num">
-              {t.col_requested}
-            </th>
-            <th scope="col" class="erpb-num">
-              {t.col_free}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.lines.map((line) => (
-            <Line key={line.elementId} line={line} t={t} locale={locale} />
-          ))}
-        </tbody>
-        {total && (
-          <tfoot>
-            <tr>
-              <td colSpan={3} class="erpb-total">
-                {t.total}: <strong>{formatMoney(total, locale)}</strong>
-              </td>
-            </tr>
-          </tfoot>
-        )}
-      </table>
-      <p class="erpb-foot">
-        {fill(t.as_of, { time: asOf })}
-        {report.source && <> · {fill(t.source, { source: report.source })}</>}
-      </p>
     </>
-  );
-}
-
-function Line({ line, t, locale }: { line: StockLine; t: Messages; locale: string }) {
-  return (
-    <tr class={`erpb-line erpb-line--${line.status}`} data-sku={line.sku ?? ''} data-status={line.status}>
-      <td>
-        <div class="erpb-name">{line.name}</div>
-        <div class="erpb-sku">{line.sku ?? t.no_sku}</div>
-        {line.price && <div class="erpb-price">{formatMoney(line.price, locale)}</div>}
-      </td>
-      <td class="erpb-num">{formatQty(line.requested, locale)}</td>
-      <td class="erpb-num">
-        <span class={`erpb-badge erpb-badge--${line.status}`}>{t[LINE_STATUS[line.status]]}</span>
-        {line.freeTotal !== null && <div class="erpb-free-total">{formatQty(line.freeTotal, locale)}</div>}
-        <Warehouses warehouses={line.warehouses} t={t} locale={locale} />
-      </td>
-    </tr>
-  );
-}
-
-function Warehouses({
-  warehouses,
-  t,
-  locale,
-}: {
-  warehouses: WarehouseStock[];
-  t: Messages;
-  locale: string;
-}) {
-  if (warehouses.length === 0) return <div class="erpb-muted">{t.no_warehouses}</div>;
-  return (
-    <ul class="erpb-wh-list">
-      {warehouses.map((w) => (
-        <li key={w.warehouseId} class="erpb-wh" data-warehouse={w.warehouseId} title={w.warehouseName}>
-          <span class="erpb-wh-name">{w.warehouseName}</span>
-          <span class={w.free !== null && w.free > 0 ? 'erpb-wh-free' : 'erpb-wh-free erpb-wh-free--none'}>
-            {w.free === null ? '?' : formatQty(w.free, locale)}
-          </span>
-        </li>
-      ))}
-    </ul>
   );
 }

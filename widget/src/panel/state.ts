@@ -6,8 +6,8 @@ export type PanelState =
   | { kind: 'not-configured' }
   | { kind: 'unsaved' }
   | { kind: 'loading' }
-  | { kind: 'empty'; report: StockReport }
-  | { kind: 'data'; report: StockReport }
+  | { kind: 'empty'; report: StockReport; refreshing?: boolean }
+  | { kind: 'data'; report: StockReport; refreshing?: boolean }
   | { kind: 'error'; failure: ApiFailure };
 
 /** What the panel shows before (or instead of) asking the backend. */

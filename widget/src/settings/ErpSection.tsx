@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { toFailure, type WidgetApiClient } from '../api-client.js';
 import { fill } from '../format.js';
 import type { SettingsMessages } from '../i18n.js';
-import { ErrorBox } from '../panel/common.js';
+import { ErrorBox } from '../ui/common.js';
 import { SelectField, TextField } from './fields.js';
 import { connectionInput, ERP_FIELDS, type ErpKind } from './form.js';
 import type { Op, SectionProps } from './section.js';

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { toFailure, type WidgetApiClient } from '../api-client.js';
 import { fill } from '../format.js';
 import type { SettingsMessages } from '../i18n.js';
-import { ErrorBox, Spinner } from '../panel/common.js';
+import { ErrorBox, Spinner } from '../ui/common.js';
 import { Check, Field, NumberInput, SelectField, TextField } from './fields.js';
 import { IdSelect, StagePicker, StageSelect } from './pickers.js';
 import type { Op, SectionProps } from './section.js';

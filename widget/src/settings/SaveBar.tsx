@@ -1,6 +1,6 @@
 import type { ApiFailure } from '../api-client.js';
 import type { SettingsMessages } from '../i18n.js';
-import { failureText, Spinner } from '../panel/common.js';
+import { failureText, Spinner } from '../ui/common.js';
 
 export type SaveState =
   | { busy: true }

@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { toFailure, type WidgetApiClient } from '../api-client.js';
 import type { SettingsMessages } from '../i18n.js';
-import { ErrorBox, Spinner, useLoad } from '../panel/common.js';
+import { ErrorBox, Spinner, useLoad } from '../ui/common.js';
 import { type CatalogApi, useCatalog } from './catalog.js';
 import { ErpSection } from './ErpSection.js';
 import { FieldsSection } from './FieldsSection.js';

@@ -1,6 +1,6 @@
 import type { AccountFields, AccountPipelines, AccountUsers } from '@erp-bridge/shared';
 import type { WidgetApiClient } from '../api-client.js';
-import { useLoad } from '../panel/common.js';
+import { useLoad } from '../ui/common.js';
 
 export type CatalogApi = Pick<WidgetApiClient, 'accountPipelines' | 'accountUsers' | 'accountFields'>;
 

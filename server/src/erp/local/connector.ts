@@ -105,6 +105,23 @@ export function createLocalConnector(db: Db, storeId = 'default'): ErpConnector 
       return rows.map(toCustomer);
     },
 
+    async searchCustomers(text) {
+      // Filtered here, not with SQL lower(): an embedded database in the C locale folds ASCII only,
+      // and names are Cyrillic. The embedded store holds a small business's customers.
+      const needle = text.trim().toLocaleLowerCase();
+      if (needle === '') return [];
+      const rows = await db
+        .select()
+        .from(localCustomers)
+        .where(eq(localCustomers.storeId, storeId))
+        .orderBy(asc(localCustomers.name))
+        .limit(5000);
+      return rows
+        .filter((r) => r.name.toLocaleLowerCase().includes(needle))
+        .slice(0, 20)
+        .map(toCustomer);
+    },
+
     async getCustomerSummary(customerId) {
       const [row] = await db
         .select()

@@ -1,6 +1,7 @@
-import { CustomerChoice, CustomerPanel } from '@erp-bridge/shared';
+import { CustomerChoice, CustomerPanel, CustomerSearchQuery, CustomerSearchResult } from '@erp-bridge/shared';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AuthVariables } from '../../amocrm/disposable-token/index.js';
+import type { CustomerSearch } from '../../customers/search.js';
 import type { CardEntity, CustomerService } from '../../customers/service.js';
 import { authProblems, json, problem } from './openapi-helpers.js';
 
@@ -35,15 +36,59 @@ const routesFor = (entity: CardEntity) => ({
       404: problem('No such customer'),
     },
   }),
+  unlink: createRoute({
+    // POST, not DELETE: the widget API's CORS allows GET, POST and PUT only.
+    method: 'post',
+    path: `/api/v1/${entity}/{id}/customer/unlink`,
+    summary: 'Forget the customer picked for this card ("not this customer"); the card is searched again',
+    request: { params: IdParam },
+    security: [{ disposableToken: [] }],
+    responses: { 200: json(CustomerPanel, 'The card searched again'), ...authProblems },
+  }),
 });
 
-export function customerRoutes(customers: Pick<CustomerService, 'panel' | 'choose'>) {
+const searchRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/customers/search',
+  summary: 'ERP customers by INN (every ERP) or by name (where the ERP can search by name)',
+  request: { query: CustomerSearchQuery },
+  security: [{ disposableToken: [] }],
+  responses: {
+    200: json(CustomerSearchResult, 'Matching customers (at most 20)'),
+    ...authProblems,
+    422: problem('This ERP cannot search by name'),
+    502: problem('The ERP is unavailable'),
+  },
+});
+
+export function customerRoutes(
+  customers: Pick<CustomerService, 'panel' | 'choose'>,
+  search?: CustomerSearch,
+) {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>();
+  /** A card nobody matched: say whether the ERP can be searched by name too. */
+  const withSearch = async (accountId: number, p: CustomerPanel): Promise<CustomerPanel> =>
+    p.status === 'not_found' && search ? { ...p, canSearch: await search.canSearchByName(accountId) } : p;
+  if (search) {
+    app.openapi(searchRoute, async (c) =>
+      c.json({ items: await search.search(c.get('auth').installation, c.req.valid('query').q) }, 200),
+    );
+  }
   for (const entity of ['contacts', 'companies'] as const) {
     const r = routesFor(entity);
-    app.openapi(r.summary, async (c) =>
-      c.json(await customers.panel(c.get('auth').installation, entity, c.req.valid('param').id), 200),
-    );
+    app.openapi(r.summary, async (c) => {
+      const inst = c.get('auth').installation;
+      const p = await customers.panel(inst, entity, c.req.valid('param').id);
+      return c.json(await withSearch(inst.accountId, p), 200);
+    });
+    if (search) {
+      app.openapi(r.unlink, async (c) => {
+        const inst = c.get('auth').installation;
+        const { id } = c.req.valid('param');
+        await search.unlink(inst, entity, id);
+        return c.json(await withSearch(inst.accountId, await customers.panel(inst, entity, id)), 200);
+      });
+    }
     app.openapi(r.choose, async (c) =>
       c.json(
         await customers.choose(

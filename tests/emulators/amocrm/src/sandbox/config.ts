@@ -21,6 +21,9 @@ export interface SandboxConfig {
   /** The open deal's id on a lead card, else 0. */
   leadId: number;
   lang: SandboxLang;
+  /** The host theme, and how the page marks a dark one (attribute, class or both: UNCONFIRMED which amoCRM uses). */
+  theme: 'light' | 'dark';
+  themeMarker: 'attr' | 'class' | 'both';
   backendUrl: string;
   widget: { code: string; path: string; clientUuid: string };
   account: { id: number; subdomain: string; name: string; currency: string };
@@ -72,6 +75,8 @@ export function buildSandboxConfig(
     entity: SandboxEntity;
     cardId: number;
     lang: SandboxLang;
+    theme?: 'light' | 'dark';
+    themeMarker?: 'attr' | 'class' | 'both';
     isAdmin: boolean;
     backendUrl: string;
   },
@@ -84,6 +89,8 @@ export function buildSandboxConfig(
     cardId: input.cardId,
     leadId: input.entity === 'leads' ? input.cardId : 0,
     lang: input.lang,
+    theme: input.theme ?? 'light',
+    themeMarker: input.themeMarker ?? 'both',
     backendUrl: input.backendUrl,
     widget: { code: WIDGET_CODE, path: WIDGET_PATH, clientUuid: SANDBOX_CLIENT_UUID },
     account: {

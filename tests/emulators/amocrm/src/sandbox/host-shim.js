@@ -382,6 +382,13 @@
     renderCard();
     const query = cardQuery(entity, id);
     window.history.replaceState(null, '', `/sandbox?${query}`);
+    const themeLink = document.getElementById('sandbox-theme-switch');
+    if (themeLink) {
+      const themed = new URLSearchParams(query);
+      if (themeLink.dataset.themeTo === 'dark') themed.set('theme', 'dark');
+      else themed.delete('theme');
+      themeLink.href = `/sandbox?${themed}`;
+    }
     for (const link of document.querySelectorAll('[data-lang]')) {
       query.set('lang', link.dataset.lang);
       link.href = `/sandbox?${query}`;

@@ -15,7 +15,11 @@ function scriptJson(value: unknown): string {
 }
 
 /** The query of the page a config shows (what the switcher and language links rebuild). */
-export function sandboxQuery(cfg: SandboxConfig, lang: string = cfg.lang): string {
+export function sandboxQuery(
+  cfg: SandboxConfig,
+  lang: string = cfg.lang,
+  theme: SandboxConfig['theme'] = cfg.theme,
+): string {
   const q = new URLSearchParams();
   if (cfg.page === 'settings') q.set('page', 'settings');
   else if (cfg.entity === 'leads') q.set('lead', String(cfg.cardId));
@@ -25,6 +29,8 @@ export function sandboxQuery(cfg: SandboxConfig, lang: string = cfg.lang): strin
   }
   q.set('lang', lang);
   if (!cfg.user.isAdmin) q.set('admin', '0');
+  if (theme === 'dark') q.set('theme', 'dark');
+  if (cfg.themeMarker !== 'both') q.set('theme_marker', cfg.themeMarker);
   return q.toString();
 }
 
@@ -77,7 +83,13 @@ export function renderSandboxPage(cfg: SandboxConfig): string {
   const t = cfg.texts;
   const langLink = (lang: string) =>
     `<a class="sandbox-bar__lang${lang === cfg.lang ? ' is-active' : ''}" data-lang="${lang}" href="/sandbox?${escapeHtml(sandboxQuery(cfg, lang))}">${lang.toUpperCase()}</a>`;
-  const settingsHref = `/sandbox?page=settings&amp;lang=${cfg.lang}${cfg.user.isAdmin ? '' : '&amp;admin=0'}`;
+  const settingsHref = `/sandbox?page=settings&amp;lang=${cfg.lang}${cfg.user.isAdmin ? '' : '&amp;admin=0'}${cfg.theme === 'dark' ? '&amp;theme=dark' : ''}`;
+  const other = cfg.theme === 'dark' ? 'light' : 'dark';
+  const themeLink = `<a class="sandbox-bar__theme" id="sandbox-theme-switch" data-theme-to="${other}" href="/sandbox?${escapeHtml(sandboxQuery(cfg, cfg.lang, other))}">${escapeHtml(other === 'dark' ? t.themeDark : t.themeLight)}</a>`;
+  const dark = cfg.theme === 'dark';
+  const htmlAttrs = dark
+    ? `${cfg.themeMarker !== 'class' ? ' data-theme="dark"' : ''}${cfg.themeMarker !== 'attr' ? ' class="theme-dark"' : ''}`
+    : '';
   const activeNav = cfg.page === 'settings' ? 6 : cfg.entity === 'leads' ? 1 : 3;
   const nav = t.nav
     .map(
@@ -114,7 +126,7 @@ export function renderSandboxPage(cfg: SandboxConfig): string {
   </main>`;
 
   return `<!doctype html>
-<html lang="${cfg.lang}">
+<html lang="${cfg.lang}"${htmlAttrs}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -129,6 +141,7 @@ export function renderSandboxPage(cfg: SandboxConfig): string {
   </label>
   <a class="sandbox-bar__link${cfg.page === 'settings' ? ' is-active' : ''}" id="sandbox-settings-link" href="${settingsHref}">${escapeHtml(t.settingsLink)}</a>
   <span class="sandbox-bar__user">${escapeHtml(cfg.user.name)}${cfg.user.isAdmin ? ` · ${escapeHtml(t.admin)}` : ''}</span>
+  ${themeLink}
   <nav class="sandbox-bar__langs">${langLink('ru')}${langLink('en')}</nav>
 </header>
 <div class="layout">

@@ -15,6 +15,9 @@ const PageQuery = z.object({
   /** ?page=settings: the widget's advanced settings page instead of a card. */
   page: z.enum(['card', 'settings']).catch('card'),
   lang: z.enum(['ru', 'en']).catch('ru'),
+  /** ?theme=dark: the host's dark theme (see card.css); ?theme_marker says how the host marks it. */
+  theme: z.enum(['light', 'dark']).catch('light'),
+  theme_marker: z.enum(['attr', 'class', 'both']).catch('both'),
   /** admin=0 plays a non-admin manager (tokens carry is_admin false). */
   admin: z
     .enum(['0', '1'])
@@ -44,6 +47,8 @@ export function sandboxRoutes(state: EmulatorState, opts: SandboxOptions): Hono 
       entity: q.entity,
       cardId: q.id ?? (q.entity === 'leads' ? q.lead : (DEFAULT_CARD[q.entity] ?? 0)),
       lang: q.lang,
+      theme: q.theme,
+      themeMarker: q.theme_marker,
       isAdmin: q.admin,
       backendUrl: opts.backendUrl,
     });

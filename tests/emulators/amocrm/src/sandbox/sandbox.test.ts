@@ -203,3 +203,34 @@ describe('widget archive', () => {
     });
   });
 });
+
+describe('theme switch', () => {
+  const html = async (query: string) => {
+    const { app } = testEmulator();
+    return (await app.request(`/sandbox?${query}`)).text();
+  };
+
+  it('marks the dark theme on <html> the way the host may (attribute and class by default), and links back', async () => {
+    const dark = await html('lead=1001&theme=dark');
+    expect(dark).toMatch(/<html lang="ru" data-theme="dark" class="theme-dark">/);
+    expect(dark).toContain('id="sandbox-theme-switch" data-theme-to="light"');
+    const light = await html('lead=1001');
+    expect(light).toMatch(/<html lang="ru">/);
+    expect(light).toMatch(/data-theme-to="dark" href="\/sandbox\?lead=1001&amp;lang=ru&amp;theme=dark"/);
+  });
+
+  it('can mark it with the attribute only or the class only (UNCONFIRMED which amoCRM uses)', async () => {
+    expect(await html('lead=1001&theme=dark&theme_marker=attr')).toMatch(
+      /<html lang="ru" data-theme="dark">/,
+    );
+    expect(await html('lead=1001&theme=dark&theme_marker=class')).toMatch(
+      /<html lang="ru" class="theme-dark">/,
+    );
+  });
+
+  it('keeps the theme across the language links and the settings link', async () => {
+    const dark = await html('lead=1001&theme=dark&lang=en');
+    expect(dark).toContain('href="/sandbox?lead=1001&amp;lang=ru&amp;theme=dark"');
+    expect(dark).toContain('/sandbox?page=settings&amp;lang=en&amp;theme=dark');
+  });
+});

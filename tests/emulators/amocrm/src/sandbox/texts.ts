@@ -2,6 +2,8 @@
 export const SANDBOX_TEXTS = {
   ru: {
     sandbox: 'Песочница amoCRM',
+    themeDark: 'Тёмная тема',
+    themeLight: 'Светлая тема',
     deal: 'Сделка',
     unsavedCard: 'Несохранённая карточка (id 0)',
     newDeal: 'Новая сделка',
@@ -43,6 +45,8 @@ export const SANDBOX_TEXTS = {
   },
   en: {
     sandbox: 'amoCRM sandbox',
+    themeDark: 'Dark theme',
+    themeLight: 'Light theme',
     deal: 'Deal',
     unsavedCard: 'Unsaved card (id 0)',
     newDeal: 'New deal',
