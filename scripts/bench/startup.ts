@@ -46,6 +46,8 @@ interface StartRun {
   inProcessMs?: number;
   serverRss?: number;
   treeRss?: number;
+  /** Phases inside startServer (database, stockData, queue, jobs, total), from its listening log. */
+  phases?: Record<string, number>;
 }
 
 /** How the backend is launched: the compiled production start, or the TypeScript source through tsx. */
@@ -56,7 +58,11 @@ const COMMAND: Record<Launch, string[]> = {
 };
 
 /** The start script in demo mode on free ports; time from spawn to the first /healthz 200. */
-async function startOnce(dataDir: string, launch: Launch = 'compiled'): Promise<StartRun> {
+async function startOnce(
+  dataDir: string,
+  launch: Launch = 'compiled',
+  extraEnv: Record<string, string> = {},
+): Promise<StartRun> {
   const port = await freePort();
   const emulatorPort = await freePort();
   const env: NodeJS.ProcessEnv = {};
@@ -77,6 +83,7 @@ async function startOnce(dataDir: string, launch: Launch = 'compiled'): Promise<
     DATA_DIR: dataDir,
     // info, not silent: start.ts logs how long main() took ("demo ready", ms), a handful of lines.
     LOG_LEVEL: 'info',
+    ...extraEnv,
   });
   const started = performance.now();
   const child = spawn(process.execPath, COMMAND[launch], {
@@ -86,10 +93,13 @@ async function startOnce(dataDir: string, launch: Launch = 'compiled'): Promise<
     detached: true, // its own process group, so the whole tree can be stopped
   });
   let inProcessMs: number | undefined;
+  let phases: Record<string, number> | undefined;
   createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).on('line', (line) => {
     try {
-      const entry = JSON.parse(line) as { msg?: string; ms?: number };
-      if (entry.msg === 'demo ready' && typeof entry.ms === 'number') inProcessMs = entry.ms;
+      const entry = JSON.parse(line) as { msg?: string; ms?: number; startupMs?: Record<string, number> };
+      if ((entry.msg === 'demo ready' || entry.msg === 'ready') && typeof entry.ms === 'number')
+        inProcessMs = entry.ms;
+      if (entry.msg === 'erp-bridge listening') phases = entry.startupMs;
     } catch {}
   });
   let stderr = '';
@@ -124,6 +134,7 @@ async function startOnce(dataDir: string, launch: Launch = 'compiled'): Promise<
     return {
       toHealthyMs: (healthyAt as number) - started,
       inProcessMs,
+      phases,
       serverRss,
       treeRss,
     };
@@ -184,6 +195,16 @@ const bench: Bench = {
         metric: 'of which: inside start.js (main() → demo ready), fresh / restart',
         value: `${fresh.map(inProc).join(', ')} / ${restarts.map(inProc).join(', ')} (the rest: node start-up and module loading)`,
       });
+      const phase = (r: StartRun) =>
+        r.phases
+          ? Object.entries(r.phases)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')
+          : 'n/a';
+      out.rows.push({
+        metric: 'of which: startServer phases in ms, last fresh / last restart',
+        value: `${phase(fresh.at(-1) as StartRun)} / ${phase(restarts.at(-1) as StartRun)}`,
+      });
       const last = restarts.at(-1);
       out.rows.push({
         metric: 'RSS idle after start, compiled demo (one process: backend + emulator)',
@@ -191,6 +212,34 @@ const bench: Bench = {
         budget: '≤ 300 MB',
         ok: (last?.serverRss ?? Infinity) <= 300 * 1024 * 1024,
       });
+      if (ctx.postgresUrl) {
+        // A production web instance on PostgreSQL: compiled, ROLE=web, no demo, no emulator.
+        const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
+        const pgDb = await freshPostgresDatabase(ctx.postgresUrl);
+        try {
+          const pgEnv = {
+            DATABASE_URL: pgDb.url,
+            AMO_CLIENT_ID: 'bench-client',
+            AMO_CLIENT_SECRET: 'bench-client-secret-0123456789',
+            ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+          };
+          // The worker migrates the fresh database first, as in deploy/.
+          const worker = await startOnce(dirs.at(-1) as string, 'compiled', { ...pgEnv, ROLE: 'worker' });
+          const web = await startOnce(dirs.at(-1) as string, 'compiled', { ...pgEnv, ROLE: 'web' });
+          out.rows.push({
+            metric: 'PostgreSQL, compiled: spawn → /healthz 200, worker (fresh database) / web',
+            value: `${ms(worker.toHealthyMs)} / ${ms(web.toHealthyMs)} (web phases: ${phase(web)})`,
+          });
+          out.rows.push({
+            metric: 'RSS idle after start on PostgreSQL: ROLE=web / ROLE=worker',
+            value: `${mb(web.serverRss)} / ${mb(worker.serverRss)}`,
+            budget: 'web ≤ 150 MB',
+            ok: (web.serverRss ?? Infinity) <= 150 * 1024 * 1024,
+          });
+        } finally {
+          await pgDb.drop();
+        }
+      }
       // The anchor: the same start through tsx (TypeScript compiled on the fly), as `pnpm start` ran before.
       const tsxDir = mkdtempSync(join(tmpdir(), 'erpb-bench-start-'));
       dirs.push(tsxDir);
