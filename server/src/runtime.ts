@@ -26,7 +26,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export type Services = Omit<CoreServices, 'replayStore' | 'leadReaderFor' | 'settings'> & {
+export type Services = Omit<CoreServices, 'replayStore' | 'leadReaderFor' | 'settings' | 'startup'> & {
   /** Polls amoCRM for leads changed since the last pass (also scheduled every 5 minutes). */
   reconcile(inst: Installation): Promise<void>;
 };
@@ -46,13 +46,16 @@ export interface StartOptions {
  */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.logLevel);
+  const started = performance.now();
   const s = await createServices(config, { log, fetch: opts.fetch, guardLeaseMs: opts.guardLeaseMs });
+  const t = performance.now();
   const jobs = await defineJobs(s, config, {
     log,
     fetch: opts.fetch,
     eventHandlers: opts.eventHandlers,
     guardLeaseMs: opts.guardLeaseMs,
   });
+  s.startup.jobs = Math.round(performance.now() - t);
   const activeLookup = createActiveLookup(s.database.db);
   let draining = false;
   const readiness = readinessCheck(s, () => draining);
@@ -125,9 +128,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         });
 
   const http = await listen(app.fetch, { port: config.port, host: config.host });
-  log.info({ port: http.port, database: s.database.kind, role: config.role }, 'erp-bridge listening');
+  s.startup.total = Math.round(performance.now() - started);
+  log.info(
+    { port: http.port, database: s.database.kind, role: config.role, startupMs: s.startup },
+    'erp-bridge listening',
+  );
 
-  const { replayStore: _r, leadReaderFor: _l, settings: _s, ...services } = s;
+  const { replayStore: _r, leadReaderFor: _l, settings: _s, startup: _t, ...services } = s;
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${http.port}`,

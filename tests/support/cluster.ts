@@ -32,6 +32,8 @@ export interface Cluster {
   databaseUrl: string;
   webs: Instance[];
   worker: Instance;
+  /** The tail of nginx's error log (for failure messages). */
+  nginxLog(): string;
   close(): Promise<void>;
 }
 
@@ -193,7 +195,15 @@ export async function startCluster(adminUrl: string, opts: { webs?: number } = {
       nginx.child,
       () => `${nginx?.output()} ${readFileSafe(join(prefix, 'error.log'))}`,
     );
-    return { url, emulator, databaseUrl: db.url, webs, worker, close };
+    return {
+      url,
+      emulator,
+      databaseUrl: db.url,
+      webs,
+      worker,
+      nginxLog: () => readFileSafe(join(prefix, 'error.log')),
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -60,6 +60,14 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
   await boss.start();
 
   const workers = new Map<string, string[]>();
+  // Queues made by an earlier start need no second createQueue each (a round trip apiece, and
+  // on PGlite most of a restart's time).
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  const ensureQueue = async (name: string, options: Parameters<typeof boss.createQueue>[1]) => {
+    if (existing.has(name)) return;
+    await boss.createQueue(name, options);
+    existing.add(name);
+  };
   let stopping: Promise<void> | undefined;
 
   return {
@@ -69,8 +77,8 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
 
     async define<T extends object>(def: JobDefinition<T>) {
       const dead = `${def.name}.dead`;
-      await boss.createQueue(dead, { retentionSeconds: 30 * 86400 });
-      await boss.createQueue(def.name, {
+      await ensureQueue(dead, { retentionSeconds: 30 * 86400 });
+      await ensureQueue(def.name, {
         retryLimit: def.retryLimit ?? 5,
         retryDelay: def.retryDelaySeconds ?? 2,
         retryBackoff: true,

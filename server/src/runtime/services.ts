@@ -37,18 +37,23 @@ export interface ServiceOptions {
  */
 export async function createServices(config: Config, { log, fetch, guardLeaseMs }: ServiceOptions) {
   const metrics = createMetrics();
+  /** Milliseconds per start-up phase, logged with "erp-bridge listening" (scripts/bench/startup.ts reads them). */
+  const startup: Record<string, number> = {};
+  let t = performance.now();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     // A web instance's queries are short; a worker's jobs hold connections longer.
     poolMax: config.role === 'web' ? 6 : 10,
   });
+  startup.database = Math.round(performance.now() - t);
   const box = resolveSecretBox(config, log);
   const installations = createInstallationRepo(database.db);
   const replayStore = createReplayStore(database.db);
   const inbox = createWebhookInbox(database.db);
   const access = createAmoAccess({ config, database, box, log, metrics, fetch });
 
+  t = performance.now();
   if (config.erp.kind === 'local' && config.erp.localStockCsv) {
     const summary = await importStockCsv(database.db, readFileSync(config.erp.localStockCsv, 'utf8'));
     log.info(
@@ -59,6 +64,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     log.info(await loadDemoData(database.db), 'demo stock and customers loaded');
   }
 
+  startup.stockData = Math.round(performance.now() - t);
   const erpSettings = createErpSettingsStore(database.db, box, config);
   const erp = createErpRegistry({ db: database.db, settings: erpSettings, fetch });
   const accountSettings = createAccountSettingsStore(database.db, {
@@ -80,7 +86,9 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     return reader;
   };
 
+  t = performance.now();
   const queue = await startQueue(database, log, { work: config.role !== 'web' });
+  startup.queue = Math.round(performance.now() - t);
   const guard = createGuardService({
     access,
     leadReaderFor,
@@ -124,6 +132,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
   });
 
   return {
+    startup,
     metrics,
     database,
     installations,

@@ -63,7 +63,14 @@ export function disposableTokenAuth(
   if (opts.secret.length < 16) throw new Error('disposableTokenAuth: secret is too short');
   const audience = new URL(opts.audience).origin;
   const leeway = Math.min(opts.leewaySeconds ?? 30, 30);
-  const key = new TextEncoder().encode(opts.secret);
+  // Imported once: handed raw bytes, jose would import the HMAC key again on every request.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(opts.secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
 
   return async (c, next) => {
     const token = c.req.header(AUTH_TOKEN_HEADER);
@@ -71,7 +78,7 @@ export function disposableTokenAuth(
 
     let payload: unknown;
     try {
-      ({ payload } = await jwtVerify(token, key, {
+      ({ payload } = await jwtVerify(token, await key, {
         algorithms: ['HS256'],
         audience,
         clockTolerance: leeway,

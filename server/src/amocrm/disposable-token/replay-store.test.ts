@@ -36,6 +36,18 @@ describe.each(testBackends)('jti replay store on $name', (backend) => {
     expect(results.every(Boolean)).toBe(true);
   });
 
+  it('stores jtis with array-literal punctuation verbatim, each claim judged on its own', async () => {
+    const store = createReplayStore(database.db);
+    const odd = ['a"b,c}d{e\\f', 'NULL', '  spaced  ', 'кириллица-jti', `${randomUUID()}"`].map(
+      (j) => `${j}-${randomUUID()}`,
+    );
+    const first = await Promise.all(odd.map((j) => store.claim(j, 1, later())));
+    expect(first).toEqual(odd.map(() => true));
+    for (const j of odd) expect(await store.has(j)).toBe(true);
+    const again = await Promise.all(odd.map((j) => store.claim(j, 1, later())));
+    expect(again).toEqual(odd.map(() => false));
+  });
+
   it('forgets expired jtis when purged', async () => {
     const store = createReplayStore(database.db);
     const jti = randomUUID();
