@@ -19,6 +19,7 @@ import { leadStockRoutes } from './http/routes/lead-stock.js';
 import { type OAuthRouteDeps, oauthRoutes } from './http/routes/oauth.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { type WebhookRouteDeps, webhookRoutes } from './http/routes/webhooks.js';
+import { userConcurrency } from './http/user-concurrency.js';
 import type { InvoiceService } from './invoices/service.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   invoices: InvoiceService;
   customers: CustomerService;
   settings: SettingsService;
+  /** Widget reads one user may have in flight at once (default 6: a card's panels load together). */
+  userConcurrency?: number;
 }
 
 /** Every route and middleware of the backend, composed in one visible place. */
@@ -62,6 +65,7 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));
+  app.use('/api/v1/*', userConcurrency({ max: deps.userConcurrency ?? 6 }));
   app.route('/', leadStockRoutes(deps.leadStockDeps));
   app.route('/', guardRoutes(deps.guard));
   app.route('/', invoiceRoutes(deps.invoices));

@@ -1,6 +1,8 @@
 import type { DealLineInput } from '@erp-bridge/shared';
+import { BoundedCache } from '../lib/bounded-cache.js';
+import { SharedAbort, untilAborted } from '../lib/shared-abort.js';
 import type { CatalogElement, Lead } from './api-schemas.js';
-import type { AmoClient } from './client.js';
+import { AmoCallAborted, type AmoCallOptions, type AmoClient } from './client.js';
 
 /** Field codes of the products catalog that carry the SKU and the price (configurable per account). */
 export interface ProductFieldCodes {
@@ -25,13 +27,17 @@ export function createLeadReader(
     elementTtlMs?: number;
     /** How long a card may show a deal read earlier; webhooks about the deal end it sooner. */
     leadTtlMs?: number;
+    /** How long "no such deal" is remembered (cards asking for deleted or made-up ids), default 15 s. */
+    missingTtlMs?: number;
   },
 ) {
   const ttl = opts.elementTtlMs ?? 60_000;
   const leadTtl = opts.leadTtlMs ?? 60_000;
   const elements = new Map<number, { el: CatalogElement; at: number }>();
   const deals = new Map<number, { deal: LeadWithLines; at: number }>();
-  const reading = new Map<number, Promise<LeadWithLines | null>>();
+  const reading = new Map<number, { shared: SharedAbort; deal: Promise<LeadWithLines | null> }>();
+  // Bounded: a stranger asking for random ids fills at most this many entries, each short-lived.
+  const missing = new BoundedCache<true>({ max: 10_000, ttlMs: opts.missingTtlMs ?? 15_000 });
   let productCatalogs: { ids: Set<number>; at: number } | undefined;
 
   /** A deal links elements of any list (invoices too); only the products list holds its lines. */
@@ -84,9 +90,12 @@ export function createLeadReader(
     });
   }
 
-  async function fetchOne(leadId: number): Promise<LeadWithLines | null> {
-    const lead = await client.getLead(leadId, ['catalog_elements', 'contacts']);
-    if (!lead) return null;
+  async function fetchOne(leadId: number, call: AmoCallOptions): Promise<LeadWithLines | null> {
+    const lead = await client.getLead(leadId, ['catalog_elements', 'contacts'], call);
+    if (!lead) {
+      missing.set(String(leadId), true);
+      return null;
+    }
     await ensureElements([lead]);
     const deal = { lead, lines: await linesOf(lead) };
     deals.set(leadId, { deal, at: Date.now() });
@@ -98,15 +107,24 @@ export function createLeadReader(
      * One deal with its lines, for the card: a recent read is reused and concurrent reads share
      * one request (amoCRM allows 7 requests/second for the whole account). Null: no such deal.
      */
-    async read(leadId: number): Promise<LeadWithLines | null> {
+    async read(leadId: number, call: AmoCallOptions = {}): Promise<LeadWithLines | null> {
       const hit = deals.get(leadId);
       if (hit && Date.now() - hit.at < leadTtl) return hit.deal;
+      if (missing.get(String(leadId))) return null;
       let p = reading.get(leadId);
       if (!p) {
-        p = fetchOne(leadId).finally(() => reading.delete(leadId));
+        // The shared read is cancelled only when every card waiting for it has gone.
+        const shared = new SharedAbort();
+        p = {
+          shared,
+          deal: fetchOne(leadId, { lane: call.lane, signal: shared.signal }).finally(() =>
+            reading.delete(leadId),
+          ),
+        };
         reading.set(leadId, p);
       }
-      return p;
+      p.shared.join(call.signal);
+      return untilAborted(p.deal, call.signal, () => new AmoCallAborted());
     },
 
     /** Many deals, always fresh (the guard decides on them), in as few requests as amoCRM allows. */
@@ -124,7 +142,10 @@ export function createLeadReader(
 
     /** amoCRM said these deals changed: the next card read asks again. */
     invalidate(leadIds: readonly number[]) {
-      for (const id of leadIds) deals.delete(id);
+      for (const id of leadIds) {
+        deals.delete(id);
+        missing.delete(String(id));
+      }
     },
   };
 }

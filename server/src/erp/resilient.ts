@@ -1,5 +1,6 @@
+import { SharedAbort, untilAborted } from '../lib/shared-abort.js';
 import type { Customer, CustomerSummary, ErpConnector, StockSnapshot, Warehouse } from './connector.js';
-import { ErpError } from './connector.js';
+import { abortedError, type CallOptions, ErpError } from './connector.js';
 
 export interface ResilienceOptions {
   /** How long a stock answer is served from cache (default 30 s). */
@@ -51,7 +52,7 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   const cache = new Map<string, Entry<unknown>>();
-  const inflight = new Map<string, Promise<unknown>>();
+  const inflight = new Map<string, { shared: SharedAbort; value: Promise<unknown> }>();
   let failures = 0;
   let openedAt: number | undefined;
   let trialRunning = false;
@@ -101,19 +102,23 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   async function read<T>(
     key: string,
     ttl: number,
-    fn: () => Promise<T>,
+    fn: (signal: AbortSignal) => Promise<T>,
     ttlFor?: (value: T) => number | undefined,
+    signal?: AbortSignal,
   ): Promise<Stale<T>> {
     const hit = cache.get(key) as Entry<T> | undefined;
     if (hit && now() - hit.at < (hit.ttl ?? ttl))
       return { value: hit.value, asOf: new Date(hit.at), stale: false };
-    let p = inflight.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = guarded(fn).finally(() => inflight.delete(key));
-      inflight.set(key, p);
+    let flight = inflight.get(key);
+    if (!flight) {
+      // One ERP call for every caller; cancelled only when all callers that can cancel have gone.
+      const shared = new SharedAbort();
+      flight = { shared, value: guarded(() => fn(shared.signal)).finally(() => inflight.delete(key)) };
+      inflight.set(key, flight);
     }
+    flight.shared.join(signal);
     try {
-      const value = await p;
+      const value = (await untilAborted(flight.value, signal, abortedError)) as T;
       const entry = cache.get(key) as Entry<T> | undefined;
       const at = entry && entry.value === value ? entry.at : now();
       cache.set(key, { value, at, ttl: ttlFor?.(value) });
@@ -134,12 +139,13 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
     erpCalls: () => erpCalls,
 
     /** Stock with its age; `stale` when the ERP is down and this is the last known answer. */
-    async getStock(skus: readonly string[]): Promise<Stale<StockSnapshot>> {
+    async getStock(skus: readonly string[], call: CallOptions = {}): Promise<Stale<StockSnapshot>> {
       const r = await read(
         `stock:${skuKey(skus)}`,
         stockTtl,
-        () => inner.getStock(skus),
+        (signal) => inner.getStock(skus, { signal }),
         (snapshot) => (snapshot.pending?.length ? pendingTtl : undefined),
+        call.signal,
       );
       return { ...r, asOf: r.value.asOf };
     },

@@ -17,12 +17,26 @@ export interface LeadStockDeps {
   warehouseIds?: readonly string[];
 }
 
-/** Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict from shared/. */
-export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number): Promise<StockReport> {
+/** The card's request was abandoned: nobody reads this answer, and no more work is done for it. */
+const cancelled = () =>
+  new HttpProblem(499, 'request.invalid', 'Request cancelled', 'The client closed the request.');
+
+/**
+ * Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict
+ * from shared/. A card's read runs in amoCRM's widget lane and stops when `signal` fires (the
+ * browser went away): no amoCRM or ERP call is made for an answer nobody waits for.
+ */
+export async function buildLeadStockReport(
+  deps: LeadStockDeps,
+  leadId: number,
+  call: { signal?: AbortSignal } = {},
+): Promise<StockReport> {
+  const { signal } = call;
   let deal: Awaited<ReturnType<LeadReader['read']>>;
   try {
-    deal = await deps.leads.read(leadId);
+    deal = await deps.leads.read(leadId, { lane: 'widget', signal });
   } catch (err) {
+    if (signal?.aborted) throw cancelled();
     if (err instanceof AmoApiError) throw amoUnavailable(err);
     throw err;
   }
@@ -36,8 +50,9 @@ export async function buildLeadStockReport(deps: LeadStockDeps, leadId: number):
 
   let stock: Awaited<ReturnType<ResilientErp['getStock']>>;
   try {
-    stock = await deps.erp.getStock(skusOf(deal.lines));
+    stock = await deps.erp.getStock(skusOf(deal.lines), { signal });
   } catch (err) {
+    if (signal?.aborted) throw cancelled();
     throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
   }
   const verdict = availabilityOf(deal.lines, stock.value, deps.warehouseIds);

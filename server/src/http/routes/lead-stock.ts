@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from '../../amocrm/disposable-token/index.js';
 import type { Installation } from '../../amocrm/installations.js';
 import { buildLeadStockReport, type LeadStockDeps } from '../../stock/lead-stock.js';
+import { clientGone } from '../request-signal.js';
 import { problem } from './openapi-helpers.js';
 
 export const leadStockRoute = createRoute({
@@ -16,6 +17,7 @@ export const leadStockRoute = createRoute({
     400: problem('Invalid deal id'),
     401: problem('Missing or invalid disposable token'),
     404: problem('No such deal'),
+    429: problem('Too many reads in flight for this user'),
     502: problem('amoCRM or the ERP is unavailable'),
   },
 });
@@ -23,7 +25,9 @@ export const leadStockRoute = createRoute({
 export function leadStockRoutes(depsFor: (installation: Installation) => Promise<LeadStockDeps>) {
   return new OpenAPIHono<{ Variables: AuthVariables }>().openapi(leadStockRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const report = await buildLeadStockReport(await depsFor(c.get('auth').installation), id);
+    const report = await buildLeadStockReport(await depsFor(c.get('auth').installation), id, {
+      signal: clientGone(c),
+    });
     return c.json(report, 200);
   });
 }
