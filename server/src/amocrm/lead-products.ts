@@ -80,12 +80,15 @@ export function createLeadReader(
       const sku = el ? fieldValue(el, codes.sku) : undefined;
       const price = el ? fieldValue(el, codes.price) : undefined;
       const amount = price === undefined ? Number.NaN : Number(price);
+      const skuText = typeof sku === 'string' || typeof sku === 'number' ? String(sku).trim() || null : null;
       return {
         elementId: link.id,
-        sku: typeof sku === 'string' || typeof sku === 'number' ? String(sku).trim() || null : null,
+        sku: skuText,
         name: el?.name ?? `#${link.id}`,
         quantity: link.metadata.quantity,
         price: Number.isFinite(amount) ? { amount, currency: opts.currency } : null,
+        // A catalog element without an SKU is a service (delivery, assembly); one we could not read is unknown.
+        ...(el && skuText === null && { kind: 'service' as const }),
       };
     });
   }
