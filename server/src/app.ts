@@ -25,6 +25,7 @@ import { leadStockRoutes } from './http/routes/lead-stock.js';
 import { type OAuthRouteDeps, oauthRoutes } from './http/routes/oauth.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { type WebhookRouteDeps, webhookRoutes } from './http/routes/webhooks.js';
+import { userConcurrency } from './http/user-concurrency.js';
 import type { InvoiceService } from './invoices/service.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   dpStatic?: DpStaticDeps;
   /** What the settings page's pickers offer (GET /api/v1/account/...). */
   accountCatalog?: AccountCatalog;
+  /** Widget reads one user may have in flight at once (default 6: a card's panels load together). */
+  userConcurrency?: number;
 }
 
 /**
@@ -100,6 +103,7 @@ export function createApp(deps: AppDeps) {
   if (deps.dpStatic) app.route('/', dpStaticRoutes(deps.dpStatic));
 
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));
+  app.use('/api/v1/*', userConcurrency({ max: deps.userConcurrency ?? 6 }));
   app.route('/', leadStockRoutes(deps.leadStockDeps));
   app.route('/', guardRoutes(deps.guard));
   app.route('/', invoiceRoutes(deps.invoices));

@@ -45,9 +45,13 @@ describe('computeAvailability', () => {
     expect(r.status).toBe('unknown');
   });
 
-  it('treats a line without a SKU, or a service in the ERP, as a service: never unknown, never short', () => {
+  it('treats a line whose SKU the catalog could not give as unknown', () => {
+    expect(computeAvailability([line(null, 1)], new Map()).lines[0]?.status).toBe('unknown');
+  });
+
+  it('treats a catalog service (no SKU) or a service in the ERP as a service: never unknown, never short', () => {
     const report = computeAvailability(
-      [line(null, 1), line('SRV', 2), line('A', 1)],
+      [{ ...line(null, 1), kind: 'service' }, line('SRV', 2), line('A', 1)],
       new Map([['A', [wh('msk', 5)]]]),
       {},
       new Map([['SRV', { kind: 'service' as const }]]),

@@ -42,7 +42,7 @@ export function computeAvailability(
   details: ReadonlyMap<string, SkuDetails> = new Map(),
 ): { status: ReportStatus; lines: StockLine[] } {
   const isService = (line: DealLineInput) =>
-    line.kind === 'service' || line.sku === null || details.get(line.sku)?.kind === 'service';
+    line.kind === 'service' || (line.sku !== null && details.get(line.sku)?.kind === 'service');
   const demandBySku = new Map<string, number>();
   for (const line of lines) {
     if (line.sku === null || isService(line)) continue;

@@ -71,6 +71,24 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       expect(free[WAREHOUSES.spb]).toBe(0);
     });
 
+    it('gives on-hand stock and reserve where it knows them, consistent with free (stock - reserve)', async () => {
+      const snapshot = await s.connector.getStock(['DRL-18V']);
+      const msk = snapshot.items.get('DRL-18V')?.warehouses.find((w) => w.warehouseName === WAREHOUSES.msk);
+      if (msk?.stock == null || msk.reserve == null) return; // this connector does not split them
+      expect([msk.stock, msk.reserve, msk.free]).toEqual([24, 4, 20]);
+    });
+
+    it("stops a stock read whose caller has gone (an aborted signal): an 'aborted' error, never retried", async (ctx) => {
+      // The embedded store has no network request to cancel.
+      if (s.connector.kind === 'local') return ctx.skip();
+      await s.connector.getStock(['DRL-18V']); // warm lookups, so the stock request itself is what is cancelled
+      const err = await s.connector
+        .getStock(['DRL-18V'], { signal: AbortSignal.abort() })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ErpError);
+      expect(err).toMatchObject({ code: 'aborted', retryable: false });
+    });
+
     it('returns an empty snapshot for no SKUs', async () => {
       expect((await s.connector.getStock([])).items.size).toBe(0);
     });

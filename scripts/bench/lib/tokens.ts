@@ -12,6 +12,9 @@ export function disposableTokenSigner(
   claims: { iss: string; aud: string; account_id: number },
   ttlSeconds = 1800,
 ) {
+  // One token per request, spread over many users (as 64 managers would be): the widget API caps
+  // each user's reads in flight.
+  let next = 0;
   return () => {
     const now = Math.floor(Date.now() / 1000);
     const payload = Buffer.from(
@@ -20,7 +23,7 @@ export function disposableTokenSigner(
         iat: now,
         nbf: now,
         exp: now + ttlSeconds,
-        user_id: 1,
+        user_id: 1 + (next++ % 1000),
         is_admin: false,
         ...claims,
       }),

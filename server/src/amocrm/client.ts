@@ -26,7 +26,7 @@ import {
   WebhookList,
 } from './api-schemas.js';
 import { AmoAccountBlocked, AmoApiError, looksLikeAbuseBlock, parseValidationErrors } from './errors.js';
-import type { SlotScheduler } from './rate-limit.js';
+import type { Lane, SlotScheduler } from './rate-limit.js';
 
 export { AmoAccountBlocked, AmoApiError, amoUnavailable } from './errors.js';
 
@@ -79,6 +79,21 @@ const ABUSE_PAUSE_MS = 15 * 60_000;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** Per call: who asks (the widget's reads leave part of the budget to the guard) and its cancellation. */
+export interface AmoCallOptions {
+  lane?: Lane;
+  /** The caller went away: stop waiting for a slot, abort the request, never retry. */
+  signal?: AbortSignal;
+}
+
+/** The error of a call whose caller gave up (never sent, or cut off). */
+export class AmoCallAborted extends Error {
+  constructor() {
+    super('the caller cancelled the amoCRM request');
+    this.name = 'AbortError';
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -109,8 +124,9 @@ export function createAmoClient(opts: AmoClientOptions) {
     method: Method,
     path: string,
     schema: T | null,
-    init: { query?: URLSearchParams; body?: unknown } = {},
+    init: { query?: URLSearchParams; body?: unknown } & AmoCallOptions = {},
   ): Promise<z.infer<T> | null> {
+    const signal = init.signal;
     const url = `${base}/api/v4${path}${init.query && [...init.query].length ? `?${init.query}` : ''}`;
     let token = await opts.getAccessToken();
     let refreshed = false;
@@ -118,7 +134,14 @@ export function createAmoClient(opts: AmoClientOptions) {
       const blockedUntil = opts.circuit.openUntil(opts.accountId);
       if (blockedUntil) throw new AmoAccountBlocked(opts.accountId, blockedUntil);
 
-      await opts.scheduler.acquire(opts.accountId);
+      try {
+        await opts.scheduler.acquire(opts.accountId, { lane: init.lane, signal });
+      } catch (err) {
+        if (signal?.aborted) throw new AmoCallAborted();
+        throw err;
+      }
+      if (signal?.aborted) throw new AmoCallAborted();
+      const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
 
       let res: Response;
       const started = performance.now();
@@ -131,14 +154,16 @@ export function createAmoClient(opts: AmoClientOptions) {
             ...(init.body !== undefined && { 'content-type': 'application/json' }),
           },
           body: init.body === undefined ? undefined : JSON.stringify(init.body),
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+          signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         });
       } catch (err) {
+        if (signal?.aborted) throw new AmoCallAborted();
         opts.metrics?.requests.inc({ method, status: 'network' });
         if (attempt + 1 >= maxAttempts)
           throw new AmoApiError(`amoCRM unreachable: ${(err as Error).message}`, undefined);
         opts.metrics?.retries.inc({ reason: 'network' });
         await sleep(backoffDelay(attempt, null));
+        if (signal?.aborted) throw new AmoCallAborted();
         continue;
       }
       opts.metrics?.requests.inc({ method, status: String(res.status) });
@@ -168,6 +193,7 @@ export function createAmoClient(opts: AmoClientOptions) {
           'amoCRM asked us to retry',
         );
         await sleep(delay);
+        if (signal?.aborted) throw new AmoCallAborted();
         continue;
       }
 
@@ -250,8 +276,15 @@ export function createAmoClient(opts: AmoClientOptions) {
 
     account: () => request('GET', '/account', Account),
 
-    getLead: (id: number, withRelations: readonly string[] = ['catalog_elements']) =>
-      request('GET', `/leads/${id}`, Lead, { query: new URLSearchParams({ with: withRelations.join(',') }) }),
+    getLead: (
+      id: number,
+      withRelations: readonly string[] = ['catalog_elements'],
+      call: AmoCallOptions = {},
+    ) =>
+      request('GET', `/leads/${id}`, Lead, {
+        query: new URLSearchParams({ with: withRelations.join(',') }),
+        ...call,
+      }),
 
     /** Leads by id, 250 per request (fewer requests under amoCRM's rate limit than one GET each). */
     async getLeads(ids: readonly number[], withRelations: readonly string[] = ['catalog_elements']) {

@@ -1,7 +1,8 @@
 import type { DealLineInput } from '@erp-bridge/shared';
 import { BoundedCache } from '../lib/bounded-cache.js';
+import { SharedAbort, untilAborted } from '../lib/shared-abort.js';
 import type { CatalogElement, Lead } from './api-schemas.js';
-import type { AmoClient } from './client.js';
+import { AmoCallAborted, type AmoCallOptions, type AmoClient } from './client.js';
 
 /** Field codes of the products catalog that carry the SKU and the price (configurable per account). */
 export interface ProductFieldCodes {
@@ -26,6 +27,8 @@ export function createLeadReader(
     elementTtlMs?: number;
     /** How long a card may show a deal read earlier; webhooks about the deal end it sooner. */
     leadTtlMs?: number;
+    /** How long "no such deal" is remembered (cards asking for deleted or made-up ids), default 15 s. */
+    missingTtlMs?: number;
   },
 ) {
   const ttl = opts.elementTtlMs ?? 60_000;
@@ -34,6 +37,9 @@ export function createLeadReader(
   const elements = new BoundedCache<CatalogElement>({ max: 20_000, ttlMs: Math.max(ttl, 1) });
   const deals = new BoundedCache<{ deal: LeadWithLines | null }>({ max: 5000, ttlMs: Math.max(leadTtl, 1) });
   const productCatalogs = new BoundedCache<Set<number>>({ max: 1, ttlMs: 600_000 });
+  const reading = new Map<number, { shared: SharedAbort; deal: Promise<LeadWithLines | null> }>();
+  // Bounded: a stranger asking for random ids fills at most this many entries, each short-lived.
+  const missing = new BoundedCache<true>({ max: 10_000, ttlMs: opts.missingTtlMs ?? 15_000 });
 
   /** A deal links elements of any list (invoices too); only the products list holds its lines. */
   async function productCatalogIds(): Promise<Set<number>> {
@@ -71,19 +77,25 @@ export function createLeadReader(
       const sku = el ? fieldValue(el, codes.sku) : undefined;
       const price = el ? fieldValue(el, codes.price) : undefined;
       const amount = price === undefined ? Number.NaN : Number(price);
+      const skuText = typeof sku === 'string' || typeof sku === 'number' ? String(sku).trim() || null : null;
       return {
         elementId: link.id,
-        sku: typeof sku === 'string' || typeof sku === 'number' ? String(sku).trim() || null : null,
+        sku: skuText,
         name: el?.name ?? `#${link.id}`,
         quantity: link.metadata.quantity,
         price: Number.isFinite(amount) ? { amount, currency: opts.currency } : null,
+        // A catalog element without an SKU is a service (delivery, assembly); one we could not read is unknown.
+        ...(el && skuText === null && { kind: 'service' as const }),
       };
     });
   }
 
-  async function fetchOne(leadId: number): Promise<LeadWithLines | null> {
-    const lead = await client.getLead(leadId, ['catalog_elements', 'contacts']);
-    if (!lead) return null;
+  async function fetchOne(leadId: number, call: AmoCallOptions): Promise<LeadWithLines | null> {
+    const lead = await client.getLead(leadId, ['catalog_elements', 'contacts'], call);
+    if (!lead) {
+      missing.set(String(leadId), true);
+      return null;
+    }
     await ensureElements([lead]);
     return { lead, lines: await linesOf(lead) };
   }
@@ -93,14 +105,27 @@ export function createLeadReader(
      * One deal with its lines, for the card: a recent read is reused and concurrent reads share
      * one request (amoCRM allows 7 requests/second for the whole account). Null: no such deal.
      */
-    async read(leadId: number): Promise<LeadWithLines | null> {
-      // A missing deal (null) is not remembered: only deals read are.
-      const read = await deals.getOrLoad(
-        String(leadId),
-        async () => ({ deal: await fetchOne(leadId) }),
-        (r) => (r.deal ? leadTtl : 0),
-      );
-      return read.deal;
+    async read(leadId: number, call: AmoCallOptions = {}): Promise<LeadWithLines | null> {
+      const hit = deals.get(String(leadId));
+      if (hit) return hit.deal;
+      if (missing.get(String(leadId))) return null;
+      let p = reading.get(leadId);
+      if (!p) {
+        // The shared read is cancelled only when every card waiting for it has gone.
+        const shared = new SharedAbort();
+        p = {
+          shared,
+          deal: fetchOne(leadId, { lane: call.lane, signal: shared.signal })
+            .then((deal) => {
+              if (deal) deals.set(String(leadId), { deal }, { ttlMs: leadTtl });
+              return deal;
+            })
+            .finally(() => reading.delete(leadId)),
+        };
+        reading.set(leadId, p);
+      }
+      p.shared.join(call.signal);
+      return untilAborted(p.deal, call.signal, () => new AmoCallAborted());
     },
 
     /** Many deals, always fresh (the guard decides on them), in as few requests as amoCRM allows. */
@@ -118,7 +143,10 @@ export function createLeadReader(
 
     /** amoCRM said these deals changed: the next card read asks again. */
     invalidate(leadIds: readonly number[]) {
-      for (const id of leadIds) deals.delete(String(id));
+      for (const id of leadIds) {
+        deals.delete(String(id));
+        missing.delete(String(id));
+      }
     },
   };
 }

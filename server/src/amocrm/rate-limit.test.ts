@@ -45,6 +45,44 @@ describe('memory slot scheduler', () => {
   });
 });
 
+describe('lanes: the guard keeps its share of the window', () => {
+  it('lets widget reads use at most their share of any window, and serves guard waiters first', async () => {
+    const s = createMemoryScheduler({ requestsPerSecond: 7 });
+    const order: string[] = [];
+    const widget = Array.from({ length: 12 }, (_, i) =>
+      s.acquire(7, { lane: 'widget' }).then(() => order.push(`w${i}`)),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    // Guard work arriving behind a queue of card reads does not wait for them.
+    const guard = Array.from({ length: 3 }, (_, i) => s.acquire(7).then(() => order.push(`g${i}`)));
+    await Promise.all(guard);
+    expect(order.filter((x) => x.startsWith('w')).length).toBeLessThanOrEqual(4);
+    await Promise.all(widget);
+    const widgetTimes: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        s.acquire(8, { lane: 'widget' }).then(() => widgetTimes.push(performance.now())),
+      ),
+    );
+    expect(maxPerWindow(widgetTimes.sort((a, b) => a - b))).toBeLessThanOrEqual(4);
+  });
+
+  it('drops a waiter whose signal fires: it never takes a slot', async () => {
+    const s = createMemoryScheduler({ requestsPerSecond: 2 });
+    await s.acquire(9);
+    await s.acquire(9);
+    const abandoned = new AbortController();
+    const gone = s.acquire(9, { lane: 'widget', signal: abandoned.signal });
+    const waiting = s.acquire(9);
+    abandoned.abort();
+    await expect(gone).rejects.toThrow();
+    const started = performance.now();
+    await waiting;
+    // The guard waiter went in the first free slot, not after the abandoned one.
+    expect(performance.now() - started).toBeLessThan(1400);
+  });
+});
+
 describe.each(testBackends)('database slot scheduler on $name', (backend) => {
   let database: Database;
   beforeAll(async () => {

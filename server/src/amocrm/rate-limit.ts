@@ -7,8 +7,21 @@ import type { Db } from '../db/open.js';
  * delay on the hook -> enforcement path); a flood is held to the limit.
  */
 export interface SlotScheduler {
-  /** Resolves when the caller may send its request. */
-  acquire(accountId: number): Promise<void>;
+  /** Resolves when the caller may send its request; rejects (AbortError) when its signal fires first. */
+  acquire(accountId: number, opts?: AcquireOptions): Promise<void>;
+}
+
+/**
+ * Who asks. Guard enforcement (and every other background job) is `guard`; the cards' reads are
+ * `widget`, which may use only part of each window, so a flood of card reads can never starve
+ * the guard of amoCRM's budget.
+ */
+export type Lane = 'guard' | 'widget';
+
+export interface AcquireOptions {
+  lane?: Lane;
+  /** The caller gave up: leave the queue without taking a slot. */
+  signal?: AbortSignal;
 }
 
 export interface RateOptions {
@@ -20,41 +33,108 @@ export interface RateOptions {
    * request's share of a second (no instantaneous bursts for the network to compress further).
    */
   margin?: number;
+  /** Requests of the widget lane allowed in any window (default: the limit minus 3, at least 1). */
+  widgetShare?: number;
 }
 
 const windowMs = (o: RateOptions) => 1000 * (1 + (o.margin ?? 0.2));
 const minGapMs = (o: RateOptions) => 500 / o.requestsPerSecond;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface Waiter {
+  lane: Lane;
+  resolve(): void;
+}
+
 /**
- * In-process sliding window on actual send times: callers pass one by one, and a request goes out
- * only while fewer than the limit went out in the last window, however late timers fire.
+ * In-process sliding window on actual send times. Waiters queue per lane; the guard's lane always
+ * goes first, the widget's only while it has sent fewer than its share in the last window. A
+ * request goes out only while fewer than the limit went out in the last window, however late
+ * timers fire; a waiter whose signal fires leaves its queue without taking a slot.
  */
-function createLocalWindow(limit: number, window: number, minGap: number) {
-  const tails = new Map<number, Promise<void>>();
-  const sent = new Map<number, number[]>();
-  return (accountId: number): Promise<void> => {
-    const prev = tails.get(accountId) ?? Promise.resolve();
-    const mine = prev.then(async () => {
-      const log = sent.get(accountId) ?? [];
-      sent.set(accountId, log);
-      for (;;) {
-        const now = performance.now();
-        while (log.length && (log[0] ?? 0) <= now - window) log.shift();
-        const gapWait = log.length ? (log[log.length - 1] ?? 0) + minGap - now : 0;
-        if (log.length < limit && gapWait <= 0) break;
-        await sleep(Math.max(gapWait, log.length < limit ? 0 : (log[0] ?? now) + window - now));
+function createLocalWindow(limit: number, window: number, minGap: number, widgetShare: number) {
+  interface AccountQueue {
+    sent: number[];
+    widgetSent: number[];
+    guard: Waiter[];
+    widget: Waiter[];
+    timer?: NodeJS.Timeout;
+  }
+  const accounts = new Map<number, AccountQueue>();
+
+  function pump(accountId: number, q: AccountQueue) {
+    for (;;) {
+      const now = performance.now();
+      while (q.sent.length && (q.sent[0] ?? 0) <= now - window) q.sent.shift();
+      while (q.widgetSent.length && (q.widgetSent[0] ?? 0) <= now - window) q.widgetSent.shift();
+      if (q.guard.length === 0 && q.widget.length === 0) return;
+      const gapWait = q.sent.length ? (q.sent[q.sent.length - 1] ?? 0) + minGap - now : 0;
+      const fullWait = q.sent.length < limit ? 0 : (q.sent[0] ?? now) + window - now;
+      const widgetOpen = q.widgetSent.length < widgetShare;
+      const waiter = q.guard[0] ?? (widgetOpen ? q.widget[0] : undefined);
+      const wait = waiter
+        ? Math.max(gapWait, fullWait)
+        : Math.max(gapWait, (q.widgetSent[0] ?? now) + window - now);
+      if (wait > 0 || !waiter) {
+        if (!q.timer)
+          q.timer = setTimeout(
+            () => {
+              q.timer = undefined;
+              pump(accountId, q);
+            },
+            Math.max(1, wait),
+          );
+        return;
       }
-      log.push(performance.now());
+      (waiter.lane === 'guard' ? q.guard : q.widget).shift();
+      q.sent.push(now);
+      if (waiter.lane === 'widget') q.widgetSent.push(now);
+      waiter.resolve();
+    }
+  }
+
+  return (accountId: number, opts: AcquireOptions = {}): Promise<void> => {
+    const lane = opts.lane ?? 'guard';
+    const signal = opts.signal;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    let queue = accounts.get(accountId);
+    if (!queue) {
+      queue = { sent: [], widgetSent: [], guard: [], widget: [] };
+      accounts.set(accountId, queue);
+    }
+    const q = queue;
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        lane,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      function onAbort() {
+        const list = q[lane];
+        const i = list.indexOf(waiter);
+        if (i >= 0) list.splice(i, 1);
+        reject(abortError(signal));
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      q[lane].push(waiter);
+      // Slots are taken after the caller's synchronous work, so a stalled loop cannot bunch sends.
+      queueMicrotask(() => pump(accountId, q));
     });
-    tails.set(accountId, mine);
-    return mine;
   };
 }
 
+const abortError = (signal: AbortSignal | undefined) =>
+  signal?.reason instanceof Error ? signal.reason : new DOMException('The caller gave up', 'AbortError');
+
+const shareOf = (o: RateOptions, limit: number) =>
+  Math.max(1, Math.min(limit, Math.floor(o.widgetShare ?? limit - 3)));
+
 /** One process (embedded database): the window lives in memory. */
 export function createMemoryScheduler(opts: RateOptions): SlotScheduler {
-  return { acquire: createLocalWindow(Math.floor(opts.requestsPerSecond), windowMs(opts), minGapMs(opts)) };
+  const limit = Math.floor(opts.requestsPerSecond);
+  return { acquire: createLocalWindow(limit, windowMs(opts), minGapMs(opts), shareOf(opts, limit)) };
 }
 
 /**
@@ -64,13 +144,15 @@ export function createMemoryScheduler(opts: RateOptions): SlotScheduler {
 export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
   const limit = Math.floor(opts.requestsPerSecond);
   const window = windowMs(opts);
-  const local = createLocalWindow(limit, window, minGapMs(opts));
+  // The lanes (and the widget's share) are kept per instance; the shared row keeps the total.
+  const local = createLocalWindow(limit, window, minGapMs(opts), shareOf(opts, limit));
   const interval = `${window.toFixed(0)} milliseconds`;
   let sinceCleanup = 0;
   return {
-    async acquire(accountId) {
-      await local(accountId);
+    async acquire(accountId, acquireOpts) {
+      await local(accountId, acquireOpts);
       for (;;) {
+        if (acquireOpts?.signal?.aborted) throw abortError(acquireOpts.signal);
         const wait = await db.transaction(async (tx) => {
           await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_SPACE}, ${accountId % 2147483647})`);
           const result = await tx.execute<{ n: number | string; wait_ms: number | string | null }>(sql`

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BoundedCache } from '../lib/bounded-cache.js';
 import { isCleanText } from '../lib/clean-text.js';
+import { SharedAbort, untilAborted } from '../lib/shared-abort.js';
 import type { Customer, CustomerSummary, ErpConnector, StockSnapshot, Warehouse } from './connector.js';
-import { ErpError } from './connector.js';
+import { abortedError, type CallOptions, ErpError } from './connector.js';
 
 export interface ResilienceOptions {
   /** How long a stock answer is served from cache (default 30 s). */
@@ -69,6 +70,8 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   // keys come from deals' SKUs and from customer ids a user may choose.
   const fresh = new BoundedCache<Entry>({ max, ttlMs: Math.max(stockTtl, customerTtl, 1), now });
   const lastGood = new BoundedCache<Entry>({ max, ttlMs: Math.max(staleFor, 1), now });
+  // In-flight reads: one entry per key being read right now, so bounded by the callers waiting.
+  const inflight = new Map<string, { shared: SharedAbort; value: Promise<Entry> }>();
   let failures = 0;
   let openedAt: number | undefined;
   let trialRunning = false;
@@ -118,16 +121,30 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   async function read<T>(
     key: string,
     ttl: number,
-    fn: () => Promise<T>,
+    fn: (signal: AbortSignal) => Promise<T>,
     ttlFor?: (value: T) => number | undefined,
+    signal?: AbortSignal,
   ): Promise<Stale<T>> {
+    const hit = fresh.get(key);
+    if (hit) return { value: hit.value as T, asOf: new Date(hit.at), stale: false };
+    let flight = inflight.get(key);
+    if (!flight) {
+      // One ERP call for every caller; cancelled only when all callers that can cancel have gone.
+      const shared = new SharedAbort();
+      const value = guarded(() => fn(shared.signal))
+        .then((v): Entry => {
+          const entry = { value: v, at: now() };
+          fresh.set(key, entry, { ttlMs: ttlFor?.(v) ?? ttl });
+          lastGood.set(key, entry);
+          return entry;
+        })
+        .finally(() => inflight.delete(key));
+      flight = { shared, value };
+      inflight.set(key, flight);
+    }
+    flight.shared.join(signal);
     try {
-      const entry = await fresh.getOrLoad(
-        key,
-        async () => ({ value: await guarded(fn), at: now() }),
-        (e) => ttlFor?.(e.value as T) ?? ttl,
-      );
-      lastGood.set(key, entry);
+      const entry = await untilAborted(flight.value, signal, abortedError);
       return { value: entry.value as T, asOf: new Date(entry.at), stale: false };
     } catch (err) {
       const hit = lastGood.get(key);
@@ -160,12 +177,13 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
     erpCalls: () => erpCalls,
 
     /** Stock with its age; `stale` when the ERP is down and this is the last known answer. */
-    async getStock(skus: readonly string[]): Promise<Stale<StockSnapshot>> {
+    async getStock(skus: readonly string[], call: CallOptions = {}): Promise<Stale<StockSnapshot>> {
       const r = await read(
         cacheKey('stock', skuKey(skus)),
         stockTtl,
-        () => inner.getStock(skus),
+        (signal) => inner.getStock(skus, { signal }),
         (snapshot) => (snapshot.pending?.length ? pendingTtl : undefined),
+        call.signal,
       );
       return { ...r, asOf: r.value.asOf };
     },

@@ -17,16 +17,27 @@ export interface LeadStockDeps {
   warehouseIds?: readonly string[];
 }
 
-/** Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict from shared/. */
+/** The card's request was abandoned: nobody reads this answer, and no more work is done for it. */
+const cancelled = () =>
+  new HttpProblem(499, 'request.invalid', 'Request cancelled', 'The client closed the request.');
+
+/**
+ * Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict
+ * from shared/. A card's read runs in amoCRM's widget lane and stops when `signal` fires (the
+ * browser went away): no amoCRM or ERP call is made for an answer nobody waits for. `refresh`
+ * ("↻" in the panel) reads this deal's stock from the ERP again instead of the short cache.
+ */
 export async function buildLeadStockReport(
   deps: LeadStockDeps,
   leadId: number,
-  options: { refresh?: boolean } = {},
+  call: { signal?: AbortSignal; refresh?: boolean } = {},
 ): Promise<StockReport> {
+  const { signal } = call;
   let deal: Awaited<ReturnType<LeadReader['read']>>;
   try {
-    deal = await deps.leads.read(leadId);
+    deal = await deps.leads.read(leadId, { lane: 'widget', signal });
   } catch (err) {
+    if (signal?.aborted) throw cancelled();
     if (err instanceof AmoApiError) throw amoUnavailable(err);
     throw err;
   }
@@ -41,10 +52,11 @@ export async function buildLeadStockReport(
   let stock: Awaited<ReturnType<ResilientErp['getStock']>>;
   const skus = skusOf(deal.lines);
   // "↻" in the panel: this deal's stock is read from the ERP again, not from the short cache.
-  if (options.refresh) deps.erp.forgetStock?.(skus);
+  if (call.refresh) deps.erp.forgetStock?.(skus);
   try {
-    stock = await deps.erp.getStock(skus);
+    stock = await deps.erp.getStock(skus, { signal });
   } catch (err) {
+    if (signal?.aborted) throw cancelled();
     throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
   }
   const verdict = availabilityOf(deal.lines, stock.value, deps.warehouseIds);

@@ -75,6 +75,8 @@ export function createLocalConnector(db: Db, storeId = 'default'): ErpConnector 
           warehouseId: row.warehouseId,
           warehouseName: row.warehouseName,
           free: row.stock - row.reserve,
+          stock: row.stock,
+          reserve: row.reserve,
         });
         items.set(row.sku, item);
         if (row.updatedAt > asOf) asOf = row.updatedAt;

@@ -55,7 +55,7 @@ describe.each(testBackends)('embedded stock store on $name', (backend) => {
     await importStockCsv(database.db, 'sku,name,warehouse_id,stock\nUPD-1,Item,msk,7\n');
     const snap = await createLocalConnector(database.db).getStock(['UPD-1']);
     expect(snap.items.get('UPD-1')?.warehouses).toEqual([
-      { warehouseId: 'msk', warehouseName: 'msk', free: 7 },
+      { warehouseId: 'msk', warehouseName: 'msk', free: 7, stock: 7, reserve: 0 },
     ]);
   });
 

@@ -32,7 +32,7 @@ export function createOneCConnector(input: OneCConnectorInput): ErpConnector {
   return {
     kind: 'onec',
     resolveSkus: (list) => skus.resolve(list),
-    getStock: (list) => readStock(ctx, skus, warehouses, list),
+    getStock: (list, call) => readStock(ctx, skus, warehouses, list, call?.signal),
     listWarehouses: () => warehouses.list(),
     findCustomers: (query) => customers.find(query),
     getCustomerSummary: (id) => readCustomerSummary(ctx, id),

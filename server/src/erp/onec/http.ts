@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ErpError } from '../connector.js';
+import { abortedError, ErpError } from '../connector.js';
 import { errorFromResponse } from './errors.js';
 import { encodeResource } from './odata.js';
 import type { OneCOptions } from './options.js';
@@ -8,7 +8,12 @@ export type Query = Record<string, string | number | undefined>;
 
 export interface ODataClient {
   /** GET with retries on 5xx / network / timeout; the body must match `schema`. */
-  get<S extends z.ZodType>(resource: string, query: Query, schema: S): Promise<z.output<S>>;
+  get<S extends z.ZodType>(
+    resource: string,
+    query: Query,
+    schema: S,
+    call?: { signal?: AbortSignal },
+  ): Promise<z.output<S>>;
   /**
    * POST. `idempotent` requests (Post() of a document) are retried like reads; creating an object
    * is not, since a lost answer may hide a created one: the caller looks for it instead.
@@ -43,8 +48,16 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
     return `${opts.odataUrl}/${encodeResource(resource)}?${parts.join('&')}`;
   };
 
-  async function once(method: string, target: string, what: string, body?: unknown): Promise<string> {
+  async function once(
+    method: string,
+    target: string,
+    what: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<string> {
     let res: Response;
+    if (signal?.aborted) throw abortedError();
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
     try {
       res = await fetchImpl(target, {
         method,
@@ -54,9 +67,10 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
           ...(body === undefined ? {} : { 'Content-Type': 'application/json;charset=utf-8' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(opts.timeoutMs),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
     } catch (err) {
+      if (signal?.aborted) throw abortedError();
       const name = err instanceof Error ? err.name : '';
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new ErpError('timeout', `1C ${what}: no answer within ${opts.timeoutMs} ms`);
@@ -109,9 +123,9 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
 
   return {
     url,
-    async get(resource, query, schema) {
+    async get(resource, query, schema, call = {}) {
       const what = `GET ${resource}`;
-      const text = await withRetries(() => once('GET', url(resource, query), what));
+      const text = await withRetries(() => once('GET', url(resource, query), what, undefined, call.signal));
       return parse(text, schema, what);
     },
     async post(resource, body, schema, { idempotent, query = {} }) {

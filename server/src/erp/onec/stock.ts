@@ -2,6 +2,7 @@ import type { ErpItemStock, StockSnapshot } from '../connector.js';
 import type { OneCContext } from './context.js';
 import { nowLocal } from './dates.js';
 import type { SkuResolver } from './items.js';
+import { navigationLink } from './links.js';
 import { chunkByEncodedLength, guid, virtualTable } from './odata.js';
 import { balanceRow, collection } from './schemas.js';
 import type { WarehouseDirectory } from './warehouses.js';
@@ -18,6 +19,7 @@ export async function readStock(
   skus: SkuResolver,
   warehouses: WarehouseDirectory,
   asked: readonly string[],
+  signal?: AbortSignal,
 ): Promise<StockSnapshot> {
   const { opts, http } = ctx;
   const items = new Map<string, ErpItemStock>();
@@ -39,15 +41,16 @@ export async function readStock(
   );
   const schema = collection(balanceRow(dims, cols));
   const pages = await Promise.all(
-    chunks.map((terms) => http.get(resource(terms.join(' or ')), { $select: select }, schema)),
+    chunks.map((terms) => http.get(resource(terms.join(' or ')), { $select: select }, schema, { signal })),
   );
 
-  const free = new Map<string, Map<string, number>>();
+  const free = new Map<string, Map<string, { onHand: number; reserve: number }>>();
   for (const row of pages.flatMap((p) => p.value)) {
     const item = row.itemId.toLowerCase();
-    const byWarehouse = free.get(item) ?? new Map<string, number>();
+    const byWarehouse = free.get(item) ?? new Map<string, { onHand: number; reserve: number }>();
     const wh = row.warehouseId.toLowerCase();
-    byWarehouse.set(wh, (byWarehouse.get(wh) ?? 0) + row.onHand - row.reserve);
+    const sum = byWarehouse.get(wh) ?? { onHand: 0, reserve: 0 };
+    byWarehouse.set(wh, { onHand: sum.onHand + row.onHand, reserve: sum.reserve + row.reserve });
     free.set(item, byWarehouse);
   }
 
@@ -55,13 +58,20 @@ export async function readStock(
   const live = opts.zeroFillWarehouses ? await warehouses.list() : [];
   for (const [sku, item] of resolved) {
     const figures = new Map(free.get(item.id));
-    for (const w of live) if (!figures.has(w.id)) figures.set(w.id, 0);
+    for (const w of live) if (!figures.has(w.id)) figures.set(w.id, { onHand: 0, reserve: 0 });
     items.set(sku, {
       sku,
       name: item.name,
       price: item.price,
+      link: navigationLink(opts.linkBase, opts.itemCatalog, item.id),
       warehouses: [...figures]
-        .map(([id, value]) => ({ warehouseId: id, warehouseName: names.get(id) ?? id, free: round(value) }))
+        .map(([id, value]) => ({
+          warehouseId: id,
+          warehouseName: names.get(id) ?? id,
+          free: round(value.onHand - value.reserve),
+          stock: round(value.onHand),
+          reserve: round(value.reserve),
+        }))
         .sort((a, b) => a.warehouseName.localeCompare(b.warehouseName, 'ru')),
     });
   }

@@ -1,5 +1,6 @@
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import {
+  type CallOptions,
   type CreatedInvoice,
   type Customer,
   type CustomerQuery,
@@ -223,7 +224,7 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     return onHand - reserve;
   }
 
-  async function getStock(skus: readonly string[]) {
+  async function getStock(skus: readonly string[], call: CallOptions = {}) {
     const wanted = uniq(skus);
     const items = new Map<string, ErpItemStock>();
     if (wanted.length === 0) return { items, asOf: new Date() };
@@ -242,7 +243,10 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
       return known ? { itemIds: ids, itemId: ids[0] } : {};
     };
     const records = await fetchBySku(mapping.stock, asking, idsOf, async (vars) => {
-      const body = await send(mapping, http, 'stock', mapping.stock.request, vars, { retry: true });
+      const body = await send(mapping, http, 'stock', mapping.stock.request, vars, {
+        retry: true,
+        signal: call.signal,
+      });
       return list('stock', body, mapping.stock.response.records);
     });
     const asked = new Set(asking);

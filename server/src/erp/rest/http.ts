@@ -1,4 +1,4 @@
-import { ErpError, type ErpErrorCode } from '../connector.js';
+import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
 import type { RequestSpec, RestMapping } from './mapping.js';
 import { compilePath, evaluate } from './path.js';
 import { renderJson, renderString, type Vars } from './template.js';
@@ -19,6 +19,8 @@ export interface SendOptions {
   /** Safe to repeat: reads and idempotent lookups. */
   retry: boolean;
   headers?: Record<string, string>;
+  /** The caller's cancellation: no request (or retry) for a caller that has gone. */
+  signal?: AbortSignal;
 }
 
 const STATUS_CODES: Record<number, ErpErrorCode> = {
@@ -156,14 +158,17 @@ async function sendOnce(
   // Never the query string in messages: some ERPs take keys there.
   const what = `${mapping.name} ${operation}: ${spec.method} ${url.pathname}`;
   let res: Response;
+  if (opts.signal?.aborted) throw abortedError();
+  const timeout = AbortSignal.timeout(http.timeoutMs);
   try {
     res = await http.fetch(url.toString(), {
       method: spec.method,
       headers,
       ...(body === undefined ? {} : { body }),
-      signal: AbortSignal.timeout(http.timeoutMs),
+      signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
     });
   } catch (e) {
+    if (opts.signal?.aborted) throw abortedError();
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       throw new ErpError('timeout', `${what}: no answer within ${http.timeoutMs} ms`);

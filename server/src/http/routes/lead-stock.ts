@@ -4,6 +4,7 @@ import type { AuthVariables } from '../../amocrm/disposable-token/index.js';
 import type { Installation } from '../../amocrm/installations.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import { buildLeadStockReport, type LeadStockDeps } from '../../stock/lead-stock.js';
+import { clientGone } from '../request-signal.js';
 import { problem } from './openapi-helpers.js';
 
 /** How often one user may make the backend re-read the ERP for a deal ("↻" in the panel). */
@@ -25,6 +26,7 @@ export const leadStockRoute = createRoute({
     400: problem('Invalid deal id'),
     401: problem('Missing or invalid disposable token'),
     404: problem('No such deal'),
+    429: problem('Too many reads in flight for this user'),
     502: problem('amoCRM or the ERP is unavailable'),
   },
 });
@@ -49,7 +51,10 @@ export function leadStockRoutes(
       if (lastRefresh.get(key)) refresh = false;
       else lastRefresh.set(key, true);
     }
-    const report = await buildLeadStockReport(await depsFor(auth.installation), id, { refresh });
+    const report = await buildLeadStockReport(await depsFor(auth.installation), id, {
+      refresh,
+      signal: clientGone(c),
+    });
     return c.json(report, 200);
   });
 }
