@@ -182,7 +182,7 @@ function isOwnEcho(
   const settledAt = Math.floor(state.updatedAt.getTime() / 1000) + 1;
   return items.every(
     (i) =>
-      i.cause === 'webhook' &&
+      (i.cause === 'webhook' || i.cause === 'reconcile') &&
       i.change?.userId === ownUserId &&
       i.change.version !== null &&
       i.change.version <= settledAt,

@@ -74,6 +74,8 @@ export interface WebhookEvent {
   record: WebhookRecord;
   /** Same event delivered twice = same key. */
   dedupeKey: string;
+  /** Set when reconciliation found the change (no hook brought it). */
+  source?: 'reconcile';
 }
 
 /** A record refused at parse (an impossible id, a malformed field): the others of its body go on. */
