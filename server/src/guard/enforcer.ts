@@ -122,22 +122,22 @@ export async function enforceGuard(
       await deps.amo.addTasks(tasks);
     }
 
-    for (const p of plans) {
-      await deps.store.settle(deps.accountId, p.lead.id, p.next);
-      settled.add(p.lead.id);
-      records.set(
-        p.lead.id,
-        await deps.store.record({
-          accountId: deps.accountId,
-          leadId: p.lead.id,
-          cause: p.item.cause,
-          causeEvent: p.item.causeEvent,
-          decision: p.decision,
-          actions: p.actions,
-          stage: { pipelineId: p.lead.pipeline_id, statusId: p.lead.status_id },
-          rules: deps.rules,
-        }),
-      );
+    const stored = await deps.store.settleAndRecord(
+      deps.accountId,
+      deps.rules,
+      plans.map((p) => ({
+        leadId: p.lead.id,
+        next: p.next,
+        cause: p.item.cause,
+        causeEvent: p.item.causeEvent,
+        decision: p.decision,
+        actions: p.actions,
+        stage: { pipelineId: p.lead.pipeline_id, statusId: p.lead.status_id },
+      })),
+    );
+    for (const [leadId, record] of stored) {
+      settled.add(leadId);
+      records.set(leadId, record);
     }
     if (notes.length || patches.length)
       deps.log.info(

@@ -130,6 +130,78 @@ export function createGuardStore(db: Db, opts: { leaseMs?: number } = {}) {
       return toRecord(row);
     },
 
+    /**
+     * The outcome of many decisions in one statement: each deal's state is stored, its decision
+     * written ahead is cleared and its lease freed, and the audit rows are inserted, all or none
+     * (a crash either leaves the intent to finish or has recorded everything).
+     */
+    async settleAndRecord(
+      accountId: number,
+      rules: GuardRules,
+      outcomes: readonly {
+        leadId: number;
+        next: { verdict: string; reasonsHash: string | null; lastGoodStage: Stage | null };
+        cause: GuardRecord['cause'];
+        causeEvent: string | null;
+        decision: GuardDecision;
+        actions: GuardActionDone[];
+        stage: Stage;
+      }[],
+    ): Promise<Map<number, GuardRecord>> {
+      if (outcomes.length === 0) return new Map();
+      const rows = outcomes.map((o) => ({
+        lead_id: o.leadId,
+        verdict: o.next.verdict,
+        reasons_hash: o.next.reasonsHash,
+        good_pipeline: o.next.lastGoodStage?.pipelineId ?? null,
+        good_status: o.next.lastGoodStage?.statusId ?? null,
+        cause: o.cause,
+        cause_event: o.causeEvent,
+        decision_verdict: o.decision.verdict,
+        reasons: JSON.stringify(o.decision.reasons),
+        actions: JSON.stringify(o.actions),
+        pipeline_id: o.stage.pipelineId,
+        status_id: o.stage.statusId,
+      }));
+      const result = await db.execute<Record<string, unknown>>(sql`
+        with x as (
+          select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+            lead_id bigint, verdict text, reasons_hash text, good_pipeline bigint, good_status bigint,
+            cause text, cause_event text, decision_verdict text, reasons text, actions text,
+            pipeline_id bigint, status_id bigint)
+        ), settled as (
+          update guard_leads g set last_verdict = x.verdict, reasons_hash = x.reasons_hash,
+            last_good_pipeline_id = x.good_pipeline, last_good_status_id = x.good_status,
+            lease_until = null, pending_decision = null, updated_at = now()
+          from x where g.account_id = ${accountId} and g.lead_id = x.lead_id
+          returning g.lead_id
+        )
+        insert into guard_decisions (account_id, lead_id, cause, cause_event, verdict, reasons, actions,
+          pipeline_id, status_id, rules)
+        select ${accountId}, x.lead_id, x.cause, x.cause_event, x.decision_verdict, x.reasons, x.actions,
+          x.pipeline_id, x.status_id, ${JSON.stringify(rules)}
+        from x
+        returning id, lead_id, at, cause, verdict, reasons, actions, pipeline_id, status_id`);
+      const inserted =
+        (result as unknown as { rows?: Record<string, unknown>[] }).rows ??
+        (result as unknown as Record<string, unknown>[]);
+      return new Map(
+        inserted.map((r) => [
+          Number(r.lead_id),
+          {
+            id: Number(r.id),
+            leadId: Number(r.lead_id),
+            at: new Date(r.at as string | Date).toISOString(),
+            cause: r.cause as GuardRecord['cause'],
+            verdict: r.verdict as GuardRecord['verdict'],
+            reasons: JSON.parse(r.reasons as string),
+            actions: JSON.parse(r.actions as string),
+            stage: { pipelineId: Number(r.pipeline_id), statusId: Number(r.status_id) },
+          },
+        ]),
+      );
+    },
+
     async history(accountId: number, leadId: number, limit = 20): Promise<GuardRecord[]> {
       const rows = await db
         .select()
