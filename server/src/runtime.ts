@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createAmoAccess } from './amocrm/access.js';
@@ -19,7 +20,7 @@ import type { EnforceItem } from './guard/enforcer.js';
 import { createGuardService, GUARD_JOB } from './guard/service.js';
 import { createGuardStore } from './guard/store.js';
 import { createInvoiceService, INVOICE_JOB, INVOICE_RETRIES } from './invoices/service.js';
-import { definePlatformJobs, type EventHandler, JOBS } from './jobs/platform-jobs.js';
+import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from './jobs/platform-jobs.js';
 import { startQueue } from './jobs/queue.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -177,6 +178,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       if (inst) await guard.enforceItems(inst, items);
     },
   });
+  void resendTakenJobs(queue, GUARD_JOB, randomUUID()).catch((err: unknown) =>
+    log.warn({ err }, 're-enqueue of unfinished guard jobs failed'),
+  );
   await queue.define<object>({
     name: 'guard.recheck',
     concurrency: 1,
