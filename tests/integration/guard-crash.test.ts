@@ -103,7 +103,8 @@ describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) =>
     const dataDir = mkdtempSync(join(tmpdir(), `erpb-crash-${name}-`));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const db = await database();
-    cleanups.push(db.drop);
+    if (process.env.CRASH_TEST_KEEP_DB) console.log(`crash test database ${JSON.stringify(db.env)}`);
+    else cleanups.push(db.drop);
     const env = {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -115,7 +116,7 @@ describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) =>
       AMO_LONG_LIVED_TOKEN: accessToken,
       AMO_SUBDOMAIN: 'erpbridgedemo',
       LOG_LEVEL: process.env.CRASH_TEST_LOG ? 'info' : 'silent',
-      GUARD_LEASE_MS: '2500',
+      GUARD_LEASE_MS: '4000',
       ...db.env,
     };
 

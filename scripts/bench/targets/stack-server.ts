@@ -91,6 +91,10 @@ function guardCommands(stack: Stack, accountId: number) {
       await services.accountSettings.update(accountId, { guard: args.guard as never });
       return { webhooks: emu.state.webhooks.size };
     },
+    /** The guard's counters: own echoes decided without a read, interrupted decisions finished. */
+    guardStats() {
+      return services.guard.stats();
+    },
     /** Sets emulator knobs (latencyMs, rateLimitPerSecond, autoDeliverWebhooks, …). */
     emuConfig(args: Record<string, unknown>) {
       Object.assign(emu.state.config, args.config);

@@ -183,6 +183,8 @@ export const guardLeads = pgTable(
     lastGoodPipelineId: bigint('last_good_pipeline_id', { mode: 'number' }),
     lastGoodStatusId: bigint('last_good_status_id', { mode: 'number' }),
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** Who holds the lease (one token per enforcement run). */
+    leaseOwner: text('lease_owner'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** A decision written ahead of its amoCRM writes (JSON), cleared once its outcome is stored. */
     pendingDecision: text('pending_decision'),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { decideGuard, type GuardRecord, type GuardRules, type Stage } from '@erp-bridge/shared';
 import type { AmoClient } from '../amocrm/client.js';
 import type { LeadReader } from '../amocrm/lead-products.js';
@@ -54,16 +54,36 @@ export async function enforceGuard(
   const byLead = new Map<number, EnforceItem[]>();
   for (const item of items) byLead.set(item.leadId, [...(byLead.get(item.leadId) ?? []), item]);
 
-  const leased = await deps.store.lease(deps.accountId, [...byLead.keys()]);
+  const owner = randomUUID();
+  const leased = await deps.store.lease(deps.accountId, [...byLead.keys()], owner);
   const busy = [...byLead.keys()].filter((id) => !leased.has(id));
   const records = new Map<number, GuardRecord>();
   const echoes: number[] = [];
   const settled = new Set<number>();
   if (leased.size === 0) return { records, busy, echoes, recovered: 0 };
   const now = () => deps.now?.() ?? new Date();
+  // A heartbeat keeps the leases ours while amoCRM is slow; each write first checks they still are.
+  const heartbeat = setInterval(
+    () => void deps.store.renew(deps.accountId, [...leased.keys()], owner).catch(() => {}),
+    Math.max(250, Math.floor(deps.store.leaseMs / 3)),
+  );
+  const stillHeld = async <T extends { lead: { id: number } }>(plans: T[]) => {
+    const mine = await deps.store.renew(
+      deps.accountId,
+      plans.map((p) => p.lead.id),
+      owner,
+    );
+    const lost = plans.filter((p) => !mine.has(p.lead.id));
+    if (lost.length)
+      deps.log.warn(
+        { accountId: deps.accountId, leads: lost.map((p) => p.lead.id) },
+        'guard lease lost to another worker; not writing these deals',
+      );
+    return plans.filter((p) => mine.has(p.lead.id));
+  };
 
   try {
-    const recovered = await finishInterrupted(deps, leased);
+    const recovered = await finishInterrupted(deps, leased, owner);
 
     const toRead: number[] = [];
     for (const [leadId, state] of leased) {
@@ -107,43 +127,41 @@ export async function enforceGuard(
     await deps.store.begin(
       deps.accountId,
       writing.map((p) => ({ leadId: p.lead.id, pending: JSON.stringify(pendingOf(p, now())) })),
+      owner,
     );
-    const held = plans.map((p) => p.lead.id);
-    const patches = plans.filter((p) => p.patch).map((p) => ({ id: p.lead.id, ...p.patch }));
+    let mine = await stillHeld(plans);
+    const patches = mine.filter((p) => p.patch).map((p) => ({ id: p.lead.id, ...p.patch }));
     if (patches.length) await deps.amo.patchLeads(patches);
-    const notes = plans.flatMap((p) => p.notes);
-    if (notes.length) {
-      await deps.store.renew(deps.accountId, held);
-      await deps.amo.addLeadNotes(notes);
-    }
-    const tasks = plans.flatMap((p) => (p.task ? [p.task] : []));
-    if (tasks.length) {
-      await deps.store.renew(deps.accountId, held);
-      await deps.amo.addTasks(tasks);
-    }
+    mine = await stillHeld(mine);
+    const notes = mine.flatMap((p) => p.notes);
+    if (notes.length) await deps.amo.addLeadNotes(notes);
+    mine = await stillHeld(mine);
+    const tasks = mine.flatMap((p) => (p.task ? [p.task] : []));
+    if (tasks.length) await deps.amo.addTasks(tasks);
 
-    for (const p of plans) {
-      await deps.store.settle(deps.accountId, p.lead.id, p.next);
-      settled.add(p.lead.id);
-      records.set(
-        p.lead.id,
-        await deps.store.record({
-          accountId: deps.accountId,
-          leadId: p.lead.id,
-          cause: p.item.cause,
-          causeEvent: p.item.causeEvent,
-          decision: p.decision,
-          actions: p.actions,
-          stage: { pipelineId: p.lead.pipeline_id, statusId: p.lead.status_id },
-          rules: deps.rules,
-        }),
-      );
+    const stored = await deps.store.settleAndRecord(
+      deps.accountId,
+      owner,
+      deps.rules,
+      mine.map((p) => ({
+        leadId: p.lead.id,
+        next: p.next,
+        cause: p.item.cause,
+        causeEvent: p.item.causeEvent,
+        decision: p.decision,
+        actions: p.actions,
+        stage: { pipelineId: p.lead.pipeline_id, statusId: p.lead.status_id },
+      })),
+    );
+    for (const [leadId, record] of stored) {
+      settled.add(leadId);
+      records.set(leadId, record);
     }
     if (notes.length || patches.length)
       deps.log.info(
         {
           accountId: deps.accountId,
-          deals: plans.length,
+          deals: mine.length,
           patched: patches.length,
           notes: notes.length,
           tasks: tasks.length,
@@ -152,10 +170,12 @@ export async function enforceGuard(
       );
     return { records, busy, echoes, recovered };
   } finally {
+    clearInterval(heartbeat);
     // Leases of deals not settled (echoes, errors, deleted deals) are freed so a retry can take them.
     await deps.store.release(
       deps.accountId,
       [...leased.keys()].filter((id) => !settled.has(id)),
+      owner,
     );
   }
 }
@@ -182,7 +202,7 @@ function isOwnEcho(
   const settledAt = Math.floor(state.updatedAt.getTime() / 1000) + 1;
   return items.every(
     (i) =>
-      i.cause === 'webhook' &&
+      (i.cause === 'webhook' || i.cause === 'reconcile') &&
       i.change?.userId === ownUserId &&
       i.change.version !== null &&
       i.change.version <= settledAt,
@@ -195,7 +215,11 @@ function isOwnEcho(
  * written, and the outcome is stored. Moves and tags need no search: the fresh decision that
  * follows re-reads the deal and writes them only where it still differs.
  */
-async function finishInterrupted(deps: EnforcerDeps, leased: Map<number, GuardLeadState>): Promise<number> {
+async function finishInterrupted(
+  deps: EnforcerDeps,
+  leased: Map<number, GuardLeadState>,
+  owner: string,
+): Promise<number> {
   const pending: { leadId: number; decision: PendingDecision }[] = [];
   for (const [leadId, state] of leased)
     if (state.pendingDecision) pending.push({ leadId, decision: JSON.parse(state.pendingDecision) });
@@ -210,7 +234,7 @@ async function finishInterrupted(deps: EnforcerDeps, leased: Map<number, GuardLe
   if (missing.notes.length) await deps.amo.addLeadNotes(missing.notes);
   if (missing.tasks.length) await deps.amo.addTasks(missing.tasks);
   for (const { leadId, decision } of pending) {
-    await deps.store.settle(deps.accountId, leadId, decision.next, { keepLease: true });
+    await deps.store.settle(deps.accountId, leadId, decision.next, owner, { keepLease: true });
     await deps.store.record({ accountId: deps.accountId, leadId, ...decision.record, rules: deps.rules });
     // The fresh decision below starts from the finished one, and keeps the lease it holds.
     const state = leased.get(leadId);

@@ -100,7 +100,7 @@ export function createGuardService(deps: GuardServiceDeps) {
         .filter((e) => e.entity === 'leads' && LEAD_ACTIONS.has(e.action))
         .map((e) => ({
           leadId: e.record.id,
-          cause: e.action === 'dp' ? 'digital_pipeline' : 'webhook',
+          cause: e.action === 'dp' ? 'digital_pipeline' : e.source === 'reconcile' ? 'reconcile' : 'webhook',
           causeEvent: e.dedupeKey,
           previousStage: previousStage(e),
           change: {

@@ -194,21 +194,10 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
     });
   }
 
-  /**
-   * Events a killed process had taken from the queue but not finished sit in pg-boss as active
-   * until they expire (minutes): hand them to the queue again at start, under a new key. Running
-   * an event twice is safe (processed rows are skipped, the guard leases deals and writes ahead).
-   */
   const boot = randomUUID();
-  void inbox
-    .takenNotProcessed(JOBS.event)
-    .then((rows) =>
-      queue.sendMany(
-        JOBS.event,
-        rows.map((r) => ({ data: { inboxId: r.id }, key: `inbox-${r.id}-${boot}` })),
-      ),
-    )
-    .catch((err: unknown) => log.warn({ err }, 're-enqueue of unfinished events failed'));
+  void resendTakenJobs(queue, JOBS.event, boot).catch((err: unknown) =>
+    log.warn({ err }, 're-enqueue of unfinished events failed'),
+  );
 
   /** Catches events stored before a crash and never enqueued (at start, then every 15 s). */
   const sweep = (olderThanMs: number) =>
@@ -226,4 +215,22 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
     reconcile,
     stop: () => clearInterval(sweeper),
   };
+}
+
+/**
+ * Jobs a killed process had taken sit in pg-boss as active until they expire (minutes, checked
+ * once a minute): at start, hand their data to the queue again under a new key. Running one twice
+ * is safe: processed inbox rows are skipped, and the guard leases deals and writes ahead. With
+ * several instances, a job another live instance runs is run once more, which costs reads only.
+ */
+export async function resendTakenJobs(queue: JobQueue, name: string, boot: string): Promise<number> {
+  const { rows } = await queue.boss
+    .getDb()
+    .executeSql(`select id, data from pgboss.job where name = $1 and state = 'active' limit 10000`, [name]);
+  const taken = rows as { id: string; data: object }[];
+  await queue.sendMany(
+    name,
+    taken.map((j) => ({ data: j.data, key: `${j.id}-retaken-${boot}` })),
+  );
+  return taken.length;
 }

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { ensureLongLivedInstallation } from '../amocrm/install.js';
 import { checkOnlyEvents } from '../amocrm/webhooks/dp-check-only.js';
 import type { Config } from '../config.js';
 import type { EnforceItem } from '../guard/enforcer.js';
 import { GUARD_JOB } from '../guard/service.js';
 import { INVOICE_JOB, INVOICE_RETRIES } from '../invoices/service.js';
-import { definePlatformJobs, type EventHandler, JOBS } from '../jobs/platform-jobs.js';
+import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from '../jobs/platform-jobs.js';
 import type { Logger } from '../log.js';
 import type { CoreServices } from './services.js';
 
@@ -64,6 +65,11 @@ export async function defineJobs(
       if (inst) await guard.enforceItems(inst, items);
     },
   });
+  // Guard jobs a killed process had taken are handed to the queue again (see resendTakenJobs).
+  if (queue.works)
+    void resendTakenJobs(queue, GUARD_JOB, randomUUID()).catch((err: unknown) =>
+      opts.log.warn({ err }, 're-enqueue of unfinished guard jobs failed'),
+    );
   await queue.define<object>({
     name: 'guard.recheck',
     concurrency: 1,

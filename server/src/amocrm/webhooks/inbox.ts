@@ -82,23 +82,6 @@ export function createWebhookInbox(db: Db) {
     },
 
     /**
-     * Unprocessed events whose queue job pg-boss holds as active (`pgboss.job`, the queue's own
-     * table): at start, those are the jobs a killed process had taken.
-     */
-    async takenNotProcessed(queueName: string, limit = 5_000): Promise<{ id: number }[]> {
-      const result = await db.execute<{ id: number | string }>(sql`
-        select distinct i.id from webhook_inbox i
-        join pgboss.job j on j.name = ${queueName} and j.state = 'active'
-          and (j.data->>'inboxId')::bigint = i.id
-        where i.processed_at is null
-        limit ${limit}`);
-      const rows =
-        (result as unknown as { rows?: { id: number | string }[] }).rows ??
-        (result as unknown as { id: number | string }[]);
-      return rows.map((r) => ({ id: Number(r.id) }));
-    },
-
-    /**
      * Retention: events processed before `now - days` and bodies received before it that no
      * remaining event points to (a body whose events were all duplicates has none). Events not yet
      * processed stay, however old: nothing is lost. Deletes in slices, so no long lock is held.

@@ -3,10 +3,6 @@ import { z } from 'zod';
 import { eventDedupeKey } from './dedupe-key.js';
 
 /**
- * amoCRM's webhook body: form-encoded with nested bracket keys, several entities and actions in
- * one body, e.g. leads[status][0][id]=1&leads[update][0][id]=2&account[id]=3.
- */
-/**
  * An amoCRM entity id as a form value: a positive decimal integer. 0, -1, '', hex or a number
  * beyond 2^53 is no entity amoCRM has; let through, it would poison the guard's batch read (amoCRM
  * answers 400 to the whole filter).
@@ -16,6 +12,11 @@ export const EntityId = z
   .regex(/^[1-9][0-9]{0,15}$/, 'not an amoCRM id')
   .transform(Number)
   .refine(Number.isSafeInteger, 'not an amoCRM id');
+
+/**
+ * amoCRM's webhook body: form-encoded with nested bracket keys, several entities and actions in
+ * one body, e.g. leads[status][0][id]=1&leads[update][0][id]=2&account[id]=3.
+ */
 const optNum = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional());
 
 const Tag = z.object({ id: optNum, name: z.string().optional() }).loose();
@@ -74,6 +75,8 @@ export interface WebhookEvent {
   record: WebhookRecord;
   /** Same event delivered twice = same key. */
   dedupeKey: string;
+  /** Set when reconciliation found the change (no hook brought it). */
+  source?: 'reconcile';
 }
 
 /** A record refused at parse (an impossible id, a malformed field): the others of its body go on. */

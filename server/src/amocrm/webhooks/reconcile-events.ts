@@ -83,6 +83,7 @@ export async function statusEventsBetween(
         action: 'status',
         record,
         dedupeKey: eventDedupeKey(accountId, 'leads', 'status', record),
+        source: 'reconcile',
       });
     }
     if (!body._links?.next) break;
