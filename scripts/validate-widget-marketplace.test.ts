@@ -206,6 +206,14 @@ describe('marketplace listing rules', () => {
     ]);
   });
 
+  it("accept the host's theme marker on html or body before the widget root, nothing else", () => {
+    const files = goodFiles();
+    files['style.css'] = enc(
+      'html[data-theme="dark"] .erpb-root { color: #fff; }\nbody.theme-dark .erpb-x { gap: 0; }\nhtml .other { gap: 0; }\n',
+    );
+    expect(lines(files)).toEqual([expect.stringMatching(/"html \.other" is not scoped/)]);
+  });
+
   it('refuse a declared location the widget does not use', () => {
     const m = manifest();
     m.locations.push('ccard-1');

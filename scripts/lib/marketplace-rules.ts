@@ -266,8 +266,11 @@ function checkScript(code: string, rules: ListingRules, cite: Cite): void {
 function checkCss(css: string, rules: ListingRules, bad: (d: string) => void): void {
   const source = css.replace(/\/\*[\s\S]*?\*\//g, '');
   // The first compound selector (before any combinator) must carry a prefixed class: `.erpb-x`,
-  // `a.erpb-btn`, `.erpb-x:hover`; a bare `a`, `:root` or `.other .erpb-x` is not scoped.
-  const root = new RegExp(`^[^\\s>+~]*\\.${rules.cssRootPrefix}[\\w-]`);
+  // `a.erpb-btn`, `.erpb-x:hover`; a bare `a`, `:root` or `.other .erpb-x` is not scoped. The host's
+  // theme marker on html or body may stand before it (`html[data-theme="dark"] .erpb-root`): the
+  // rule still styles only the widget's own elements.
+  const hostTheme = String.raw`(?:(?:html|body)(?:\[[^\]]*\]|\.[\w-]+)+\s+)?`;
+  const root = new RegExp(`^${hostTheme}[^\\s>+~]*\\.${rules.cssRootPrefix}[\\w-]`);
   let depth = 0;
   const stack: string[] = [];
   let buffer = '';
