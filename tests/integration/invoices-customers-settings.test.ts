@@ -306,8 +306,13 @@ describe('settings (admins only)', () => {
 });
 
 describe('deal panel support (issue 13)', () => {
+  // One stock read asks the short report once per stockType; count the free-stock requests.
   const stockReads = () =>
-    moysklad.calls.filter((c) => c.path.endsWith('/report/stock/bystore/current')).length;
+    moysklad.calls.filter(
+      (c) =>
+        c.path.endsWith('/report/stock/bystore/current') &&
+        new URLSearchParams(c.query).get('stockType') === 'freeStock',
+    ).length;
 
   it('?refresh=1 reads the ERP again past the cache, at most once per 10 s per user', async () => {
     expect((await call('GET', '/api/v1/leads/1001/stock', { userId: 77 })).status).toBe(200);

@@ -164,6 +164,12 @@ describe('disposable-token auth', () => {
     await expectProblem(await call(await sign({ nbf: now + 120 })), 401, 'auth.invalid_token');
   });
 
+  it('refuses a token that claims to live for more than a day (its jti could not be kept that long)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectProblem(await call(await sign({ exp: now + 2 * 86_400 })), 401, 'auth.invalid_token');
+    await expectProblem(await call(await sign({ exp: 1e12 })), 401, 'auth.invalid_token');
+  });
+
   it('refuses a token without exp or jti', async () => {
     await expectProblem(await call(await sign({ exp: undefined })), 401, 'auth.invalid_token');
     await expectProblem(await call(await sign({ jti: undefined })), 401, 'auth.invalid_token');

@@ -19,6 +19,8 @@ const DisposableClaims = z.object({
   is_admin: z.boolean().optional().default(false),
 });
 
+/** Longest lifetime accepted for a disposable token, in seconds. */
+const MAX_TOKEN_LIFETIME_S = 86_400;
 export interface WidgetAuth {
   installation: Installation;
   accountId: number;
@@ -91,6 +93,10 @@ export function disposableTokenAuth(
     }
     const claims = DisposableClaims.safeParse(payload);
     if (!claims.success) throw unauthorized('auth.invalid_token', 'The token lacks required claims.');
+    // amoCRM's disposable tokens live minutes (exact lifetime UNCONFIRMED); an expiry over a day
+    // away is no such token, and its jti could not be stored until then anyway.
+    if (claims.data.exp > Date.now() / 1000 + MAX_TOKEN_LIFETIME_S)
+      throw unauthorized('auth.invalid_token', 'The token expires implausibly far in the future.');
 
     const installation = await opts.installations.findActive(claims.data.account_id);
     if (!installation) throw unauthorized('auth.unknown_account', 'No active installation for this account.');

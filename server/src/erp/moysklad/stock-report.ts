@@ -35,6 +35,11 @@ export async function readStoreStock(
     filter: `assortmentId=${chunk.join(',')}`,
   });
   const chunks = chunkByUrlLength([...ids], (c) => http.url(PATH, query('freeStock', c)), maxUrlLength);
+  // One failed part fails the read: the other parts stop too, instead of retrying in the background.
+  const parts = new AbortController();
+  const onAbort = () => parts.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   const read = <T extends 'freeStock' | 'stock' | 'inTransit'>(stockType: T) =>
     Promise.all(
       chunks.map((chunk) =>
@@ -42,11 +47,21 @@ export async function readStoreStock(
           path: PATH,
           query: query(stockType, chunk),
           schema: S.StoreStockReport(stockType),
-          signal,
+          signal: parts.signal,
         }),
       ),
     ).then((pages) => pages.flat());
-  const [free, stock, inTransit] = await Promise.all([read('freeStock'), read('stock'), read('inTransit')]);
+  let free: Awaited<ReturnType<typeof read<'freeStock'>>>;
+  let stock: Awaited<ReturnType<typeof read<'stock'>>>;
+  let inTransit: Awaited<ReturnType<typeof read<'inTransit'>>>;
+  try {
+    [free, stock, inTransit] = await Promise.all([read('freeStock'), read('stock'), read('inTransit')]);
+  } catch (err) {
+    parts.abort(err);
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
 
   const figures = new Map<string, ItemFigures>();
   for (const row of free) {
