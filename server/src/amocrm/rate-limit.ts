@@ -148,6 +148,7 @@ export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
   // The lanes (and the widget's share) are kept per instance; the shared row keeps the total.
   const local = createLocalWindow(limit, window, minGapMs(opts), shareOf(opts, limit));
   const interval = `${window.toFixed(0)} milliseconds`;
+  const gap = `${minGapMs(opts).toFixed(0)} milliseconds`;
   let sinceCleanup = 0;
   return {
     async acquire(accountId, acquireOpts) {
@@ -156,12 +157,17 @@ export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
         if (acquireOpts?.signal?.aborted) throw abortError(acquireOpts.signal);
         const wait = await db.transaction(async (tx) => {
           await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_SPACE}, ${accountId % 2147483647})`);
-          const result = await tx.execute<{ n: number | string; wait_ms: number | string | null }>(sql`
+          type Row = { n: number | string; wait_ms: number | string | null; gap_ms: number | string | null };
+          const result = await tx.execute<Row>(sql`
             select count(*) as n,
-                   extract(epoch from (min(sent_at) + ${interval}::interval - clock_timestamp())) * 1000 as wait_ms
+                   extract(epoch from (min(sent_at) + ${interval}::interval - clock_timestamp())) * 1000 as wait_ms,
+                   extract(epoch from (max(sent_at) + ${gap}::interval - clock_timestamp())) * 1000 as gap_ms
             from amo_rate_sends
             where account_id = ${accountId} and sent_at > clock_timestamp() - ${interval}::interval`);
-          const row = rowsOf<{ n: number | string; wait_ms: number | string | null }>(result)[0];
+          const row = rowsOf<Row>(result)[0];
+          // The minimum gap holds across instances too: N instances never release a burst together.
+          const gapWait = Number(row?.gap_ms ?? 0);
+          if (gapWait > 0) return Math.max(1, gapWait);
           if (Number(row?.n ?? 0) < limit) {
             await tx.execute(
               sql`insert into amo_rate_sends (account_id, sent_at) values (${accountId}, clock_timestamp())`,

@@ -80,7 +80,9 @@ export function ErpSection(props: SectionProps & { api: Pick<WidgetApiClient, 't
           role="status"
           data-test-result={test.ok.ok ? 'ok' : 'fail'}
         >
-          <b>{test.ok.ok ? t.test_ok : t.test_fail}</b>: {test.ok.detail}
+          {/* Worded here by code: the server's sentence is English, for logs and API users. */}
+          <b>{test.ok.ok ? t.test_ok : t.test_fail}</b>
+          {!test.ok.ok && `: ${testFailureText(test.ok.code, t)}`}
           {test.ok.warehouses && test.ok.warehouses.length > 0 && (
             <span class="erpb-muted"> {fill(t.warehouses, { list: test.ok.warehouses.join(', ') })}</span>
           )}
@@ -89,4 +91,12 @@ export function ErpSection(props: SectionProps & { api: Pick<WidgetApiClient, 't
       {test?.failure && <ErrorBox failure={test.failure} t={t} what={t.test_fail} />}
     </fieldset>
   );
+}
+
+/** Why "Test connection" failed, in the admin's language. */
+function testFailureText(code: string | undefined, t: SettingsMessages): string {
+  if (code === 'erp.auth_failed') return t.err_erp_auth;
+  if (code === 'erp.not_configured') return t.err_erp_config;
+  if (code === 'erp.rate_limited') return t.err_rate;
+  return t.err_erp;
 }
