@@ -62,7 +62,6 @@ export default defineConfig({
       manifestPath: here('../manifest.json'),
       version: pkg.version,
       i18nDir: here('./src/i18n'),
-      extraLocalesDir: here('./build/locales'),
       backend: BACKEND,
     }),
     zipPack({

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 interface OpenOptions {
-  lang?: 'ru' | 'en';
+  lang?: 'ru' | 'en' | 'es' | 'pt';
   theme?: 'light' | 'dark';
   width?: number;
   /** Wait for this panel state (default: the stock answered with data). */
@@ -146,6 +146,23 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
       });
     }
   }
+
+  it('speaks Spanish and Portuguese when amoCRM does (i18n/es.json, pt.json), with money in that locale', async () => {
+    for (const [lang, title, button, total] of [
+      ['es', 'Stock en almacén', 'Solicitar factura', '34.382,50 ₽'],
+      ['pt', 'Estoque nos armazéns', 'Solicitar fatura', '₽ 34.382,50'],
+    ] as const) {
+      const page = await openDeal(1001, { lang });
+      expect(plain(await page.locator('#erpb-stock-title').textContent())).toBe(title);
+      const request = page.getByTestId('erpb-request-invoice');
+      await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
+      expect(plain(await request.textContent())).toBe(button);
+      await request.click();
+      expect(plain(await page.getByTestId('erpb-invoice-total').textContent())).toBe(total);
+      await page.getByTestId('erpb-cancel-invoice').click();
+      await page.close();
+    }
+  });
 
   it('says the shortfall in words: requested, free and how much is missing', async () => {
     const page = await openDeal(1002);
