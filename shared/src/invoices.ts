@@ -13,6 +13,19 @@ export const InvoicePositionView = z.object({
 });
 export type InvoicePositionView = z.infer<typeof InvoicePositionView>;
 
+/**
+ * A deal line the ERP invoice cannot hold, shown in the confirm step so the total is not a surprise:
+ * `no_erp_item` = a service with no SKU (no ERP counterpart), `no_price` = no price in the ERP or amoCRM.
+ */
+export const InvoiceSkippedLine = z.object({
+  name: z.string(),
+  sku: z.string().nullable(),
+  quantity: z.number(),
+  price: Money.nullable(),
+  reason: z.enum(['no_erp_item', 'no_price']),
+});
+export type InvoiceSkippedLine = z.infer<typeof InvoiceSkippedLine>;
+
 /** POST /api/v1/leads/:id/invoices body; the Idempotency-Key header names the request. */
 export const InvoiceRequestInput = z.object({
   /** The ERP customer the invoice is for (from the contact/company panel); else found by the deal's contact. */
@@ -55,7 +68,14 @@ export const InvoiceList = z.object({
   canRequest: z.boolean(),
   blockedBy: InvoiceBlockReason.nullable(),
   /** What the confirm step shows. */
-  preview: z.object({ positions: z.array(InvoicePositionView), total: Money }).nullable(),
+  preview: z
+    .object({
+      positions: z.array(InvoicePositionView),
+      total: Money,
+      /** Lines of the deal that the ERP invoice will not hold (the total leaves them out). */
+      skipped: z.array(InvoiceSkippedLine).optional(),
+    })
+    .nullable(),
   /** True when the ERP is down and the preview rests on the last known stock (the widget warns). */
   stale: z.boolean().optional(),
 });

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 interface OpenOptions {
-  lang?: 'ru' | 'en';
+  lang?: 'ru' | 'en' | 'es' | 'pt';
   theme?: 'light' | 'dark';
   width?: number;
   /** Wait for this panel state (default: the stock answered with data). */
@@ -66,8 +66,8 @@ const plain = (s: string | null) =>
     .replace(/[\u00a0\u202f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+/** ERP stock reads: each asks the report once per stockType (free, stock, in transit); count one. */
 const stockReads = () =>
-  // One stock read asks the short report once per stockType; count the free-stock requests.
   moysklad.calls.filter(
     (c) =>
       c.path.endsWith('/report/stock/bystore/current') &&
@@ -156,8 +156,8 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
     const page = await openDeal(1002);
     const short = page.locator('.erpb-line[data-status="short"]').first();
     const need = plain(await short.locator('[data-need]').textContent());
-    // With the unit where the ERP gives one (MoySklad: "шт").
-    const m = /Нужно (\d+)(?: шт)?, свободно (\d+)(?: шт)?, не хватает (\d+)(?: шт)?$/.exec(need);
+    // Figures carry the product's unit when the ERP has one ("200 шт").
+    const m = /Нужно (\d+)(?: \S+)?, свободно (\d+)(?: \S+)?, не хватает (\d+)(?: \S+)?$/.exec(need);
     expect(m, need).not.toBeNull();
     const [, requested, free, missing] = m?.map(Number) ?? [];
     expect(missing).toBe((requested ?? 0) - (free ?? 0));
@@ -391,4 +391,23 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
   expect(browserRequired).toBe(false);
+});
+
+describe.runIf(canRun)('the deal panel in the marketplace locales', () => {
+  it('speaks Spanish and Portuguese when amoCRM does (i18n/es.json, pt.json), with money in that locale', async () => {
+    for (const [lang, title, button, total] of [
+      ['es', 'Stock en almacén', 'Solicitar factura', '34.382,50 ₽'],
+      ['pt', 'Estoque nos armazéns', 'Solicitar fatura', '₽ 34.382,50'],
+    ] as const) {
+      const page = await openDeal(1001, { lang });
+      expect(plain(await page.locator('#erpb-stock-title').textContent())).toBe(title);
+      const request = page.getByTestId('erpb-request-invoice');
+      await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
+      expect(plain(await request.textContent())).toBe(button);
+      await request.click();
+      expect(plain(await page.getByTestId('erpb-invoice-total').textContent())).toBe(total);
+      await page.getByTestId('erpb-cancel-invoice').click();
+      await page.close();
+    }
+  });
 });

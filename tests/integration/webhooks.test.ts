@@ -88,4 +88,15 @@ describe('amoCRM webhook ingestion', () => {
     if (res) expect(res.status).toBe(413);
     expect(await storedCounts()).toEqual(before);
   });
+
+  it('counts events rejected at parse (impossible ids) in erpb_webhooks_received_total{result="rejected"} and stores the rest', async () => {
+    const body =
+      'leads[update][0][id]=0&leads[update][0][last_modified]=1763900100' +
+      '&leads[update][1][id]=-1&leads[update][1][last_modified]=1763900101' +
+      '&leads[update][2][id]=1003&leads[update][2][last_modified]=1763900102&account[id]=31000001';
+    expect((await post(hookUrl, body)).status).toBe(204);
+    await until(() => seen.includes('leads.update.1003'));
+    const metrics = await (await fetch(`${stack.backend}/metrics`)).text();
+    expect(metrics).toMatch(/erpb_webhooks_received_total\{result="rejected"\} 2\b/);
+  });
 });

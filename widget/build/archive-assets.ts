@@ -9,14 +9,8 @@ export interface ArchiveAssetsOptions {
   manifestPath: string;
   /** Written into manifest.widget.version: the widget package's version. */
   version: string;
-  /** Folder of <locale>.json files, copied to i18n/. */
+  /** Folder of <locale>.json files (every string of every locale), copied to i18n/. */
   i18nDir: string;
-  /**
-   * Folder of partial <locale>.json files for the marketplace's extra locales (es, pt): the
-   * manifest texts translated; every other key is taken from `baseLocale` (en).
-   */
-  extraLocalesDir?: string;
-  baseLocale?: string;
   /** The baked backend origin ('' when none): replaces `{backend}` in dp.webhook_url. */
   backend?: string;
 }
@@ -66,36 +60,10 @@ export function archiveAssets(options: ArchiveAssetsOptions): Plugin {
         JSON.parse(text);
         this.emitFile({ type: 'asset', fileName: `i18n/${file}`, source: text });
       }
-      if (options.extraLocalesDir) {
-        const base = JSON.parse(
-          readFileSync(join(options.i18nDir, `${options.baseLocale ?? 'en'}.json`), 'utf8'),
-        ) as Tree;
-        for (const file of readdirSync(options.extraLocalesDir).filter((f) => f.endsWith('.json'))) {
-          if (own.includes(file)) continue;
-          const overlay = JSON.parse(readFileSync(join(options.extraLocalesDir, file), 'utf8')) as Tree;
-          this.emitFile({
-            type: 'asset',
-            fileName: `i18n/${file}`,
-            source: `${JSON.stringify(deepMerge(base, overlay), null, 2)}\n`,
-          });
-        }
-      }
 
       for (const [name, png] of Object.entries({ ...makeLogos(), ...makeTourImages() })) {
         this.emitFile({ type: 'asset', fileName: `images/${name}`, source: png });
       }
     },
   };
-}
-
-type Tree = { [key: string]: string | Tree };
-
-/** `overlay` over `base`, key by key; both stay untouched. */
-function deepMerge(base: Tree, overlay: Tree): Tree {
-  const out: Tree = { ...base };
-  for (const [key, value] of Object.entries(overlay)) {
-    const under = out[key];
-    out[key] = typeof value === 'object' && typeof under === 'object' ? deepMerge(under, value) : value;
-  }
-  return out;
 }

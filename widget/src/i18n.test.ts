@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { formatMoney, formatQty } from './format.js';
 import { localeFromLangId, type Messages, toMessages } from './i18n.js';
 
-const locales = ['ru', 'en'] as const;
+/** Every locale the manifest declares ships a complete file (es / pt for the marketplace listing). */
+const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')) as {
+  widget: { locale: string[] };
+};
+const locales = ['ru', 'en', 'es', 'pt'] as const;
 type Tree = { [key: string]: string | Tree };
 const load = (locale: string) =>
   JSON.parse(readFileSync(new URL(`./i18n/${locale}.json`, import.meta.url), 'utf8')) as Tree;
@@ -18,23 +23,39 @@ function leaves(tree: Tree, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-const [ru, en] = locales.map((l) => leaves(load(l))) as [Map<string, unknown>, Map<string, unknown>];
+const trees = Object.fromEntries(locales.map((l) => [l, leaves(load(l))])) as Record<
+  (typeof locales)[number],
+  Map<string, unknown>
+>;
+const { ru } = trees;
 
 describe('i18n files', () => {
-  it('ru and en translate exactly the same keys', () => {
-    expect([...en.keys()].sort()).toEqual([...ru.keys()].sort());
+  it('has a file for every locale of the manifest', () => {
+    expect([...locales].sort()).toEqual([...manifest.widget.locale].sort());
   });
 
-  it('has a non-empty string for every key', () => {
-    for (const [key, value] of [...ru, ...en]) expect(value, key).toMatch(/\S/);
+  it.each(locales)('%s translates exactly the keys of ru.json', (locale) => {
+    expect([...trees[locale].keys()].sort()).toEqual([...ru.keys()].sort());
   });
 
-  it('keeps placeholders identical across locales', () => {
+  it.each(locales)('%s has a non-empty string for every key', (locale) => {
+    for (const [key, value] of trees[locale]) expect(value, key).toMatch(/\S/);
+  });
+
+  it.each(['es', 'pt'] as const)('%s is translated, not English left in place', (locale) => {
+    const same = [...trees[locale]].filter(
+      ([key, v]) => v === trees.en.get(key) && /[a-z]{4,} [a-z]{4,}/.test(String(v)),
+    );
+    expect(same.map(([key]) => key)).toEqual([]);
+  });
+
+  it.each(locales)('%s keeps the placeholders of ru.json', (locale) => {
     const placeholders = (s: unknown) =>
       String(s)
         .match(/\{\w+\}/g)
         ?.sort() ?? [];
-    for (const key of ru.keys()) expect(placeholders(en.get(key)), key).toEqual(placeholders(ru.get(key)));
+    for (const key of ru.keys())
+      expect(placeholders(trees[locale].get(key)), key).toEqual(placeholders(ru.get(key)));
   });
 
   it('has the sections the widget reads, and the manifest keys', () => {
@@ -65,7 +86,19 @@ describe('localeFromLangId', () => {
   it("uses amoCRM's language, Russian by default", () => {
     expect(localeFromLangId('en')).toBe('en');
     expect(localeFromLangId('ru')).toBe('ru');
+    expect(localeFromLangId('es')).toBe('es');
+    expect(localeFromLangId('pt')).toBe('pt');
     expect(localeFromLangId(undefined)).toBe('ru');
     expect(localeFromLangId('<script>')).toBe('ru');
+  });
+});
+
+describe('numbers and money in the es / pt locales', () => {
+  const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+  it('formats with the locale separators', () => {
+    expect(formatQty(12500.5, localeFromLangId('es'))).toBe('12.500,5');
+    expect(formatQty(12500.5, localeFromLangId('pt'))).toBe('12.500,5');
+    expect(plain(formatMoney({ amount: 1500, currency: 'BRL' }, 'pt'))).toBe('R$ 1.500,00');
+    expect(plain(formatMoney({ amount: 1500, currency: 'EUR' }, 'es'))).toBe('1500,00 €');
   });
 });

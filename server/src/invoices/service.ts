@@ -4,7 +4,9 @@ import type {
   InvoicePositionView,
   InvoiceRequest,
   InvoiceRequestInput,
+  InvoiceSkippedLine,
   Money,
+  StockLine,
 } from '@erp-bridge/shared';
 import { and, desc, eq } from 'drizzle-orm';
 import type { AmoAccess } from '../amocrm/access.js';
@@ -94,6 +96,31 @@ async function addToInvoicesCatalog(
   ]);
 }
 
+/**
+ * Which deal lines the ERP invoice holds. A line needs an ERP item (an SKU: a product or an ERP
+ * service, invoiced with its price like a product) and a price. A service with no SKU has no ERP
+ * counterpart, so it cannot be placed in the invoice: it is listed as skipped, never a block, and
+ * left out of the total the user confirms (which must equal the invoice the ERP will hold).
+ */
+export function invoiceLines(lines: readonly StockLine[]): {
+  positions: InvoicePositionView[];
+  skipped: InvoiceSkippedLine[];
+} {
+  const positions: InvoicePositionView[] = [];
+  const skipped: InvoiceSkippedLine[] = [];
+  for (const l of lines) {
+    if (!(l.requested > 0)) continue;
+    if (l.sku && l.price) {
+      const total = { amount: round2(l.price.amount * l.requested), currency: l.price.currency };
+      positions.push({ sku: l.sku, name: l.name, quantity: l.requested, price: l.price, total });
+    } else {
+      const reason = l.sku ? 'no_price' : 'no_erp_item';
+      skipped.push({ name: l.name, sku: l.sku, quantity: l.requested, price: l.price, reason });
+    }
+  }
+  return { positions, skipped };
+}
+
 /** Why the deal may not be invoiced now, most fundamental first; null = it may. */
 export function invoiceBlockReason(input: {
   allowed: boolean;
@@ -131,23 +158,10 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
     const stock = await erp.getStock(skusOf(deal.lines));
     const { warehouseIds } = (await deps.settings.get(inst.accountId)).guard;
     const availability = availabilityOf(deal.lines, stock.value, warehouseIds ?? undefined);
-    const positions: InvoicePositionView[] = availability.lines.flatMap((l) =>
-      l.sku && l.price && l.requested > 0
-        ? [
-            {
-              sku: l.sku,
-              name: l.name,
-              quantity: l.requested,
-              price: l.price,
-              total: { amount: round2(l.price.amount * l.requested), currency: l.price.currency },
-            },
-          ]
-        : [],
-    );
+    const { positions, skipped } = invoiceLines(availability.lines);
     const currency = positions[0]?.price.currency ?? 'RUB';
     const total: Money = { amount: round2(positions.reduce((s, p) => s + p.total.amount, 0)), currency };
-    const unpriced = availability.lines.some((l) => !l.sku || !l.price);
-    return { positions, total, status: availability.status, unpriced, stale: stock.stale };
+    return { positions, skipped, total, status: availability.status, stale: stock.stale };
   }
 
   async function rows(accountId: number, leadId: number) {
@@ -217,7 +231,9 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         items: items.map(toView),
         canRequest: blockedBy === null,
         blockedBy,
-        preview: p?.positions.length ? { positions: p.positions, total: p.total } : null,
+        preview: p?.positions.length
+          ? { positions: p.positions, total: p.total, ...(p.skipped.length && { skipped: p.skipped }) }
+          : null,
         stale: p?.stale ?? false,
       };
     },

@@ -228,6 +228,16 @@ function ConfirmStep(props: {
           </li>
         ))}
       </ul>
+      {preview.skipped?.length ? (
+        <ul class="erpb-positions erpb-skipped" data-testid="erpb-invoice-skipped">
+          {preview.skipped.map((p) => (
+            <li key={`${p.name}-${p.sku}`} data-skipped-reason={p.reason}>
+              <span class="erpb-name">{p.name}</span>
+              <span class="erpb-hint">{t[`inv_skipped_${p.reason}`]}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p class="erpb-total">
         {t.inv_total}: <strong data-testid="erpb-invoice-total">{money(preview.total)}</strong>
       </p>

@@ -82,6 +82,9 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     const { ids, duplicates } = await deps.inbox.store(inst.accountId, raw, parsed.events);
     deps.metrics.webhooks.received.inc({ result: 'stored' }, ids.length);
     if (duplicates) deps.metrics.webhooks.received.inc({ result: 'duplicate' }, duplicates);
+    // Events with impossible ids were dropped at parse (the others are stored): count them, too.
+    if (parsed.rejected.length)
+      deps.metrics.webhooks.received.inc({ result: 'rejected' }, parsed.rejected.length);
     if (ids.length) setImmediate(() => deps.onStored(ids));
     deps.metrics.webhooks.ackSeconds.observe((performance.now() - started) / 1000);
     return c.body(null, 204);

@@ -14,7 +14,7 @@ const PageQuery = z.object({
   id: z.coerce.number().int().nonnegative().optional().catch(undefined),
   /** ?page=settings: the widget's advanced settings page instead of a card. */
   page: z.enum(['card', 'settings']).catch('card'),
-  lang: z.enum(['ru', 'en']).catch('ru'),
+  lang: z.enum(['ru', 'en', 'es', 'pt']).catch('ru'),
   /** ?theme=dark: the host's dark theme (see card.css); ?theme_marker says how the host marks it. */
   theme: z.enum(['light', 'dark']).catch('light'),
   theme_marker: z.enum(['attr', 'class', 'both']).catch('both'),

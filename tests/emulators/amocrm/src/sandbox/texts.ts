@@ -86,6 +86,14 @@ export const SANDBOX_TEXTS = {
     settingsTitle: 'Settings',
     settingsNav: ['General', 'Users', 'Integrations', 'ERP Bridge'],
   },
+  // Kommo's Spanish and Portuguese accounts (the marketplace listing's es / pt locales): the
+  // sandbox's own chrome stays English; the widget inside loads its i18n/es.json / pt.json.
+  get es() {
+    return this.en;
+  },
+  get pt() {
+    return this.en;
+  },
 } as const;
 
 export type SandboxLang = keyof typeof SANDBOX_TEXTS;
