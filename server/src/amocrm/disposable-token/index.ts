@@ -2,7 +2,7 @@ import { AUTH_TOKEN_HEADER } from '@erp-bridge/shared';
 import type { MiddlewareHandler } from 'hono';
 import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { HttpProblem } from '../../http/problem.js';
+import { DomainError } from '../../errors.js';
 import { accountUrl, type Installation, type InstallationRepo } from '../installations.js';
 import type { ReplayStore } from './replay-store.js';
 
@@ -48,8 +48,11 @@ const unauthorized = (
     | 'auth.unknown_account',
   detail: string,
 ) =>
-  new HttpProblem(401, code, 'Unauthorized', detail, {
-    'www-authenticate': `${AUTH_TOKEN_HEADER} realm="erp-bridge"`,
+  new DomainError(code, detail, {
+    title: 'Unauthorized',
+    headers: {
+      'www-authenticate': `${AUTH_TOKEN_HEADER} realm="erp-bridge"`,
+    },
   });
 
 /**
@@ -130,7 +133,9 @@ function describeJoseError(err: unknown): string {
 export function requireAdmin(): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (!c.get('auth').isAdmin)
-      throw new HttpProblem(403, 'auth.forbidden', 'Forbidden', 'Only account administrators may do this.');
+      throw new DomainError('auth.forbidden', 'Only account administrators may do this.', {
+        title: 'Forbidden',
+      });
     await next();
   };
 }
