@@ -22,7 +22,7 @@ const cancelled = () =>
   new DomainError('request.cancelled', 'The client closed the request.', { title: 'Request cancelled' });
 
 /**
- * Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict
+ * The card-panel flow (flow 1 in docs/architecture.md): the deal's lines from amoCRM, free stock from the ERP, the verdict
  * from shared/. A card's read runs in amoCRM's widget lane and stops when `signal` fires (the
  * browser went away): no amoCRM or ERP call is made for an answer nobody waits for. `refresh`
  * ("↻" in the panel) reads this deal's stock from the ERP again instead of the short cache.

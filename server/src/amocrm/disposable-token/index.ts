@@ -6,7 +6,7 @@ import { DomainError } from '../../errors.js';
 import { accountUrl, type Installation, type InstallationRepo } from '../installations.js';
 import type { ReplayStore } from './replay-store.js';
 
-/** Claims amoCRM puts in a widget's disposable token (see shared/reference/amocrm.md). */
+/** Claims amoCRM puts in a widget's disposable token (https://www.amocrm.ru/developers/content/web_sdk/start; see docs/architecture.md). */
 const DisposableClaims = z.object({
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
