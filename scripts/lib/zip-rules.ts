@@ -1,5 +1,5 @@
 /**
- * amoCRM's rules for an uploadable widget archive (see docs/ and shared/reference/amocrm.md),
+ * amoCRM's rules for an uploadable widget archive (see docs/architecture.md),
  * checked on the zip bytes. Pure: returns violations; the CLI in scripts/validate-widget.ts prints.
  */
 import { gzipSync } from 'node:zlib';

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { HTTPException } from 'hono/http-exception';
 import type { AccountCatalog } from './amocrm/account-catalog.js';
 import {
   type AuthVariables,
@@ -9,11 +8,12 @@ import {
 import type { Installation } from './amocrm/installations.js';
 import type { CustomerSearch } from './customers/search.js';
 import type { CustomerService } from './customers/service.js';
+import { DomainError } from './errors.js';
 import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
 import { bodyLimits } from './http/middleware/body-limits.js';
 import { cleanInput } from './http/middleware/clean-input.js';
-import { HttpProblem, problemResponse, publicProblem } from './http/problem.js';
+import { errorAnswer, problemResponse } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { type DpStaticDeps, dpStaticRoutes } from './http/routes/dp-static.js';
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps) {
           message: i.message,
         }));
         const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-        throw new HttpProblem(400, 'request.invalid', 'Invalid request', detail, {}, errors);
+        throw new DomainError('request.invalid', detail, { title: 'Invalid request', errors: errors });
       }
     },
   });
@@ -122,39 +122,9 @@ export function createApp(deps: AppDeps) {
   });
 
   app.notFound((c) =>
-    problemResponse(c, new HttpProblem(404, 'request.not_found', 'Not found', 'No such route.')),
+    problemResponse(c, new DomainError('request.not_found', 'No such route.', { title: 'Not found' })),
   );
-  app.onError((err, c) => {
-    if (err instanceof HttpProblem) {
-      const { problem, scrubbed } = publicProblem(err);
-      if (scrubbed)
-        deps.log.warn(
-          { code: err.code, status: err.status, detail: err.detail, path: c.req.path },
-          'problem detail withheld',
-        );
-      return problemResponse(c, problem);
-    }
-    if (err instanceof HTTPException && err.status < 500) {
-      const code = err.status === 413 ? 'request.payload_too_large' : 'request.invalid';
-      const headers: Record<string, string> = err.status === 413 ? { connection: 'close' } : {};
-      return problemResponse(
-        c,
-        publicProblem(new HttpProblem(err.status, code, 'Bad request', err.message, headers)).problem,
-      );
-    }
-    // Unknown: the caller learns nothing of it (no SQL, stack or remote body); the log gets it.
-    deps.log.error(
-      {
-        err: { name: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack },
-        path: c.req.path,
-      },
-      'unhandled error',
-    );
-    return problemResponse(
-      c,
-      new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side.'),
-    );
-  });
+  app.onError(errorAnswer(deps.log));
   return app;
 }
 
@@ -174,7 +144,7 @@ export function createProbeApp(
   app.notFound((c) =>
     problemResponse(
       c,
-      new HttpProblem(404, 'request.not_found', 'Not found', 'This is a worker: no such route.'),
+      new DomainError('request.not_found', 'This is a worker: no such route.', { title: 'Not found' }),
     ),
   );
   return app;

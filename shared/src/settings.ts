@@ -133,3 +133,15 @@ export const ConnectionTestResult = z.object({
   warehouses: z.array(z.string()).optional(),
 });
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;
+
+/** POST /api/v1/settings/test-connection body: the connection to try (absent: the saved one). */
+export const ConnectionTestInput = z.object({ erp: ErpConnectionInput.optional() });
+export type ConnectionTestInput = z.infer<typeof ConnectionTestInput>;
+
+/** POST /api/v1/settings/guard-setup: set up (true) or lift (false) the native stage gate. */
+export const GuardSetupInput = z.object({ enable: z.boolean() });
+export type GuardSetupInput = z.infer<typeof GuardSetupInput>;
+
+/** The gate's "stock checked" deal field and how many stages now require it. */
+export const GuardSetupResult = z.object({ fieldId: z.number().int(), requiredStatuses: z.number().int() });
+export type GuardSetupResult = z.infer<typeof GuardSetupResult>;

@@ -41,7 +41,7 @@ describe("widget reads cannot drain the account's amoCRM budget", () => {
     expect((await readStock(id, 11)).status).toBe(404);
     const again = await readStock(id, 11);
     expect(again.status).toBe(404);
-    expect((await again.json()).code).toBe('request.not_found');
+    expect((await again.json()).code).toBe('amocrm.lead_not_found');
     expect(leadReadsSince(from).filter((c) => c.path.endsWith(`/${id}`))).toHaveLength(1);
   });
 

@@ -79,6 +79,21 @@ describe('createApiClient', () => {
       kind: 'invalid-response',
     });
   });
+
+  it('checks the answers of the customer pick and the gate setup like every other (no untyped answer)', async () => {
+    const html = fakeAjax({ done: '<html>proxy page</html>' });
+    const client = createApiClient('https://b.example', html.ajax);
+    await expect(client.chooseCustomer('contacts', 5, 'c-1')).rejects.toMatchObject({
+      kind: 'invalid-response',
+    });
+    await expect(client.guardSetup(true)).rejects.toMatchObject({ kind: 'invalid-response' });
+    const ok = fakeAjax({ done: { fieldId: 901, requiredStatuses: 2 } });
+    await expect(createApiClient('https://b.example', ok.ajax).guardSetup(true)).resolves.toEqual({
+      fieldId: 901,
+      requiredStatuses: 2,
+    });
+    expect(JSON.parse(String(ok.calls[0]?.data))).toEqual({ enable: true });
+  });
 });
 
 describe('failureFromXhr', () => {

@@ -2,11 +2,14 @@ import type {
   AccountFields,
   AccountPipelines,
   AccountUsers,
+  ConnectionTestInput,
   ConnectionTestResult,
   CustomerPanel,
   CustomerSearchResult,
   ErpConnectionInput,
   GuardHistory,
+  GuardSetupInput,
+  GuardSetupResult,
   InvoiceList,
   InvoiceRequest,
   InvoiceRequestInput,
@@ -72,7 +75,7 @@ export interface WidgetApiClient {
   leadInvoices(leadId: number): Promise<InvoiceList>;
   requestInvoice(leadId: number, idempotencyKey: string, input: InvoiceRequestInput): Promise<InvoiceRequest>;
   customerSummary(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
-  chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Promise<unknown>;
+  chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Promise<CustomerPanel>;
   /** "Not this customer": forgets the pick; answers the card searched again. */
   unlinkCustomer(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
   searchCustomers(q: string): Promise<CustomerSearchResult>;
@@ -80,7 +83,7 @@ export interface WidgetApiClient {
   saveSettings(update: SettingsUpdate): Promise<SettingsView>;
   testConnection(connection: ErpConnectionInput): Promise<ConnectionTestResult>;
   /** Sets up (enable) or lifts the native stage gate. */
-  guardSetup(enable: boolean): Promise<unknown>;
+  guardSetup(enable: boolean): Promise<GuardSetupResult>;
   /** What the settings page's pickers offer (admins only). */
   accountPipelines(): Promise<AccountPipelines>;
   accountUsers(): Promise<AccountUsers>;
@@ -97,7 +100,6 @@ const shaped =
   (data): data is T =>
     typeof data === 'object' && data !== null && keys.every((k) => k in data);
 
-const any = (_: unknown): _ is unknown => true;
 const settingsView = shaped<SettingsView>('erp', 'guard', 'health');
 
 export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetApiClient {
@@ -142,15 +144,20 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
     customerSummary: (entity, id) =>
       call('GET', customerPath(entity, id, 'Summary'), shaped<CustomerPanel>('status')),
     chooseCustomer: (entity, id, customerId) =>
-      call('POST', customerPath(entity, id, 'Customer'), any, { customerId }),
+      call('POST', customerPath(entity, id, 'Customer'), shaped<CustomerPanel>('status'), { customerId }),
     unlinkCustomer: (entity, id) =>
       call('POST', customerPath(entity, id, 'CustomerUnlink'), shaped<CustomerPanel>('status'), {}),
     searchCustomers: (q) => call('GET', widgetApi.customerSearch(q), shaped<CustomerSearchResult>('items')),
     settings: () => call('GET', widgetApi.settings, settingsView),
     saveSettings: (update) => call('PUT', widgetApi.settings, settingsView, update),
     testConnection: (connection) =>
-      call('POST', widgetApi.settingsTestConnection, shaped<ConnectionTestResult>('ok'), { erp: connection }),
-    guardSetup: (enable) => call('POST', widgetApi.guardSetup, any, { enable }),
+      call('POST', widgetApi.settingsTestConnection, shaped<ConnectionTestResult>('ok'), {
+        erp: connection,
+      } satisfies ConnectionTestInput),
+    guardSetup: (enable) =>
+      call('POST', widgetApi.guardSetup, shaped<GuardSetupResult>('fieldId'), {
+        enable,
+      } satisfies GuardSetupInput),
     accountPipelines: () => call('GET', widgetApi.accountPipelines, shaped<AccountPipelines>('pipelines')),
     accountUsers: () => call('GET', widgetApi.accountUsers, shaped<AccountUsers>('users', 'groups')),
     accountFields: (entity) => call('GET', widgetApi.accountFields(entity), shaped<AccountFields>('fields')),

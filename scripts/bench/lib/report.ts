@@ -98,4 +98,4 @@ export function maxInWindow(timestamps: readonly number[], windowMs = 1000): num
   return best;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep } from '../../../server/src/lib/sleep.js';

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { retryAfterMs } from '../lib/retry-after.js';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import type { AmoMetrics } from '../metrics.js';
 import {
@@ -94,8 +96,6 @@ export class AmoCallAborted extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -116,8 +116,7 @@ export function createAmoClient(opts: AmoClientOptions) {
   function backoffDelay(attempt: number, retryAfter: string | null): number {
     const exp = backoff * 2 ** attempt;
     const jittered = exp / 2 + Math.random() * (exp / 2);
-    const seconds = retryAfter ? Number(retryAfter) : Number.NaN;
-    return Math.max(jittered, Number.isFinite(seconds) ? seconds * 1000 : 0);
+    return Math.max(jittered, retryAfterMs(retryAfter) ?? 0);
   }
 
   async function request<T extends z.ZodType>(

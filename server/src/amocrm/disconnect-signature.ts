@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * The integration-disabled hook's signature. UNCONFIRMED scheme (see shared/reference/amocrm.md):
+ * The integration-disabled hook's signature. UNCONFIRMED scheme (see docs/architecture.md, "Vendor assumptions"):
  * HMAC-SHA256 of "client_uuid|account_id" with the client secret, hex. Kept in this one place so
  * it can change without touching the route.
  */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProblem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 
 /** amoCRM answered something we cannot use; `status` is the HTTP status when there was one. */
 export class AmoApiError extends Error {
@@ -48,7 +48,7 @@ export function looksLikeAbuseBlock(status: number, contentType: string | null, 
   return /blocked|заблокирован|abuse/i.test(body);
 }
 
-export function amoUnavailable(err: unknown): HttpProblem {
+export function amoUnavailable(err: unknown): DomainError {
   const detail = err instanceof AmoApiError ? err.message : 'amoCRM could not be reached.';
-  return new HttpProblem(502, 'amocrm.unavailable', 'amoCRM is unavailable', detail);
+  return new DomainError('amocrm.unavailable', detail, { title: 'amoCRM is unavailable' });
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
+import { sleep } from '../lib/sleep.js';
 
 /**
  * Keeps each amoCRM account within its request limit: at most `requestsPerSecond` requests in any
@@ -40,8 +41,6 @@ export interface RateOptions {
 
 const windowMs = (o: RateOptions) => 1000 * (1 + (o.margin ?? 0.3));
 const minGapMs = (o: RateOptions) => 500 / o.requestsPerSecond;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 interface Waiter {
   lane: Lane;
   resolve(): void;

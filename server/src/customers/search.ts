@@ -5,7 +5,7 @@ import type { Db } from '../db/open.js';
 import { customerLinks } from '../db/schema.js';
 import { ErpError } from '../erp/connector.js';
 import type { ErpRegistry } from '../erp/registry.js';
-import { HttpProblem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 import type { CardEntity } from './service.js';
 
 const INN = /^\d{10}(\d{2})?$/;
@@ -28,22 +28,16 @@ export function createCustomerSearch(deps: { db: Db; erp: Pick<ErpRegistry, 'for
       try {
         if (INN.test(text)) return (await erp.findCustomers({ inn: text })).value;
         if (!erp.inner.searchCustomers)
-          throw new HttpProblem(
-            422,
-            'erp.not_supported',
-            'Search by name not supported',
-            'This ERP can be searched by INN only.',
-          );
+          throw new DomainError('erp.not_supported', 'This ERP can be searched by INN only.', {
+            title: 'Search by name not supported',
+          });
         return await erp.inner.searchCustomers(text);
       } catch (err) {
-        if (err instanceof HttpProblem) throw err;
+        if (err instanceof DomainError) throw err;
         const timeout = err instanceof ErpError && err.code === 'timeout';
-        throw new HttpProblem(
-          502,
-          timeout ? 'erp.timeout' : 'erp.unavailable',
-          'The ERP is unavailable',
-          (err as Error).message,
-        );
+        throw new DomainError(timeout ? 'erp.timeout' : 'erp.unavailable', (err as Error).message, {
+          title: 'The ERP is unavailable',
+        });
       }
     },
 

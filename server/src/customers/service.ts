@@ -8,7 +8,7 @@ import { customerLinks } from '../db/schema.js';
 import type { CustomerSummary } from '../erp/connector.js';
 import { ErpError } from '../erp/connector.js';
 import type { ErpRegistry } from '../erp/registry.js';
-import { HttpProblem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 import type { AccountSettingsStore } from '../settings/account-settings.js';
 
 export type CardEntity = 'contacts' | 'companies';
@@ -63,8 +63,10 @@ const view = (s: CustomerSummary): CustomerSummaryView => ({
 
 const erpDown = (err: unknown) =>
   err instanceof ErpError && err.code === 'not_found'
-    ? new HttpProblem(404, 'request.not_found', 'Customer not found', 'The ERP has no such customer.')
-    : new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
+    ? new DomainError('erp.customer_not_found', 'The ERP has no such customer.', {
+        title: 'Customer not found',
+      })
+    : new DomainError('erp.unavailable', (err as Error).message, { title: 'The ERP is unavailable' });
 
 /** The customer's ERP standing for contact and company cards, and the customer an invoice is for. */
 export function createCustomerService(deps: {
@@ -114,11 +116,10 @@ export function createCustomerService(deps: {
     const amo = deps.access.clientFor(inst);
     const card = entity === 'contacts' ? await amo.getContact(id) : await amo.getCompany(id);
     if (!card)
-      throw new HttpProblem(
-        404,
+      throw new DomainError(
         'request.not_found',
-        'Card not found',
         `amoCRM has no ${entity === 'contacts' ? 'contact' : 'company'} ${id}.`,
+        { title: 'Card not found' },
       );
     const { fields } = await deps.settings.get(inst.accountId);
     const ids = identifiersOf(card.custom_fields_values, fields.innFieldId);

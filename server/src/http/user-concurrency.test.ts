@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { AuthVariables } from '../amocrm/disposable-token/index.js';
 import type { Installation } from '../amocrm/installations.js';
-import { HttpProblem, problemResponse } from './problem.js';
+import { DomainError } from '../errors.js';
+import { problemResponse } from './problem.js';
 import { userConcurrency } from './user-concurrency.js';
 
 function app(max: number) {
@@ -18,7 +19,7 @@ function app(max: number) {
   a.use('*', userConcurrency({ max }));
   a.get('/slow', () => new Promise<Response>((r) => release.push(() => r(new Response('ok')))));
   a.post('/slow', () => new Response('written'));
-  a.onError((err, c) => (err instanceof HttpProblem ? problemResponse(c, err) : c.text('boom', 500)));
+  a.onError((err, c) => (err instanceof DomainError ? problemResponse(c, err) : c.text('boom', 500)));
   return { a, release };
 }
 

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AuthVariables } from '../amocrm/disposable-token/index.js';
-import { HttpProblem } from './problem.js';
+import { DomainError } from '../errors.js';
 
 export interface UserConcurrencyOptions {
   /** Widget reads one user may have in flight at once. */
@@ -28,12 +28,10 @@ export function userConcurrency(
     const key = `${auth.installation.accountId}:${auth.userId}`;
     const running = inFlight.get(key) ?? 0;
     if (running >= opts.max)
-      throw new HttpProblem(
-        429,
+      throw new DomainError(
         'request.rate_limited',
-        'Too many requests',
         `At most ${opts.max} reads at once per user; try again in a moment.`,
-        { 'Retry-After': '1' },
+        { title: 'Too many requests', headers: { 'Retry-After': '1' } },
       );
     inFlight.set(key, running + 1);
     try {

@@ -19,7 +19,7 @@ import type { Db } from '../db/open.js';
 import { invoiceRequests } from '../db/schema.js';
 import { ErpError } from '../erp/connector.js';
 import type { ErpRegistry } from '../erp/registry.js';
-import { HttpProblem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 import type { JobMeta, JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
 import type { AccountSettingsStore } from '../settings/account-settings.js';
@@ -176,12 +176,9 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
   async function readDeal(inst: Installation, leadId: number) {
     const deal = await deps.leadReaderFor(inst).read(leadId);
     if (!deal)
-      throw new HttpProblem(
-        404,
-        'request.not_found',
-        'Deal not found',
-        `amoCRM has no deal with id ${leadId}.`,
-      );
+      throw new DomainError('amocrm.lead_not_found', `amoCRM has no deal with id ${leadId}.`, {
+        title: 'Deal not found',
+      });
     return deal;
   }
 
@@ -252,61 +249,51 @@ export function createInvoiceService(deps: InvoiceServiceDeps) {
         .where(and(eq(invoiceRequests.accountId, inst.accountId), eq(invoiceRequests.idempotencyKey, key)));
       if (existing) {
         if (existing.requestHash !== requestHash) {
-          throw new HttpProblem(
-            422,
-            'request.invalid',
-            'Idempotency key reused',
+          throw new DomainError(
+            'idempotency.key_reused',
             'This Idempotency-Key was already used for a different request.',
+            { title: 'Idempotency key reused' },
           );
         }
         return { created: false, request: toView(existing) };
       }
       if (!(await mayRequest(inst, auth)))
-        throw new HttpProblem(403, 'invoice.not_allowed', 'Not allowed', 'You may not request invoices.');
+        throw new DomainError('invoice.not_allowed', 'You may not request invoices.', {
+          title: 'Not allowed',
+        });
 
       const deal = await readDeal(inst, leadId);
       const p = await preview(inst, deal).catch((err: unknown) => {
-        throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
+        throw new DomainError('erp.unavailable', (err as Error).message, { title: 'The ERP is unavailable' });
       });
       if (p.positions.length === 0)
-        throw new HttpProblem(
-          422,
-          'invoice.no_products',
-          'Nothing to invoice',
-          'The deal has no products with a SKU and a price.',
-        );
+        throw new DomainError('invoice.no_products', 'The deal has no products with a SKU and a price.', {
+          title: 'Nothing to invoice',
+        });
       if (p.status === 'unknown')
-        throw new HttpProblem(
-          409,
-          'invoice.stock_unknown',
-          'Stock unknown',
-          'The stock of some products of the deal is unknown.',
-        );
+        throw new DomainError('invoice.stock_unknown', 'The stock of some products of the deal is unknown.', {
+          title: 'Stock unknown',
+        });
       if (p.status !== 'ok')
-        throw new HttpProblem(
-          409,
-          'invoice.stock_short',
-          'Not enough stock',
-          'Some products of the deal are short.',
-        );
+        throw new DomainError('invoice.stock_short', 'Some products of the deal are short.', {
+          title: 'Not enough stock',
+        });
       if (
         input.confirmedTotal &&
         (input.confirmedTotal.amount !== p.total.amount || input.confirmedTotal.currency !== p.total.currency)
       ) {
-        throw new HttpProblem(
-          409,
+        throw new DomainError(
           'invoice.deal_changed',
-          'The deal changed',
           'The positions changed since you confirmed them; please check again.',
+          { title: 'The deal changed' },
         );
       }
       const customerId = input.customerId ?? (await deps.customers.customerForLead(inst, deal.lead));
       if (!customerId) {
-        throw new HttpProblem(
-          422,
+        throw new DomainError(
           'invoice.no_customer',
-          'No customer',
           "The deal's contact or company was not found in the ERP; pick the customer in its card.",
+          { title: 'No customer' },
         );
       }
 

@@ -18,8 +18,8 @@ import {
   publicView,
   SecretRequiredError,
 } from '../erp/settings.js';
+import { DomainError } from '../errors.js';
 import { setupNativeGate } from '../guard/native-gate.js';
-import { HttpProblem } from '../http/problem.js';
 import type { AccountSettingsStore } from './account-settings.js';
 
 export interface SettingsServiceDeps {
@@ -125,11 +125,10 @@ export function createSettingsService(deps: SettingsServiceDeps) {
     async setupGate(inst: Installation, enable: boolean) {
       const { guard } = await deps.account.get(inst.accountId);
       if (enable && guard.gatedStages.length === 0) {
-        throw new HttpProblem(
-          422,
-          'request.invalid',
-          'No gated stages',
+        throw new DomainError(
+          'settings.gate_stages_required',
           'Choose the stages to gate before setting up the native gate.',
+          { title: 'No gated stages' },
         );
       }
       const result = await setupNativeGate(deps.access.clientFor(inst), guard, {
@@ -143,13 +142,10 @@ export function createSettingsService(deps: SettingsServiceDeps) {
 }
 
 const secretRequired = (field: string) =>
-  new HttpProblem(
-    422,
+  new DomainError(
     'settings.secret_required',
-    'Secret required',
     `Enter the ${field} again: the ERP address changed, and a saved secret is sent only to the address it was saved for.`,
-    {},
-    [{ path: `erp.${field}`, message: 'required for a new address' }],
+    { title: 'Secret required', errors: [{ path: `erp.${field}`, message: 'required for a new address' }] },
   );
 
 const TEST_FAILURES: Record<string, [ConnectionTestResult['code'], string]> = {

@@ -8,7 +8,7 @@ import { AmoApiError, amoUnavailable } from '../amocrm/errors.js';
 import type { LeadReader } from '../amocrm/lead-products.js';
 import type { ErpItemStock, StockSnapshot } from '../erp/connector.js';
 import type { ResilientErp } from '../erp/resilient.js';
-import { HttpProblem } from '../http/problem.js';
+import { DomainError } from '../errors.js';
 
 export interface LeadStockDeps {
   leads: Pick<LeadReader, 'read'>;
@@ -19,10 +19,10 @@ export interface LeadStockDeps {
 
 /** The card's request was abandoned: nobody reads this answer, and no more work is done for it. */
 const cancelled = () =>
-  new HttpProblem(499, 'request.invalid', 'Request cancelled', 'The client closed the request.');
+  new DomainError('request.cancelled', 'The client closed the request.', { title: 'Request cancelled' });
 
 /**
- * Flow 1 of the architecture: the deal's lines from amoCRM, free stock from the ERP, the verdict
+ * The card-panel flow (flow 1 in docs/architecture.md): the deal's lines from amoCRM, free stock from the ERP, the verdict
  * from shared/. A card's read runs in amoCRM's widget lane and stops when `signal` fires (the
  * browser went away): no amoCRM or ERP call is made for an answer nobody waits for. `refresh`
  * ("↻" in the panel) reads this deal's stock from the ERP again instead of the short cache.
@@ -42,12 +42,9 @@ export async function buildLeadStockReport(
     throw err;
   }
   if (deal === null)
-    throw new HttpProblem(
-      404,
-      'request.not_found',
-      'Deal not found',
-      `amoCRM has no deal with id ${leadId}.`,
-    );
+    throw new DomainError('amocrm.lead_not_found', `amoCRM has no deal with id ${leadId}.`, {
+      title: 'Deal not found',
+    });
 
   let stock: Awaited<ReturnType<ResilientErp['getStock']>>;
   const skus = skusOf(deal.lines);
@@ -57,7 +54,7 @@ export async function buildLeadStockReport(
     stock = await deps.erp.getStock(skus, { signal });
   } catch (err) {
     if (signal?.aborted) throw cancelled();
-    throw new HttpProblem(502, 'erp.unavailable', 'The ERP is unavailable', (err as Error).message);
+    throw new DomainError('erp.unavailable', (err as Error).message, { title: 'The ERP is unavailable' });
   }
   const verdict = availabilityOf(deal.lines, stock.value, deps.warehouseIds);
   return {

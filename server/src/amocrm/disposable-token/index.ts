@@ -2,11 +2,11 @@ import { AUTH_TOKEN_HEADER } from '@erp-bridge/shared';
 import type { MiddlewareHandler } from 'hono';
 import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { HttpProblem } from '../../http/problem.js';
+import { DomainError } from '../../errors.js';
 import { accountUrl, type Installation, type InstallationRepo } from '../installations.js';
 import type { ReplayStore } from './replay-store.js';
 
-/** Claims amoCRM puts in a widget's disposable token (see shared/reference/amocrm.md). */
+/** Claims amoCRM puts in a widget's disposable token (https://www.amocrm.ru/developers/content/web_sdk/start; see docs/architecture.md). */
 const DisposableClaims = z.object({
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
@@ -50,8 +50,11 @@ const unauthorized = (
     | 'auth.unknown_account',
   detail: string,
 ) =>
-  new HttpProblem(401, code, 'Unauthorized', detail, {
-    'www-authenticate': `${AUTH_TOKEN_HEADER} realm="erp-bridge"`,
+  new DomainError(code, detail, {
+    title: 'Unauthorized',
+    headers: {
+      'www-authenticate': `${AUTH_TOKEN_HEADER} realm="erp-bridge"`,
+    },
   });
 
 /**
@@ -136,7 +139,9 @@ function describeJoseError(err: unknown): string {
 export function requireAdmin(): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (!c.get('auth').isAdmin)
-      throw new HttpProblem(403, 'auth.forbidden', 'Forbidden', 'Only account administrators may do this.');
+      throw new DomainError('auth.forbidden', 'Only account administrators may do this.', {
+        title: 'Forbidden',
+      });
     await next();
   };
 }

@@ -57,18 +57,6 @@ const Body = z
   })
   .loose();
 
-export const ENTITIES = [
-  'leads',
-  'contacts',
-  'companies',
-  'customers',
-  'tasks',
-  'catalogs',
-  'unsorted',
-  'talk',
-  'message',
-] as const;
-
 export interface WebhookEvent {
   entity: string;
   action: string;

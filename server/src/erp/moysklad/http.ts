@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { sleep } from '../../lib/sleep.js';
 import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
 import { Limiter, msHeader } from './limiter.js';
 import { ErrorBody } from './schemas.js';
@@ -43,8 +44,6 @@ export interface Request<T> {
   /** The caller's cancellation: stops waiting for a slot, the request in flight and any retry. */
   signal?: AbortSignal;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * MoySklad's HTTP conventions in one place: Bearer token, gzip (mandatory, Node's fetch

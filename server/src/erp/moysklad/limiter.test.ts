@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../../lib/sleep.js';
 import { Limiter } from './limiter.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const headers = (h: Record<string, string>) => new Headers(h);
 
 describe('Limiter', () => {

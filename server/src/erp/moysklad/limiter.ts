@@ -1,4 +1,4 @@
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../../lib/sleep.js';
 
 /**
  * MoySklad's budget seen from one client: at most `maxInFlight` requests at once (the API

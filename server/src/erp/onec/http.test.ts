@@ -4,7 +4,7 @@ import { ErpError } from '../connector.js';
 import { createODataClient } from './http.js';
 import { resolveOneCOptions } from './options.js';
 
-type Reply = { status: number; body: string } | Error;
+type Reply = { status: number; body: string; headers?: Record<string, string> } | Error;
 
 function fakeFetch(replies: Reply[]) {
   const seen: { url: string; init: RequestInit | undefined }[] = [];
@@ -13,7 +13,7 @@ function fakeFetch(replies: Reply[]) {
     const next = replies.shift();
     if (!next) throw new Error('no more replies');
     if (next instanceof Error) throw next;
-    return new Response(next.body, { status: next.status });
+    return new Response(next.body, { status: next.status, ...(next.headers && { headers: next.headers }) });
   };
   return { impl, seen };
 }
@@ -34,6 +34,26 @@ const odataError = (status: number) => ({
 });
 
 describe('1C OData client', () => {
+  it("hands a proxy's Retry-After over as retryAfterMs, in seconds or as an HTTP date (RFC 9110 §10.2.3)", async () => {
+    const inSeconds = await createODataClient(
+      opts(),
+      fakeFetch([{ ...odataError(429), headers: { 'Retry-After': '30' } }]).impl,
+    )
+      .get('Catalog_Склады', {}, schema)
+      .catch((e: unknown) => e);
+    expect(inSeconds).toMatchObject({ code: 'rate_limited', retryAfterMs: 30_000 });
+    const date = new Date(Math.ceil(Date.now() / 1000) * 1000 + 60_000).toUTCString();
+    const asDate = await createODataClient(
+      opts(),
+      fakeFetch([{ ...odataError(429), headers: { 'Retry-After': date } }]).impl,
+    )
+      .get('Catalog_Склады', {}, schema)
+      .catch((e: unknown) => e);
+    expect(asDate).toBeInstanceOf(ErpError);
+    expect((asDate as ErpError).retryAfterMs).toBeGreaterThan(50_000);
+    expect((asDate as ErpError).retryAfterMs).toBeLessThanOrEqual(61_000);
+  });
+
   it('sends UTF-8 Basic auth and $format=json to an encoded resource', async () => {
     const { impl, seen } = fakeFetch([ok]);
     await createODataClient(opts(), impl).get(

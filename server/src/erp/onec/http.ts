@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { retryAfterMs } from '../../lib/retry-after.js';
+import { sleep } from '../../lib/sleep.js';
 import { abortedError, ErpError } from '../connector.js';
 import { errorFromResponse } from './errors.js';
 import { encodeResource } from './odata.js';
@@ -26,15 +28,6 @@ export interface ODataClient {
   ): Promise<z.output<S> | undefined>;
   /** The URL a GET would use; lets callers size OR lists to the URL budget. */
   url(resource: string, query: Query): string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function retryAfter(res: Response): number | undefined {
-  const raw = res.headers.get('Retry-After');
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
 export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = fetch): ODataClient {
@@ -84,7 +77,8 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
       const name = err instanceof Error ? err.name : '';
       throw new ErpError(name === 'TimeoutError' ? 'timeout' : 'unavailable', `1C ${what}: answer cut off`);
     }
-    if (!res.ok) throw errorFromResponse(res.status, text, what, retryAfter(res));
+    if (!res.ok)
+      throw errorFromResponse(res.status, text, what, retryAfterMs(res.headers.get('Retry-After')));
     return text;
   }
 

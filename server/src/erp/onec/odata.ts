@@ -10,9 +10,6 @@ export function guid(g: string): string {
   return `guid'${g.toLowerCase()}'`;
 }
 
-export const anyOf = (field: string, literals: readonly string[]) =>
-  literals.map((l) => `${field} eq ${l}`).join(' or ');
-
 /**
  * Resource path with Cyrillic names percent-encoded (UTF-8) and OData punctuation (`/()'=,`) kept,
  * the way 1C's own clients write it.

@@ -1,3 +1,5 @@
+import { retryAfterMs } from '../../lib/retry-after.js';
+import { sleep } from '../../lib/sleep.js';
 import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
 import type { RequestSpec, RestMapping } from './mapping.js';
 import { compilePath, evaluate } from './path.js';
@@ -101,17 +103,6 @@ export function errorMessage(body: unknown, extraPaths: readonly string[] = []):
   }
   return null;
 }
-
-/** Retry-After: delta-seconds or an HTTP date. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const s = header.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  const at = Date.parse(s);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One HTTP exchange, its failure turned into an ErpError; retries retryable failures of reads. */
 export async function send(

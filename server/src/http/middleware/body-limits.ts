@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HttpProblem } from '../problem.js';
+import { DomainError } from '../../errors.js';
 
 export interface BodyLimitRule {
   /** Matched against the request path; the first rule that matches applies. */
@@ -25,13 +25,10 @@ function limiterOf(maxBytes: number): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new HttpProblem(
-        413,
-        'request.payload_too_large',
-        'Payload too large',
-        `The request body exceeds ${maxBytes} bytes.`,
-        { connection: 'close' },
-      );
+      throw new DomainError('request.payload_too_large', `The request body exceeds ${maxBytes} bytes.`, {
+        title: 'Payload too large',
+        headers: { connection: 'close' },
+      });
     },
   });
 }

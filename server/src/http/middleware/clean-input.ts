@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { DomainError } from '../../errors.js';
 import {
   decodeComponent,
   decodeUtf8,
@@ -6,16 +7,12 @@ import {
   isCleanFormText,
   isCleanText,
 } from '../../lib/clean-text.js';
-import { HttpProblem } from '../problem.js';
 
 const invalidText = (where: string) =>
-  new HttpProblem(
-    400,
+  new DomainError(
     'request.invalid',
-    'Invalid text',
     `The ${where} holds a NUL character, text that is not UTF-8 or an unpaired surrogate.`,
-    {},
-    [{ path: where, message: 'not valid text' }],
+    { title: 'Invalid text', errors: [{ path: where, message: 'not valid text' }] },
   );
 
 /**

@@ -58,6 +58,7 @@ const searchRoute = createRoute({
     ...authProblems,
     422: problem('This ERP cannot search by name'),
     502: problem('The ERP is unavailable'),
+    504: problem('The ERP did not answer in time (erp.timeout)'),
   },
 });
 

@@ -3,8 +3,9 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { Installation } from '../../amocrm/installations.js';
 import type { WebhookEvent } from '../../amocrm/webhooks/parse.js';
+import { DomainError } from '../../errors.js';
 import { createLogger } from '../../log.js';
-import { HttpProblem, problemResponse } from '../problem.js';
+import { problemResponse } from '../problem.js';
 import { DP_COALESCE_WINDOW_MS, dpMode, dpStaticRoutes } from './dp-static.js';
 
 const INST = { id: 1, accountId: 777, subdomain: 'shop', status: 'active' } as Installation;
@@ -29,9 +30,9 @@ function harness(now = () => 1_000_000) {
     }),
   );
   app.onError((err, c) =>
-    err instanceof HttpProblem
+    err instanceof DomainError
       ? problemResponse(c, err)
-      : problemResponse(c, new HttpProblem(500, 'internal', 'Internal', 'boom')),
+      : problemResponse(c, new DomainError('internal', 'boom', { title: 'Internal' })),
   );
   const post = (body: string, type = 'application/json') =>
     app.request('/webhooks/dp', { method: 'POST', body, headers: { 'content-type': type } });

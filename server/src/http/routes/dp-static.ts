@@ -5,9 +5,9 @@ import type { Installation } from '../../amocrm/installations.js';
 import { DP_CHECK_ONLY_ACTION } from '../../amocrm/webhooks/dp-check-only.js';
 import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
 import type { WebhookEvent } from '../../amocrm/webhooks/parse.js';
+import { DomainError } from '../../errors.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import type { Logger } from '../../log.js';
-import { HttpProblem } from '../problem.js';
 import { DpBody, LEAD_ELEMENT } from './dp-webhook.js';
 
 /**
@@ -62,20 +62,16 @@ export function dpStaticRoutes(deps: DpStaticDeps) {
     try {
       body = type.includes('json') ? JSON.parse(raw) : qs.parse(raw, { depth: 6 });
     } catch {
-      throw new HttpProblem(
-        400,
-        'request.invalid',
-        'Malformed body',
-        'The Digital Pipeline body is not valid JSON.',
-      );
+      throw new DomainError('request.invalid', 'The Digital Pipeline body is not valid JSON.', {
+        title: 'Malformed body',
+      });
     }
     const parsed = DpBody.safeParse(body);
     if (!parsed.success)
-      throw new HttpProblem(
-        400,
+      throw new DomainError(
         'request.invalid',
-        'Malformed body',
         parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        { title: 'Malformed body' },
       );
     const { account_id: accountId, subdomain, event: dpEvent } = parsed.data;
     const inst = await deps.findActive(accountId);

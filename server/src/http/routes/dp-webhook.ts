@@ -6,7 +6,7 @@ import type { Installation } from '../../amocrm/installations.js';
 import { eventDedupeKey } from '../../amocrm/webhooks/dedupe-key.js';
 import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
 import type { WebhookEvent } from '../../amocrm/webhooks/parse.js';
-import { HttpProblem } from '../problem.js';
+import { DomainError } from '../../errors.js';
 
 const num = z.coerce.number().int();
 
@@ -44,40 +44,30 @@ export function dpWebhookRoutes(deps: {
   return new Hono().post('/webhooks/dp/:hookKey', bodyLimit({ maxSize: 64 * 1024 }), async (c) => {
     const inst = await deps.findByHookKey(c.req.param('hookKey'));
     if (inst?.status !== 'active')
-      throw new HttpProblem(
-        404,
-        'request.not_found',
-        'Unknown webhook',
-        'No active installation has this webhook URL.',
-      );
+      throw new DomainError('request.not_found', 'No active installation has this webhook URL.', {
+        title: 'Unknown webhook',
+      });
     const raw = await c.req.text();
     const type = c.req.header('content-type') ?? '';
     let body: unknown;
     try {
       body = type.includes('json') ? JSON.parse(raw) : qs.parse(raw, { depth: 6 });
     } catch {
-      throw new HttpProblem(
-        400,
-        'request.invalid',
-        'Malformed body',
-        'The Digital Pipeline body is not valid JSON.',
-      );
+      throw new DomainError('request.invalid', 'The Digital Pipeline body is not valid JSON.', {
+        title: 'Malformed body',
+      });
     }
     const parsed = DpBody.safeParse(body);
     if (!parsed.success)
-      throw new HttpProblem(
-        400,
+      throw new DomainError(
         'request.invalid',
-        'Malformed body',
         parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        { title: 'Malformed body' },
       );
     if (parsed.data.account_id !== inst.accountId)
-      throw new HttpProblem(
-        403,
-        'auth.forbidden',
-        'Wrong account',
-        'This webhook URL belongs to another account.',
-      );
+      throw new DomainError('auth.forbidden', 'This webhook URL belongs to another account.', {
+        title: 'Wrong account',
+      });
     const data = parsed.data.event.data;
     if ((data.element_type ?? LEAD_ELEMENT) !== LEAD_ELEMENT) return c.body(null, 204);
     const time = parsed.data.event.time ?? Math.floor(Date.now() / 1000);

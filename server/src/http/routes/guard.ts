@@ -1,8 +1,8 @@
 import { GuardHistory, LeadIdParam, StockCheckResult } from '@erp-bridge/shared';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from '../../amocrm/disposable-token/index.js';
+import { DomainError } from '../../errors.js';
 import type { GuardService } from '../../guard/service.js';
-import { HttpProblem } from '../problem.js';
 import { authProblems, json, problem } from './openapi-helpers.js';
 
 const guardRoute = createRoute({
@@ -36,11 +36,10 @@ export function guardRoutes(guard: Pick<GuardService, 'history' | 'checkNow'>) {
     .openapi(checkRoute, async (c) => {
       const record = await guard.checkNow(c.get('auth').installation, c.req.valid('param').id);
       if (!record)
-        throw new HttpProblem(
-          409,
-          'request.invalid',
-          'Guard disabled',
+        throw new DomainError(
+          'guard.disabled',
           'The stock guard is not enabled for this account, or the deal is gone.',
+          { title: 'Guard disabled' },
         );
       return c.json({ record }, 200);
     });

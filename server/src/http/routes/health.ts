@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import { DomainError } from '../../errors.js';
 import { hasBearer } from '../middleware/bearer.js';
-import { HttpProblem } from '../problem.js';
 
 export interface Readiness {
   ready: boolean;
@@ -33,15 +33,12 @@ export function healthRoutes(deps: {
     })
     .get('/metrics', async (c) => {
       if (token !== undefined && !authorised(c.req.header('authorization')))
-        throw new HttpProblem(
-          401,
-          'auth.missing_token',
-          'Unauthorized',
-          'Metrics need the metrics bearer token.',
-          {
+        throw new DomainError('auth.missing_token', 'Metrics need the metrics bearer token.', {
+          title: 'Unauthorized',
+          headers: {
             'www-authenticate': 'Bearer realm="metrics"',
           },
-        );
+        });
       return c.body(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType });
     });
 }

@@ -1,5 +1,12 @@
-import { ConnectionTestResult, ErpConnectionInput, SettingsUpdate, SettingsView } from '@erp-bridge/shared';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  ConnectionTestInput,
+  ConnectionTestResult,
+  GuardSetupInput,
+  GuardSetupResult,
+  SettingsUpdate,
+  SettingsView,
+} from '@erp-bridge/shared';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { type AuthVariables, requireAdmin } from '../../amocrm/disposable-token/index.js';
 import type { SettingsService } from '../../settings/service.js';
 import { authProblems, json, problem } from './openapi-helpers.js';
@@ -29,7 +36,7 @@ const testRoute = createRoute({
   summary: 'Try an ERP connection (the form, or the saved one when no body)',
   request: {
     body: {
-      content: { 'application/json': { schema: z.object({ erp: ErpConnectionInput.optional() }) } },
+      content: { 'application/json': { schema: ConnectionTestInput } },
       required: false,
     },
   },
@@ -43,14 +50,11 @@ const gateRoute = createRoute({
   summary:
     'Set up (or lift) the native stage gate: an API-only "stock checked" field required in gated stages',
   request: {
-    body: { content: { 'application/json': { schema: z.object({ enable: z.boolean() }) } }, required: true },
+    body: { content: { 'application/json': { schema: GuardSetupInput } }, required: true },
   },
   security,
   responses: {
-    200: json(
-      z.object({ fieldId: z.number().int(), requiredStatuses: z.number().int() }),
-      'The field and how many stages require it',
-    ),
+    200: json(GuardSetupResult, 'The field and how many stages require it'),
     ...authProblems,
     422: problem('No gated stages chosen'),
   },

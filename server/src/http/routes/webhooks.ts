@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import type { Installation } from '../../amocrm/installations.js';
 import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
 import { parseAmoWebhook, WebhookParseError } from '../../amocrm/webhooks/parse.js';
+import { DomainError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
-import { HttpProblem } from '../problem.js';
 
 export interface WebhookRouteDeps {
   findByHookKey(hookKey: string): Promise<Installation | undefined>;
@@ -30,20 +30,16 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     const inst = await deps.findByHookKey(c.req.param('hookKey'));
     if (inst?.status !== 'active') {
       deps.metrics.webhooks.received.inc({ result: 'unknown_key' });
-      throw new HttpProblem(
-        404,
-        'request.not_found',
-        'Unknown webhook',
-        'No active installation has this webhook URL.',
-      );
+      throw new DomainError('request.not_found', 'No active installation has this webhook URL.', {
+        title: 'Unknown webhook',
+      });
     }
     const type = c.req.header('content-type') ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded')) {
-      throw new HttpProblem(
-        415,
-        'request.invalid',
-        'Unsupported media type',
+      throw new DomainError(
+        'request.unsupported_media_type',
         'amoCRM webhooks are application/x-www-form-urlencoded.',
+        { title: 'Unsupported media type' },
       );
     }
     const raw = await c.req.text();
@@ -53,17 +49,16 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     } catch (err) {
       deps.metrics.webhooks.received.inc({ result: 'malformed' });
       if (err instanceof WebhookParseError)
-        throw new HttpProblem(400, 'request.invalid', 'Malformed webhook', err.message);
+        throw new DomainError('request.invalid', err.message, { title: 'Malformed webhook' });
       throw err;
     }
     const maxEvents = deps.maxEvents ?? MAX_EVENTS_PER_BODY;
     if (parsed.events.length > maxEvents) {
       deps.metrics.webhooks.received.inc({ result: 'too_many_events' });
-      throw new HttpProblem(
-        413,
+      throw new DomainError(
         'request.payload_too_large',
-        'Too many events',
         `A webhook body may carry at most ${maxEvents} events; this one has ${parsed.events.length}.`,
+        { title: 'Too many events' },
       );
     }
     if (parsed.accountId !== inst.accountId) {
@@ -72,12 +67,9 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
         { hookAccount: parsed.accountId, installation: inst.accountId },
         'webhook for another account refused',
       );
-      throw new HttpProblem(
-        403,
-        'auth.forbidden',
-        'Wrong account',
-        'This webhook URL belongs to another account.',
-      );
+      throw new DomainError('auth.forbidden', 'This webhook URL belongs to another account.', {
+        title: 'Wrong account',
+      });
     }
     const { ids, duplicates } = await deps.inbox.store(inst.accountId, raw, parsed.events);
     deps.metrics.webhooks.received.inc({ result: 'stored' }, ids.length);

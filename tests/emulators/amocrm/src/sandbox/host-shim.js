@@ -2,7 +2,8 @@
 // contact or company card, or on the widget's advanced settings page (?page=settings).
 // Plain browser JavaScript, served as-is (never bundled), so what runs is what you read here.
 // It loads the widget's script.js through the real RequireJS, exactly as amoCRM does, and offers
-// the widget the host API documented in /work/shared/reference/amocrm.md.
+// the widget the host API amoCRM documents (https://www.amocrm.ru/developers/content/web_sdk/script_js;
+// see docs/architecture.md, "Vendor assumptions").
 (() => {
   const cfg = window.__AMO_SANDBOX__;
   const t = cfg.texts;
