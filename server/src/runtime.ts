@@ -1,4 +1,4 @@
-import { createActiveLookup, createInstaller, createUninstaller } from './amocrm/install.js';
+import { createInstaller, createUninstaller } from './amocrm/install.js';
 import type { Installation } from './amocrm/installations.js';
 import { createApp, createProbeApp } from './app.js';
 import type { Config } from './config.js';
@@ -56,7 +56,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     guardLeaseMs: opts.guardLeaseMs,
   });
   s.startup.jobs = Math.round(performance.now() - t);
-  const activeLookup = createActiveLookup(s.database.db);
   let draining = false;
   const readiness = readinessCheck(s, () => draining);
 
@@ -80,17 +79,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             clientId: config.amo.clientId,
             exchangeCode: (account, code) => s.access.oauth.exchangeCode(s.access.accountBase(account), code),
             install: createInstaller({ access: s.access, installations: s.installations, fetch: opts.fetch }),
-            afterInstall: async (inst) => {
-              activeLookup.forget(inst.accountId);
-              await s.queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId });
-            },
+            afterInstall: async (inst) =>
+              void (await s.queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId })),
             disable: createUninstaller({
               db: s.database.db,
               installations: s.installations,
-              forget: (accountId) => {
-                s.accountCatalog.invalidate(accountId);
-                activeLookup.forget(accountId);
-              },
+              forget: (accountId) => s.accountCatalog.invalidate(accountId),
             }),
             claimState: (nonce, expiresAt) => s.replayStore.claim(`oauth-state:${nonce}`, 0, expiresAt),
             log,
@@ -117,7 +111,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           settings: s.settings,
           accountCatalog: s.accountCatalog,
           dpStatic: {
-            findActive: activeLookup.find,
+            findActive: s.installations.findActive,
             inbox: s.inbox,
             onStored: (ids) =>
               void jobs

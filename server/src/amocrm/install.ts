@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { installations as installationsTable } from '../db/schema.js';
-import { BoundedCache } from '../lib/bounded-cache.js';
 import type { AmoAccess } from './access.js';
-import type { Installation, InstallationRepo } from './installations.js';
+import type { InstallationRepo } from './installations.js';
 import type { TokenPair } from './oauth.js';
 
 /** Webhook events the product acts on. */
@@ -88,35 +87,5 @@ export function createUninstaller(deps: {
       .where(eq(installationsTable.accountId, accountId));
     deps.forget?.(accountId);
     return found;
-  };
-}
-
-/**
- * Active installation by account id for unauthenticated callers (the static Digital Pipeline
- * URL): anyone may send any account_id, so answers, found or not, are kept in a bounded cache
- * (entries and TTL) rather than the repository's per-account map.
- */
-export function createActiveLookup(db: Db, opts: { max?: number; ttlMs?: number } = {}) {
-  const cache = new BoundedCache<{ inst: Installation | undefined }>({
-    max: opts.max ?? 10_000,
-    ttlMs: opts.ttlMs ?? 5_000,
-  });
-  return {
-    async find(accountId: number): Promise<Installation | undefined> {
-      if (!Number.isSafeInteger(accountId) || accountId <= 0) return undefined;
-      const hit = await cache.getOrLoad(String(accountId), async () => {
-        const rows = await db
-          .select()
-          .from(installationsTable)
-          .where(and(eq(installationsTable.accountId, accountId), eq(installationsTable.status, 'active')))
-          .limit(1);
-        return { inst: rows[0] };
-      });
-      return hit.inst;
-    },
-    /** An install or uninstall in this process takes effect at once. */
-    forget(accountId: number) {
-      cache.delete(String(accountId));
-    },
   };
 }

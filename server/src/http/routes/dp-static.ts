@@ -1,14 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import qs from 'qs';
 import type { Installation } from '../../amocrm/installations.js';
 import { DP_CHECK_ONLY_ACTION } from '../../amocrm/webhooks/dp-check-only.js';
 import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
 import type { WebhookEvent } from '../../amocrm/webhooks/parse.js';
-import { DomainError } from '../../errors.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import type { Logger } from '../../log.js';
-import { DpBody, LEAD_ELEMENT } from './dp-webhook.js';
+import { LEAD_ELEMENT, readDpBody } from './dp-webhook.js';
 
 /**
  * One check per deal per window, whatever the number of calls: the static URL is public and the
@@ -56,25 +54,11 @@ export function dpStaticRoutes(deps: DpStaticDeps) {
   // the inbox's unique dedupe key does the same across instances.
   const recent = new BoundedCache<true>({ max: 10_000, ttlMs: DP_COALESCE_WINDOW_MS, now });
   return new Hono().post('/webhooks/dp', bodyLimit({ maxSize: 64 * 1024 }), async (c) => {
-    const raw = await c.req.text();
-    const type = c.req.header('content-type') ?? '';
-    let body: unknown;
-    try {
-      body = type.includes('json') ? JSON.parse(raw) : qs.parse(raw, { depth: 6 });
-    } catch {
-      throw new DomainError('request.invalid', 'The Digital Pipeline body is not valid JSON.', {
-        title: 'Malformed body',
-      });
-    }
-    const parsed = DpBody.safeParse(body);
-    if (!parsed.success)
-      throw new DomainError(
-        'request.invalid',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        { title: 'Malformed body' },
-      );
-    const { account_id: accountId, subdomain, event: dpEvent } = parsed.data;
-    const inst = await deps.findActive(accountId);
+    const { raw, body, dp } = await readDpBody(c);
+    const { account_id: accountId, subdomain, event: dpEvent } = dp;
+    // Anyone may send any account_id: only a plausible one reaches the (bounded) lookup.
+    const inst =
+      Number.isSafeInteger(accountId) && accountId > 0 ? await deps.findActive(accountId) : undefined;
     if (!inst || !subdomain || subdomain.toLowerCase() !== inst.subdomain.toLowerCase()) {
       if (inst) deps.log.warn({ accountId }, 'dp call ignored: subdomain does not match the installation');
       return c.body(null, 204);

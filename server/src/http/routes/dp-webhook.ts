@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import qs from 'qs';
 import { z } from 'zod';
@@ -32,6 +32,32 @@ export const DpBody = z
     subdomain: z.string().optional(),
   })
   .loose();
+export type DpBody = z.infer<typeof DpBody>;
+
+/**
+ * The Digital Pipeline body, JSON per the docs or form-encoded in practice; a bad one is a 400.
+ * Returns the raw text (stored in the inbox), the decoded body and its checked form.
+ */
+export async function readDpBody(c: Context): Promise<{ raw: string; body: unknown; dp: DpBody }> {
+  const raw = await c.req.text();
+  const type = c.req.header('content-type') ?? '';
+  let body: unknown;
+  try {
+    body = type.includes('json') ? JSON.parse(raw) : qs.parse(raw, { depth: 6 });
+  } catch {
+    throw new DomainError('request.invalid', 'The Digital Pipeline body is not valid JSON.', {
+      title: 'Malformed body',
+    });
+  }
+  const parsed = DpBody.safeParse(body);
+  if (!parsed.success)
+    throw new DomainError(
+      'request.invalid',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      { title: 'Malformed body' },
+    );
+  return { raw, body, dp: parsed.data };
+}
 
 /** Element type 2 = lead in amoCRM's Digital Pipeline payloads. */
 export const LEAD_ELEMENT = 2;
@@ -47,30 +73,14 @@ export function dpWebhookRoutes(deps: {
       throw new DomainError('request.not_found', 'No active installation has this webhook URL.', {
         title: 'Unknown webhook',
       });
-    const raw = await c.req.text();
-    const type = c.req.header('content-type') ?? '';
-    let body: unknown;
-    try {
-      body = type.includes('json') ? JSON.parse(raw) : qs.parse(raw, { depth: 6 });
-    } catch {
-      throw new DomainError('request.invalid', 'The Digital Pipeline body is not valid JSON.', {
-        title: 'Malformed body',
-      });
-    }
-    const parsed = DpBody.safeParse(body);
-    if (!parsed.success)
-      throw new DomainError(
-        'request.invalid',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        { title: 'Malformed body' },
-      );
-    if (parsed.data.account_id !== inst.accountId)
+    const { raw, dp } = await readDpBody(c);
+    if (dp.account_id !== inst.accountId)
       throw new DomainError('auth.forbidden', 'This webhook URL belongs to another account.', {
         title: 'Wrong account',
       });
-    const data = parsed.data.event.data;
+    const data = dp.event.data;
     if ((data.element_type ?? LEAD_ELEMENT) !== LEAD_ELEMENT) return c.body(null, 204);
-    const time = parsed.data.event.time ?? Math.floor(Date.now() / 1000);
+    const time = dp.event.time ?? Math.floor(Date.now() / 1000);
     const record = {
       id: data.id,
       status_id: data.status_id,
