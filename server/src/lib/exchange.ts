@@ -1,0 +1,57 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * One request erp-bridge sent or received, as the request journal and the operator metrics see it.
+ * The seam between the outbound HTTP core (and the incoming routes) that produce these records and
+ * the journal that stores them, so neither imports the other.
+ *
+ * `path` never carries a query string, a token or personal data: producers pass the route template
+ * or the path with its query removed.
+ */
+export interface ExchangeRecord {
+  /** Epoch milliseconds when the request started. */
+  at: number;
+  direction: 'out' | 'in';
+  /** Who was on the other side: amoCRM's API, the ERP, or an incoming webhook / DP call / widget call. */
+  system: 'amocrm' | 'erp' | 'webhook' | 'dp' | 'widget';
+  accountId?: number;
+  method: string;
+  path: string;
+  /** HTTP status; 0 when no answer came (timeout, connection refused, aborted). */
+  status: number;
+  latencyMs: number;
+  /** 1 for the first try, 2 for the first retry, … */
+  attempt: number;
+  /** The request id the other side returned or we sent. */
+  requestId?: string;
+  /** What this request belongs to (from exchangeContext when the producer does not know). */
+  jobId?: string;
+  widgetRequestId?: string;
+  leadId?: number;
+}
+
+/** Receives every exchange; must not throw and must not block (it is on the hot path). */
+export type ExchangeObserver = (record: ExchangeRecord) => void;
+
+/** What the current job or widget request is, so a deep outbound call can be attributed to it. */
+export interface ExchangeContext {
+  accountId?: number;
+  jobId?: string;
+  widgetRequestId?: string;
+  leadId?: number;
+}
+
+export const exchangeContext = new AsyncLocalStorage<ExchangeContext>();
+
+/** Fills the attribution fields a producer left empty from the surrounding context. */
+export function attributed(record: ExchangeRecord): ExchangeRecord {
+  const context = exchangeContext.getStore();
+  if (!context) return record;
+  return {
+    ...record,
+    accountId: record.accountId ?? context.accountId,
+    jobId: record.jobId ?? context.jobId,
+    widgetRequestId: record.widgetRequestId ?? context.widgetRequestId,
+    leadId: record.leadId ?? context.leadId,
+  };
+}
