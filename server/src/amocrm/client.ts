@@ -1,8 +1,4 @@
 import type { z } from 'zod';
-import { retryAfterMs } from '../lib/retry-after.js';
-import { sleep } from '../lib/sleep.js';
-import type { Logger } from '../log.js';
-import type { AmoMetrics } from '../metrics.js';
 import {
   Account,
   type CatalogElement,
@@ -27,74 +23,17 @@ import {
   User,
   WebhookList,
 } from './api-schemas.js';
-import { AmoAccountBlocked, AmoApiError, looksLikeAbuseBlock, parseValidationErrors } from './errors.js';
-import type { Lane, SlotScheduler } from './rate-limit.js';
+import { type AmoCallOptions, type AmoRequestOptions, createAmoRequest, type Method } from './request.js';
 
+export { type AccountCircuit, createAccountCircuit } from './account-circuit.js';
 export { AmoAccountBlocked, AmoApiError, amoUnavailable } from './errors.js';
+export { AmoCallAborted, type AmoCallOptions } from './request.js';
 
-export interface AmoClientOptions {
-  accountId: number;
-  /** https://{subdomain}.amocrm.ru, or AMO_API_BASE (emulator). */
-  baseUrl: string;
-  getAccessToken(): Promise<string>;
-  /** amoCRM said 401 to this token: return a refreshed one (or throw). Absent for long-lived tokens. */
-  onUnauthorized?(rejected: string): Promise<string>;
-  scheduler: SlotScheduler;
-  circuit: AccountCircuit;
-  log: Logger;
-  metrics?: AmoMetrics;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  maxAttempts?: number;
-  /** Base of the exponential backoff, ms. */
-  backoffMs?: number;
-}
-
-/** Accounts amoCRM has blocked, shared by every client in the process (and persisted by the owner). */
-export interface AccountCircuit {
-  openUntil(accountId: number): Date | undefined;
-  open(accountId: number, until: Date, reason: string): void;
-}
-
-export function createAccountCircuit(
-  onOpen?: (accountId: number, until: Date, reason: string) => void,
-): AccountCircuit {
-  const open = new Map<number, Date>();
-  return {
-    openUntil(accountId) {
-      const until = open.get(accountId);
-      if (until && until.getTime() <= Date.now()) open.delete(accountId);
-      return open.get(accountId);
-    },
-    open(accountId, until, reason) {
-      open.set(accountId, until);
-      onOpen?.(accountId, until, reason);
-    },
-  };
-}
+export type AmoClientOptions = AmoRequestOptions;
 
 const PAGE_LIMIT = 250;
 /** amoCRM recommends at most 50 entities per write. */
 export const WRITE_BATCH = 50;
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const ABUSE_PAUSE_MS = 15 * 60_000;
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-/** Per call: who asks (the widget's reads leave part of the budget to the guard) and its cancellation. */
-export interface AmoCallOptions {
-  lane?: Lane;
-  /** The caller went away: stop waiting for a slot, abort the request, never retry. */
-  signal?: AbortSignal;
-}
-
-/** The error of a call whose caller gave up (never sent, or cut off). */
-export class AmoCallAborted extends Error {
-  constructor() {
-    super('the caller cancelled the amoCRM request');
-    this.name = 'AbortError';
-  }
-}
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -102,141 +41,9 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/**
- * amoCRM REST v4 for one installation: every call waits for its rate slot, retries 429 / 502 /
- * 503 / 504 / network errors with exponential backoff and jitter (honouring Retry-After), never
- * other 4xx, refreshes once on 401, and stops calling an account amoCRM has blocked.
- */
+/** The amoCRM REST v4 endpoints erp-bridge uses, for one installation (transport: request.ts). */
 export function createAmoClient(opts: AmoClientOptions) {
-  const doFetch = opts.fetch ?? fetch;
-  const base = opts.baseUrl.replace(/\/$/, '');
-  const maxAttempts = opts.maxAttempts ?? 6;
-  const backoff = opts.backoffMs ?? 250;
-
-  function backoffDelay(attempt: number, retryAfter: string | null): number {
-    const exp = backoff * 2 ** attempt;
-    const jittered = exp / 2 + Math.random() * (exp / 2);
-    return Math.max(jittered, retryAfterMs(retryAfter) ?? 0);
-  }
-
-  async function request<T extends z.ZodType>(
-    method: Method,
-    path: string,
-    schema: T | null,
-    init: { query?: URLSearchParams; body?: unknown } & AmoCallOptions = {},
-  ): Promise<z.infer<T> | null> {
-    const signal = init.signal;
-    const url = `${base}/api/v4${path}${init.query && [...init.query].length ? `?${init.query}` : ''}`;
-    let token = await opts.getAccessToken();
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      const blockedUntil = opts.circuit.openUntil(opts.accountId);
-      if (blockedUntil) throw new AmoAccountBlocked(opts.accountId, blockedUntil);
-
-      try {
-        await opts.scheduler.acquire(opts.accountId, { lane: init.lane, signal });
-      } catch (err) {
-        if (signal?.aborted) throw new AmoCallAborted();
-        throw err;
-      }
-      if (signal?.aborted) throw new AmoCallAborted();
-      const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
-
-      let res: Response;
-      const started = performance.now();
-      try {
-        res = await doFetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/hal+json',
-            ...(init.body !== undefined && { 'content-type': 'application/json' }),
-          },
-          body: init.body === undefined ? undefined : JSON.stringify(init.body),
-          signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-        });
-      } catch (err) {
-        if (signal?.aborted) throw new AmoCallAborted();
-        opts.metrics?.requests.inc({ method, status: 'network' });
-        if (attempt + 1 >= maxAttempts)
-          throw new AmoApiError(`amoCRM unreachable: ${(err as Error).message}`, undefined);
-        opts.metrics?.retries.inc({ reason: 'network' });
-        await sleep(backoffDelay(attempt, null));
-        if (signal?.aborted) throw new AmoCallAborted();
-        continue;
-      }
-      opts.metrics?.requests.inc({ method, status: String(res.status) });
-      opts.metrics?.latency.observe((performance.now() - started) / 1000);
-      const requestId = res.headers.get('x-request-id') ?? undefined;
-
-      if (res.status === 401 && opts.onUnauthorized && !refreshed) {
-        await res.body?.cancel();
-        refreshed = true;
-        token = await opts.onUnauthorized(token);
-        attempt -= 1; // a token refresh is not a failed attempt
-        continue;
-      }
-      if (RETRYABLE_STATUS.has(res.status) && attempt + 1 < maxAttempts) {
-        const delay = backoffDelay(attempt, res.headers.get('retry-after'));
-        await res.body?.cancel();
-        opts.metrics?.retries.inc({ reason: String(res.status) });
-        opts.log.warn(
-          {
-            accountId: opts.accountId,
-            status: res.status,
-            path,
-            attempt,
-            delay: Math.round(delay),
-            requestId,
-          },
-          'amoCRM asked us to retry',
-        );
-        await sleep(delay);
-        if (signal?.aborted) throw new AmoCallAborted();
-        continue;
-      }
-
-      if (res.status === 204) return null;
-      const text = await res.text();
-      if (looksLikeAbuseBlock(res.status, res.headers.get('content-type'), text)) {
-        const until = new Date(Date.now() + ABUSE_PAUSE_MS);
-        opts.circuit.open(opts.accountId, until, 'amoCRM answered 403 (account blocked for abuse)');
-        opts.log.error(
-          { accountId: opts.accountId, path, requestId },
-          'amoCRM blocked the account; circuit open',
-        );
-        throw new AmoAccountBlocked(opts.accountId, until);
-      }
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      if (res.status === 404 && method === 'GET') return null;
-      if (!res.ok) {
-        opts.log.warn(
-          { accountId: opts.accountId, status: res.status, method, path, requestId },
-          'amoCRM request failed',
-        );
-        throw new AmoApiError(
-          `amoCRM answered ${res.status} to ${method} ${path}`,
-          res.status,
-          parseValidationErrors(json),
-        );
-      }
-      if (!schema) return null;
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) {
-        opts.log.warn(
-          { path, issues: parsed.error.issues.slice(0, 3), requestId },
-          'amoCRM response failed validation',
-        );
-        throw new AmoApiError(`amoCRM sent an unexpected body for ${method} ${path}`, res.status);
-      }
-      return parsed.data;
-    }
-  }
+  const request = createAmoRequest(opts);
 
   /** Follows _links.next until the last page. */
   async function* pages<T extends z.ZodType<{ _links?: { next?: { href: string } } }>>(

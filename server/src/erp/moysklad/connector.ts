@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { ExchangeObserver } from '../../lib/exchange.js';
 import {
   type CreatedInvoice,
   type CreateInvoiceInput,
@@ -47,6 +48,8 @@ export interface MoySkladConnectorOptions {
   maxServerRetries?: number;
   retryBaseMs?: number;
   maxRetryWaitMs?: number;
+  /** Sees every request sent to MoySklad (the request journal). */
+  onExchange?: ExchangeObserver;
 }
 
 interface ProductEntry extends ErpItem {
@@ -83,6 +86,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
     maxServerRetries: options.maxServerRetries ?? 2,
     retryBaseMs: options.retryBaseMs ?? 150,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 15_000,
+    onExchange: options.onExchange,
   });
 
   const skuCache = new TtlCache<string, ProductEntry | null>(options.skuCacheTtlMs ?? 10 * 60_000);

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
-import { sleep } from '../../lib/sleep.js';
-import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
+import type { ExchangeObserver } from '../../lib/exchange.js';
+import { backoffMs, type OutboundOptions, parseJson, withRetries } from '../../outbound/index.js';
+import { ErpError, type ErpErrorCode } from '../connector.js';
+import { erpExchange, erpFailure } from '../outbound-error.js';
 import { Limiter, msHeader } from './limiter.js';
 import { ErrorBody } from './schemas.js';
 
@@ -33,6 +35,8 @@ export interface HttpClientOptions {
   retryBaseMs: number;
   /** A 429 asking to wait longer than this fails at once (rate_limited, with retryAfterMs). */
   maxRetryWaitMs: number;
+  /** Sees every request sent to MoySklad (the request journal). */
+  onExchange?: ExchangeObserver;
 }
 
 export interface Request<T> {
@@ -52,9 +56,16 @@ export interface Request<T> {
  */
 export class HttpClient {
   readonly limiter: Limiter;
+  readonly #outbound: OutboundOptions;
 
   constructor(readonly opts: HttpClientOptions) {
     this.limiter = new Limiter(opts.maxInFlight);
+    this.#outbound = {
+      system: 'erp',
+      fetch: opts.fetch,
+      timeoutMs: opts.timeoutMs,
+      onExchange: opts.onExchange,
+    };
   }
 
   /** The full URL of a request, also used to keep filters under the URL length limit. */
@@ -75,94 +86,79 @@ export class HttpClient {
     let rateLimited = 0;
     let failed = 0;
 
-    for (;;) {
-      let status: number;
-      let headers: Headers;
-      let text: string;
-      if (req.signal?.aborted) throw abortedError();
-      try {
-        ({ status, headers, text } = await this.limiter.run(() =>
-          this.#send(method, url, req.body, req.signal),
-        ));
-      } catch (err) {
-        if (req.signal?.aborted) throw abortedError();
-        const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-        const error = new MoySkladError(
-          timedOut ? 'timeout' : 'unavailable',
-          `${what}: ${timedOut ? `no answer within ${this.opts.timeoutMs} ms` : `network error (${describe(err)})`}`,
-          null,
-          null,
-        );
-        if (idempotent && failed < this.opts.maxServerRetries) {
-          await sleep(this.opts.retryBaseMs * 2 ** failed++);
-          continue;
-        }
-        throw error;
-      }
-
+    const attempt = async (n: number): Promise<T> => {
+      const { status, headers, text } = await this.limiter.run(() =>
+        this.#send(method, url, req.body, req.signal, what, n + 1),
+      );
       if (status >= 200 && status < 300) return parseBody(what, text, req.schema);
-
       if (status === 429) {
         const wait =
           msHeader(headers, 'x-lognex-retry-after') ??
           msHeader(headers, 'x-lognex-retry-timeinterval') ??
           1000;
         this.limiter.pauseFor(wait);
-        if (rateLimited < this.opts.maxRateLimitRetries && wait <= this.opts.maxRetryWaitMs) {
-          rateLimited++;
-          continue;
-        }
         throw errorFromAnswer(what, status, text, wait);
       }
-
-      if (status >= 500 && idempotent && failed < this.opts.maxServerRetries) {
-        await sleep(this.opts.retryBaseMs * 2 ** failed++);
-        continue;
-      }
       throw errorFromAnswer(what, status, text);
-    }
+    };
+
+    return withRetries(
+      attempt,
+      (err) => {
+        if (!(err instanceof MoySkladError)) return undefined;
+        if (err.code === 'rate_limited' && err.status === 429) {
+          // The limiter holds every request until the window is fresh: no wait of our own.
+          const fits = err.retryAfterMs === undefined || err.retryAfterMs <= this.opts.maxRetryWaitMs;
+          return fits && rateLimited++ < this.opts.maxRateLimitRetries ? 0 : undefined;
+        }
+        const transient = err.status === null || err.status >= 500;
+        if (!transient || !idempotent || failed >= this.opts.maxServerRetries) return undefined;
+        return backoffMs(failed++, this.opts.retryBaseMs);
+      },
+      req.signal,
+    ).catch((err: unknown) => {
+      throw erpFailure(err, what);
+    });
   }
 
-  async #send(method: string, url: string, body: unknown, signal?: AbortSignal) {
-    // A request whose caller left while it queued for a slot is never sent.
-    if (signal?.aborted) throw abortedError();
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const res = await this.opts.fetch(url, {
-      method,
-      headers: {
-        Authorization: `Bearer ${this.opts.token}`,
-        Accept: 'application/json;charset=utf-8',
-        'Accept-Encoding': 'gzip',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json;charset=utf-8' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+  async #send(
+    method: string,
+    url: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    what: string,
+    attempt: number,
+  ) {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.opts.token}`,
+      Accept: 'application/json;charset=utf-8',
+      'Accept-Encoding': 'gzip',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json;charset=utf-8';
+    // A request whose caller left while it queued for a slot is never sent (the core checks first).
+    // The body is read inside the slot: the request is in flight at MoySklad until it is consumed.
+    const res = await erpExchange(
+      this.#outbound,
+      { method, url, headers, body: body === undefined ? undefined : JSON.stringify(body), signal },
+      what,
+      attempt,
+    ).catch((err: unknown) => {
+      throw asMoySkladError(err);
     });
-    // Read the body inside the slot: the request is in flight at MoySklad until it is consumed.
-    const text = await res.text();
     this.limiter.observe(res.headers);
-    return { status: res.status, headers: res.headers, text };
+    return res;
   }
 }
 
+/** Transport failures keep MoySklad's error type (status null: no answer came). */
+function asMoySkladError(err: unknown): unknown {
+  if (!(err instanceof ErpError) || err.code === 'aborted') return err;
+  return new MoySkladError(err.code, err.message, null, null);
+}
+
 function parseBody<T>(what: string, text: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new MoySkladError('invalid_response', `${what}: the answer is not JSON`, 200, null);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw new MoySkladError(
-      'invalid_response',
-      `${what}: unexpected answer${where} (${issue?.message ?? 'wrong shape'})`,
-      200,
-      null,
-    );
-  }
+  const parsed = parseJson(text, schema);
+  if (!parsed.ok) throw new MoySkladError('invalid_response', `${what}: ${parsed.problem}`, 200, null);
   return parsed.data;
 }
 
@@ -209,6 +205,3 @@ function classify(status: number, apiCode: number | null): ErpErrorCode {
   if (status >= 500) return 'unavailable';
   return 'validation';
 }
-
-const describe = (err: unknown) =>
-  err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);

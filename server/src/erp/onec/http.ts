@@ -1,7 +1,14 @@
 import type { z } from 'zod';
-import { retryAfterMs } from '../../lib/retry-after.js';
-import { sleep } from '../../lib/sleep.js';
-import { abortedError, ErpError } from '../connector.js';
+import type { ExchangeObserver } from '../../lib/exchange.js';
+import {
+  askedWaitMs,
+  backoffMs,
+  type OutboundOptions,
+  parseJson,
+  withRetries,
+} from '../../outbound/index.js';
+import { ErpError } from '../connector.js';
+import { erpExchange, erpFailure } from '../outbound-error.js';
 import { errorFromResponse } from './errors.js';
 import { encodeResource } from './odata.js';
 import type { OneCOptions } from './options.js';
@@ -24,14 +31,24 @@ export interface ODataClient {
     resource: string,
     body: unknown,
     schema: S | null,
-    opts: { idempotent: boolean; query?: Query },
+    opts: { idempotent: boolean; query?: Query; signal?: AbortSignal },
   ): Promise<z.output<S> | undefined>;
   /** The URL a GET would use; lets callers size OR lists to the URL budget. */
   url(resource: string, query: Query): string;
 }
 
-export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = fetch): ODataClient {
+export function createODataClient(
+  opts: OneCOptions,
+  fetchImpl: typeof fetch = fetch,
+  onExchange?: ExchangeObserver,
+): ODataClient {
   const authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`, 'utf8').toString('base64')}`;
+  const outbound: OutboundOptions = {
+    system: 'erp',
+    fetch: fetchImpl,
+    timeoutMs: opts.timeoutMs,
+    onExchange,
+  };
 
   const url = (resource: string, query: Query) => {
     const parts = ['$format=json'];
@@ -45,87 +62,63 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
     method: string,
     target: string,
     what: string,
-    body?: unknown,
-    signal?: AbortSignal,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    attempt: number,
   ): Promise<string> {
-    let res: Response;
-    if (signal?.aborted) throw abortedError();
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    try {
-      res = await fetchImpl(target, {
-        method,
-        headers: {
-          Authorization: authorization,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json;charset=utf-8' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-      });
-    } catch (err) {
-      if (signal?.aborted) throw abortedError();
-      const name = err instanceof Error ? err.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new ErpError('timeout', `1C ${what}: no answer within ${opts.timeoutMs} ms`);
-      }
-      throw new ErpError('unavailable', `1C ${what}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      const name = err instanceof Error ? err.name : '';
-      throw new ErpError(name === 'TimeoutError' ? 'timeout' : 'unavailable', `1C ${what}: answer cut off`);
-    }
-    if (!res.ok)
-      throw errorFromResponse(res.status, text, what, retryAfterMs(res.headers.get('Retry-After')));
-    return text;
+    const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json;charset=utf-8';
+    const res = await erpExchange(
+      outbound,
+      { method, url: target, headers, body: body === undefined ? undefined : JSON.stringify(body), signal },
+      `1C ${what}`,
+      attempt + 1,
+    );
+    if (!res.ok) throw errorFromResponse(res.status, res.text, what, askedWaitMs(res.headers));
+    return res.text;
   }
 
-  async function withRetries(run: () => Promise<string>): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await run();
-      } catch (err) {
+  function withBackoff(run: (attempt: number) => Promise<string>, signal?: AbortSignal): Promise<string> {
+    return withRetries(
+      run,
+      (err, attempt) => {
         // 429 is not retried here: 1C has no documented rate limit, so a 429 comes from a proxy
         // whose budget is better respected by the job's own backoff.
         const transient = err instanceof ErpError && (err.code === 'unavailable' || err.code === 'timeout');
-        if (!transient || attempt >= opts.retries) throw err;
-        const backoff = Math.min(opts.retryMaxMs, opts.retryBaseMs * 2 ** attempt);
+        if (!transient || attempt >= opts.retries) return undefined;
         // A proxy's Retry-After is honoured, but never beyond the bound: the job queue retries later.
         const asked = Math.min(opts.retryMaxMs, err.retryAfterMs ?? 0);
-        await sleep(Math.max(asked, backoff / 2 + Math.random() * (backoff / 2)));
-      }
-    }
+        return Math.max(asked, backoffMs(attempt, opts.retryBaseMs, opts.retryMaxMs));
+      },
+      signal,
+    ).catch((err: unknown) => {
+      throw erpFailure(err, '1C');
+    });
   }
 
   function parse<S extends z.ZodType>(text: string, schema: S, what: string): z.output<S> {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ErpError('invalid_response', `1C ${what}: the answer is not JSON`);
-    }
-    const result = schema.safeParse(json);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
-      throw new ErpError('invalid_response', `1C ${what}: unexpected answer (${where})`);
-    }
-    return result.data;
+    const parsed = parseJson(text, schema);
+    if (!parsed.ok) throw new ErpError('invalid_response', `1C ${what}: ${parsed.problem}`);
+    return parsed.data;
   }
 
   return {
     url,
     async get(resource, query, schema, call = {}) {
       const what = `GET ${resource}`;
-      const text = await withRetries(() => once('GET', url(resource, query), what, undefined, call.signal));
+      const target = url(resource, query);
+      const text = await withBackoff(
+        (n) => once('GET', target, what, undefined, call.signal, n),
+        call.signal,
+      );
       return parse(text, schema, what);
     },
-    async post(resource, body, schema, { idempotent, query = {} }) {
+    async post(resource, body, schema, { idempotent, query = {}, signal }) {
       const what = `POST ${resource}`;
-      const run = () => once('POST', url(resource, query), what, body);
-      const text = idempotent ? await withRetries(run) : await run();
+      const target = url(resource, query);
+      const text = idempotent
+        ? await withBackoff((n) => once('POST', target, what, body, signal, n), signal)
+        : await once('POST', target, what, body, signal, 0);
       return schema ? parse(text, schema, what) : undefined;
     },
   };

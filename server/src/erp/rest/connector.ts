@@ -1,4 +1,5 @@
 import { BoundedCache } from '../../lib/bounded-cache.js';
+import type { ExchangeObserver } from '../../lib/exchange.js';
 import {
   type CallOptions,
   type CreatedInvoice,
@@ -40,6 +41,8 @@ export interface RestConnectorOptions {
   warehouseTtlMs?: number;
   /** Parallel requests when the ERP takes one SKU per request (default 4). */
   concurrency?: number;
+  /** Sees every request sent to the ERP (the request journal). */
+  onExchange?: ExchangeObserver;
 }
 
 /** Last 10 digits: +7 (495) 123-45-67, 8 495 1234567 and 4951234567 are one phone. */
@@ -79,6 +82,7 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     retries: opts.retries ?? 2,
     retryBaseMs: opts.retryBaseMs ?? 200,
     maxRetryWaitMs: opts.maxRetryWaitMs ?? 5_000,
+    onExchange: opts.onExchange,
   };
   const concurrency = opts.concurrency ?? 4;
   const warehouseTtlMs = opts.warehouseTtlMs ?? 5 * 60_000;

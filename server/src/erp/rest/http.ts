@@ -1,6 +1,7 @@
-import { retryAfterMs } from '../../lib/retry-after.js';
-import { sleep } from '../../lib/sleep.js';
-import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
+import type { ExchangeObserver } from '../../lib/exchange.js';
+import { askedWaitMs, backoffMs, jsonOrUndefined, withRetries } from '../../outbound/index.js';
+import { ErpError, type ErpErrorCode } from '../connector.js';
+import { erpExchange, erpFailure } from '../outbound-error.js';
 import type { RequestSpec, RestMapping } from './mapping.js';
 import { compilePath, evaluate } from './path.js';
 import { renderJson, renderString, type Vars } from './template.js';
@@ -15,6 +16,8 @@ export interface HttpOptions {
   retryBaseMs: number;
   /** A Retry-After longer than this is handed to the caller (as retryAfterMs) instead of awaited. */
   maxRetryWaitMs: number;
+  /** Sees every request sent to the ERP (the request journal). */
+  onExchange?: ExchangeObserver;
 }
 
 export interface SendOptions {
@@ -113,16 +116,18 @@ export async function send(
   vars: Vars,
   opts: SendOptions,
 ): Promise<unknown> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await sendOnce(mapping, http, operation, spec, vars, opts);
-    } catch (e) {
-      if (!(e instanceof ErpError) || !e.retryable || !opts.retry || attempt >= http.retries) throw e;
-      const wait = e.retryAfterMs ?? http.retryBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
-      if (wait > http.maxRetryWaitMs) throw e;
-      await sleep(wait);
-    }
-  }
+  return withRetries(
+    (attempt) => sendOnce(mapping, http, operation, spec, vars, opts, attempt + 1),
+    (e, attempt) => {
+      if (!(e instanceof ErpError) || !e.retryable || !opts.retry || attempt >= http.retries)
+        return undefined;
+      const wait = e.retryAfterMs ?? backoffMs(attempt, http.retryBaseMs);
+      return wait > http.maxRetryWaitMs ? undefined : wait;
+    },
+    opts.signal,
+  ).catch((e: unknown) => {
+    throw erpFailure(e, `${mapping.name} ${operation}`);
+  });
 }
 
 async function sendOnce(
@@ -132,6 +137,7 @@ async function sendOnce(
   spec: RequestSpec,
   vars: Vars,
   opts: SendOptions,
+  attempt: number,
 ): Promise<unknown> {
   const url = buildUrl(mapping, spec, vars);
   const headers: Record<string, string> = {
@@ -148,58 +154,30 @@ async function sendOnce(
   }
   // Never the query string in messages: some ERPs take keys there.
   const what = `${mapping.name} ${operation}: ${spec.method} ${url.pathname}`;
-  let res: Response;
-  if (opts.signal?.aborted) throw abortedError();
-  const timeout = AbortSignal.timeout(http.timeoutMs);
-  try {
-    res = await http.fetch(url.toString(), {
-      method: spec.method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
-    });
-  } catch (e) {
-    if (opts.signal?.aborted) throw abortedError();
-    const name = (e as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      throw new ErpError('timeout', `${what}: no answer within ${http.timeoutMs} ms`);
-    }
-    throw new ErpError('unavailable', `${what}: ${(e as Error).message}${causeOf(e)}`);
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (e) {
-    const timedOut = (e as Error).name === 'TimeoutError';
-    throw new ErpError(timedOut ? 'timeout' : 'unavailable', `${what}: the answer broke off`);
-  }
-  let json: unknown = null;
-  let parsed = true;
-  if (text.trim()) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      parsed = false;
-    }
-  }
+  const outbound = {
+    system: 'erp' as const,
+    fetch: http.fetch,
+    timeoutMs: http.timeoutMs,
+    onExchange: http.onExchange,
+  };
+  const res = await erpExchange(
+    outbound,
+    { method: spec.method, url: url.toString(), headers, body, signal: opts.signal },
+    what,
+    attempt,
+  );
+  const json = jsonOrUndefined(res.text);
+  const parsed = json !== undefined || !res.text.trim();
   if (res.ok) {
     if (!parsed)
       throw new ErpError('invalid_response', `${what}: HTTP ${res.status} with a body that is not JSON`);
-    return json;
+    return json ?? null;
   }
-  const detail = errorMessage(parsed ? json : text, mapping.errorMessagePaths);
+  const detail = errorMessage(parsed ? (json ?? null) : res.text, mapping.errorMessagePaths);
   const message = `${what}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`;
   const code = STATUS_CODES[res.status] ?? (res.status >= 500 ? 'unavailable' : 'validation');
-  if (code === 'rate_limited') {
-    throw new ErpError(code, message, true, retryAfterMs(res.headers.get('Retry-After')));
+  if (code === 'rate_limited' || res.status >= 500) {
+    throw new ErpError(code, message, true, askedWaitMs(res.headers));
   }
-  if (res.status >= 500) {
-    throw new ErpError('unavailable', message, true, retryAfterMs(res.headers.get('Retry-After')));
-  }
-  return Promise.reject(new ErpError(code, message));
-}
-
-function causeOf(e: unknown): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause ? ` (${cause.code ?? cause.message ?? ''})` : '';
+  throw new ErpError(code, message);
 }
