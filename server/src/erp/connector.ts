@@ -116,23 +116,24 @@ export interface CallOptions {
 }
 
 /**
- * One ERP or stock system. Adding an ERP is adding a folder under erp/ that implements this,
+ * One ERP or stock system. Every operation takes the caller's AbortSignal: an abandoned call
+ * stops (no request, no retry) instead of running on in the background. Adding an ERP is adding a folder under erp/ that implements this,
  * proven by the one contract test suite in tests/contract.
  */
 export interface ErpConnector {
   readonly kind: ErpKind;
   /** ERP items for the SKUs it knows; unknown SKUs are simply absent. */
-  resolveSkus(skus: readonly string[]): Promise<Map<string, ErpItem>>;
+  resolveSkus(skus: readonly string[], opts?: CallOptions): Promise<Map<string, ErpItem>>;
   /** Free stock per warehouse for every SKU asked about, in as few ERP calls as the ERP allows. */
   getStock(skus: readonly string[], opts?: CallOptions): Promise<StockSnapshot>;
-  listWarehouses(): Promise<Warehouse[]>;
+  listWarehouses(opts?: CallOptions): Promise<Warehouse[]>;
   /** Every customer matching any of the given identifiers (several may match). */
-  findCustomers(query: CustomerQuery): Promise<Customer[]>;
-  getCustomerSummary(customerId: string): Promise<CustomerSummary>;
+  findCustomers(query: CustomerQuery, opts?: CallOptions): Promise<Customer[]>;
+  getCustomerSummary(customerId: string, opts?: CallOptions): Promise<CustomerSummary>;
   /** Customers whose name contains `text` (case-insensitive), where the ERP can search by name. */
-  searchCustomers?(text: string): Promise<Customer[]>;
+  searchCustomers?(text: string, opts?: CallOptions): Promise<Customer[]>;
   /** Idempotent by input.idempotencyKey: a retry returns the invoice created the first time. */
-  createInvoice(input: CreateInvoiceInput): Promise<CreatedInvoice>;
+  createInvoice(input: CreateInvoiceInput, opts?: CallOptions): Promise<CreatedInvoice>;
   /** `code` says what failed (auth, unavailable, ...); `detail` is for logs, never for answers. */
   health(): Promise<{ ok: boolean; detail?: string; code?: ErpErrorCode }>;
 }

@@ -11,7 +11,7 @@ import type {
   ErpItemStock,
 } from '../connector.js';
 import { ErpError } from '../connector.js';
-import { phoneKey } from './phone.js';
+import { phoneKey } from '../phone-key.js';
 
 type CustomerRow = typeof localCustomers.$inferSelect;
 type DocumentRow = typeof localDocuments.$inferSelect;

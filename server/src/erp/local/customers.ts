@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/open.js';
 import { localCustomers, localDocuments } from '../../db/schema.js';
-import { phoneKey } from './phone.js';
+import { phoneKey } from '../phone-key.js';
 
 const LocalDocumentInput = z.object({
   number: z.string().min(1),

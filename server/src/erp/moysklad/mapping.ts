@@ -24,8 +24,7 @@ export function toMoscowTime(date: Date): string {
   return new Date(date.getTime() + MSK_OFFSET_MS).toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** Last 10 digits: +7 (495) 123-45-67, 8 495 1234567 and 4951234567 are one Russian phone. */
-export const phoneKey = (phone: string) => phone.replace(/\D/g, '').slice(-10);
+export { phoneKey } from '../phone-key.js';
 
 /**
  * Splits values into groups whose rendered URL stays within `maxLength` (MoySklad and proxies

@@ -1,3 +1,5 @@
+import { phoneKey as lastDigits } from '../phone-key.js';
+
 /**
  * Phones and e-mails as people type them into 1C's contact information. Comparison is by digits
  * (the last 10: +7, 8 and no prefix are one Russian number) and by lower-cased address.
@@ -5,8 +7,7 @@
 
 /** Digits of a phone without an extension ("доб. 123", "ext 5", "#12"). */
 export function phoneKey(text: string): string {
-  const main = text.split(/доб|ext|x\s*\d|#|,|;/i)[0] ?? '';
-  return main.replace(/\D/g, '').slice(-10);
+  return lastDigits(text.split(/доб|ext|x\s*\d|#|,|;/i)[0] ?? '');
 }
 
 /** Every e-mail address in a text (a representation may hold several, or a name around one). */
