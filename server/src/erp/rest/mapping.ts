@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { type RequestSpec, type RestMapping, RestMappingSchema } from './mapping-schema.js';
 import { placeholders, TemplateError } from './template.js';
 
