@@ -9,7 +9,7 @@ export interface ContractSubject {
   /** Makes the ERP answer every following request with an HTTP 5xx / outage until restored. */
   breakErp?(): void;
   /** Makes the ERP answer the next stock request with a body of the wrong shape. */
-  corruptNextResponse?(): void;
+  corruptNextResponse?(): void | Promise<void>;
   restoreErp?(): void;
   close(): Promise<void>;
 }
@@ -183,7 +183,7 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
 
     it('turns a malformed answer into an invalid_response error, never a wrong number', async (ctx) => {
       if (!s.corruptNextResponse) return ctx.skip();
-      s.corruptNextResponse();
+      await s.corruptNextResponse();
       const err = await s.connector.getStock(['DRL-18V']).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ErpError);
       expect((err as ErpError).code).toBe('invalid_response');

@@ -19,7 +19,12 @@ describeErpConnectorContract('moysklad', async () => {
     connector,
     breakErp: () => emulator.faults.outage(true),
     restoreErp: () => emulator.faults.outage(false),
-    corruptNextResponse: () => emulator.faults.corruptNext(),
+    corruptNextResponse: async () => {
+      // Requests the previous test cancelled may still be inside the emulator (it does not stop a
+      // handler when the client hangs up): let them drain so none of them takes the corruption.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      emulator.faults.corruptNext();
+    },
     close: () => emulator.close(),
   };
 });
