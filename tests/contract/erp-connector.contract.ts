@@ -1,4 +1,4 @@
-import type { ErpConnector } from '@erp-bridge/server/erp';
+import type { ErpConnector, StockSnapshot } from '@erp-bridge/server/erp';
 import { ErpError } from '@erp-bridge/server/erp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMERS, freeStock, ITEMS, WAREHOUSES } from '../fixtures/erp-dataset.js';
@@ -11,6 +11,14 @@ export interface ContractSubject {
   /** Makes the ERP answer the next stock request with a body of the wrong shape. */
   corruptNextResponse?(): void | Promise<void>;
   restoreErp?(): void;
+  /** The same ERP reached with wrong credentials (a revoked token, a changed password). */
+  withBadCredentials?(): ErpConnector;
+  /** Requests the ERP has received so far (its call log, rejected ones included). */
+  requestCount?(): number;
+  /** The next `n` requests answer 429 asking to wait `waitMs`, in the vendor's (or its proxy's) documented form. */
+  rateLimitNext?(n: number, waitMs: number): void;
+  /** Drops rate-limit faults still pending. */
+  clearRateLimit?(): void;
   close(): Promise<void>;
 }
 
@@ -187,6 +195,46 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       const err = await s.connector.getStock(['DRL-18V']).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ErpError);
       expect((err as ErpError).code).toBe('invalid_response');
+    });
+    it('refuses bad credentials with an auth ErpError that is not retried, asking once', async (ctx) => {
+      if (!s.withBadCredentials || !s.requestCount) return ctx.skip();
+      const bad = s.withBadCredentials();
+      const before = s.requestCount();
+      const err = await bad.getStock(['DRL-18V']).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ErpError);
+      expect(err).toMatchObject({ code: 'auth', retryable: false });
+      // Repeating a refused login gets clients banned (MoySklad) or accounts locked (1C, AD).
+      expect(s.requestCount() - before).toBe(1);
+      expect(await bad.health()).toMatchObject({ ok: false, code: 'auth' });
+    });
+
+    it('waits as long as a 429 asks before asking again, or hands that wait to the caller', async (ctx) => {
+      if (!s.rateLimitNext) return ctx.skip();
+      await s.connector.getStock(['DRL-18V']); // warms the caches: the 429 meets the stock read itself
+      s.rateLimitNext(1, 1000);
+      const started = Date.now();
+      const result = await s.connector.getStock(['DRL-18V']).catch((e: unknown) => e);
+      if (result instanceof ErpError) {
+        // Not waited out here: the job queue retries after the wait the ERP asked for.
+        expect(result).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 1000 });
+      } else {
+        expect((result as StockSnapshot).items.get('DRL-18V')?.warehouses.length).toBeGreaterThan(0);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      }
+    });
+
+    it('gives up on a 429 that does not end after a bounded number of requests', async (ctx) => {
+      if (!s.rateLimitNext || !s.requestCount || !s.clearRateLimit) return ctx.skip();
+      s.rateLimitNext(1000, 1000);
+      const before = s.requestCount();
+      try {
+        const err = await s.connector.getStock(['DRL-18V']).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ErpError);
+        expect(err).toMatchObject({ code: 'rate_limited', retryable: true });
+        expect(s.requestCount() - before).toBeLessThanOrEqual(12);
+      } finally {
+        s.clearRateLimit();
+      }
     });
   });
 }

@@ -14,9 +14,21 @@ const TOKEN = 'contract-moysklad-token';
 
 describeErpConnectorContract('moysklad', async () => {
   const emulator = await startMoySkladEmulator({ token: TOKEN });
-  const connector = createMoySkladConnector({ token: TOKEN, apiBase: emulator.url, retryBaseMs: 20 });
+  // Two 429 retries keep the contract's rate-limit cases short; the default is five.
+  const connector = createMoySkladConnector({
+    token: TOKEN,
+    apiBase: emulator.url,
+    retryBaseMs: 20,
+    maxRateLimitRetries: 2,
+  });
   return {
     connector,
+    // A wrong token: 401 with error code 1056 (https://dev.moysklad.ru/doc/api/remap/1.2/#mojsklad-json-api-obschie-swedeniq-autentifikaciq).
+    withBadCredentials: () => createMoySkladConnector({ token: 'revoked-token', apiBase: emulator.url }),
+    requestCount: () => emulator.calls.length,
+    // 429 with code 1049 and X-Lognex-Retry-After in ms (https://dev.moysklad.ru/doc/api/remap/1.2/#mojsklad-json-api-obschie-swedeniq-ogranicheniq).
+    rateLimitNext: (n, waitMs) => emulator.faults.failNext(n, 429, { retryAfterMs: waitMs }),
+    clearRateLimit: () => emulator.faults.reset(),
     breakErp: () => emulator.faults.outage(true),
     restoreErp: () => emulator.faults.outage(false),
     corruptNextResponse: async () => {

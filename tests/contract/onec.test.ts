@@ -17,6 +17,12 @@ describeErpConnectorContract('onec', async () => {
   });
   return {
     connector,
+    // A wrong password: the publication's Basic auth answers 401 with WWW-Authenticate.
+    withBadCredentials: () =>
+      createOneCConnector({ odataUrl: emulator.url, user: USER, password: 'старый-пароль', retryBaseMs: 20 }),
+    requestCount: () => emulator.calls.length,
+    rateLimitNext: (n, waitMs) => emulator.faults.rateLimitNext(n, waitMs),
+    clearRateLimit: () => emulator.faults.reset(),
     breakErp: () => emulator.faults.outage(true),
     restoreErp: () => emulator.faults.outage(false),
     corruptNextResponse: () => emulator.faults.corruptNext(),

@@ -12,8 +12,14 @@ describeErpConnectorContract('rest:erpnext', async () => {
   const erp = await startErpNextEmulator();
   const mapping = loadRestMapping(EXAMPLE, { ERPNEXT_API_KEY, ERPNEXT_API_SECRET });
   const connector = createRestConnector({ ...mapping, baseUrl: erp.url }, { retries: 1, retryBaseMs: 10 });
+  const badMapping = loadRestMapping(EXAMPLE, { ERPNEXT_API_KEY, ERPNEXT_API_SECRET: 'revoked-secret' });
   return {
     connector,
+    // Wrong credentials: 401 from the ERP's own auth (see the emulator's auth middleware).
+    withBadCredentials: () => createRestConnector({ ...badMapping, baseUrl: erp.url }, { retries: 1 }),
+    requestCount: () => erp.calls.length,
+    rateLimitNext: (n, waitMs) => erp.faults.rateLimitNext(n, waitMs),
+    clearRateLimit: () => erp.faults.rateLimitNext(0, 0),
     breakErp: () => erp.faults.outage(true),
     restoreErp: () => erp.faults.outage(false),
     corruptNextResponse: () => erp.faults.corruptNext(),

@@ -11,8 +11,14 @@ describeErpConnectorContract('rest:odoo', async () => {
   const erp = await startOdooEmulator();
   const mapping = loadRestMapping(EXAMPLE, { ODOO_API_KEY, ODOO_DATABASE });
   const connector = createRestConnector({ ...mapping, baseUrl: erp.url }, { retries: 1, retryBaseMs: 10 });
+  const badMapping = loadRestMapping(EXAMPLE, { ODOO_API_KEY: 'revoked-key', ODOO_DATABASE });
   return {
     connector,
+    // Wrong credentials: 401 from the ERP's own auth (see the emulator's auth middleware).
+    withBadCredentials: () => createRestConnector({ ...badMapping, baseUrl: erp.url }, { retries: 1 }),
+    requestCount: () => erp.calls.length,
+    rateLimitNext: (n, waitMs) => erp.faults.rateLimitNext(n, waitMs),
+    clearRateLimit: () => erp.faults.rateLimitNext(0, 0),
     breakErp: () => erp.faults.outage(true),
     restoreErp: () => erp.faults.outage(false),
     corruptNextResponse: () => erp.faults.corruptNext(),

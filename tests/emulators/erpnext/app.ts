@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ProxyRateLimit } from '../proxy-rate-limit.js';
 import { type Condition, FilterError, matches, parseFilters, sortDocs } from './query.js';
 import type { Doc } from './seed.js';
 
@@ -20,6 +21,8 @@ export interface ErpNextState {
   outage: boolean;
   corruptNext: boolean;
   invoiceSeq: number;
+  /** The nginx in front of Frappe turning requests away with 429. */
+  proxy: ProxyRateLimit;
 }
 
 /** Frappe's error body: the exception class, its text, and the user-facing messages JSON-in-JSON. */
@@ -79,6 +82,8 @@ export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
       at,
     });
   });
+
+  app.use('*', state.proxy.middleware());
 
   // An outage looks like what sits in front of Frappe answers: nginx's HTML 502.
   app.use('*', async (c, next) => {

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { listen } from '../listen.js';
+import { ProxyRateLimit } from '../proxy-rate-limit.js';
 import { buildApp, type CallLogEntry, type ErpNextState } from './app.js';
 import { seedBalances, seedDocs } from './seed.js';
 
@@ -19,6 +20,8 @@ export interface ErpNextFaults {
   outage(on: boolean): void;
   /** The next Bin list answers rows without numeric quantities. */
   corruptNext(): void;
+  /** The next `n` requests get the proxy's 429 with Retry-After (see proxy-rate-limit.ts). */
+  rateLimitNext(n: number, waitMs: number): void;
 }
 
 export interface ErpNextEmulator {
@@ -41,6 +44,7 @@ export function createErpNextEmulator(options: ErpNextEmulatorOptions = {}): Erp
     outage: false,
     corruptNext: false,
     invoiceSeq: 0,
+    proxy: new ProxyRateLimit(),
   };
   const calls: CallLogEntry[] = [];
   return {
@@ -54,6 +58,7 @@ export function createErpNextEmulator(options: ErpNextEmulatorOptions = {}): Erp
       corruptNext: () => {
         state.corruptNext = true;
       },
+      rateLimitNext: (n, waitMs) => state.proxy.next(n, waitMs),
     },
   };
 }

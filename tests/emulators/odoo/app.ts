@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ProxyRateLimit } from '../proxy-rate-limit.js';
 import { DomainError, filterDomain } from './domain.js';
 import { MODELS, type OdooRecord } from './seed.js';
 
@@ -20,6 +21,8 @@ export interface OdooState {
   database: string;
   outage: boolean;
   corruptNext: boolean;
+  /** The nginx in front of Odoo turning requests away with 429. */
+  proxy: ProxyRateLimit;
   invoiceSeq: number;
 }
 
@@ -270,6 +273,8 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
       ...(rpc ? { rpc } : {}),
     });
   });
+
+  app.use('*', state.proxy.middleware());
 
   app.use('*', async (c, next) => {
     if (!state.outage) return next();

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { listen } from '../listen.js';
+import { ProxyRateLimit } from '../proxy-rate-limit.js';
 import { buildApp, type CallLogEntry, type OdooState } from './app.js';
 import { seedRecords } from './seed.js';
 
@@ -19,6 +20,8 @@ export interface OdooFaults {
   outage(on: boolean): void;
   /** The next stock.quant search_read answers `false` where quantities should be. */
   corruptNext(): void;
+  /** The next `n` requests get the proxy's 429 with Retry-After (see proxy-rate-limit.ts). */
+  rateLimitNext(n: number, waitMs: number): void;
 }
 
 export interface OdooEmulator {
@@ -40,6 +43,7 @@ export function createOdooEmulator(options: OdooEmulatorOptions = {}): OdooEmula
     outage: false,
     corruptNext: false,
     invoiceSeq: 0,
+    proxy: new ProxyRateLimit(),
   };
   const calls: CallLogEntry[] = [];
   return {
@@ -53,6 +57,7 @@ export function createOdooEmulator(options: OdooEmulatorOptions = {}): OdooEmula
       corruptNext: () => {
         state.corruptNext = true;
       },
+      rateLimitNext: (n, waitMs) => state.proxy.next(n, waitMs),
     },
   };
 }

@@ -74,6 +74,7 @@ export function buildApp(
 
   const app = new Hono();
   app.use('*', callLog(calls));
+  app.use('*', faults.proxy.middleware());
   app.use('*', faultMiddleware(faults, resourceOf));
   app.use('*', infobaseAuth(opts.user, opts.password));
 

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ProxyRateLimit } from '../../proxy-rate-limit.js';
 import { ODATA_CODES, odataError } from './odata-error.js';
 
 export interface FaultTarget {
@@ -21,6 +22,8 @@ export interface OneCFaults {
   outage(on: boolean): void;
   /** The next Balance answer has the wrong shape (resource columns as strings, a dimension missing). */
   corruptNext(): void;
+  /** The next `n` requests get the web server's 429 with Retry-After (see ../../proxy-rate-limit.ts). */
+  rateLimitNext(n: number, waitMs: number): void;
   /** Latency in ms added to every request (also settable at creation). */
   setLatency(ms: number): void;
   reset(): void;
@@ -31,10 +34,18 @@ export interface FaultState {
   outage: boolean;
   corruptNext: boolean;
   latencyMs: number;
+  /** 1C has no rate limit of its own: a 429 comes from the web server publishing it. */
+  proxy: ProxyRateLimit;
 }
 
 export function createFaults(latencyMs: number): { faults: OneCFaults; state: FaultState } {
-  const state: FaultState = { rules: [], outage: false, corruptNext: false, latencyMs };
+  const state: FaultState = {
+    rules: [],
+    outage: false,
+    corruptNext: false,
+    latencyMs,
+    proxy: new ProxyRateLimit(),
+  };
   const faults: OneCFaults = {
     failNext(n, status = 500, match) {
       state.rules.push({ remaining: n, status, match });
@@ -45,6 +56,9 @@ export function createFaults(latencyMs: number): { faults: OneCFaults; state: Fa
     corruptNext() {
       state.corruptNext = true;
     },
+    rateLimitNext(n, waitMs) {
+      state.proxy.next(n, waitMs);
+    },
     setLatency(ms) {
       state.latencyMs = ms;
     },
@@ -52,6 +66,7 @@ export function createFaults(latencyMs: number): { faults: OneCFaults; state: Fa
       state.rules = [];
       state.outage = false;
       state.corruptNext = false;
+      state.proxy.reset();
     },
   };
   return { faults, state };
