@@ -8,6 +8,7 @@ import type {
 } from '@erp-bridge/shared';
 import { z } from 'zod';
 import { BoundedCache } from '../lib/bounded-cache.js';
+import { CustomField } from './api-schemas.js';
 import type { AmoClient } from './client.js';
 import type { Installation } from './installations.js';
 
@@ -95,17 +96,8 @@ const Fields = z
   .object({
     _links: next,
     _embedded: z.object({
-      custom_fields: z.array(
-        z
-          .object({
-            id: z.number().int(),
-            name: z.string(),
-            code: z.string().nullish(),
-            type: z.string(),
-            is_api_only: z.boolean().optional(),
-          })
-          .loose(),
-      ),
+      // The pickers never read required_statuses: its shape must not fail the list.
+      custom_fields: z.array(CustomField.omit({ required_statuses: true })),
     }),
   })
   .loose();

@@ -1,4 +1,5 @@
-import { type ErpConnector, ErpError, type Warehouse } from '../connector.js';
+import type { ErpConnector, Warehouse } from '../connector.js';
+import { probeHealth } from '../health.js';
 import { createMoySkladContext, type MoySkladConnectorOptions } from './context.js';
 import { findCustomers } from './customers.js';
 import { createDirectory } from './directory.js';
@@ -46,18 +47,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
     getCustomerSummary: (customerId, call) => readCustomerSummary(ctx, customerId, call),
     createInvoice,
 
-    async health() {
-      try {
-        // A real round trip (token, network, account), never the cache.
-        await directory.loadOrganization();
-        return { ok: true };
-      } catch (err) {
-        return {
-          ok: false,
-          detail: err instanceof Error ? err.message : String(err),
-          ...(err instanceof ErpError && { code: err.code }),
-        };
-      }
-    },
+    // A real round trip (token, network, account), never the cache.
+    health: () => probeHealth(() => directory.loadOrganization()),
   };
 }

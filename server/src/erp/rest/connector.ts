@@ -1,5 +1,6 @@
 import type { ExchangeObserver } from '../../lib/exchange.js';
-import { type ErpConnector, ErpError } from '../connector.js';
+import type { ErpConnector } from '../connector.js';
+import { probeHealth } from '../health.js';
 import { createRestContext } from './context.js';
 import { createCustomerFinder } from './customers.js';
 import type { FetchFn, HttpOptions } from './http.js';
@@ -54,17 +55,6 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     findCustomers: createCustomerFinder(ctx),
     getCustomerSummary: createSummaryReader(ctx),
     createInvoice: createInvoiceWriter(ctx, resolveSkus),
-    async health() {
-      try {
-        await ctx.send('health', mapping.health.request, {}, { retry: false });
-        return { ok: true };
-      } catch (e) {
-        return {
-          ok: false,
-          detail: e instanceof Error ? e.message : String(e),
-          ...(e instanceof ErpError && { code: e.code }),
-        };
-      }
-    },
+    health: () => probeHealth(() => ctx.send('health', mapping.health.request, {}, { retry: false })),
   };
 }

@@ -117,7 +117,7 @@ export async function send(
   opts: SendOptions,
 ): Promise<unknown> {
   return withRetries(
-    (attempt) => sendOnce(mapping, http, operation, spec, vars, opts, attempt + 1),
+    (attempt) => sendOnce({ mapping, http, operation, spec, vars, opts }, attempt + 1),
     (e, attempt) => {
       if (!(e instanceof ErpError) || !e.retryable || !opts.retry || attempt >= http.retries)
         return undefined;
@@ -130,13 +130,17 @@ export async function send(
   });
 }
 
+interface Exchange {
+  mapping: RestMapping;
+  http: HttpOptions;
+  operation: string;
+  spec: RequestSpec;
+  vars: Vars;
+  opts: SendOptions;
+}
+
 async function sendOnce(
-  mapping: RestMapping,
-  http: HttpOptions,
-  operation: string,
-  spec: RequestSpec,
-  vars: Vars,
-  opts: SendOptions,
+  { mapping, http, operation, spec, vars, opts }: Exchange,
   attempt: number,
 ): Promise<unknown> {
   const url = buildUrl(mapping, spec, vars);
