@@ -5,27 +5,18 @@ import { createRestConnector, loadRestMapping } from '../../server/src/erp/rest/
 import { ERPNEXT_API_KEY, ERPNEXT_API_SECRET, startErpNextEmulator } from '../emulators/erpnext/index.js';
 import { ITEMS } from '../fixtures/erp-dataset.js';
 import { describeErpConnectorContract } from './erp-connector.contract.js';
+import { restSubject } from './rest-subject.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../server/src/erp/rest/examples/erpnext.json', import.meta.url));
 
-describeErpConnectorContract('rest:erpnext', async () => {
-  const erp = await startErpNextEmulator();
-  const mapping = loadRestMapping(EXAMPLE, { ERPNEXT_API_KEY, ERPNEXT_API_SECRET });
-  const connector = createRestConnector({ ...mapping, baseUrl: erp.url }, { retries: 1, retryBaseMs: 10 });
-  const badMapping = loadRestMapping(EXAMPLE, { ERPNEXT_API_KEY, ERPNEXT_API_SECRET: 'revoked-secret' });
-  return {
-    connector,
-    // Wrong credentials: 401 from the ERP's own auth (see the emulator's auth middleware).
-    withBadCredentials: () => createRestConnector({ ...badMapping, baseUrl: erp.url }, { retries: 1 }),
-    requestCount: () => erp.calls.length,
-    rateLimitNext: (n, waitMs) => erp.faults.rateLimitNext(n, waitMs),
-    clearRateLimit: () => erp.faults.rateLimitNext(0, 0),
-    breakErp: () => erp.faults.outage(true),
-    restoreErp: () => erp.faults.outage(false),
-    corruptNextResponse: () => erp.faults.corruptNext(),
-    close: () => erp.close(),
-  };
-});
+describeErpConnectorContract('rest:erpnext', async () =>
+  restSubject(
+    await startErpNextEmulator(),
+    EXAMPLE,
+    { ERPNEXT_API_KEY, ERPNEXT_API_SECRET },
+    { ERPNEXT_API_KEY, ERPNEXT_API_SECRET: 'revoked-secret' },
+  ),
+);
 
 describe('REST connector on ERPNext, beyond the contract', () => {
   const setup = async () => {

@@ -4,27 +4,18 @@ import { createRestConnector, loadRestMapping } from '../../server/src/erp/rest/
 import { ODOO_API_KEY, ODOO_DATABASE, startOdooEmulator } from '../emulators/odoo/index.js';
 import { ITEMS } from '../fixtures/erp-dataset.js';
 import { describeErpConnectorContract } from './erp-connector.contract.js';
+import { restSubject } from './rest-subject.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../server/src/erp/rest/examples/odoo.json', import.meta.url));
 
-describeErpConnectorContract('rest:odoo', async () => {
-  const erp = await startOdooEmulator();
-  const mapping = loadRestMapping(EXAMPLE, { ODOO_API_KEY, ODOO_DATABASE });
-  const connector = createRestConnector({ ...mapping, baseUrl: erp.url }, { retries: 1, retryBaseMs: 10 });
-  const badMapping = loadRestMapping(EXAMPLE, { ODOO_API_KEY: 'revoked-key', ODOO_DATABASE });
-  return {
-    connector,
-    // Wrong credentials: 401 from the ERP's own auth (see the emulator's auth middleware).
-    withBadCredentials: () => createRestConnector({ ...badMapping, baseUrl: erp.url }, { retries: 1 }),
-    requestCount: () => erp.calls.length,
-    rateLimitNext: (n, waitMs) => erp.faults.rateLimitNext(n, waitMs),
-    clearRateLimit: () => erp.faults.rateLimitNext(0, 0),
-    breakErp: () => erp.faults.outage(true),
-    restoreErp: () => erp.faults.outage(false),
-    corruptNextResponse: () => erp.faults.corruptNext(),
-    close: () => erp.close(),
-  };
-});
+describeErpConnectorContract('rest:odoo', async () =>
+  restSubject(
+    await startOdooEmulator(),
+    EXAMPLE,
+    { ODOO_API_KEY, ODOO_DATABASE },
+    { ODOO_API_KEY: 'revoked-key', ODOO_DATABASE },
+  ),
+);
 
 describe('REST connector on Odoo, beyond the contract', () => {
   const setup = async () => {
