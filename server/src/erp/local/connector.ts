@@ -11,6 +11,7 @@ import type {
   ErpItemStock,
 } from '../connector.js';
 import { ErpError } from '../connector.js';
+import { localCustomerCreator } from './create-customer.js';
 import { phoneKey } from './phone.js';
 
 type CustomerRow = typeof localCustomers.$inferSelect;
@@ -123,6 +124,8 @@ export function createLocalConnector(db: Db, storeId = 'default'): ErpConnector 
         .slice(0, 20)
         .map(toCustomer);
     },
+
+    createCustomer: localCustomerCreator(db, storeId),
 
     async getCustomerSummary(customerId) {
       const [row] = await db

@@ -14,6 +14,7 @@ import {
   type Warehouse,
 } from '../connector.js';
 import { SingleFlight, TtlCache } from './cache.js';
+import { counterpartyOps } from './counterparties.js';
 import { HttpClient, MoySkladError } from './http.js';
 import { chunkByUrlLength, fromKopecks, isFilterSafe, moscowToIso, phoneKey, toKopecks } from './mapping.js';
 import * as S from './schemas.js';
@@ -407,6 +408,8 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
       const names = await loadStores();
       return [...names].map(([id, name]) => ({ id, name }));
     },
+
+    ...counterpartyOps(http),
 
     async findCustomers(query: CustomerQuery) {
       const searches: { filter: string; keep: (c: S.Counterparty) => boolean }[] = [];
