@@ -72,7 +72,9 @@ export function createCustomerCreator(deps: {
         title: 'The ERP is unavailable',
       });
     }
-    return deps.choose(inst, entity, id, customerId);
+    // Remembered as a pick, so "not this customer" can undo it like any other.
+    const panel = await deps.choose(inst, entity, id, customerId);
+    return panel.status === 'found' ? { ...panel, chosen: true } : panel;
   }
 
   return {
