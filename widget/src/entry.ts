@@ -9,6 +9,7 @@ import { CustomerPanel } from './customer/CustomerPanel.js';
 import { localeFromLangId, toMessages } from './i18n.js';
 import { LeadPanel } from './panel/LeadPanel.js';
 import { SettingsPage } from './settings/SettingsPage.js';
+import { IsAdmin } from './ui/admin.js';
 import './style.css';
 
 /** Backend origin baked from PUBLIC_URL by vite.config.ts ('' when unset or local). */
@@ -65,7 +66,7 @@ function ErpBridgeWidget(this: WidgetHost) {
 
   /** Mounts `make(context)` into `root`; `.erpb-root[data-state]` mirrors the view's state for tests and the host. */
   function mount(root: Element, make: (ctx: ReturnType<typeof context>) => ComponentChild): void {
-    renderPreact(make(context(root)), root);
+    renderPreact(h(IsAdmin.Provider, { value: isAdmin() }, make(context(root))), root);
     mounted.add(root);
   }
 
@@ -155,6 +156,17 @@ function ErpBridgeWidget(this: WidgetHost) {
     destroy,
   };
   return this;
+}
+
+/**
+ * Whether the current user is an account administrator: AMOCRM.constant('user_rights').is_admin
+ * (UNCONFIRMED which constant carries it, so 'user' is read as well); anything else is not.
+ * Only hides the technical detail: the server withholds it from non-admins on its own.
+ */
+function isAdmin(): boolean {
+  const amo = amocrm();
+  const flag = (name: string) => (amo.constant?.(name) as { is_admin?: unknown } | undefined)?.is_admin;
+  return flag('user_rights') === true || flag('user') === true;
 }
 
 /** Users of the account as amoCRM lists them (AMOCRM.constant('managers'): {id: {id, title}}). */
