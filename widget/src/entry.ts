@@ -8,8 +8,9 @@ import { resolveBackend } from './backend-url.js';
 import { CustomerPanel } from './customer/CustomerPanel.js';
 import { localeFromLangId, toMessages } from './i18n.js';
 import { LeadPanel } from './panel/LeadPanel.js';
-import { SettingsPage } from './settings/SettingsPage.js';
+import { loadSettingsChunk } from './settings-loader.js';
 import { IsAdmin } from './ui/admin.js';
+import { ErrorBox } from './ui/common.js';
 import './style.css';
 
 /** Backend origin baked from PUBLIC_URL by vite.config.ts ('' when unset or local). */
@@ -55,8 +56,15 @@ const CARD_AREAS: Record<string, string> = { lcard: 'leads', ccard: 'contacts', 
 function ErpBridgeWidget(this: WidgetHost) {
   const self = this;
   const mounted = new Set<Element>();
+  /** The settings page renders with its chunk's own Preact, so it unmounts itself. */
+  let unmountSettings: (() => void) | null = null;
+  /** Bumped on every unmount: a chunk that arrives after the user moved on mounts nothing. */
+  let generation = 0;
 
   function unmount(): void {
+    generation++;
+    unmountSettings?.();
+    unmountSettings = null;
     for (const root of mounted) {
       renderPreact(null, root);
       root.removeAttribute('data-state');
@@ -130,8 +138,23 @@ function ErpBridgeWidget(this: WidgetHost) {
       root.className = 'erpb-root erpb-root--page';
       area.appendChild(root);
     }
-    mount(root, (ctx) =>
-      h(SettingsPage, { ...ctx, t: toMessages(self.i18n('advanced')), users: accountUsers() }),
+    const page = root;
+    const t = toMessages<Parameters<typeof ErrorBox>[0]['t']>(self.i18n('advanced'));
+    const props = { ...context(page), t: toMessages(self.i18n('advanced')), users: accountUsers() };
+    const settings = self.get_settings() ?? {};
+    const current = generation;
+    page.setAttribute('data-state', 'loading');
+    loadSettingsChunk(settings.path, settings.version).then(
+      (chunk) => {
+        if (current === generation) unmountSettings = chunk.mountSettings(page, props);
+      },
+      () => {
+        if (current !== generation) return;
+        page.setAttribute('data-state', 'error');
+        mount(page, () =>
+          h(ErrorBox, { failure: { kind: 'network', status: 0 }, t, onRetry: () => advancedSettings() }),
+        );
+      },
     );
     return true;
   }
