@@ -2,6 +2,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
 import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { widgetAxeViolations } from '../support/axe.js';
 import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
 import { startTestDemo } from '../support/demo.js';
 import { screenshotPath } from '../support/screenshots.js';
@@ -75,7 +76,7 @@ describe.runIf(canRun)('a contact nobody matched, against MoySklad (issue 13)', 
     await page.close();
   });
 
-  it('fits the confirm step into the 280 and 360 px column, in ru and en, light and dark', async () => {
+  it('fits the confirm step into the 280 and 360 px column, in ru and en, light and dark, with no axe violation', async () => {
     for (const [lang, width, theme] of [
       ['ru', 280, 'light'],
       ['ru', 280, 'dark'],
@@ -86,6 +87,8 @@ describe.runIf(canRun)('a contact nobody matched, against MoySklad (issue 13)', 
       await page.getByTestId('erpb-create-customer').click();
       await page.getByTestId('erpb-create-confirm').waitFor();
       await assertNoOverflow(page);
+      // WCAG AA in both themes (contrast of the confirm step's text and buttons included).
+      expect(await widgetAxeViolations(page), `${lang} ${width} ${theme}`).toEqual([]);
       await page
         .locator('#card-widgets')
         .screenshot({ path: screenshotPath(`panel-contact-create-${lang}-${width}-${theme}.png`) });
