@@ -1,16 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import zipPack from 'vite-plugin-zip-pack';
-import { amdWrap, forbidModules } from './build/amd-wrap.js';
+import { amdWrap, forbidModules, includeFile } from './build/amd-wrap.js';
 import { archiveAssets } from './build/archive-assets.js';
 import { bakedBackendOrigin } from './src/backend-url.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { version: string };
 
+/**
+ * `ERPB_CHUNK=settings` builds the settings page alone (src/settings/chunk.ts -> dist/chunks/, its
+ * own AMD module); the widget build that follows puts it into the archive as settings.js, which
+ * entry.ts loads through RequireJS when an admin opens the page. script.js stays the card panels.
+ */
+const CHUNK = process.env.ERPB_CHUNK === 'settings';
 /** Name of the IIFE's result; the AMD wrapper returns it from define(). */
-const GLOBAL_NAME = 'ErpBridgeWidget';
+const GLOBAL_NAME = CHUNK ? 'ErpBridgeSettings' : 'ErpBridgeWidget';
 /**
  * `ERPB_TARGET=marketplace` (pnpm build:marketplace): the archive for Kommo / amoCRM moderation,
  * readable (not minified: https://developers.kommo.com/docs/getting-listed asks for code it can
@@ -19,6 +26,7 @@ const GLOBAL_NAME = 'ErpBridgeWidget';
 const MARKETPLACE = process.env.ERPB_TARGET === 'marketplace';
 /** Staging folder = the unpacked archive (the amoCRM emulator serves it as the widget's path). */
 const STAGING = here(MARKETPLACE ? './dist/widget-marketplace' : './dist/widget');
+const CHUNK_DIR = here(MARKETPLACE ? './dist/chunks-marketplace' : './dist/chunks');
 const BACKEND = bakedBackendOrigin(process.env.PUBLIC_URL);
 
 export default defineConfig({
@@ -35,7 +43,7 @@ export default defineConfig({
     'process.env.NODE_ENV': JSON.stringify('production'),
   },
   build: {
-    outDir: STAGING,
+    outDir: CHUNK ? CHUNK_DIR : STAGING,
     emptyOutDir: true,
     minify: !MARKETPLACE,
     sourcemap: false,
@@ -50,10 +58,10 @@ export default defineConfig({
       },
     },
     lib: {
-      entry: here('./src/entry.ts'),
+      entry: here(CHUNK ? './src/settings/chunk.ts' : './src/entry.ts'),
       formats: ['iife'],
       name: GLOBAL_NAME,
-      fileName: () => 'script.js',
+      fileName: () => (CHUNK ? 'settings.js' : 'script.js'),
       cssFileName: 'style',
     },
   },
@@ -63,21 +71,26 @@ export default defineConfig({
       'zod must stay out of script.js (size budget)',
     ),
     amdWrap({ globalName: GLOBAL_NAME }),
-    archiveAssets({
-      manifestPath: here('../manifest.json'),
-      version: pkg.version,
-      i18nDir: here('./src/i18n'),
-      backend: BACKEND,
-    }),
-    zipPack({
-      inDir: STAGING,
-      outDir: here('./dist'),
-      outFileName: MARKETPLACE ? 'widget-marketplace.zip' : 'widget.zip',
-      enableLogging: false,
-      // The plugin only logs its errors; make a failed zip fail the build.
-      done: (error) => {
-        if (error) throw error;
-      },
-    }),
+    ...(CHUNK
+      ? []
+      : [
+          includeFile(join(CHUNK_DIR, 'settings.js'), 'settings.js'),
+          archiveAssets({
+            manifestPath: here('../manifest.json'),
+            version: pkg.version,
+            i18nDir: here('./src/i18n'),
+            backend: BACKEND,
+          }),
+          zipPack({
+            inDir: STAGING,
+            outDir: here('./dist'),
+            outFileName: MARKETPLACE ? 'widget-marketplace.zip' : 'widget.zip',
+            enableLogging: false,
+            // The plugin only logs its errors; make a failed zip fail the build.
+            done: (error) => {
+              if (error) throw error;
+            },
+          }),
+        ]),
   ],
 });

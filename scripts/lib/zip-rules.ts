@@ -50,7 +50,16 @@ export const KNOWN_LOCATIONS: ReadonlySet<string> = new Set([
 ]);
 
 const SETTING_TYPES = new Set(['text', 'pass', 'users', 'users_lp', 'custom']);
-const ROOT_ENTRIES = new Set(['manifest.json', 'script.js', 'style.css', 'i18n', 'images', 'templates']);
+// settings.js: the advanced settings page, loaded by script.js through RequireJS when an admin opens it.
+const ROOT_ENTRIES = new Set([
+  'manifest.json',
+  'script.js',
+  'settings.js',
+  'style.css',
+  'i18n',
+  'images',
+  'templates',
+]);
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 /** A string the manifest means as an i18n key: dotted identifiers, e.g. "widget.name". */
 const I18N_KEY = /^[A-Za-z_][\w-]*(?:\.[\w-]+)+$/;

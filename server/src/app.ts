@@ -15,6 +15,7 @@ import { bodyLimits } from './http/middleware/body-limits.js';
 import { cleanInput } from './http/middleware/clean-input.js';
 import { errorAnswer, problemResponse } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.js';
+import { customerCreateRoutes } from './http/routes/customer-create.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { type DpStaticDeps, dpStaticRoutes } from './http/routes/dp-static.js';
 import { dpWebhookRoutes } from './http/routes/dp-webhook.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', guardRoutes(deps.guard));
   app.route('/', invoiceRoutes(deps.invoices));
   app.route('/', customerRoutes(deps.customers, deps.customerSearch));
+  app.route('/', customerCreateRoutes(deps.customers));
   app.route('/', settingsRoutes(deps.settings));
   if (deps.accountCatalog) app.route('/', accountRoutes(deps.accountCatalog));
 

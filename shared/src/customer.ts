@@ -46,6 +46,15 @@ export type CustomerSummaryView = z.infer<typeof CustomerSummaryView>;
 export const LookupKey = z.enum(['inn', 'phone', 'email']);
 export type LookupKey = z.infer<typeof LookupKey>;
 
+/** What "create the customer in the ERP" would send: the card's name and first identifiers. */
+export const CustomerDraft = z.object({
+  name: z.string(),
+  inn: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type CustomerDraft = z.infer<typeof CustomerDraft>;
+
 /** GET /api/v1/contacts/:id/summary and /api/v1/companies/:id/summary */
 const Searched = z.array(z.object({ key: LookupKey, value: z.string() }));
 
@@ -68,6 +77,10 @@ export const CustomerPanel = z.discriminatedUnion('status', [
     searched: Searched,
     /** The ERP can be searched by name or INN (GET /api/v1/customers/search). */
     canSearch: z.boolean().optional(),
+    /** The ERP can create the customer from the card (POST /api/v1/:entity/:id/customer/create). */
+    canCreate: z.boolean().optional(),
+    /** What that creation would send. */
+    draft: CustomerDraft.optional(),
   }),
 ]);
 export type CustomerPanel = z.infer<typeof CustomerPanel>;

@@ -35,6 +35,8 @@ export const ProblemCode = z.enum([
   'erp.rate_limited',
   'erp.customer_not_found',
   'erp.not_supported',
+  'erp.customer_rejected',
+  'customer.name_required',
   'amocrm.unavailable',
   'amocrm.lead_not_found',
   'amocrm.rate_limited',
@@ -82,6 +84,9 @@ export const PROBLEM_STATUS = {
   'erp.rate_limited': 503,
   'erp.customer_not_found': 404,
   'erp.not_supported': 422,
+  // The ERP refused the customer a card describes (its validation: a bad INN, a duplicate it forbids).
+  'erp.customer_rejected': 422,
+  'customer.name_required': 422,
   'amocrm.unavailable': 502,
   'amocrm.lead_not_found': 404,
   'amocrm.rate_limited': 503,

@@ -10,6 +10,7 @@ export const widgetApi = {
   companyCustomer: (companyId: number) => `/api/v1/companies/${companyId}/customer`,
   contactCustomerUnlink: (contactId: number) => `/api/v1/contacts/${contactId}/customer/unlink`,
   companyCustomerUnlink: (companyId: number) => `/api/v1/companies/${companyId}/customer/unlink`,
+  customerCreate: (entity: 'contacts' | 'companies', id: number) => `/api/v1/${entity}/${id}/customer/create`,
   customerSearch: (q: string) => `/api/v1/customers/search?q=${encodeURIComponent(q)}`,
   settings: '/api/v1/settings',
   settingsTestConnection: '/api/v1/settings/test-connection',

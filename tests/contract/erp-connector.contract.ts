@@ -125,6 +125,47 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       expect(await s.connector.findCustomers({ inn: '0000000000' })).toEqual([]);
     });
 
+    it('searches customers by part of the name, case-insensitively, where the ERP can', async (ctx) => {
+      const search = s.connector.searchCustomers?.bind(s.connector);
+      if (!search) return ctx.skip();
+      const both = await search('строймонтаж');
+      expect(both.map((c) => c.inn).sort()).toEqual(['7801111111', '7802222222']);
+      expect((await search('Ромашка')).map((c) => c.inn)).toEqual(['7701234567']);
+      expect(await search('нет такого контрагента')).toEqual([]);
+    });
+
+    it('creates a customer once per external key, and reuses the one holding the INN', async (ctx) => {
+      const create = s.connector.createCustomer?.bind(s.connector);
+      if (!create) return ctx.skip();
+      const input = {
+        name: 'ООО «Новый клиент»',
+        inn: '7709999999',
+        phone: '+7 495 700-00-01',
+        email: 'new@client.example',
+        companyType: 'legal' as const,
+        externalKey: `contract-${Date.now()}`,
+      };
+      const first = await create(input);
+      expect(first).toMatchObject({ name: input.name, inn: input.inn });
+      // A retry after a lost answer (same key) and a second card with the same INN: no second customer.
+      expect((await create(input)).id).toBe(first.id);
+      expect(
+        (await create({ ...input, externalKey: `${input.externalKey}-b`, name: 'Другая карточка' })).id,
+      ).toBe(first.id);
+      expect((await s.connector.findCustomers({ inn: input.inn })).map((c) => c.id)).toEqual([first.id]);
+      // Without an INN the external key alone keeps it single.
+      const person = {
+        ...input,
+        inn: null,
+        name: 'Иванов Иван',
+        companyType: 'individual' as const,
+        externalKey: `${input.externalKey}-p`,
+      };
+      const created = await create(person);
+      expect((await create(person)).id).toBe(created.id);
+      expect(created.id).not.toBe(first.id);
+    });
+
     it("summarises a customer's balance, recent orders and invoices", async () => {
       const [customer] = await s.connector.findCustomers({ inn: '7701234567' });
       if (!customer) throw new Error('customer not found');

@@ -331,13 +331,13 @@ describe('deal panel support (issue 13)', () => {
     expect((await call('GET', '/api/v1/leads/1001/stock?refresh=yes')).status).toBe(400);
   });
 
-  it('searches the ERP by INN; by name only where the connector can (MoySklad here: a clear 422)', async () => {
+  it('searches the ERP by INN and by name (MoySklad context search)', async () => {
     const byInn = await call('GET', '/api/v1/customers/search?q=7802222222');
     expect(byInn.status).toBe(200);
     expect((await byInn.json()).items.map((c: { inn: string }) => c.inn)).toEqual(['7802222222']);
     const byName = await call('GET', `/api/v1/customers/search?q=${encodeURIComponent('Север')}`);
-    expect(byName.status).toBe(422);
-    expect((await byName.json()).code).toBe('erp.not_supported');
+    expect(byName.status).toBe(200);
+    expect((await byName.json()).items.map((c: { inn: string }) => c.inn)).toEqual(['7802222222']);
     expect((await call('GET', '/api/v1/customers/search?q=x')).status).toBe(400);
   });
 

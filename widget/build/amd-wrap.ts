@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 
 /**
@@ -36,6 +37,23 @@ export function forbidModules(pattern: RegExp, reason: string): Plugin {
         const hit = chunk.moduleIds.find((id) => pattern.test(id));
         if (hit) this.error(`${chunk.fileName} bundles ${hit}: ${reason}`);
       }
+    },
+  };
+}
+
+/** Puts a file built before (the settings chunk) into the archive under `fileName`; fails when it is missing. */
+export function includeFile(path: string, fileName: string): Plugin {
+  return {
+    name: 'erpb-include-file',
+    apply: 'build',
+    generateBundle() {
+      let source: string;
+      try {
+        source = readFileSync(path, 'utf8');
+      } catch {
+        this.error(`${path} is missing: build it first (ERPB_CHUNK=settings vite build)`);
+      }
+      this.emitFile({ type: 'asset', fileName, source });
     },
   };
 }

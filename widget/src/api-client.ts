@@ -79,6 +79,8 @@ export interface WidgetApiClient {
   /** "Not this customer": forgets the pick; answers the card searched again. */
   unlinkCustomer(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
   searchCustomers(q: string): Promise<CustomerSearchResult>;
+  /** "Create the customer in the ERP" from the card (idempotent per card); answers it found. */
+  createCustomer(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
   settings(): Promise<SettingsView>;
   saveSettings(update: SettingsUpdate): Promise<SettingsView>;
   testConnection(connection: ErpConnectionInput): Promise<ConnectionTestResult>;
@@ -148,6 +150,8 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
     unlinkCustomer: (entity, id) =>
       call('POST', customerPath(entity, id, 'CustomerUnlink'), shaped<CustomerPanel>('status'), {}),
     searchCustomers: (q) => call('GET', widgetApi.customerSearch(q), shaped<CustomerSearchResult>('items')),
+    createCustomer: (entity, id) =>
+      call('POST', widgetApi.customerCreate(entity, id), shaped<CustomerPanel>('status'), {}),
     settings: () => call('GET', widgetApi.settings, settingsView),
     saveSettings: (update) => call('PUT', widgetApi.settings, settingsView, update),
     testConnection: (connection) =>

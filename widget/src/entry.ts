@@ -8,7 +8,9 @@ import { resolveBackend } from './backend-url.js';
 import { CustomerPanel } from './customer/CustomerPanel.js';
 import { localeFromLangId, toMessages } from './i18n.js';
 import { LeadPanel } from './panel/LeadPanel.js';
-import { SettingsPage } from './settings/SettingsPage.js';
+import { loadSettingsChunk } from './settings-loader.js';
+import { IsAdmin } from './ui/admin.js';
+import { ErrorBox } from './ui/common.js';
 import './style.css';
 
 /** Backend origin baked from PUBLIC_URL by vite.config.ts ('' when unset or local). */
@@ -54,8 +56,15 @@ const CARD_AREAS: Record<string, string> = { lcard: 'leads', ccard: 'contacts', 
 function ErpBridgeWidget(this: WidgetHost) {
   const self = this;
   const mounted = new Set<Element>();
+  /** The settings page renders with its chunk's own Preact, so it unmounts itself. */
+  let unmountSettings: (() => void) | null = null;
+  /** Bumped on every unmount: a chunk that arrives after the user moved on mounts nothing. */
+  let generation = 0;
 
   function unmount(): void {
+    generation++;
+    unmountSettings?.();
+    unmountSettings = null;
     for (const root of mounted) {
       renderPreact(null, root);
       root.removeAttribute('data-state');
@@ -65,7 +74,7 @@ function ErpBridgeWidget(this: WidgetHost) {
 
   /** Mounts `make(context)` into `root`; `.erpb-root[data-state]` mirrors the view's state for tests and the host. */
   function mount(root: Element, make: (ctx: ReturnType<typeof context>) => ComponentChild): void {
-    renderPreact(make(context(root)), root);
+    renderPreact(h(IsAdmin.Provider, { value: isAdmin() }, make(context(root))), root);
     mounted.add(root);
   }
 
@@ -129,8 +138,23 @@ function ErpBridgeWidget(this: WidgetHost) {
       root.className = 'erpb-root erpb-root--page';
       area.appendChild(root);
     }
-    mount(root, (ctx) =>
-      h(SettingsPage, { ...ctx, t: toMessages(self.i18n('advanced')), users: accountUsers() }),
+    const page = root;
+    const t = toMessages<Parameters<typeof ErrorBox>[0]['t']>(self.i18n('advanced'));
+    const props = { ...context(page), t: toMessages(self.i18n('advanced')), users: accountUsers() };
+    const settings = self.get_settings() ?? {};
+    const current = generation;
+    page.setAttribute('data-state', 'loading');
+    loadSettingsChunk(settings.path, settings.version).then(
+      (chunk) => {
+        if (current === generation) unmountSettings = chunk.mountSettings(page, props);
+      },
+      () => {
+        if (current !== generation) return;
+        page.setAttribute('data-state', 'error');
+        mount(page, () =>
+          h(ErrorBox, { failure: { kind: 'network', status: 0 }, t, onRetry: () => advancedSettings() }),
+        );
+      },
     );
     return true;
   }
@@ -155,6 +179,17 @@ function ErpBridgeWidget(this: WidgetHost) {
     destroy,
   };
   return this;
+}
+
+/**
+ * Whether the current user is an account administrator: AMOCRM.constant('user_rights').is_admin
+ * (UNCONFIRMED which constant carries it, so 'user' is read as well); anything else is not.
+ * Only hides the technical detail: the server withholds it from non-admins on its own.
+ */
+function isAdmin(): boolean {
+  const amo = amocrm();
+  const flag = (name: string) => (amo.constant?.(name) as { is_admin?: unknown } | undefined)?.is_admin;
+  return flag('user_rights') === true || flag('user') === true;
 }
 
 /** Users of the account as amoCRM lists them (AMOCRM.constant('managers'): {id: {id, title}}). */

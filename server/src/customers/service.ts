@@ -10,6 +10,8 @@ import { ErpError } from '../erp/connector.js';
 import type { ErpRegistry } from '../erp/registry.js';
 import { DomainError } from '../errors.js';
 import type { AccountSettingsStore } from '../settings/account-settings.js';
+import { createCustomerCreator } from './create.js';
+import { draftOf } from './draft.js';
 
 export type CardEntity = 'contacts' | 'companies';
 
@@ -142,7 +144,7 @@ export function createCustomerService(deps: {
       const viaCompany = await companyFallback(inst, card, searched);
       if (viaCompany) return viaCompany;
     }
-    return { status: 'not_found', searched };
+    return { status: 'not_found', searched, draft: draftOf(card.name, ids) };
   }
 
   /** A contact nobody matched uses its company's customer, when the company resolves to exactly one. */
@@ -167,7 +169,7 @@ export function createCustomerService(deps: {
     };
   }
 
-  return {
+  const service = {
     panel,
 
     async choose(
@@ -202,6 +204,7 @@ export function createCustomerService(deps: {
       return null;
     },
   };
+  return { ...service, ...createCustomerCreator({ ...deps, choose: service.choose }) };
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;

@@ -60,6 +60,21 @@ export interface Customer {
   email: string | null;
 }
 
+/** A customer to create in the ERP from a CRM card (erp/<kind>/create-customer.ts). */
+export interface NewCustomer {
+  name: string;
+  inn: string | null;
+  phone: string | null;
+  email: string | null;
+  /** MoySklad's companyType; other ERPs may ignore it. */
+  companyType: 'legal' | 'entrepreneur' | 'individual';
+  /**
+   * Same key = same customer: a retry after a lost answer finds the one created the first time
+   * (MoySklad externalCode, the embedded store's id). Also looked up by INN before creating.
+   */
+  externalKey: string;
+}
+
 export interface ErpDocument {
   id: string;
   number: string;
@@ -132,6 +147,8 @@ export interface ErpConnector {
   getCustomerSummary(customerId: string, opts?: CallOptions): Promise<CustomerSummary>;
   /** Customers whose name contains `text` (case-insensitive), where the ERP can search by name. */
   searchCustomers?(text: string, opts?: CallOptions): Promise<Customer[]>;
+  /** Creates a customer, idempotent by input.externalKey and INN, where the ERP allows it. */
+  createCustomer?(input: NewCustomer): Promise<Customer>;
   /** Idempotent by input.idempotencyKey: a retry returns the invoice created the first time. */
   createInvoice(input: CreateInvoiceInput, opts?: CallOptions): Promise<CreatedInvoice>;
   /** `code` says what failed (auth, unavailable, ...); `detail` is for logs, never for answers. */

@@ -10,6 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { problemForViewer } from './problem-viewer.js';
 
 /** The problem+json body of a domain error (RFC 9457 with our `code`). */
 export function problemBody(problem: DomainError): Problem {
@@ -96,7 +97,7 @@ export function errorAnswer(log: Pick<Logger, 'warn' | 'error'>): ErrorHandler {
           { code: err.code, status: err.status, detail: err.detail, path: c.req.path },
           'problem detail withheld',
         );
-      return problemResponse(c, problem);
+      return problemResponse(c, problemForViewer(c, problem));
     }
     if (err instanceof HTTPException && err.status < 500) {
       const code = problemCodeForStatus(err.status);

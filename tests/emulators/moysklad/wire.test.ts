@@ -313,3 +313,40 @@ describe('MoySklad emulator: faults', () => {
     expect(Array.isArray((await call('/report/stock/bystore/current?stockType=freeStock')).body)).toBe(true);
   });
 });
+
+describe('MoySklad emulator: counterparty search and creation', () => {
+  it('context-searches counterparties by a substring of name, e-mail or phone, not INN', async () => {
+    const { call } = emulator();
+    const names = async (q: string) =>
+      (await call(`/entity/counterparty?search=${encodeURIComponent(q)}`)).body.rows.map((r: Json) => r.name);
+    expect((await names('строймонтаж')).sort()).toEqual(['ООО «СтройМонтаж СПб»', 'ООО «СтройМонтаж Север»']);
+    expect(await names('romashka.example')).toEqual(['ООО «Ромашка»']);
+    expect(await names('7701234567')).toEqual([]);
+  });
+
+  it('creates a counterparty with POST, only name required (412 code 3023 without it)', async () => {
+    const { call } = emulator();
+    const post = (body: unknown) =>
+      call('/entity/counterparty', {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      });
+    const refused = await post({ inn: '7709999999' });
+    expect(refused.res.status).toBe(412);
+    expect(refused.body.errors[0]).toMatchObject({ code: 3023, parameter: 'name' });
+    const made = await post({
+      name: 'ООО «Новый»',
+      inn: '7709999999',
+      externalCode: 'crm-1',
+      companyType: 'legal',
+    });
+    expect(made.res.status).toBe(200);
+    expect(made.body).toMatchObject({ name: 'ООО «Новый»', inn: '7709999999', externalCode: 'crm-1' });
+    const found = await call(`/entity/counterparty?${filter('externalCode=crm-1')}`);
+    expect(found.body.rows.map((r: Json) => r.id)).toEqual([made.body.id]);
+    // externalCode is not unique at MoySklad: a second POST is a second counterparty.
+    const again = await post({ name: 'ООО «Новый»', externalCode: 'crm-1' });
+    expect(again.body.id).not.toBe(made.body.id);
+  });
+});

@@ -6,6 +6,7 @@ import { balanceView, fill, formatAge, formatDate, formatDateTime, formatMoney, 
 import type { CustomerMessages } from '../i18n.js';
 import { isSavedLeadId } from '../panel/state.js';
 import { ErrorBox, RefreshButton, Spinner, useLoad } from '../ui/common.js';
+import { CustomerCreate } from './CustomerCreate.js';
 import { CustomerSearch } from './CustomerSearch.js';
 
 export interface CustomerPanelProps {
@@ -13,7 +14,10 @@ export interface CustomerPanelProps {
   id: number;
   /** '' when no backend origin is known. */
   backend: string;
-  api: Pick<WidgetApiClient, 'customerSummary' | 'chooseCustomer' | 'unlinkCustomer' | 'searchCustomers'>;
+  api: Pick<
+    WidgetApiClient,
+    'customerSummary' | 'chooseCustomer' | 'unlinkCustomer' | 'searchCustomers' | 'createCustomer'
+  >;
   t: CustomerMessages;
   locale: string;
   /** Told every state change before paint: not-configured | unsaved | loading | error | found | several | not_found. */
@@ -155,6 +159,18 @@ export function CustomerPanel({ entity, id, backend, api, t, locale, onStateChan
           search={api.searchCustomers}
           render={(items) => <Candidates items={items} t={t} busy={choosing} onPick={choose} />}
         />
+        {panel.canCreate && panel.draft?.name && (
+          <CustomerCreate
+            t={t}
+            draft={panel.draft}
+            create={() =>
+              api.createCustomer(entity, id).then((p) => {
+                setPanel(p);
+                root.current?.focus();
+              })
+            }
+          />
+        )}
         {chooseFailure && <ErrorBox failure={chooseFailure} t={t} what={t.choose_failed} />}
       </>
     );

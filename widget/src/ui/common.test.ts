@@ -41,3 +41,27 @@ describe('failureText words failures by problem code, never with the server’s 
       expect(http(code)).not.toMatch(/HTTP|code|ERP is/);
   });
 });
+
+describe('codes worded by their own sentence (issue 13)', () => {
+  const http = (code: string, section: FailureMessages) =>
+    failureText({ kind: 'http', status: 409, code: code as never, detail: 'x' }, section);
+  it('words guard.disabled, idempotency.key_reused and the customer-creation codes in every language', async () => {
+    const langs = {
+      ru,
+      en,
+      es: (await import('../i18n/es.json', { with: { type: 'json' } })).default,
+      pt: (await import('../i18n/pt.json', { with: { type: 'json' } })).default,
+    };
+    for (const [lang, file] of Object.entries(langs)) {
+      const panel = toMessages<FailureMessages>(file.panel);
+      const customer = toMessages<FailureMessages>(file.customer);
+      expect(http('guard.disabled', panel), lang).toBe(file.panel.err_guard_disabled);
+      expect(http('idempotency.key_reused', panel), lang).toBe(file.panel.err_idempotency_key_reused);
+      expect(http('erp.customer_rejected', customer), lang).toBe(file.customer.err_erp_customer_rejected);
+      expect(http('customer.name_required', customer), lang).toBe(file.customer.err_customer_name_required);
+      expect(http('erp.not_supported', customer), lang).toBe(file.customer.err_erp_not_supported);
+    }
+    // A section without its own sentence falls back to the family's.
+    expect(http('erp.customer_rejected', t)).toBe(ru.panel.err_erp);
+  });
+});

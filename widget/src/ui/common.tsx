@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiFailure, toFailure } from '../api-client.js';
 import type { Messages } from '../i18n.js';
+import { IsAdmin } from './admin.js';
 
 /** The strings every surface has for failures (each i18n section carries them). */
 export type FailureMessages = Pick<
@@ -41,6 +42,9 @@ export function failureText(failure: ApiFailure, t: FailureMessages, fallback = 
       return t.error_timeout;
     case 'http': {
       const code = failure.code ?? '';
+      // A code the section words itself (`err_<code>`, dots as underscores) beats its family's text.
+      const own = (t as Readonly<Record<string, string>>)[`err_${code.replaceAll('.', '_')}`];
+      if (code && own && own !== `err_${code.replaceAll('.', '_')}`) return own;
       const hit = BY_CODE.find(([re]) => re.test(code));
       return hit ? t[hit[1]] : t.error_status;
     }
@@ -54,6 +58,7 @@ export const unreachable = (f: ApiFailure): boolean => f.kind === 'network' || f
 
 /** The technical side of a failure (status, code, the server's detail), for an administrator. */
 export function Details({ failure, t }: { failure: ApiFailure; t: FailureMessages }) {
+  if (!useContext(IsAdmin)) return null;
   const parts = [failure.status ? `HTTP ${failure.status}` : failure.kind, failure.code, failure.detail];
   return (
     <details class="erpb-details">

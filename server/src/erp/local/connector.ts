@@ -12,6 +12,7 @@ import type {
 } from '../connector.js';
 import { ErpError } from '../connector.js';
 import { phoneKey } from '../phone-key.js';
+import { localCustomerCreator } from './create-customer.js';
 
 type CustomerRow = typeof localCustomers.$inferSelect;
 type DocumentRow = typeof localDocuments.$inferSelect;
@@ -123,6 +124,8 @@ export function createLocalConnector(db: Db, storeId = 'default'): ErpConnector 
         .slice(0, 20)
         .map(toCustomer);
     },
+
+    createCustomer: localCustomerCreator(db, storeId),
 
     async getCustomerSummary(customerId) {
       const [row] = await db

@@ -1,6 +1,7 @@
 import type { ErpConnector, Warehouse } from '../connector.js';
 import { probeHealth } from '../health.js';
 import { createMoySkladContext, type MoySkladConnectorOptions } from './context.js';
+import { counterpartyOps } from './counterparties.js';
 import { findCustomers } from './customers.js';
 import { createDirectory } from './directory.js';
 import { createInvoiceWriter } from './invoices.js';
@@ -42,6 +43,8 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
       const names = await directory.loadStores();
       return [...names].map(([id, name]) => ({ id, name }));
     },
+
+    ...counterpartyOps(ctx.http),
 
     findCustomers: (query, call) => findCustomers(ctx, query, call),
     getCustomerSummary: (customerId, call) => readCustomerSummary(ctx, customerId, call),

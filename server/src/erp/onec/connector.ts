@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErpConnector } from '../connector.js';
 import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
+import { oneCCustomerSearch } from './customer-search.js';
 import { createCustomerFinder } from './customers.js';
 import { createODataClient } from './http.js';
 import { createInvoiceWriter } from './invoices.js';
@@ -35,6 +36,7 @@ export function createOneCConnector(input: OneCConnectorInput): ErpConnector {
     getStock: (list, call) => readStock(ctx, skus, warehouses, list, call?.signal),
     listWarehouses: () => warehouses.list(),
     findCustomers: (query) => customers.find(query),
+    searchCustomers: oneCCustomerSearch(ctx),
     getCustomerSummary: (id) => readCustomerSummary(ctx, id),
     createInvoice: (invoice) => invoices.create(invoice),
     async health() {

@@ -1,6 +1,7 @@
 import type { Customer, CustomerQuery } from '../connector.js';
 import { emailsIn, phoneHint, phoneKey } from './contacts.js';
 import type { OneCContext } from './context.js';
+import { oneCCustomerOf } from './customer-search.js';
 import { chunkByEncodedLength, guid, str } from './odata.js';
 import { type CustomerRow, collection, contactRow, customerRow } from './schemas.js';
 
@@ -21,16 +22,7 @@ export function createCustomerFinder(ctx: OneCContext) {
   const contactSchema = collection(contactRow);
   const contactSet = `${opts.customerCatalog}_${opts.contactSection}`;
 
-  function toCustomer(row: CustomerRow): Customer {
-    const { phone: phoneType, email: emailType } = opts.contactTypes;
-    return {
-      id: row.id.toLowerCase(),
-      name: row.name,
-      inn: row.inn,
-      phone: row.contacts.find((c) => c.type === phoneType)?.text || null,
-      email: row.contacts.find((c) => c.type === emailType)?.text || null,
-    };
-  }
+  const toCustomer = oneCCustomerOf(ctx);
 
   async function ownersOfContacts(type: string, hint: string, matches: (text: string) => boolean) {
     const owners = new Set<string>();

@@ -63,13 +63,19 @@ const searchRoute = createRoute({
 });
 
 export function customerRoutes(
-  customers: Pick<CustomerService, 'panel' | 'choose'>,
+  customers: Pick<CustomerService, 'panel' | 'choose'> & Partial<Pick<CustomerService, 'canCreate'>>,
   search?: CustomerSearch,
 ) {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>();
   /** A card nobody matched: say whether the ERP can be searched by name too. */
   const withSearch = async (accountId: number, p: CustomerPanel): Promise<CustomerPanel> =>
-    p.status === 'not_found' && search ? { ...p, canSearch: await search.canSearchByName(accountId) } : p;
+    p.status === 'not_found' && search
+      ? {
+          ...p,
+          canSearch: await search.canSearchByName(accountId),
+          canCreate: (await customers.canCreate?.(accountId)) ?? false,
+        }
+      : p;
   if (search) {
     app.openapi(searchRoute, async (c) =>
       c.json({ items: await search.search(c.get('auth').installation, c.req.valid('query').q) }, 200),

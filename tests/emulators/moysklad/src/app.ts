@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { catalogRoutes } from './api/catalog.js';
 import { counterpartyRoutes } from './api/counterparty.js';
+import { counterpartyWriteRoutes } from './api/counterparty-write.js';
 import { documentRoutes } from './api/documents.js';
 import { stockRoutes } from './api/stock.js';
 import { type CallLogEntry, callLog } from './call-log.js';
@@ -48,6 +49,7 @@ export function buildApp(
   api.route('/', catalogRoutes(state));
   api.route('/', stockRoutes(state, faults));
   api.route('/', counterpartyRoutes(state, opts));
+  api.route('/', counterpartyWriteRoutes(state));
   api.route('/', documentRoutes(state));
   app.route(API_PREFIX, api);
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { matches } from '../filter.js';
 import type { Counterparty, EmulatorState } from '../state.js';
 import { entityMeta, fail, json, MEDIA_TYPE, moscowTime } from '../wire.js';
+import { searchMatches } from './counterparty-search.js';
 import { requestFilter } from './filter-request.js';
 import { listResponse } from './list.js';
 
@@ -27,17 +28,20 @@ export function counterpartyRoutes(state: EmulatorState, opts: { counterpartyRep
   app.get('/entity/counterparty', (c) => {
     const conds = requestFilter(c, ['inn', 'phone', 'email', 'name', 'id', 'externalCode']);
     if (conds instanceof Response) return conds;
-    const rows = state.counterparties.filter((cp) =>
-      matches(
-        conds,
-        (field) => cp[field as keyof Counterparty] as string,
-        (field, actual, wanted) =>
-          field === 'phone'
-            ? phoneMatches(actual, wanted)
-            : field === 'email'
-              ? actual.toLowerCase() === wanted.toLowerCase()
-              : actual === wanted,
-      ),
+    const search = c.req.query('search') ?? '';
+    const rows = state.counterparties.filter(
+      (cp) =>
+        searchMatches(cp, search) &&
+        matches(
+          conds,
+          (field) => cp[field as keyof Counterparty] as string,
+          (field, actual, wanted) =>
+            field === 'phone'
+              ? phoneMatches(actual, wanted)
+              : field === 'email'
+                ? actual.toLowerCase() === wanted.toLowerCase()
+                : actual === wanted,
+        ),
     );
     return listResponse(c, 'counterparty', rows, (cp, base) => serializeCounterparty(state, cp, base));
   });

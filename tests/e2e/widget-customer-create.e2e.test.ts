@@ -1,0 +1,157 @@
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Demo } from '../../scripts/demo.js';
+import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { widgetAxeViolations } from '../support/axe.js';
+import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
+import { startTestDemo } from '../support/demo.js';
+import { screenshotPath } from '../support/screenshots.js';
+import { assertNoOverflow, setColumnWidth } from '../support/widget-page.js';
+
+// Issue 13 in Chromium against MoySklad as documented: a contact nobody matched is searched in the
+// ERP by name (context search) and created there; the technical detail is an administrator's.
+const SECRET = 'e2e-customer-create-secret-0123456789';
+const MS_TOKEN = 'e2e-create-moysklad-token';
+const canRun = browserRequired || Boolean(findChromium());
+
+let demo: Demo;
+let browser: Browser;
+let backend: string;
+let moysklad: StartedMoySkladEmulator;
+
+beforeAll(async () => {
+  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
+  ({ demo, backend } = await startTestDemo(SECRET, {
+    ERP_KIND: 'moysklad',
+    MOYSKLAD_TOKEN: MS_TOKEN,
+    MOYSKLAD_API_BASE: moysklad.url,
+  }));
+  if (canRun) browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  await moysklad?.close();
+});
+
+async function open(query: string, column?: number): Promise<{ page: Page; requests: Request[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: Error[] = [];
+  page.on('pageerror', (err) => errors.push(err));
+  const requests: Request[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(backend)) requests.push(r);
+  });
+  await page.goto(`${demo.emulator.url}/sandbox?${query}`);
+  if (column) await setColumnWidth(page, column);
+  await page.locator('.erpb-root[data-state]:not([data-state="loading"])').waitFor({ timeout: 20_000 });
+  expect(errors).toEqual([]);
+  return { page, requests };
+}
+
+const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
+const state = (page: Page) => page.locator('.erpb-root').getAttribute('data-state');
+const inPanel = (page: Page) => page.evaluate(() => Boolean(document.activeElement?.closest('.erpb-root')));
+
+describe.runIf(canRun)('a contact nobody matched, against MoySklad (issue 13)', () => {
+  it('searches MoySklad by name (its context search) and lists what it found', async () => {
+    const { page, requests } = await open('entity=contacts&id=2003&lang=en');
+    expect(await state(page)).toBe('not_found');
+    await page.getByLabel('Search the ERP by name or INN').fill('stroymontazh');
+    await page.keyboard.press('Enter');
+    await page.locator('.erpb-customer .erpb-search [role="status"]').filter({ hasText: /\S/ }).waitFor();
+    // The e-mail holds "stroymontazh": MoySklad's search covers name, e-mail and phone.
+    const hits = page.locator('.erpb-customer [data-customer-id]');
+    expect((await hits.locator('b').allTextContents()).sort()).toEqual([
+      'ООО «СтройМонтаж СПб»',
+      'ООО «СтройМонтаж Север»',
+    ]);
+    expect(requests.some((r) => r.url().includes('/api/v1/customers/search?q=stroymontazh'))).toBe(true);
+    expect(
+      moysklad.calls.some(
+        (c) => c.path === '/api/remap/1.2/entity/counterparty' && c.query.includes('search='),
+      ),
+    ).toBe(true);
+    await page.close();
+  });
+
+  it('fits the confirm step into the 280 and 360 px column, in ru and en, light and dark, with no axe violation', async () => {
+    for (const [lang, width, theme] of [
+      ['ru', 280, 'light'],
+      ['ru', 280, 'dark'],
+      ['en', 360, 'light'],
+      ['en', 360, 'dark'],
+    ] as const) {
+      const { page } = await open(`entity=contacts&id=2003&lang=${lang}&theme=${theme}`, width);
+      await page.getByTestId('erpb-create-customer').click();
+      await page.getByTestId('erpb-create-confirm').waitFor();
+      await assertNoOverflow(page);
+      // WCAG AA in both themes (contrast of the confirm step's text and buttons included).
+      expect(await widgetAxeViolations(page), `${lang} ${width} ${theme}`).toEqual([]);
+      await page
+        .locator('#card-widgets')
+        .screenshot({ path: screenshotPath(`panel-contact-create-${lang}-${width}-${theme}.png`) });
+      await page.close();
+    }
+  });
+
+  it('creates the customer in MoySklad after a confirm step (Escape cancels), once, and shows it', async () => {
+    const { page, requests } = await open('entity=contacts&id=2003&lang=ru', 280);
+    const create = page.getByTestId('erpb-create-customer');
+    expect(plain(await create.textContent())).toBe('Создать клиента в ERP');
+    await create.focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.getByTestId('erpb-create-confirm');
+    await confirm.waitFor();
+    expect(plain(await confirm.textContent())).toContain('Название: Мария Кузнецова');
+    expect(plain(await confirm.textContent())).toContain('Email: maria@stroymontazh.example');
+    // Escape closes the step; focus goes back to the button, nothing is sent.
+    await page.keyboard.press('Escape');
+    await create.waitFor();
+    expect(await inPanel(page)).toBe(true);
+    expect(requests.some((r) => r.url().endsWith('/customer/create'))).toBe(false);
+
+    await create.click();
+    await confirm.waitFor();
+    await page.getByTestId('erpb-confirm-create').click();
+    await page.locator('.erpb-root[data-state="found"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.erpb-customer .erpb-name').textContent()).toBe('Мария Кузнецова');
+    expect(await inPanel(page)).toBe(true);
+    expect(
+      requests.filter((r) => r.method() === 'POST' && r.url().endsWith('/contacts/2003/customer/create')),
+    ).toHaveLength(1);
+    const made = moysklad.state.counterparties.filter((c) => c.name === 'Мария Кузнецова');
+    expect(made).toHaveLength(1);
+    expect(made[0]?.externalCode).toBe('amocrm-31000001-contacts-2003');
+    // Linked as a pick: "not this customer" is offered.
+    expect(await page.getByTestId('erpb-unlink-customer').count()).toBe(1);
+    await page.close();
+  });
+});
+
+describe.runIf(canRun)('technical detail for administrators only (issue 13)', () => {
+  const failingSummary = async (admin: boolean) => {
+    // The company's summary read fails at MoySklad (401): the panel shows its error box.
+    moysklad.faults.failNext(1, 401, { pathIncludes: '/entity/counterparty' });
+    const { page } = await open(`entity=companies&id=3001&lang=ru${admin ? '' : '&admin=0'}`);
+    expect(await state(page)).toBe('error');
+    return page;
+  };
+
+  it('shows a manager the worded error without the technical toggle', async () => {
+    const page = await failingSummary(false);
+    expect(plain(await page.locator('.erpb-error').textContent())).toContain('ERP');
+    expect(await page.locator('.erpb-details').count()).toBe(0);
+    await page.close();
+  });
+
+  it('gives an administrator the technical detail one click away', async () => {
+    const page = await failingSummary(true);
+    const details = page.locator('.erpb-details');
+    expect(await details.count()).toBe(1);
+    await details.locator('summary').click();
+    expect(plain(await details.locator('code').textContent())).toMatch(/HTTP 502 · erp\./);
+    await page.close();
+  });
+});
