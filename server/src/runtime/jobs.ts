@@ -4,7 +4,7 @@ import { checkOnlyEvents } from '../amocrm/webhooks/dp-check-only.js';
 import type { Config } from '../config.js';
 import type { EnforceItem } from '../guard/enforcer.js';
 import { GUARD_JOB } from '../guard/service.js';
-import { INVOICE_JOB, INVOICE_RETRIES } from '../invoices/service.js';
+import { INVOICE_JOB, INVOICE_RETRIES } from '../invoices/job.js';
 import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from '../jobs/platform-jobs.js';
 import type { Logger } from '../log.js';
 import type { CoreServices } from './services.js';
