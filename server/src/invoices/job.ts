@@ -6,7 +6,7 @@ import type { Installation } from '../amocrm/installations.js';
 import type { LeadReader, LeadWithLines } from '../amocrm/lead-products.js';
 import { ErpError } from '../erp/connector.js';
 import type { ErpRegistry } from '../erp/registry.js';
-import type { JobMeta } from '../jobs/queue.js';
+import type { JobMeta, JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
 import type { AccountSettingsStore } from '../settings/account-settings.js';
 import type { InvoicePreview } from './preview.js';
@@ -164,4 +164,18 @@ export function invoiceJob(deps: InvoiceJobDeps) {
       throw err;
     }
   };
+}
+
+/** The invoice capability's queue: retried with backoff, then failed with a task (see `fail`). */
+export async function defineInvoiceJob(
+  queue: Pick<JobQueue, 'define'>,
+  invoices: { process(requestId: string, meta: JobMeta): Promise<void> },
+) {
+  await queue.define<{ requestId: string }>({
+    name: INVOICE_JOB,
+    retryLimit: INVOICE_RETRIES,
+    retryDelaySeconds: 2,
+    retryDelayMaxSeconds: 120,
+    handler: ({ requestId }, meta) => invoices.process(requestId, meta),
+  });
 }
