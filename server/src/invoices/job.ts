@@ -1,29 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { InvoicePositionView } from '@erp-bridge/shared';
-import type { AmoAccess } from '../amocrm/access.js';
 import type { AmoClient } from '../amocrm/client.js';
 import type { Installation } from '../amocrm/installations.js';
-import type { LeadReader, LeadWithLines } from '../amocrm/lead-products.js';
+import type { LeadWithLines } from '../amocrm/lead-products.js';
 import { ErpError } from '../erp/connector.js';
-import type { ErpRegistry } from '../erp/registry.js';
 import type { JobMeta, JobQueue } from '../jobs/queue.js';
-import type { Logger } from '../log.js';
-import type { AccountSettingsStore } from '../settings/account-settings.js';
 import type { InvoicePreview } from './preview.js';
+import type { InvoiceServiceDeps } from './service.js';
 import type { InvoiceRow, InvoiceStore } from './storage.js';
 
 export const INVOICE_JOB = 'invoice.create';
 /** Attempts after the first before a request is failed, a task created and the job dead-lettered. */
 export const INVOICE_RETRIES = 4;
 
-export interface InvoiceJobDeps {
+export interface InvoiceJobDeps
+  extends Pick<
+    InvoiceServiceDeps,
+    'access' | 'leadReaderFor' | 'erp' | 'settings' | 'installations' | 'log'
+  > {
   store: InvoiceStore;
-  access: Pick<AmoAccess, 'clientFor'>;
-  leadReaderFor(inst: Installation): LeadReader;
-  erp: Pick<ErpRegistry, 'forAccount'>;
-  settings: AccountSettingsStore;
-  installations: { findActive(accountId: number): Promise<Installation | undefined> };
-  log: Logger;
   readDeal(inst: Installation, leadId: number): Promise<LeadWithLines>;
   preview(inst: Installation, deal: LeadWithLines): Promise<InvoicePreview>;
 }

@@ -3,6 +3,7 @@ import { AccountFields, AccountPipelines, AccountUsers, FieldEntity } from '../a
 import { CustomerChoice, CustomerPanel, CustomerSearchQuery, CustomerSearchResult } from '../customer.js';
 import { GuardHistory, StockCheckResult } from '../guard.js';
 import { IDEMPOTENCY_KEY_HEADER, InvoiceList, InvoiceRequest, InvoiceRequestInput } from '../invoices.js';
+import { ProblemCode } from '../problem.js';
 import {
   ConnectionTestInput,
   ConnectionTestResult,
@@ -20,6 +21,10 @@ const StockQuery = z.object({
 });
 const IdempotencyKeyHeader = z.object({ [IDEMPOTENCY_KEY_HEADER.toLowerCase()]: z.string().min(8).max(200) });
 const CardIdParam = LeadIdParam;
+/** Every invoice.* refusal but invoice.exists, which nothing answers (a repeated key answers its first request). */
+const invoiceRefusals = ProblemCode.options.filter(
+  (code) => code.startsWith('invoice.') && code !== 'invoice.exists',
+);
 
 const ok = <S extends z.ZodType>(schema: S, description: string) => ({ 200: { description, schema } });
 
@@ -114,12 +119,7 @@ export const widgetRoutes = {
       202: { description: 'Accepted: the invoice is being created', schema: InvoiceRequest },
     },
     errors: [
-      'invoice.not_allowed',
-      'invoice.no_products',
-      'invoice.no_customer',
-      'invoice.stock_short',
-      'invoice.stock_unknown',
-      'invoice.deal_changed',
+      ...invoiceRefusals,
       'idempotency.key_reused',
       'amocrm.lead_not_found',
       'amocrm.unavailable',
