@@ -1,7 +1,8 @@
 import { crc32 } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { IMAGE_SIZES, validateWidgetZip } from './lib/zip-rules.js';
+import { IMAGE_SIZES } from './lib/zip-images.js';
+import { validateWidgetZip } from './lib/zip-rules.js';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const json = (value: unknown) => enc(JSON.stringify(value, null, 2));

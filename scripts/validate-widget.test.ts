@@ -1,7 +1,9 @@
 import { crc32 } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { IMAGE_SIZES, manifestI18nKeys, pngSize, validateWidgetZip } from './lib/zip-rules.js';
+import { manifestI18nKeys } from './lib/zip-i18n.js';
+import { IMAGE_SIZES, pngSize } from './lib/zip-images.js';
+import { validateWidgetZip } from './lib/zip-rules.js';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const json = (value: unknown) => enc(JSON.stringify(value));

@@ -58,6 +58,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   s.startup.jobs = Math.round(performance.now() - t);
   let draining = false;
   const readiness = readinessCheck(s, () => draining);
+  const onStored = (ids: number[]) =>
+    void jobs
+      .enqueueEvents(ids)
+      .catch((err: unknown) => log.warn({ err }, 'enqueue failed; the sweeper will retry'));
 
   const app =
     config.role === 'worker'
@@ -92,10 +96,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           webhooks: {
             findByHookKey: s.installations.findByHookKey,
             inbox: s.inbox,
-            onStored: (ids) =>
-              void jobs
-                .enqueueEvents(ids)
-                .catch((err: unknown) => log.warn({ err }, 'enqueue failed; the sweeper will retry')),
+            onStored,
             log,
             metrics: s.metrics,
           },
@@ -113,10 +114,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           dpStatic: {
             findActive: s.installations.findActive,
             inbox: s.inbox,
-            onStored: (ids) =>
-              void jobs
-                .enqueueEvents(ids)
-                .catch((err: unknown) => log.warn({ err }, 'enqueue failed; the sweeper will retry')),
+            onStored,
             log,
           },
         });

@@ -1,5 +1,8 @@
 export * from './account-catalog.js';
 export * from './availability.js';
+export * from './contract/route.js';
+export type * from './contract/typed.js';
+export * from './contract/widget-routes.js';
 export * from './customer.js';
 export * from './guard.js';
 export * from './invoices.js';

@@ -52,11 +52,14 @@ export const InvoiceRequest = z.object({
 });
 export type InvoiceRequest = z.infer<typeof InvoiceRequest>;
 
+/**
+ * Why the deal may not be invoiced now. No customer is not among them: the customer is looked up
+ * only when an invoice is requested (refused with invoice.no_customer), not on every poll of the list.
+ */
 export const InvoiceBlockReason = z.enum([
   'stock_short',
   'no_permission',
   'no_products',
-  'no_customer',
   'pending',
   'stock_unknown',
   'erp_unavailable',

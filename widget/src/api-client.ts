@@ -1,25 +1,13 @@
 import type {
-  AccountFields,
-  AccountPipelines,
-  AccountUsers,
-  ConnectionTestInput,
-  ConnectionTestResult,
-  CustomerPanel,
-  CustomerSearchResult,
-  ErpConnectionInput,
-  GuardHistory,
-  GuardSetupInput,
-  GuardSetupResult,
-  InvoiceList,
-  InvoiceRequest,
-  InvoiceRequestInput,
+  HttpMethod,
+  PathOf,
   Problem,
-  SettingsUpdate,
-  SettingsView,
-  StockCheckResult,
-  StockReport,
+  RouteAnswer,
+  RouteAt,
+  RouteBody,
+  RouteQuery,
+  WidgetRouteName,
 } from '@erp-bridge/shared';
-import { widgetApi } from '@erp-bridge/shared';
 
 /** The part of a jqXHR the client reads on failure. */
 export interface JqXhrLike {
@@ -67,29 +55,38 @@ export interface ApiFailure {
 
 export type CustomerEntity = 'contacts' | 'companies';
 
+/** The answer of a widget route, typed by the route table in shared/src/contract/. */
+type Answer<K extends WidgetRouteName> = Promise<RouteAnswer<K>>;
+
 export interface WidgetApiClient {
   /** `refresh`: the backend reads the ERP again instead of its short cache ("↻"). */
-  leadStock(leadId: number, refresh?: boolean): Promise<StockReport>;
-  leadGuard(leadId: number): Promise<GuardHistory>;
-  leadStockCheck(leadId: number): Promise<StockCheckResult>;
-  leadInvoices(leadId: number): Promise<InvoiceList>;
-  requestInvoice(leadId: number, idempotencyKey: string, input: InvoiceRequestInput): Promise<InvoiceRequest>;
-  customerSummary(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
-  chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Promise<CustomerPanel>;
+  leadStock(leadId: number, refresh?: boolean): Answer<'leadStock'>;
+  leadGuard(leadId: number): Answer<'leadGuard'>;
+  leadStockCheck(leadId: number): Answer<'leadStockCheck'>;
+  leadInvoices(leadId: number): Answer<'leadInvoices'>;
+  requestInvoice(
+    leadId: number,
+    idempotencyKey: string,
+    input: RouteBody<'requestInvoice'>,
+  ): Answer<'requestInvoice'>;
+  customerSummary(entity: CustomerEntity, id: number): Answer<'contactSummary' | 'companySummary'>;
+  chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Answer<'contactCustomer'>;
   /** "Not this customer": forgets the pick; answers the card searched again. */
-  unlinkCustomer(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
-  searchCustomers(q: string): Promise<CustomerSearchResult>;
+  unlinkCustomer(entity: CustomerEntity, id: number): Answer<'contactCustomerUnlink'>;
+  searchCustomers(q: string): Answer<'customerSearch'>;
   /** "Create the customer in the ERP" from the card (idempotent per card); answers it found. */
-  createCustomer(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
-  settings(): Promise<SettingsView>;
-  saveSettings(update: SettingsUpdate): Promise<SettingsView>;
-  testConnection(connection: ErpConnectionInput): Promise<ConnectionTestResult>;
+  createCustomer(entity: CustomerEntity, id: number): Answer<'contactCustomerCreate'>;
+  settings(): Answer<'settings'>;
+  saveSettings(update: RouteBody<'saveSettings'>): Answer<'saveSettings'>;
+  testConnection(
+    connection: NonNullable<RouteBody<'settingsTestConnection'>['erp']>,
+  ): Answer<'settingsTestConnection'>;
   /** Sets up (enable) or lifts the native stage gate. */
-  guardSetup(enable: boolean): Promise<GuardSetupResult>;
+  guardSetup(enable: boolean): Answer<'guardSetup'>;
   /** What the settings page's pickers offer (admins only). */
-  accountPipelines(): Promise<AccountPipelines>;
-  accountUsers(): Promise<AccountUsers>;
-  accountFields(entity: AccountFields['entity']): Promise<AccountFields>;
+  accountPipelines(): Answer<'accountPipelines'>;
+  accountUsers(): Answer<'accountUsers'>;
+  accountFields(entity: RouteQuery<'accountFields'>['entity']): Answer<'accountFields'>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -102,23 +99,34 @@ const shaped =
   (data): data is T =>
     typeof data === 'object' && data !== null && keys.every((k) => k in data);
 
-const settingsView = shaped<SettingsView>('erp', 'guard', 'health');
+const settingsView = shaped<RouteAnswer<'settings'>>('erp', 'guard', 'health');
+const panel = shaped<RouteAnswer<'contactSummary'>>('status');
+
+/** What a call sends besides its route: the `{id}` of the path, the query, the body, headers. */
+interface CallParts<K extends WidgetRouteName> {
+  id?: number;
+  query?: RouteQuery<K>;
+  body?: RouteBody<K>;
+  headers?: Record<string, string>;
+}
 
 export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetApiClient {
-  function call<T>(
-    method: AjaxOptions['method'],
-    path: string,
-    accept: Accept<T>,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<T> {
-    const options: AjaxOptions = { url: backend + path, method, dataType: 'json', timeout: TIMEOUT_MS };
-    if (headers) options.headers = headers;
-    if (body !== undefined) {
-      options.data = JSON.stringify(body);
+  /** One call of the route at `method` + `path` (a template of the route table, checked by tsc). */
+  function call<M extends HttpMethod, P extends PathOf<M>>(
+    method: M,
+    path: P,
+    accept: Accept<RouteAnswer<RouteAt<M, P>>>,
+    parts: CallParts<RouteAt<M, P>> = {},
+  ): Promise<RouteAnswer<RouteAt<M, P>>> {
+    const query = parts.query ? `?${new URLSearchParams(parts.query as Record<string, string>)}` : '';
+    const url = backend + path.replace('{id}', String(parts.id)) + query;
+    const options: AjaxOptions = { url, method, dataType: 'json', timeout: TIMEOUT_MS };
+    if (parts.headers) options.headers = parts.headers;
+    if (parts.body !== undefined) {
+      options.data = JSON.stringify(parts.body);
       options.contentType = 'application/json';
     }
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       ajax(options).then(
         (data) => {
           if (accept(data)) resolve(data);
@@ -128,43 +136,40 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
       );
     });
   }
-  const customerPath = (
-    entity: CustomerEntity,
-    id: number,
-    what: 'Summary' | 'Customer' | 'CustomerUnlink',
-  ) => widgetApi[`${entity === 'contacts' ? 'contact' : 'company'}${what}`](id);
   return {
     leadStock: (id, refresh) =>
-      call('GET', widgetApi.leadStock(id) + (refresh ? '?refresh=1' : ''), isStockReport),
-    leadGuard: (id) => call('GET', widgetApi.leadGuard(id), shaped<GuardHistory>('enabled', 'latest')),
-    leadStockCheck: (id) => call('POST', widgetApi.leadStockCheck(id), shaped<StockCheckResult>('record')),
-    leadInvoices: (id) => call('GET', widgetApi.leadInvoices(id), shaped<InvoiceList>('items', 'canRequest')),
-    requestInvoice: (id, key, input) =>
-      call('POST', widgetApi.leadInvoices(id), shaped<InvoiceRequest>('id', 'status'), input, {
-        'Idempotency-Key': key,
+      call(
+        'GET',
+        '/api/v1/leads/{id}/stock',
+        isStockReport,
+        refresh ? { id, query: { refresh: '1' } } : { id },
+      ),
+    leadGuard: (id) => call('GET', '/api/v1/leads/{id}/guard', shaped('enabled', 'latest'), { id }),
+    leadStockCheck: (id) => call('POST', '/api/v1/leads/{id}/stock-check', shaped('record'), { id }),
+    leadInvoices: (id) => call('GET', '/api/v1/leads/{id}/invoices', shaped('items', 'canRequest'), { id }),
+    requestInvoice: (id, key, body) =>
+      call('POST', '/api/v1/leads/{id}/invoices', shaped('id', 'status'), {
+        id,
+        body,
+        headers: { 'Idempotency-Key': key },
       }),
-    customerSummary: (entity, id) =>
-      call('GET', customerPath(entity, id, 'Summary'), shaped<CustomerPanel>('status')),
+    customerSummary: (entity, id) => call('GET', `/api/v1/${entity}/{id}/summary`, panel, { id }),
     chooseCustomer: (entity, id, customerId) =>
-      call('POST', customerPath(entity, id, 'Customer'), shaped<CustomerPanel>('status'), { customerId }),
+      call('POST', `/api/v1/${entity}/{id}/customer`, panel, { id, body: { customerId } }),
     unlinkCustomer: (entity, id) =>
-      call('POST', customerPath(entity, id, 'CustomerUnlink'), shaped<CustomerPanel>('status'), {}),
-    searchCustomers: (q) => call('GET', widgetApi.customerSearch(q), shaped<CustomerSearchResult>('items')),
+      call('POST', `/api/v1/${entity}/{id}/customer/unlink`, panel, { id, body: {} }),
+    searchCustomers: (q) => call('GET', '/api/v1/customers/search', shaped('items'), { query: { q } }),
     createCustomer: (entity, id) =>
-      call('POST', widgetApi.customerCreate(entity, id), shaped<CustomerPanel>('status'), {}),
-    settings: () => call('GET', widgetApi.settings, settingsView),
-    saveSettings: (update) => call('PUT', widgetApi.settings, settingsView, update),
-    testConnection: (connection) =>
-      call('POST', widgetApi.settingsTestConnection, shaped<ConnectionTestResult>('ok'), {
-        erp: connection,
-      } satisfies ConnectionTestInput),
+      call('POST', `/api/v1/${entity}/{id}/customer/create`, panel, { id, body: {} }),
+    settings: () => call('GET', '/api/v1/settings', settingsView),
+    saveSettings: (body) => call('PUT', '/api/v1/settings', settingsView, { body }),
+    testConnection: (erp) =>
+      call('POST', '/api/v1/settings/test-connection', shaped('ok'), { body: { erp } }),
     guardSetup: (enable) =>
-      call('POST', widgetApi.guardSetup, shaped<GuardSetupResult>('fieldId'), {
-        enable,
-      } satisfies GuardSetupInput),
-    accountPipelines: () => call('GET', widgetApi.accountPipelines, shaped<AccountPipelines>('pipelines')),
-    accountUsers: () => call('GET', widgetApi.accountUsers, shaped<AccountUsers>('users', 'groups')),
-    accountFields: (entity) => call('GET', widgetApi.accountFields(entity), shaped<AccountFields>('fields')),
+      call('POST', '/api/v1/settings/guard-setup', shaped('fieldId'), { body: { enable } }),
+    accountPipelines: () => call('GET', '/api/v1/account/pipelines', shaped('pipelines')),
+    accountUsers: () => call('GET', '/api/v1/account/users', shaped('users', 'groups')),
+    accountFields: (entity) => call('GET', '/api/v1/account/fields', shaped('fields'), { query: { entity } }),
   };
 }
 
@@ -172,7 +177,7 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
  * Cheap structural check: the server validates with the zod contract; the widget only makes sure
  * it will not crash rendering something else (a proxy's HTML page, an old server version).
  */
-export const isStockReport = shaped<StockReport>('status', 'asOf', 'lines');
+export const isStockReport = shaped<RouteAnswer<'leadStock'>>('status', 'asOf', 'lines');
 
 export function failureFromXhr(xhr: JqXhrLike | undefined, textStatus?: string): ApiFailure {
   const status = typeof xhr?.status === 'number' ? xhr.status : 0;

@@ -1,5 +1,6 @@
+import { InvoiceBlockReason } from '@erp-bridge/shared';
 import { describe, expect, it } from 'vitest';
-import { invoiceBlockReason } from './service.js';
+import { invoiceBlockReason } from './preview.js';
 
 const preview = (status: string, positions = 1) => ({ positions: Array(positions).fill({}), status });
 
@@ -42,5 +43,15 @@ describe('invoiceBlockReason: the right reason every time', () => {
         items: [{ status: 'created' }],
       }),
     ).toBeNull();
+  });
+
+  it('can give every reason the contract lists (the widget words each; none is dead)', () => {
+    const produced = new Set<string | null>();
+    for (const allowed of [true, false])
+      for (const erpDown of [true, false])
+        for (const p of [null, preview('ok'), preview('ok', 0), preview('short'), preview('unknown')])
+          for (const items of [[], [{ status: 'pending' }]])
+            produced.add(invoiceBlockReason({ allowed, erpDown, preview: p, items }));
+    expect([...produced].filter((r) => r !== null).sort()).toEqual([...InvoiceBlockReason.options].sort());
   });
 });

@@ -1,6 +1,6 @@
 import type { StockLine } from '@erp-bridge/shared';
 import { describe, expect, it } from 'vitest';
-import { invoiceLines } from './service.js';
+import { invoiceLines } from './preview.js';
 
 const rub = (amount: number) => ({ amount, currency: 'RUB' });
 const line = (over: Partial<StockLine>): StockLine => ({

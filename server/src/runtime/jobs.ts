@@ -4,7 +4,7 @@ import { checkOnlyEvents } from '../amocrm/webhooks/dp-check-only.js';
 import type { Config } from '../config.js';
 import type { EnforceItem } from '../guard/enforcer.js';
 import { GUARD_JOB } from '../guard/service.js';
-import { INVOICE_JOB, INVOICE_RETRIES } from '../invoices/service.js';
+import { defineInvoiceJob } from '../invoices/job.js';
 import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from '../jobs/platform-jobs.js';
 import type { Logger } from '../log.js';
 import type { CoreServices } from './services.js';
@@ -88,13 +88,7 @@ export async function defineJobs(
     },
   });
   await queue.schedule('webhooks.retention', '41 * * * *');
-  await queue.define<{ requestId: string }>({
-    name: INVOICE_JOB,
-    retryLimit: INVOICE_RETRIES,
-    retryDelaySeconds: 2,
-    retryDelayMaxSeconds: 120,
-    handler: ({ requestId }, meta) => invoices.process(requestId, meta),
-  });
+  await defineInvoiceJob(queue, invoices);
 
   // Housekeeping belongs to the processes that run jobs: one sweep per deployment is enough.
   const purge = queue.works

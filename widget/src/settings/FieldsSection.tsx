@@ -14,20 +14,21 @@ export function FieldsSection(props: SectionProps) {
   return (
     <fieldset class="erpb-section" data-section="fields">
       <legend>{t.sec_fields}</legend>
-      <TextField
-        label={t.sku_code}
-        field="fields.skuFieldCode"
-        error={errorOf('fields.skuFieldCode')}
-        value={fields.skuFieldCode}
-        onValue={(skuFieldCode) => set('fields', { skuFieldCode })}
-      />
-      <TextField
-        label={t.price_code}
-        field="fields.priceFieldCode"
-        error={errorOf('fields.priceFieldCode')}
-        value={fields.priceFieldCode}
-        onValue={(priceFieldCode) => set('fields', { priceFieldCode })}
-      />
+      {(
+        [
+          ['skuFieldCode', t.sku_code],
+          ['priceFieldCode', t.price_code],
+        ] as const
+      ).map(([key, label]) => (
+        <TextField
+          key={key}
+          label={label}
+          field={`fields.${key}`}
+          error={errorOf(`fields.${key}`)}
+          value={fields[key]}
+          onValue={(v) => set('fields', { [key]: v })}
+        />
+      ))}
       <div class="erpb-field">
         <span class="erpb-label">{t.lookup}</span>
         <ol class="erpb-order">

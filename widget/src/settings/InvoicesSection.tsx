@@ -21,24 +21,23 @@ export function InvoicesSection(props: SectionProps & { knownUsers: { id: number
       <legend>{t.sec_invoices}</legend>
       {catalog ? (
         <>
-          <IdChecklist
-            label={t.allowed_users}
-            name="user"
-            field="invoices.allowedUserIds"
-            items={catalog.users}
-            value={draft.invoices.allowedUserIds}
-            t={t}
-            onValue={(ids) => setDraft(withIds(draft, 'allowedUserIds', ids))}
-          />
-          <IdChecklist
-            label={t.allowed_groups}
-            name="group"
-            field="invoices.allowedGroupIds"
-            items={catalog.groups}
-            value={draft.invoices.allowedGroupIds}
-            t={t}
-            onValue={(ids) => setDraft(withIds(draft, 'allowedGroupIds', ids))}
-          />
+          {(
+            [
+              ['allowedUserIds', 'user', catalog.users, t.allowed_users],
+              ['allowedGroupIds', 'group', catalog.groups, t.allowed_groups],
+            ] as const
+          ).map(([key, name, items, label]) => (
+            <IdChecklist
+              key={key}
+              label={label}
+              name={name}
+              field={`invoices.${key}`}
+              items={items}
+              value={draft.invoices[key]}
+              t={t}
+              onValue={(ids) => setDraft(withIds(draft, key, ids))}
+            />
+          ))}
           <p class="erpb-hint">{t.allowed_hint}</p>
           <IdSelect
             label={t.number_pick}

@@ -24,7 +24,7 @@ export function SaveBar(props: { save: SaveState; dirty: boolean; t: SettingsMes
           <ul class="erpb-field-errors">
             {(failure.errors?.length
               ? failure.errors.map((e) => `${e.path}: ${e.message}`)
-              : [failure.detail ?? failureText(failure, t)]
+              : [failureText(failure, t)]
             ).map((line) => (
               <li key={line}>{line}</li>
             ))}

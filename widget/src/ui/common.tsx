@@ -19,19 +19,48 @@ export type FailureMessages = Pick<
   | 'err_not_found'
   | 'err_rate'
   | 'err_amocrm'
+  | 'err_customer_not_found'
+  | 'err_not_supported'
+  | 'err_guard_disabled'
+  | 'err_key_reused'
+  | 'err_invoice'
+  | 'err_secret_required'
+  | 'err_gate_stages'
+  | 'err_too_large'
+  | 'err_conflict'
+  | 'err_cors'
+  | 'err_invalid'
   | 'details'
 >;
 
-/** Problem codes (shared/src/problem.ts) by family, worded in the user's language; never the server's English. */
+/**
+ * Problem codes (shared/src/problem.ts), exact or by family, worded in the user's language; never
+ * the server's English. Checked for every code in ui/problem-wording.test.ts. `internal` and
+ * codes this build does not know get the general sentence (error_status).
+ */
 const BY_CODE: [RegExp, keyof FailureMessages][] = [
   [/^erp\.auth_failed$/, 'err_erp_auth'],
   [/^erp\.not_configured$/, 'err_erp_config'],
+  [/^erp\.customer_not_found$/, 'err_customer_not_found'],
+  [/^erp\.not_supported$/, 'err_not_supported'],
   [/^erp\./, 'err_erp'],
   [/^auth\.forbidden$|^invoice\.not_allowed$/, 'err_forbidden'],
   [/^auth\./, 'err_auth'],
+  [/^guard\.disabled$/, 'err_guard_disabled'],
+  [/^idempotency\.key_reused$/, 'err_key_reused'],
+  [/^invoice\./, 'err_invoice'],
+  [/^settings\.secret_required$/, 'err_secret_required'],
+  [/^settings\.gate_stages_required$/, 'err_gate_stages'],
   [/not_found$/, 'err_not_found'],
   [/rate_limited$/, 'err_rate'],
   [/^amocrm\./, 'err_amocrm'],
+  [/^request\.payload_too_large$/, 'err_too_large'],
+  [/^request\.conflict$/, 'err_conflict'],
+  [/^request\.cors_denied$/, 'err_cors'],
+  // Never read by a caller (it hung up), but worded all the same.
+  [/^request\.cancelled$/, 'error_network'],
+  // Only the customer section can say what is missing on the card; elsewhere it is an invalid request.
+  [/^request\.|^idempotency\.|^customer\./, 'err_invalid'],
 ];
 
 export function failureText(failure: ApiFailure, t: FailureMessages, fallback = t.error): string {

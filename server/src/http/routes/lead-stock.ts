@@ -1,35 +1,16 @@
-import { LeadIdParam, StockReport } from '@erp-bridge/shared';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { widgetRoutes } from '@erp-bridge/shared';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from '../../amocrm/disposable-token/index.js';
 import type { Installation } from '../../amocrm/installations.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import { buildLeadStockReport, type LeadStockDeps } from '../../stock/lead-stock.js';
+import { openApiRoute } from '../contract-route.js';
 import { clientGone } from '../request-signal.js';
-import { problem } from './openapi-helpers.js';
 
 /** How often one user may make the backend re-read the ERP for a deal ("↻" in the panel). */
 export const REFRESH_EVERY_MS = 10_000;
 
-const StockQuery = z.object({
-  /** 1: read this deal's stock from the ERP now, not from the short cache (at most once per 10 s per user). */
-  refresh: z.enum(['0', '1']).optional(),
-});
-
-export const leadStockRoute = createRoute({
-  method: 'get',
-  path: '/api/v1/leads/{id}/stock',
-  summary: "Free stock per warehouse for every product of a deal, with the deal's availability",
-  request: { params: LeadIdParam, query: StockQuery },
-  security: [{ disposableToken: [] }],
-  responses: {
-    200: { description: 'Stock report', content: { 'application/json': { schema: StockReport } } },
-    400: problem('Invalid deal id'),
-    401: problem('Missing or invalid disposable token'),
-    404: problem('No such deal'),
-    429: problem('Too many reads in flight for this user'),
-    502: problem('amoCRM or the ERP is unavailable'),
-  },
-});
+export const leadStockRoute = openApiRoute(widgetRoutes.leadStock);
 
 export function leadStockRoutes(
   depsFor: (installation: Installation) => Promise<LeadStockDeps>,

@@ -4,23 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../../../../support/browser.js';
 import { type StartedAmoEmulator, startAmoEmulator } from '../index.js';
 import { DEMO_ACCOUNT, DEMO_COMPANIES } from '../seed.js';
 import { TEST_SECRET, TEST_TOKEN } from '../test-helpers.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A 1x1 blue PNG; the page scales it to the logo box. */
 const LOGO = Buffer.from(
@@ -121,7 +110,7 @@ function startEchoBackend(): Promise<{ server: Server; url: string }> {
   );
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('sandbox page in Chromium', () => {
+describe.skipIf(!findChromium())('sandbox page in Chromium', () => {
   let backend: { server: Server; url: string };
   let emulator: StartedAmoEmulator;
   let browser: Browser;
@@ -135,7 +124,7 @@ describe.skipIf(!existsSync(CHROMIUM))('sandbox page in Chromium', () => {
       widgetDir: writeFakeWidget(),
       accessToken: TEST_TOKEN,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
   });
 
