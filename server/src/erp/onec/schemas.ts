@@ -20,13 +20,24 @@ export interface ItemRow {
   id: string;
   name: string;
   sku: string;
+  /** The type field's value (an enumeration value's name, or BP's boolean), when it is read. */
+  type?: string | boolean | null;
 }
-export const itemRow = (skuField: string) =>
-  rowOf<ItemRow>({ Ref_Key: guidSchema, Description: z.string(), [skuField]: z.string() }, (r) => ({
-    id: r.Ref_Key as string,
-    name: r.Description as string,
-    sku: r[skuField] as string,
-  }));
+export const itemRow = (skuField: string, typeField: string | null = null) =>
+  rowOf<ItemRow>(
+    {
+      Ref_Key: guidSchema,
+      Description: z.string(),
+      [skuField]: z.string(),
+      ...(typeField ? { [typeField]: z.union([z.string(), z.boolean()]).nullish() } : {}),
+    },
+    (r) => ({
+      id: r.Ref_Key as string,
+      name: r.Description as string,
+      sku: r[skuField] as string,
+      ...(typeField && { type: r[typeField] as string | boolean | null | undefined }),
+    }),
+  );
 
 export interface PriceRow {
   itemId: string;

@@ -14,6 +14,7 @@ import {
 import { type FetchFn, type HttpOptions, send } from './http.js';
 import type { FieldSpec, RestMapping } from './mapping.js';
 import { getList, getValue, PathSyntaxError } from './path.js';
+import { createServiceDetector } from './services.js';
 import { renderJson, renderString, type Vars } from './template.js';
 import {
   FieldError,
@@ -167,11 +168,14 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
           id: readString(rec, itemReaders.id, true),
           name: readString(rec, itemReaders.name, true),
           price: price === null ? null : money(price, currency),
+          ...(services.isService(rec) && { kind: 'service' as const }),
         });
       }
     });
     return out;
   }
+
+  const services = createServiceDetector(mapping.items.service, resolveSkus);
 
   // --- warehouses --------------------------------------------------------------------------
   const whReaders = {
@@ -229,11 +233,17 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     const items = new Map<string, ErpItemStock>();
     if (wanted.length === 0) return { items, asOf: new Date() };
 
+    // Services have no stock records: reported as services, never asked for (never unknown).
+    const { services: serviceItems, fetched } = await services.services(wanted);
+    for (const [sku, item] of serviceItems)
+      items.set(sku, { sku, name: item.name, price: item.price, kind: 'service', warehouses: [] });
     let known: Map<string, ErpItem> | null = null;
     let skuOfItem = new Map<string, string>();
-    let asking = wanted;
+    let asking = wanted.filter((sku) => !serviceItems.has(sku));
+    if (asking.length === 0) return { items, asOf: new Date() };
     if (mapping.stock.keyBy === 'itemId') {
-      known = await resolveSkus(wanted);
+      known = fetched ?? (await resolveSkus(asking));
+      for (const sku of serviceItems.keys()) known.delete(sku);
       skuOfItem = new Map([...known.values()].map((i) => [i.id, i.sku]));
       asking = [...known.keys()];
       if (asking.length === 0) return { items, asOf: new Date() };
