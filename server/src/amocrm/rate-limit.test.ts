@@ -136,4 +136,17 @@ describe.each(testBackends)('database slot scheduler on $name', (backend) => {
     expect(maxPerWindow(all)).toBeLessThanOrEqual(7);
     expect(span(all)).toBeGreaterThan(1000);
   });
+
+  it("keeps the guard's reserve in the shared window: card reads of all instances take at most their share", async () => {
+    const one = createDbScheduler(database.db, { requestsPerSecond: 7, widgetWaitMs: 60_000 });
+    const two = createDbScheduler(database.db, { requestsPerSecond: 7, widgetWaitMs: 60_000 });
+    const times: number[] = [];
+    const read = (s: SlotScheduler) =>
+      s.acquire(43, { lane: 'widget' }).then(() => times.push(performance.now()));
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => read(one)),
+      ...Array.from({ length: 4 }, () => read(two)),
+    ]);
+    expect(maxPerWindow(times.sort((a, b) => a - b))).toBeLessThanOrEqual(4);
+  });
 });
