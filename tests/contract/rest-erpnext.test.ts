@@ -25,12 +25,14 @@ describe('REST connector on ERPNext, beyond the contract', () => {
     return { erp, connector: createRestConnector({ ...mapping, baseUrl: erp.url }, { retries: 0 }) };
   };
 
-  it('reads a deal’s stock in one Bin request plus one warehouse list, then from cache', async () => {
+  it('reads a deal’s stock in one Bin request plus the items’ kinds and one warehouse list, then from cache', async () => {
     const { erp, connector } = await setup();
     try {
       await connector.getStock(ITEMS.map((i) => i.sku));
       await connector.getStock(['DRL-18V']);
+      // The Item request tells services (is_stock_item = 0) from goods; kinds are remembered.
       expect(erp.calls.map((c) => c.path)).toEqual([
+        '/api/resource/Item',
         '/api/resource/Bin',
         '/api/resource/Warehouse',
         '/api/resource/Bin',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanString } from '../lib/clean-text.js';
 
 /** amoCRM REST v4 responses we read, validated at the edge. Unknown fields pass through untouched. */
 
@@ -16,7 +17,7 @@ export const CatalogElementLink = z.object({
 export const Lead = z
   .object({
     id: z.number().int(),
-    name: z.string().nullish(),
+    name: cleanString().nullish(),
     price: z.number().nullish(),
     status_id: z.number().int(),
     pipeline_id: z.number().int(),
@@ -27,7 +28,7 @@ export const Lead = z
     _embedded: z
       .object({
         catalog_elements: z.array(CatalogElementLink).optional(),
-        tags: z.array(z.object({ id: z.number().int(), name: z.string() }).loose()).optional(),
+        tags: z.array(z.object({ id: z.number().int(), name: cleanString() }).loose()).optional(),
         contacts: z
           .array(z.object({ id: z.number().int(), is_main: z.boolean().optional() }).loose())
           .optional(),
@@ -40,14 +41,14 @@ export const Lead = z
 export type Lead = z.infer<typeof Lead>;
 
 const FieldValue = z
-  .object({ value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional() })
+  .object({ value: z.union([cleanString(), z.number(), z.boolean(), z.null()]).optional() })
   .loose();
 
 export const CustomFieldValue = z
   .object({
     field_id: z.number().int(),
-    field_code: z.string().nullish(),
-    field_name: z.string().nullish(),
+    field_code: cleanString().nullish(),
+    field_name: cleanString().nullish(),
     values: z.array(FieldValue).nullish(),
   })
   .loose();
@@ -55,20 +56,20 @@ export const CustomFieldValue = z
 export const CatalogElement = z
   .object({
     id: z.number().int(),
-    name: z.string(),
+    name: cleanString(),
     catalog_id: z.number().int().optional(),
     custom_fields_values: z.array(CustomFieldValue).nullish(),
   })
   .loose();
 export type CatalogElement = z.infer<typeof CatalogElement>;
 
-export const Catalog = z.object({ id: z.number().int(), name: z.string(), type: z.string() }).loose();
+export const Catalog = z.object({ id: z.number().int(), name: cleanString(), type: cleanString() }).loose();
 
 const halList = <K extends string, T extends z.ZodType>(key: K, item: T) =>
   z
     .object({
       _links: z
-        .object({ next: z.object({ href: z.string() }).optional() })
+        .object({ next: z.object({ href: cleanString() }).optional() })
         .loose()
         .optional(),
       _embedded: z.object({ [key]: z.array(item) } as Record<K, z.ZodArray<T>>),
@@ -79,7 +80,7 @@ export const CatalogElementList = halList('elements', CatalogElement);
 export const CatalogList = halList('catalogs', Catalog);
 
 export const Account = z
-  .object({ id: z.number().int(), subdomain: z.string(), name: z.string().optional() })
+  .object({ id: z.number().int(), subdomain: cleanString(), name: cleanString().optional() })
   .loose();
 
 export const LeadList = halList('leads', Lead);
@@ -103,8 +104,8 @@ export const Note = z
   .object({
     id: z.number().int(),
     entity_id: z.number().int(),
-    note_type: z.string().optional(),
-    params: z.object({ text: z.string().optional() }).loose().nullish(),
+    note_type: cleanString().optional(),
+    params: z.object({ text: cleanString().optional() }).loose().nullish(),
   })
   .loose();
 export const NoteList = halList('notes', Note);
@@ -118,7 +119,7 @@ export const Task = z
   .object({
     id: z.number().int(),
     entity_id: z.number().int().nullish(),
-    text: z.string().optional(),
+    text: cleanString().optional(),
     is_completed: z.boolean().optional(),
   })
   .loose();
@@ -135,9 +136,9 @@ export interface TaskInput {
 export const CustomField = z
   .object({
     id: z.number().int(),
-    name: z.string(),
-    code: z.string().nullish(),
-    type: z.string(),
+    name: cleanString(),
+    code: cleanString().nullish(),
+    type: cleanString(),
     is_api_only: z.boolean().optional(),
     required_statuses: z
       .array(z.object({ pipeline_id: z.number().int(), status_id: z.number().int() }).loose())
@@ -160,14 +161,14 @@ export interface LinkInput {
 }
 
 export const Webhook = z
-  .object({ destination: z.string(), settings: z.array(z.string()).optional() })
+  .object({ destination: cleanString(), settings: z.array(cleanString()).optional() })
   .loose();
 export const WebhookList = halList('webhooks', Webhook);
 
 export const Contact = z
   .object({
     id: z.number().int(),
-    name: z.string().nullish(),
+    name: cleanString().nullish(),
     custom_fields_values: z.array(CustomFieldValue).nullish(),
   })
   .loose();
@@ -176,7 +177,7 @@ export const Company = Contact;
 export const User = z
   .object({
     id: z.number().int(),
-    name: z.string().optional(),
+    name: cleanString().optional(),
     rights: z.object({ group_id: z.number().int().nullish() }).loose().optional(),
   })
   .loose();
@@ -184,9 +185,9 @@ export const User = z
 export const Pipeline = z
   .object({
     id: z.number().int(),
-    name: z.string(),
+    name: cleanString(),
     _embedded: z
-      .object({ statuses: z.array(z.object({ id: z.number().int(), name: z.string() }).loose()) })
+      .object({ statuses: z.array(z.object({ id: z.number().int(), name: cleanString() }).loose()) })
       .loose(),
   })
   .loose();

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/open.js';
 import { testBackends } from '../db/test-databases.js';
-import { createDbScheduler, createMemoryScheduler, type SlotScheduler } from './rate-limit.js';
+import {
+  createDbScheduler,
+  createMemoryScheduler,
+  type SlotScheduler,
+  WidgetLaneFull,
+} from './rate-limit.js';
 
 /** Send times of n callers that all ask at once. */
 async function sendTimes(s: SlotScheduler, accountId: number, n: number) {
@@ -47,7 +52,7 @@ describe('memory slot scheduler', () => {
 
 describe('lanes: the guard keeps its share of the window', () => {
   it('lets widget reads use at most their share of any window, and serves guard waiters first', async () => {
-    const s = createMemoryScheduler({ requestsPerSecond: 7 });
+    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetWaitMs: 60_000 });
     const order: string[] = [];
     const widget = Array.from({ length: 12 }, (_, i) =>
       s.acquire(7, { lane: 'widget' }).then(() => order.push(`w${i}`)),
@@ -65,6 +70,39 @@ describe('lanes: the guard keeps its share of the window', () => {
       ),
     );
     expect(maxPerWindow(widgetTimes.sort((a, b) => a - b))).toBeLessThanOrEqual(4);
+  });
+
+  it("never makes a guard burst wait for card reads to leave the window: the widget leaves the guard's reserve free", async () => {
+    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetWaitMs: 60_000 });
+    // Card reads keep their lane full (as 64 connections reading missing deals do).
+    const widget = Array.from({ length: 12 }, () => s.acquire(11, { lane: 'widget' }));
+    await new Promise((r) => setTimeout(r, 400));
+    // A guard enforcement's first three requests (read, move back, note), back to back: the
+    // window's reserve (limit 7 minus the widget's share of 4) is theirs.
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) await s.acquire(11);
+    // Only the small gap between sends (about 71 ms each), never the rest of a 1.3 s window.
+    expect(performance.now() - started).toBeLessThan(600);
+    await Promise.all(widget);
+  });
+
+  it('refuses a card read it cannot serve in time, with how long to wait, and one beyond the queue bound at once', async () => {
+    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetWaitMs: 300, widgetQueue: 10 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        s.acquire(12, { lane: 'widget' }).then(
+          () => 'sent',
+          (e: unknown) => e,
+        ),
+      ),
+    );
+    const refused = outcomes.filter((o): o is WidgetLaneFull => o instanceof WidgetLaneFull);
+    // Four go in the first window; of the rest, two exceed the queue bound and six run out of time.
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(4);
+    expect(refused).toHaveLength(8);
+    for (const r of refused) expect(r.retryAfterMs).toBeGreaterThanOrEqual(1300);
+    // The guard is not subject to either bound.
+    await expect(s.acquire(12)).resolves.toBeUndefined();
   });
 
   it('drops a waiter whose signal fires: it never takes a slot', async () => {
@@ -97,5 +135,18 @@ describe.each(testBackends)('database slot scheduler on $name', (backend) => {
     const all = [...a, ...b].sort((x, y) => x - y);
     expect(maxPerWindow(all)).toBeLessThanOrEqual(7);
     expect(span(all)).toBeGreaterThan(1000);
+  });
+
+  it("keeps the guard's reserve in the shared window: card reads of all instances take at most their share", async () => {
+    const one = createDbScheduler(database.db, { requestsPerSecond: 7, widgetWaitMs: 60_000 });
+    const two = createDbScheduler(database.db, { requestsPerSecond: 7, widgetWaitMs: 60_000 });
+    const times: number[] = [];
+    const read = (s: SlotScheduler) =>
+      s.acquire(43, { lane: 'widget' }).then(() => times.push(performance.now()));
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => read(one)),
+      ...Array.from({ length: 4 }, () => read(two)),
+    ]);
+    expect(maxPerWindow(times.sort((a, b) => a - b))).toBeLessThanOrEqual(4);
   });
 });

@@ -25,6 +25,18 @@ export interface AcquireOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A card read the widget lane cannot serve in time: it waited its longest (`widgetWaitMs`), or
+ * the queue was already at its size bound. Holding it longer would only keep the card (and the
+ * connection) waiting many seconds; the caller answers 429 with Retry-After.
+ */
+export class WidgetLaneFull extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('amoCRM budget for card reads is taken; try again shortly');
+    this.name = 'WidgetLaneFull';
+  }
+}
+
 export interface RateOptions {
   requestsPerSecond: number;
   /**
@@ -35,8 +47,21 @@ export interface RateOptions {
    * request's share of a second (no instantaneous bursts for the network to compress further).
    */
   margin?: number;
-  /** Requests of the widget lane allowed in any window (default: the limit minus 3, at least 1). */
+  /**
+   * The widget lane sends only while fewer than this many requests (of either lane) went out in
+   * the window (default: the limit minus 3, at least 1), so the rest of every window is always
+   * free for guard work, however many card reads wait.
+   */
   widgetShare?: number;
+  /**
+   * Longest a card read waits for a slot (default 4 s), then it is refused (429, Retry-After).
+   * A deadline rather than an early refusal keeps a script that retries at once from turning
+   * each refusal into another request: the wait paces it (measured: refusing at a queue of 12
+   * turned 64 looping connections into ~600 requests/s; the deadline keeps them near 16/s).
+   */
+  widgetWaitMs?: number;
+  /** Most card reads waiting at once per account (default 256); beyond it a read is refused at once. */
+  widgetQueue?: number;
 }
 
 const windowMs = (o: RateOptions) => 1000 * (1 + (o.margin ?? 0.3));
@@ -46,19 +71,30 @@ interface Waiter {
   resolve(): void;
 }
 
+interface LaneLimits {
+  limit: number;
+  window: number;
+  minGap: number;
+  widgetShare: number;
+  widgetWaitMs: number;
+  widgetQueue: number;
+}
+
 /**
  * In-process sliding window on actual send times. Waiters queue per lane; the guard's lane always
- * goes first, the widget's only while it has sent fewer than its share in the last window. A
- * request goes out only while fewer than the limit went out in the last window, however late
- * timers fire; a waiter whose signal fires leaves its queue without taking a slot.
+ * goes first and may use the whole window, the widget's only the part that leaves a reserve free
+ * for the guard (so a guard burst — read, move back, note, task — never waits for card reads to
+ * leave the window). A request goes out only while fewer than the limit went out in the last
+ * window, however late timers fire; a waiter whose signal fires leaves its queue without taking a
+ * slot; a card read that cannot go within its deadline is refused (WidgetLaneFull).
  */
-function createLocalWindow(limit: number, window: number, minGap: number, widgetShare: number) {
+function createLocalWindow({ limit, window, minGap, widgetShare, widgetWaitMs, widgetQueue }: LaneLimits) {
   interface AccountQueue {
     sent: number[];
-    widgetSent: number[];
     guard: Waiter[];
     widget: Waiter[];
     timer?: NodeJS.Timeout;
+    timerDue?: number;
   }
   const accounts = new Map<number, AccountQueue>();
 
@@ -66,29 +102,33 @@ function createLocalWindow(limit: number, window: number, minGap: number, widget
     for (;;) {
       const now = performance.now();
       while (q.sent.length && (q.sent[0] ?? 0) <= now - window) q.sent.shift();
-      while (q.widgetSent.length && (q.widgetSent[0] ?? 0) <= now - window) q.widgetSent.shift();
-      if (q.guard.length === 0 && q.widget.length === 0) return;
+      if (q.guard.length === 0 && q.widget.length === 0) {
+        if (q.sent.length === 0) accounts.delete(accountId);
+        return;
+      }
       const gapWait = q.sent.length ? (q.sent[q.sent.length - 1] ?? 0) + minGap - now : 0;
       const fullWait = q.sent.length < limit ? 0 : (q.sent[0] ?? now) + window - now;
-      const widgetOpen = q.widgetSent.length < widgetShare;
+      const widgetOpen = q.sent.length < widgetShare;
       const waiter = q.guard[0] ?? (widgetOpen ? q.widget[0] : undefined);
-      const wait = waiter
-        ? Math.max(gapWait, fullWait)
-        : Math.max(gapWait, (q.widgetSent[0] ?? now) + window - now);
+      // A card read waits until the window holds fewer than its share: the send that expires then.
+      const widgetWait = (q.sent[q.sent.length - widgetShare] ?? now) + window - now;
+      const wait = waiter ? Math.max(gapWait, fullWait) : Math.max(gapWait, widgetWait);
       if (wait > 0 || !waiter) {
-        if (!q.timer)
-          q.timer = setTimeout(
-            () => {
-              q.timer = undefined;
-              pump(accountId, q);
-            },
-            Math.max(1, wait),
-          );
+        // One timer per account, due at the earliest moment anyone can go: a guard waiter that
+        // arrives while the timer waits for a card read's later slot brings it forward.
+        const due = now + Math.max(1, wait);
+        if (q.timer && q.timerDue !== undefined && q.timerDue <= due) return;
+        clearTimeout(q.timer);
+        q.timerDue = due;
+        q.timer = setTimeout(() => {
+          q.timer = undefined;
+          q.timerDue = undefined;
+          pump(accountId, q);
+        }, due - now);
         return;
       }
       (waiter.lane === 'guard' ? q.guard : q.widget).shift();
       q.sent.push(now);
-      if (waiter.lane === 'widget') q.widgetSent.push(now);
       waiter.resolve();
     }
   }
@@ -99,25 +139,41 @@ function createLocalWindow(limit: number, window: number, minGap: number, widget
     if (signal?.aborted) return Promise.reject(abortError(signal));
     let queue = accounts.get(accountId);
     if (!queue) {
-      queue = { sent: [], widgetSent: [], guard: [], widget: [] };
+      queue = { sent: [], guard: [], widget: [] };
       accounts.set(accountId, queue);
     }
     const q = queue;
+    // The queue ahead drains at widgetShare per window: about that long until a new read could go.
+    const retryAfterMs = () => Math.ceil((q.widget.length / widgetShare + 1) * window);
+    if (lane === 'widget' && q.widget.length >= widgetQueue)
+      return Promise.reject(new WidgetLaneFull(retryAfterMs()));
     return new Promise<void>((resolve, reject) => {
+      let deadline: NodeJS.Timeout | undefined;
+      const leave = () => {
+        const list = q[lane];
+        const i = list.indexOf(waiter);
+        if (i >= 0) list.splice(i, 1);
+        signal?.removeEventListener('abort', onAbort);
+        clearTimeout(deadline);
+      };
       const waiter: Waiter = {
         lane,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
+          clearTimeout(deadline);
           resolve();
         },
       };
       function onAbort() {
-        const list = q[lane];
-        const i = list.indexOf(waiter);
-        if (i >= 0) list.splice(i, 1);
+        leave();
         reject(abortError(signal));
       }
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (lane === 'widget')
+        deadline = setTimeout(() => {
+          leave();
+          reject(new WidgetLaneFull(retryAfterMs()));
+        }, widgetWaitMs);
       q[lane].push(waiter);
       // Slots are taken after the caller's synchronous work, so a stalled loop cannot bunch sends.
       queueMicrotask(() => pump(accountId, q));
@@ -128,13 +184,22 @@ function createLocalWindow(limit: number, window: number, minGap: number, widget
 const abortError = (signal: AbortSignal | undefined) =>
   signal?.reason instanceof Error ? signal.reason : new DOMException('The caller gave up', 'AbortError');
 
-const shareOf = (o: RateOptions, limit: number) =>
-  Math.max(1, Math.min(limit, Math.floor(o.widgetShare ?? limit - 3)));
+function laneLimits(o: RateOptions): LaneLimits {
+  const limit = Math.floor(o.requestsPerSecond);
+  const widgetShare = Math.max(1, Math.min(limit, Math.floor(o.widgetShare ?? limit - 3)));
+  return {
+    limit,
+    window: windowMs(o),
+    minGap: minGapMs(o),
+    widgetShare,
+    widgetWaitMs: Math.max(1, o.widgetWaitMs ?? 4000),
+    widgetQueue: Math.max(0, Math.floor(o.widgetQueue ?? 256)),
+  };
+}
 
 /** One process (embedded database): the window lives in memory. */
 export function createMemoryScheduler(opts: RateOptions): SlotScheduler {
-  const limit = Math.floor(opts.requestsPerSecond);
-  return { acquire: createLocalWindow(limit, windowMs(opts), minGapMs(opts), shareOf(opts, limit)) };
+  return { acquire: createLocalWindow(laneLimits(opts)) };
 }
 
 /**
@@ -142,10 +207,10 @@ export function createMemoryScheduler(opts: RateOptions): SlotScheduler {
  * per-account advisory lock, so all instances share one window; each instance also keeps its own.
  */
 export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
-  const limit = Math.floor(opts.requestsPerSecond);
-  const window = windowMs(opts);
-  // The lanes (and the widget's share) are kept per instance; the shared row keeps the total.
-  const local = createLocalWindow(limit, window, minGapMs(opts), shareOf(opts, limit));
+  const limits = laneLimits(opts);
+  const { limit, window } = limits;
+  // The lanes queue per instance; the shared rows keep the total, and the guard's reserve in it.
+  const local = createLocalWindow(limits);
   const interval = `${window.toFixed(0)} milliseconds`;
   const gap = `${minGapMs(opts).toFixed(0)} milliseconds`;
   let sinceCleanup = 0;
@@ -167,7 +232,9 @@ export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
           // The minimum gap holds across instances too: N instances never release a burst together.
           const gapWait = Number(row?.gap_ms ?? 0);
           if (gapWait > 0) return Math.max(1, gapWait);
-          if (Number(row?.n ?? 0) < limit) {
+          // Card reads leave the guard's reserve of the shared window free too (all instances count).
+          const cap = acquireOpts?.lane === 'widget' ? limits.widgetShare : limit;
+          if (Number(row?.n ?? 0) < cap) {
             await tx.execute(
               sql`insert into amo_rate_sends (account_id, sent_at) values (${accountId}, clock_timestamp())`,
             );

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one check every external string passes before it reaches the database or an ERP: no NUL
  * (PostgreSQL text and jsonb cannot hold it) and well-formed UTF-16 (no unpaired surrogate, which
@@ -64,3 +66,31 @@ export function isCleanFormText(s: string): boolean {
   }
   return true;
 }
+
+/** Control characters no text field carries: C0 except tab, line feed and carriage return; DEL; C1. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** String.prototype.toWellFormed (Node 20+; ES2024): every unpaired surrogate becomes U+FFFD. */
+interface ToWellFormed {
+  toWellFormed(): string;
+}
+
+/**
+ * Text received from a system we do not control (an ERP's or amoCRM's answer) made safe to show,
+ * store and write back: NUL and other control characters dropped, unpaired surrogates replaced by
+ * U+FFFD. Unlike a request from a user, such an answer is not refused for it: a product called
+ * "Дрель\u0000" is still the drill, and one bad name must not cost the whole panel.
+ */
+export function cleanText(s: string): string {
+  const formed = (s as unknown as WellFormed).isWellFormed()
+    ? s
+    : (s as unknown as ToWellFormed).toWellFormed();
+  return formed.replace(CONTROL, '');
+}
+
+/**
+ * A zod string that cleans itself (cleanText) while it is parsed: use it for every text field of
+ * an answer schema at the edge (connectors, amoCRM client). Chains like z.string() (.min, .optional).
+ */
+export const cleanString = () => z.string().overwrite(cleanText);

@@ -6,6 +6,7 @@ import {
 } from '@erp-bridge/shared';
 import { AmoApiError, amoUnavailable } from '../amocrm/errors.js';
 import type { LeadReader } from '../amocrm/lead-products.js';
+import { WidgetLaneFull } from '../amocrm/rate-limit.js';
 import type { ErpItemStock, StockSnapshot } from '../erp/connector.js';
 import type { ResilientErp } from '../erp/resilient.js';
 import { DomainError } from '../errors.js';
@@ -20,6 +21,17 @@ export interface LeadStockDeps {
 /** The card's request was abandoned: nobody reads this answer, and no more work is done for it. */
 const cancelled = () =>
   new DomainError('request.cancelled', 'The client closed the request.', { title: 'Request cancelled' });
+
+/** Card reads already fill amoCRM's budget for them: a quick 429 beats a card waiting many seconds. */
+const cardReadsBusy = (retryAfterMs: number) =>
+  new DomainError(
+    'request.rate_limited',
+    'Too many cards are being read from amoCRM at once; try again in a moment.',
+    {
+      title: 'Too many requests',
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+    },
+  );
 
 /**
  * The card-panel flow (flow 1 in docs/architecture.md): the deal's lines from amoCRM, free stock from the ERP, the verdict
@@ -39,6 +51,7 @@ export async function buildLeadStockReport(
   } catch (err) {
     if (signal?.aborted) throw cancelled();
     if (err instanceof AmoApiError) throw amoUnavailable(err);
+    if (err instanceof WidgetLaneFull) throw cardReadsBusy(err.retryAfterMs);
     throw err;
   }
   if (deal === null)

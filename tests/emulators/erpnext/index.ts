@@ -5,7 +5,7 @@ import { buildApp, type CallLogEntry, type ErpNextState } from './app.js';
 import { seedBalances, seedDocs } from './seed.js';
 
 export type { CallLogEntry, ErpNextState } from './app.js';
-export { COMPANY, warehouseDocName } from './seed.js';
+export { COMPANY, SERVICE_ITEMS, warehouseDocName } from './seed.js';
 
 export const ERPNEXT_API_KEY = 'erpbridge0key';
 export const ERPNEXT_API_SECRET = 'erpbridge0secret';

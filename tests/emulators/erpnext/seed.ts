@@ -4,6 +4,9 @@ import { CUSTOMERS, ITEMS, WAREHOUSES, type WarehouseKey } from '../../fixtures/
 export type Doc = Record<string, unknown> & { name: string };
 
 export const COMPANY = 'ERP Bridge Demo';
+
+/** Items sold as services: no stock kept. */
+export const SERVICE_ITEMS = [{ sku: 'SRV-DELIVERY', name: 'Доставка по городу', price: 1500 }];
 export const ABBR = 'EB';
 
 /** ERPNext suffixes warehouse names with the company abbreviation: "Stores - EB". */
@@ -63,6 +66,23 @@ export function seedDocs(): Map<string, Doc[]> {
         stock_uom: 'Nos',
       });
     }
+  }
+
+  // A service: an Item with "Maintain Stock" unchecked (is_stock_item = 0). ERPNext keeps no Bin
+  // for it, since Bins exist only for stock items, and sells it on a Sales Invoice like any item
+  // (https://docs.frappe.io/erpnext/user/manual/en/item: "Maintain Stock" is unchecked for
+  // non-stock items such as services).
+  for (const service of SERVICE_ITEMS) {
+    put('Item', {
+      name: service.sku,
+      item_code: service.sku,
+      item_name: service.name,
+      item_group: 'Services',
+      stock_uom: 'Nos',
+      standard_rate: service.price,
+      is_stock_item: 0,
+      disabled: 0,
+    });
   }
 
   for (const c of CUSTOMERS) {

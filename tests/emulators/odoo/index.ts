@@ -6,6 +6,7 @@ import { seedRecords } from './seed.js';
 
 export type { CallLogEntry, OdooState } from './app.js';
 export type { OdooRecord } from './seed.js';
+export { SERVICE_ITEMS } from './seed.js';
 
 export const ODOO_API_KEY = 'odoo-emulator-api-key-0123456789';
 export const ODOO_DATABASE = 'erp-bridge';

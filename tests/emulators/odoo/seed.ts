@@ -46,6 +46,9 @@ export const MODELS: Record<string, ModelDef> = {
 
 const RUB = 1;
 
+/** Products sold as services: no stock kept. */
+export const SERVICE_ITEMS = [{ sku: 'SRV-DELIVERY', name: 'Доставка по городу', price: 1500 }];
+
 /** Odoo stores datetimes naive in UTC; the dataset's moments are Moscow time (UTC+3). */
 export const moscowToUtc = (moment: string) => {
   const utc = new Date(Date.parse(`${moment.replace(' ', 'T')}+03:00`)).toISOString();
@@ -141,6 +144,21 @@ export function seedRecords(): Map<string, OdooRecord[]> {
       available_quantity: 5,
     });
   }
+
+  // A service product: product type "Service" (type = 'service', no inventory tracking:
+  // is_storable = false), so Odoo never holds a quant for it
+  // (https://www.odoo.com/documentation/19.0/applications/inventory_and_mrp/inventory/product_management/configure/type.html:
+  // goods, service and combo types; only goods with "Track Inventory" have stock).
+  for (const service of SERVICE_ITEMS)
+    add('product.product', {
+      name: service.name,
+      default_code: service.sku,
+      lst_price: service.price,
+      list_price: service.price,
+      type: 'service',
+      is_storable: false,
+      currency_id: RUB,
+    });
 
   for (const c of CUSTOMERS) {
     const partner = add('res.partner', {

@@ -97,7 +97,8 @@ describe('1C emulator: collections and $filter', () => {
   it('supports $orderby, $top and $skip', async () => {
     const { request } = setup();
     const res = await request('Catalog_Номенклатура', '&$orderby=Code desc&$top=2&$skip=1&$select=Code');
-    expect(res.body.value.map((r: { Code: string }) => r.Code)).toEqual(['00-00000006', '00-00000005']);
+    // 00-00000099 (the card marked for deletion) first, then the service card 00-00000007.
+    expect(res.body.value.map((r: { Code: string }) => r.Code)).toEqual(['00-00000007', '00-00000006']);
   });
 
   it('answers a key with a single object and an unknown key or resource with 404 odata.error', async () => {

@@ -5,6 +5,12 @@ import type { OneCContext } from './context.js';
 import { chunkByEncodedLength, guid, str, virtualTable } from './odata.js';
 import { collection, itemRow, priceRow } from './schemas.js';
 
+interface FoundItem {
+  id: string;
+  name: string;
+  service: boolean;
+}
+
 /**
  * SKU -> catalog item (Ref_Key, name, price). 1C compares strings without regard to case, so the
  * answer is matched back to the asked SKU the same way. Hits and misses are cached separately.
@@ -18,8 +24,13 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
     now,
   });
 
-  async function fetchItems(skus: string[]): Promise<Map<string, { id: string; name: string }>> {
-    const found = new Map<string, { id: string; name: string }>();
+  const typeField = opts.itemTypeField;
+  // A service (delivery, assembly) is an item of its own type, never stocked: see options.itemTypeField.
+  const isService = (type: string | boolean | null | undefined) =>
+    type === true || (typeof type === 'string' && opts.serviceTypes.includes(type));
+
+  async function fetchItems(skus: string[]): Promise<Map<string, FoundItem>> {
+    const found = new Map<string, FoundItem>();
     const wanted = new Map(skus.map((s) => [s.toLowerCase(), s]));
     const suffix = ' and DeletionMark eq false';
     const budget = ctx.filterBudget(opts.itemCatalog) - encodeURIComponent(`()${suffix}`).length;
@@ -27,12 +38,15 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
       skus.map((s) => `${opts.skuField} eq ${str(s)}`),
       budget,
     );
-    const schema = collection(itemRow(opts.skuField));
+    const schema = collection(itemRow(opts.skuField, typeField));
     const pages = await Promise.all(
       chunks.map((terms) =>
         http.get(
           opts.itemCatalog,
-          { $filter: `(${terms.join(' or ')})${suffix}`, $select: `Ref_Key,Description,${opts.skuField}` },
+          {
+            $filter: `(${terms.join(' or ')})${suffix}`,
+            $select: ['Ref_Key', 'Description', opts.skuField, typeField].filter(Boolean).join(','),
+          },
           schema,
         ),
       ),
@@ -40,7 +54,8 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
     for (const row of pages.flatMap((p) => p.value)) {
       const sku = wanted.get(row.sku.toLowerCase());
       // Two live cards with one article: the first wins, as 1C's own search by article does.
-      if (sku && !found.has(sku)) found.set(sku, { id: row.id.toLowerCase(), name: row.name });
+      if (sku && !found.has(sku))
+        found.set(sku, { id: row.id.toLowerCase(), name: row.name, service: isService(row.type) });
     }
     return found;
   }
@@ -104,6 +119,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
           id: item.id,
           name: item.name,
           price: price === undefined ? null : { amount: price, currency: opts.currency },
+          kind: item.service ? 'service' : 'product',
         };
         cache.set(sku, { value: erpItem }, { ttlMs: opts.skuCacheTtlMs });
         out.set(sku, erpItem);

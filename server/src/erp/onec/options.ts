@@ -22,6 +22,13 @@ export const OneCConnectorOptions = z.object({
 
   itemCatalog: name.default('Catalog_Номенклатура'),
   skuField: name.default('Артикул'),
+  /**
+   * The item's type (UT 11 / KA / ERP: the enumeration ТипНоменклатуры, written by OData as the
+   * value's name; BP 3.0: the boolean Услуга). An item whose type is one of `serviceTypes` (or
+   * true) is a service: no stock to check. null = the catalog has no such field (every item is goods).
+   */
+  itemTypeField: name.nullable().default('ТипНоменклатуры'),
+  serviceTypes: z.array(name).default(['Услуга', 'Работа']),
   warehouseCatalog: name.default('Catalog_Склады'),
   stockRegister: name.default('AccumulationRegister_СвободныеОстатки'),
   stockColumns: z

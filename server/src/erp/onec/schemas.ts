@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanString } from '../../lib/clean-text.js';
 import { GUID_RE } from './odata.js';
 
 /**
@@ -6,8 +7,8 @@ import { GUID_RE } from './odata.js';
  * never a wrong number. Property names come from options (Cyrillic, configuration-specific), so
  * each schema is built for them and normalises rows into fixed English names.
  */
-export const guidSchema = z.string().regex(GUID_RE, 'not a GUID');
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/, 'not a 1C date');
+export const guidSchema = cleanString().regex(GUID_RE, 'not a GUID');
+export const localDate = cleanString().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/, 'not a 1C date');
 
 export const collection = <T extends z.ZodType>(row: T) => z.object({ value: z.array(row) });
 
@@ -20,13 +21,24 @@ export interface ItemRow {
   id: string;
   name: string;
   sku: string;
+  /** The type field's value (an enumeration value's name, or BP's boolean), when it is read. */
+  type?: string | boolean | null;
 }
-export const itemRow = (skuField: string) =>
-  rowOf<ItemRow>({ Ref_Key: guidSchema, Description: z.string(), [skuField]: z.string() }, (r) => ({
-    id: r.Ref_Key as string,
-    name: r.Description as string,
-    sku: r[skuField] as string,
-  }));
+export const itemRow = (skuField: string, typeField: string | null = null) =>
+  rowOf<ItemRow>(
+    {
+      Ref_Key: guidSchema,
+      Description: cleanString(),
+      [skuField]: cleanString(),
+      ...(typeField ? { [typeField]: z.union([cleanString(), z.boolean()]).nullish() } : {}),
+    },
+    (r) => ({
+      id: r.Ref_Key as string,
+      name: r.Description as string,
+      sku: r[skuField] as string,
+      ...(typeField && { type: r[typeField] as string | boolean | null | undefined }),
+    }),
+  );
 
 export interface PriceRow {
   itemId: string;
@@ -64,12 +76,12 @@ export const balanceRow = (
   );
 
 export const warehouseRow = z
-  .looseObject({ Ref_Key: guidSchema, Description: z.string(), DeletionMark: z.boolean() })
+  .looseObject({ Ref_Key: guidSchema, Description: cleanString(), DeletionMark: z.boolean() })
   .transform((r) => ({ id: r.Ref_Key, name: r.Description, deleted: r.DeletionMark }));
 
 /** A row of the customer catalog's contact information section, published as its own entity set. */
 export const contactRow = z
-  .looseObject({ Ref_Key: guidSchema, Тип: z.string(), Представление: z.string() })
+  .looseObject({ Ref_Key: guidSchema, Тип: cleanString(), Представление: cleanString() })
   .transform((r) => ({ ownerId: r.Ref_Key, type: r.Тип, text: r.Представление }));
 
 export interface CustomerRow {
@@ -82,9 +94,9 @@ export const customerRow = (innField: string, section: string) =>
   rowOf<CustomerRow>(
     {
       Ref_Key: guidSchema,
-      Description: z.string(),
-      [innField]: z.string().nullable().optional(),
-      [section]: z.array(z.looseObject({ Тип: z.string(), Представление: z.string() })).optional(),
+      Description: cleanString(),
+      [innField]: cleanString().nullable().optional(),
+      [section]: z.array(z.looseObject({ Тип: cleanString(), Представление: cleanString() })).optional(),
     },
     (r) => ({
       id: r.Ref_Key as string,
@@ -109,11 +121,11 @@ export const documentRow = (sumField: string, markerField?: string) =>
   rowOf<DocumentRow>(
     {
       Ref_Key: guidSchema,
-      Number: z.string(),
+      Number: cleanString(),
       Date: localDate,
       Posted: z.boolean(),
       [sumField]: z.number(),
-      ...(markerField ? { [markerField]: z.string() } : {}),
+      ...(markerField ? { [markerField]: cleanString() } : {}),
     },
     (r) => ({
       id: r.Ref_Key as string,

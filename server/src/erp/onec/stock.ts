@@ -34,6 +34,14 @@ export async function readStock(
     `${opts.stockRegister}/${virtualTable('Balance', { period, condition }, opts.conditionQuoting)}`;
   const select = [dims.item, dims.warehouse, cols.onHand, cols.reserve].filter(Boolean).join(',');
   const budget = ctx.filterBudget(`${resource('')}?$select=${select}`);
+  // Services have no balance: they are reported as such, not asked for (and never zero-filled).
+  for (const [sku, item] of resolved) {
+    if (item.kind !== 'service') continue;
+    const link = navigationLink(opts.linkBase, opts.itemCatalog, item.id);
+    items.set(sku, { sku, name: item.name, price: item.price, kind: 'service', link, warehouses: [] });
+    resolved.delete(sku);
+  }
+  if (resolved.size === 0) return { items, asOf: new Date() };
   const ids = [...new Set([...resolved.values()].map((i) => i.id))];
   const chunks = chunkByEncodedLength(
     ids.map((id) => `${dims.item} eq ${guid(id)}`),

@@ -1,6 +1,7 @@
 import type { CallOptions, ErpItem } from '../connector.js';
 import { fetchBySku, uniq } from './batching.js';
 import type { RestContext } from './context.js';
+import { serviceRecordTest } from './services.js';
 import { readCurrency, readNumber, readString } from './values.js';
 
 /** ERP items by SKU through the mapping's `items` block. */
@@ -14,6 +15,7 @@ export function createItemResolver(ctx: RestContext) {
     price: opt(itemFields.price),
     currency: opt(itemFields.currency),
   };
+  const isService = serviceRecordTest(mapping.items.service);
 
   return async function resolveSkus(
     skus: readonly string[],
@@ -48,6 +50,7 @@ export function createItemResolver(ctx: RestContext) {
           id: readString(rec, itemReaders.id, true),
           name: readString(rec, itemReaders.name, true),
           price: price === null ? null : ctx.money(price, currency),
+          ...(isService(rec) && { kind: 'service' as const }),
         });
       }
     });

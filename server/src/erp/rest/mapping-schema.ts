@@ -119,6 +119,13 @@ export const RestMappingSchema = z.strictObject({
       price: Field.optional(),
       currency: Field.optional(),
     }),
+    /**
+     * An item is a service (no stock: never unknown, never short) when the value at `path` in its
+     * record is one of `values`: ERPNext `is_stock_item` 0, Odoo `type` "service".
+     */
+    service: z
+      .strictObject({ path: Path, values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1) })
+      .optional(),
   }),
 
   stock: z

@@ -2,6 +2,7 @@ import type { CallOptions, ErpItem, ErpItemStock, StockSnapshot } from '../conne
 import { fetchBySku, round, uniq } from './batching.js';
 import type { RestContext } from './context.js';
 import type { ItemResolver } from './items.js';
+import { createServiceDetector } from './services.js';
 import type { FieldReader } from './values.js';
 import { readNumber, readString } from './values.js';
 import type { WarehouseDirectory } from './warehouses.js';
@@ -25,6 +26,7 @@ export function createStockReader(
     name: opt(stockFields.name),
     price: opt(stockFields.price),
   };
+  const services = createServiceDetector(mapping.items.service, resolveSkus);
 
   function freeOf(rec: unknown): number {
     if (stockReaders.quantity) return readNumber(rec, stockReaders.quantity, true);
@@ -38,11 +40,17 @@ export function createStockReader(
     const items = new Map<string, ErpItemStock>();
     if (wanted.length === 0) return { items, asOf: new Date() };
 
+    // Services have no stock records: reported as services, never asked for (never unknown).
+    const { services: serviceItems, fetched } = await services.services(wanted);
+    for (const [sku, item] of serviceItems)
+      items.set(sku, { sku, name: item.name, price: item.price, kind: 'service', warehouses: [] });
     let known: Map<string, ErpItem> | null = null;
     let skuOfItem = new Map<string, string>();
-    let asking = wanted;
+    let asking = wanted.filter((sku) => !serviceItems.has(sku));
+    if (asking.length === 0) return { items, asOf: new Date() };
     if (mapping.stock.keyBy === 'itemId') {
-      known = await resolveSkus(wanted, call);
+      known = fetched ?? (await resolveSkus(asking, call));
+      for (const sku of serviceItems.keys()) known.delete(sku);
       skuOfItem = new Map([...known.values()].map((i) => [i.id, i.sku]));
       asking = [...known.keys()];
       if (asking.length === 0) return { items, asOf: new Date() };

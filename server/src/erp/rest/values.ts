@@ -1,4 +1,5 @@
 import { BoundedCache } from '../../lib/bounded-cache.js';
+import { cleanText } from '../../lib/clean-text.js';
 import { ErpError } from '../connector.js';
 import type { FieldSpec } from './mapping.js';
 import { type CompiledPath, compilePath, evaluate } from './path.js';
@@ -53,7 +54,7 @@ export function readString(record: unknown, r: FieldReader, required: boolean): 
     if (required) throw new FieldError(`"${r.path.source}" is missing`);
     return null;
   }
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return cleanText(v);
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   throw new FieldError(`"${r.path.source}" is not a string`);
 }

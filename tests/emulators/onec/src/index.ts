@@ -11,7 +11,7 @@ export type { CallLogEntry } from './call-log.js';
 export type { FaultTarget, OneCFaults } from './faults.js';
 export { stableGuid } from './ids.js';
 export type { OneCEmulatorOptions } from './options.js';
-export { ORDER_DOCUMENT, PRICE_REGISTER, SETTLEMENTS_REGISTER } from './seed.js';
+export { ORDER_DOCUMENT, PRICE_REGISTER, SERVICE_ITEMS, SETTLEMENTS_REGISTER } from './seed.js';
 export type { EntitySet, OneCState, Register } from './state.js';
 
 export interface OneCEmulator {

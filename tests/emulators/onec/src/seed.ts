@@ -8,6 +8,16 @@ export const PRICE_REGISTER = 'InformationRegister_ЦеныНоменклату�
 export const SETTLEMENTS_REGISTER = 'AccumulationRegister_РасчетыСКлиентами';
 export const EMPTY_REF = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * A service in the item catalog (UT 11 / KA / ERP): the same Catalog_Номенклатура, told apart by
+ * its ТипНоменклатуры, an enumeration (Перечисление.ТипыНоменклатуры: Товар, Услуга, Работа,
+ * МногооборотнаяТара, Набор, ...) that the standard OData interface writes as the value's name,
+ * e.g. "ТипНоменклатуры": "Услуга" (1C:Enterprise 8.3 developer guide, "Standard OData interface",
+ * enumerations: https://its.1c.ru/db/v838doc#bookmark:dev:TI000001358). A service has no
+ * balance in any accumulation register: it is never stocked.
+ */
+export const SERVICE_ITEMS = [{ sku: 'SRV-DELIVERY', name: 'Доставка по городу', price: 1500 }];
+
 const DOCUMENT_FIELDS = [
   'Ref_Key',
   'DataVersion',
@@ -39,7 +49,7 @@ export function seedState(opts: { registerName: string; invoiceDocument: string 
 
   const items: EntitySet = {
     name: 'Catalog_Номенклатура',
-    fields: ['Ref_Key', 'DataVersion', 'DeletionMark', 'Code', 'Description', 'Артикул'],
+    fields: ['Ref_Key', 'DataVersion', 'DeletionMark', 'Code', 'Description', 'Артикул', 'ТипНоменклатуры'],
     sections: {},
     rows: [],
   };
@@ -53,6 +63,20 @@ export function seedState(opts: { registerName: string; invoiceDocument: string 
       Code: `00-${String(i + 1).padStart(8, '0')}`,
       Description: item.name,
       Артикул: item.sku,
+      ТипНоменклатуры: 'Товар',
+    });
+  });
+  SERVICE_ITEMS.forEach((service, i) => {
+    const ref = stableGuid(`item:${service.sku}`);
+    refs.items[service.sku] = ref;
+    items.rows.push({
+      Ref_Key: ref,
+      DataVersion: 'AAAAAQAAAAA=',
+      DeletionMark: false,
+      Code: `00-${String(ITEMS.length + i + 1).padStart(8, '0')}`,
+      Description: service.name,
+      Артикул: service.sku,
+      ТипНоменклатуры: 'Услуга',
     });
   });
   // A superseded card marked for deletion that still carries a live article: real catalogs have these.
@@ -63,6 +87,7 @@ export function seedState(opts: { registerName: string; invoiceDocument: string 
     Code: '00-00000099',
     Description: 'Дрель-шуруповёрт 18 В (не использовать)',
     Артикул: 'DRL-18V',
+    ТипНоменклатуры: 'Товар',
   });
 
   const warehouses: EntitySet = {
@@ -176,6 +201,14 @@ export function seedState(opts: { registerName: string; invoiceDocument: string 
     prices.rows.push({ ...older, Цена: Math.round(item.price * 90) / 100 });
     prices.rows.push({ ...older, Period: '2026-06-01T00:00:00', Цена: item.price });
   }
+  // Services are priced like goods (the same price register), but have no stock rows.
+  for (const service of SERVICE_ITEMS)
+    prices.rows.push({
+      Period: '2026-06-01T00:00:00',
+      Номенклатура_Key: refs.items[service.sku],
+      ВидЦены_Key: refs.priceType,
+      Цена: service.price,
+    });
 
   return {
     sets: new Map([items, warehouses, customers, orders, invoices].map((s) => [s.name, s])),
