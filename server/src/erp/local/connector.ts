@@ -11,6 +11,8 @@ import type {
   ErpItemStock,
 } from '../connector.js';
 import { ErpError } from '../connector.js';
+import { localInvoiceStatus } from './invoice-status.js';
+import { localOrders } from './orders.js';
 import { phoneKey } from './phone.js';
 
 type CustomerRow = typeof localCustomers.$inferSelect;
@@ -196,6 +198,9 @@ export function createLocalConnector(db: Db, storeId = 'default'): ErpConnector 
       if (!row) throw new ErpError('unavailable', 'invoice was neither created nor found');
       return { ...toDocument(row), created: row.date.toISOString(), link: null };
     },
+
+    invoiceStatus: localInvoiceStatus(db, storeId),
+    ...localOrders(db, storeId),
 
     async health() {
       await db.select({ sku: localStock.sku }).from(localStock).limit(1);

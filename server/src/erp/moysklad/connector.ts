@@ -15,6 +15,7 @@ import {
 } from '../connector.js';
 import { SingleFlight, TtlCache } from './cache.js';
 import { HttpClient, MoySkladError } from './http.js';
+import { moySkladLoop } from './loop.js';
 import { chunkByUrlLength, fromKopecks, isFilterSafe, moscowToIso, phoneKey, toKopecks } from './mapping.js';
 import * as S from './schemas.js';
 import { readStoreStock } from './stock-report.js';
@@ -341,6 +342,15 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
 
   return {
     kind: 'moysklad',
+    ...moySkladLoop({
+      http,
+      uiBase,
+      currency,
+      lookupProducts,
+      organization,
+      counterpartyMeta,
+      externalCodeFor,
+    }),
 
     get peakInFlight() {
       return http.limiter.peak;
