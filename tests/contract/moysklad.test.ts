@@ -20,6 +20,10 @@ describeErpConnectorContract('moysklad', async () => {
     breakErp: () => emulator.faults.outage(true),
     restoreErp: () => emulator.faults.outage(false),
     corruptNextResponse: () => emulator.faults.corruptNext(),
+    payInvoice: async (id, amount) => {
+      emulator.loop.pay(id, amount);
+    },
+    registeredWebhooks: () => emulator.state.webhooks.length,
     close: () => emulator.close(),
   };
 });

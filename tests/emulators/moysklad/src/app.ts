@@ -2,12 +2,14 @@ import { Hono } from 'hono';
 import { catalogRoutes } from './api/catalog.js';
 import { counterpartyRoutes } from './api/counterparty.js';
 import { documentRoutes } from './api/documents.js';
+import { loopRoutes } from './api/loop.js';
 import { stockRoutes } from './api/stock.js';
 import { type CallLogEntry, callLog } from './call-log.js';
 import { type Faults, faultInjection } from './faults.js';
 import { rateLimits } from './limits.js';
 import type { ResolvedOptions } from './options.js';
 import type { EmulatorState } from './state.js';
+import type { WebhookSender } from './webhook-sender.js';
 import { API_PREFIX, fail } from './wire.js';
 import { bearerAuth, gzipOnly } from './wire-middleware.js';
 
@@ -21,6 +23,7 @@ export function buildApp(
   state: EmulatorState,
   calls: CallLogEntry[],
   faults: Faults,
+  hooks?: WebhookSender,
 ): Hono {
   const app = new Hono();
 
@@ -48,6 +51,7 @@ export function buildApp(
   api.route('/', catalogRoutes(state));
   api.route('/', stockRoutes(state, faults));
   api.route('/', counterpartyRoutes(state, opts));
+  if (hooks) api.route('/', loopRoutes(state, hooks));
   api.route('/', documentRoutes(state));
   app.route(API_PREFIX, api);
 
