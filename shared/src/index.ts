@@ -1,6 +1,7 @@
 export * from './account-catalog.js';
 export * from './availability.js';
 export * from './customer.js';
+export * from './erp-loop.js';
 export * from './guard.js';
 export * from './invoices.js';
 export * from './problem.js';
