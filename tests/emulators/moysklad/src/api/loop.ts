@@ -88,6 +88,7 @@ export function loopRoutes(state: EmulatorState, hooks: WebhookSender): Hono {
       externalCode: body.externalCode ?? randomUUID(),
       agentId,
       organizationId: state.organization.id,
+      ...(body.description ? { description: body.description } : {}),
       positions,
     };
     state.documents.push(doc);
