@@ -7,6 +7,7 @@ import type {
   CustomerPanel,
   CustomerSearchResult,
   ErpConnectionInput,
+  ErpLoopView,
   GuardHistory,
   GuardSetupInput,
   GuardSetupResult,
@@ -19,7 +20,7 @@ import type {
   StockCheckResult,
   StockReport,
 } from '@erp-bridge/shared';
-import { widgetApi } from '@erp-bridge/shared';
+import { erpLoopPath, widgetApi } from '@erp-bridge/shared';
 
 /** The part of a jqXHR the client reads on failure. */
 export interface JqXhrLike {
@@ -73,6 +74,8 @@ export interface WidgetApiClient {
   leadGuard(leadId: number): Promise<GuardHistory>;
   leadStockCheck(leadId: number): Promise<StockCheckResult>;
   leadInvoices(leadId: number): Promise<InvoiceList>;
+  /** Issue 15: the deal's order / reserve and its invoices' states in the ERP. */
+  leadErpLoop?(leadId: number): Promise<ErpLoopView>;
   requestInvoice(leadId: number, idempotencyKey: string, input: InvoiceRequestInput): Promise<InvoiceRequest>;
   customerSummary(entity: CustomerEntity, id: number): Promise<CustomerPanel>;
   chooseCustomer(entity: CustomerEntity, id: number, customerId: string): Promise<CustomerPanel>;
@@ -137,6 +140,7 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
     leadGuard: (id) => call('GET', widgetApi.leadGuard(id), shaped<GuardHistory>('enabled', 'latest')),
     leadStockCheck: (id) => call('POST', widgetApi.leadStockCheck(id), shaped<StockCheckResult>('record')),
     leadInvoices: (id) => call('GET', widgetApi.leadInvoices(id), shaped<InvoiceList>('items', 'canRequest')),
+    leadErpLoop: (id) => call('GET', erpLoopPath(id), shaped<ErpLoopView>('invoices', 'capabilities')),
     requestInvoice: (id, key, input) =>
       call('POST', widgetApi.leadInvoices(id), shaped<InvoiceRequest>('id', 'status'), input, {
         'Idempotency-Key': key,
