@@ -55,5 +55,3 @@ export const ErpLoopView = z.object({
   capabilities: z.object({ invoiceStatus: z.boolean(), orders: z.boolean() }),
 });
 export type ErpLoopView = z.infer<typeof ErpLoopView>;
-
-export const erpLoopPath = (leadId: number) => `/api/v1/leads/${leadId}/erp-loop`;

@@ -4,6 +4,8 @@ export const widgetApi = {
   leadStockCheck: (leadId: number) => `/api/v1/leads/${leadId}/stock-check`,
   leadGuard: (leadId: number) => `/api/v1/leads/${leadId}/guard`,
   leadInvoices: (leadId: number) => `/api/v1/leads/${leadId}/invoices`,
+  /** Issue 15: the deal's order / reserve and invoice states (shared/src/erp-loop.ts). */
+  leadErpLoop: (leadId: number) => `/api/v1/leads/${leadId}/erp-loop`,
   contactSummary: (contactId: number) => `/api/v1/contacts/${contactId}/summary`,
   contactCustomer: (contactId: number) => `/api/v1/contacts/${contactId}/customer`,
   companySummary: (companyId: number) => `/api/v1/companies/${companyId}/summary`,

@@ -20,7 +20,7 @@ import type {
   StockCheckResult,
   StockReport,
 } from '@erp-bridge/shared';
-import { erpLoopPath, widgetApi } from '@erp-bridge/shared';
+import { widgetApi } from '@erp-bridge/shared';
 
 /** The part of a jqXHR the client reads on failure. */
 export interface JqXhrLike {
@@ -140,7 +140,8 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
     leadGuard: (id) => call('GET', widgetApi.leadGuard(id), shaped<GuardHistory>('enabled', 'latest')),
     leadStockCheck: (id) => call('POST', widgetApi.leadStockCheck(id), shaped<StockCheckResult>('record')),
     leadInvoices: (id) => call('GET', widgetApi.leadInvoices(id), shaped<InvoiceList>('items', 'canRequest')),
-    leadErpLoop: (id) => call('GET', erpLoopPath(id), shaped<ErpLoopView>('invoices', 'capabilities')),
+    leadErpLoop: (id) =>
+      call('GET', widgetApi.leadErpLoop(id), shaped<ErpLoopView>('invoices', 'capabilities')),
     requestInvoice: (id, key, input) =>
       call('POST', widgetApi.leadInvoices(id), shaped<InvoiceRequest>('id', 'status'), input, {
         'Idempotency-Key': key,
