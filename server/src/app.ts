@@ -8,6 +8,7 @@ import {
 import type { Installation } from './amocrm/installations.js';
 import type { CustomerSearch } from './customers/search.js';
 import type { CustomerService } from './customers/service.js';
+import type { ErpLoop } from './erp-loop/service.js';
 import { DomainError } from './errors.js';
 import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
@@ -19,6 +20,8 @@ import { customerCreateRoutes } from './http/routes/customer-create.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { type DpStaticDeps, dpStaticRoutes } from './http/routes/dp-static.js';
 import { dpWebhookRoutes } from './http/routes/dp-webhook.js';
+import { erpLoopRoutes } from './http/routes/erp-loop.js';
+import { erpWebhookRoutes } from './http/routes/erp-webhook.js';
 import { guardRoutes } from './http/routes/guard.js';
 import { healthRoutes, type Readiness } from './http/routes/health.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
@@ -56,6 +59,8 @@ export interface AppDeps {
   accountCatalog?: AccountCatalog;
   /** Widget reads one user may have in flight at once (default 6: a card's panels load together). */
   userConcurrency?: number;
+  /** Issue 15: the ERP's webhooks and the card's order / invoice states. */
+  erpLoop?: ErpLoop;
 }
 
 /**
@@ -65,6 +70,7 @@ export interface AppDeps {
 const BODY_LIMITS = [
   { path: /^\/webhooks\/amocrm\//, maxBytes: 512 * 1024 },
   { path: /^\/webhooks\/dp(\/|$)/, maxBytes: 64 * 1024 },
+  { path: /^\/webhooks\/erp\//, maxBytes: 256 * 1024 },
   { path: /^\/api\/v1\/settings(\/|$)/, maxBytes: 64 * 1024 },
   { path: /^\/api\/v1\//, maxBytes: 16 * 1024 },
 ];
@@ -102,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', webhookRoutes(deps.webhooks));
   app.route('/', dpWebhookRoutes(deps.webhooks));
   if (deps.dpStatic) app.route('/', dpStaticRoutes(deps.dpStatic));
+  if (deps.erpLoop) app.route('/', erpWebhookRoutes(deps.erpLoop));
 
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));
   app.use('/api/v1/*', userConcurrency({ max: deps.userConcurrency ?? 6 }));
@@ -112,6 +119,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', customerCreateRoutes(deps.customers));
   app.route('/', settingsRoutes(deps.settings));
   if (deps.accountCatalog) app.route('/', accountRoutes(deps.accountCatalog));
+  if (deps.erpLoop) app.route('/', erpLoopRoutes(deps.erpLoop));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

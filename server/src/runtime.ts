@@ -111,6 +111,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           customerSearch: createCustomerSearch({ db: s.database.db, erp: s.erp }),
           settings: s.settings,
           accountCatalog: s.accountCatalog,
+          erpLoop: s.erpLoop,
           dpStatic: {
             findActive: s.installations.findActive,
             inbox: s.inbox,

@@ -18,6 +18,11 @@ export interface SkuDetails {
   /** Reserve tied to no warehouse: lowers the total free stock (MoySklad's `storeId: null` row). */
   unassignedReserve?: number | null;
   inTransit?: number | null;
+  /**
+   * Reserve held by the deal's own customer order (issue 15): the ERP counts it out of free stock,
+   * but it is this deal's stock, so it is given back to the deal rather than making it short.
+   */
+  ownReserve?: number | null;
 }
 
 /** Stock the ERP reported per SKU; a SKU absent from the map is unknown, not zero. */
@@ -77,7 +82,9 @@ export function computeAvailability(
     const known = considered?.filter((w) => w.free !== null) ?? [];
     const unassigned = detail?.unassignedReserve ?? 0;
     const freeTotal =
-      known.length === 0 ? null : known.reduce((sum, w) => sum + (w.free ?? 0), 0) - unassigned;
+      known.length === 0
+        ? null
+        : known.reduce((sum, w) => sum + (w.free ?? 0), 0) - unassigned + (detail?.ownReserve ?? 0);
     const demand = line.sku === null ? line.quantity : (demandBySku.get(line.sku) ?? 0);
     const someUnknown = considered === undefined || known.length < considered.length;
     return {

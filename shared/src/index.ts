@@ -4,6 +4,7 @@ export * from './contract/route.js';
 export type * from './contract/typed.js';
 export * from './contract/widget-routes.js';
 export * from './customer.js';
+export * from './erp-loop.js';
 export * from './guard.js';
 export * from './invoices.js';
 export * from './problem.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LookupKey } from './customer.js';
+import { ErpLoopSettings } from './erp-loop.js';
 import { GuardRules } from './guard.js';
 import { ProblemCode } from './problem.js';
 
@@ -67,6 +68,8 @@ export const AccountSettings = z.object({
   guard: GuardRules,
   invoices: InvoiceSettings,
   fields: FieldMappings,
+  /** Issue 15: paid -> stage, cancelled -> tag, reserve / release / keep stages. */
+  loop: ErpLoopSettings.optional(),
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -120,6 +123,7 @@ export const SettingsUpdate = z.object({
   guard: patchOf(GuardRules).optional(),
   invoices: patchOf(InvoiceSettings).optional(),
   fields: patchOf(FieldMappings).optional(),
+  loop: patchOf(ErpLoopSettings).optional(),
 });
 export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
 

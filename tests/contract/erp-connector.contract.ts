@@ -2,6 +2,7 @@ import type { ErpConnector, StockSnapshot } from '@erp-bridge/server/erp';
 import { ErpError } from '@erp-bridge/server/erp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMERS, freeStock, ITEMS, WAREHOUSES } from '../fixtures/erp-dataset.js';
+import { describeLoopCapabilities } from './erp-loop.contract.js';
 
 /** What a connector's test file hands the contract: a connector wired to its emulator seeded with the dataset. */
 export interface ContractSubject {
@@ -19,6 +20,10 @@ export interface ContractSubject {
   rateLimitNext?(n: number, waitMs: number): void;
   /** Drops rate-limit faults still pending. */
   clearRateLimit?(): void;
+  /** The customer pays `amount` against an invoice in the ERP (issue 15: the loop's cases). */
+  payInvoice?(invoiceId: string, amount: number): Promise<void>;
+  /** Webhooks registered in the ERP (to see that subscribing twice registers nothing new). */
+  registeredWebhooks?(): number;
   close(): Promise<void>;
 }
 
@@ -217,6 +222,8 @@ export function describeErpConnectorContract(name: string, setup: () => Promise<
       expect(err).toBeInstanceOf(ErpError);
       expect((err as ErpError).retryable).toBe(false);
     });
+
+    describeLoopCapabilities(() => s, name);
 
     it('turns an ERP outage into a retryable ErpError', async (ctx) => {
       if (!s.breakErp || !s.restoreErp) return ctx.skip();

@@ -37,6 +37,10 @@ describeErpConnectorContract('moysklad', async () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       emulator.faults.corruptNext();
     },
+    payInvoice: async (id, amount) => {
+      emulator.loop.pay(id, amount);
+    },
+    registeredWebhooks: () => emulator.state.webhooks.length,
     close: () => emulator.close(),
   };
 });

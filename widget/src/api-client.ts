@@ -64,6 +64,8 @@ export interface WidgetApiClient {
   leadGuard(leadId: number): Answer<'leadGuard'>;
   leadStockCheck(leadId: number): Answer<'leadStockCheck'>;
   leadInvoices(leadId: number): Answer<'leadInvoices'>;
+  /** Issue 15: the deal's order / reserve and its invoices' states in the ERP. */
+  leadErpLoop(leadId: number): Answer<'leadErpLoop'>;
   requestInvoice(
     leadId: number,
     idempotencyKey: string,
@@ -147,6 +149,8 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
     leadGuard: (id) => call('GET', '/api/v1/leads/{id}/guard', shaped('enabled', 'latest'), { id }),
     leadStockCheck: (id) => call('POST', '/api/v1/leads/{id}/stock-check', shaped('record'), { id }),
     leadInvoices: (id) => call('GET', '/api/v1/leads/{id}/invoices', shaped('items', 'canRequest'), { id }),
+    leadErpLoop: (id) =>
+      call('GET', '/api/v1/leads/{id}/erp-loop', shaped('invoices', 'capabilities'), { id }),
     requestInvoice: (id, key, body) =>
       call('POST', '/api/v1/leads/{id}/invoices', shaped('id', 'status'), {
         id,

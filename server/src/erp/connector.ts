@@ -123,6 +123,43 @@ export interface CreatedInvoice {
   link: string | null;
 }
 
+/** Where an invoice stands in the ERP (issue 15: the ERP talks back). */
+export type InvoiceState = 'issued' | 'partially_paid' | 'paid' | 'cancelled';
+
+export interface InvoiceStatus {
+  id: string;
+  state: InvoiceState;
+  sum: Money;
+  paidSum: Money;
+  /**
+   * The ERP's own version of the document (MoySklad `updated`, an ISO time elsewhere): strings that
+   * order as the changes happened, so an older read arriving late never overwrites a newer one.
+   */
+  version: string;
+  link: string | null;
+}
+
+export interface CreateOrderInput {
+  /** Same key = same order: a retry after a lost answer finds the first one (externalCode lookup). */
+  idempotencyKey: string;
+  customerId: string;
+  positions: InvoicePosition[];
+  comment?: string;
+}
+
+export interface ErpOrder {
+  id: string;
+  number: string;
+  /** Quantity reserved per SKU (0 after a release). */
+  reserved: Record<string, number>;
+  link: string | null;
+}
+
+/** What the ERP should notify, and where: the ERP calls `url` on invoice and payment changes. */
+export interface SubscribeInput {
+  url: string;
+}
+
 export type ErpKind = 'local' | 'moysklad' | 'onec' | 'rest';
 
 /** Per call: the caller's cancellation (a widget request the browser abandoned). */
@@ -151,6 +188,15 @@ export interface ErpConnector {
   createCustomer?(input: NewCustomer): Promise<Customer>;
   /** Idempotent by input.idempotencyKey: a retry returns the invoice created the first time. */
   createInvoice(input: CreateInvoiceInput, opts?: CallOptions): Promise<CreatedInvoice>;
+  /** Optional capabilities (issue 15); a connector without one simply lacks the feature. */
+  /** Current state of invoices this integration created; ids the ERP no longer knows are absent. */
+  invoiceStatus?(invoiceIds: readonly string[]): Promise<Map<string, InvoiceStatus>>;
+  /** A customer order reserving its positions; idempotent by input.idempotencyKey. */
+  createOrder?(input: CreateOrderInput): Promise<ErpOrder>;
+  /** Releases the order's reserve (a lost deal); releasing twice is harmless. */
+  releaseOrder?(orderId: string): Promise<ErpOrder>;
+  /** Registers the ERP's webhooks for invoice and payment changes; idempotent per url. */
+  subscribe?(input: SubscribeInput): Promise<void>;
   /** `code` says what failed (auth, unavailable, ...); `detail` is for logs, never for answers. */
   health(): Promise<{ ok: boolean; detail?: string; code?: ErpErrorCode }>;
 }

@@ -4,6 +4,7 @@ import { isCleanText } from '../lib/clean-text.js';
 import { SharedAbort, untilAborted } from '../lib/shared-abort.js';
 import type { Customer, CustomerSummary, ErpConnector, StockSnapshot, Warehouse } from './connector.js';
 import { abortedError, type CallOptions, ErpError } from './connector.js';
+import { loopCapabilities } from './loop-capabilities.js';
 
 export interface ResilienceOptions {
   /** How long a stock answer is served from cache (default 30 s). */
@@ -210,6 +211,7 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
       checkedCustomerId(input.customerId);
       return guarded(() => inner.createInvoice(input));
     },
+    ...loopCapabilities(inner, guarded),
     health: () => inner.health(),
     /** Forget the cached stock of exactly these SKUs ("↻" in the panel re-reads the ERP). */
     forgetStock(skus: readonly string[]) {

@@ -27,6 +27,8 @@ export interface EnforcerDeps {
   /** The stage's name in amoCRM, for what the card shows (null when unknown). */
   stageName?: (stage: Stage) => string | null;
   now?: () => Date;
+  /** Per deal, what its own customer order reserved (issue 15): not counted against it. */
+  ownReserves?: (leadIds: readonly number[]) => Promise<Map<number, Record<string, number>>>;
 }
 
 export interface EnforceOutcome {
@@ -98,6 +100,7 @@ export async function enforceGuard(
     // Enforcing on yesterday's figures could block a deal that is fine: wait for the ERP instead.
     if (stock.stale) throw new ErpError('unavailable', 'the ERP is down; stock figures are stale');
 
+    const own = (await deps.ownReserves?.(toRead)) ?? new Map<number, Record<string, number>>();
     const plans: Plan[] = [];
     for (const leadId of toRead) {
       const deal = deals.get(leadId);
@@ -105,7 +108,12 @@ export async function enforceGuard(
       const item = merged(byLead.get(leadId) ?? []);
       if (!deal || !state || !item) continue; // deleted deal: nothing to guard
       const stage = { pipelineId: deal.lead.pipeline_id, statusId: deal.lead.status_id };
-      const availability = availabilityOf(deal.lines, stock.value, deps.rules.warehouseIds ?? undefined);
+      const availability = availabilityOf(
+        deal.lines,
+        stock.value,
+        deps.rules.warehouseIds ?? undefined,
+        own.get(leadId),
+      );
       const decision = decideGuard({
         stage,
         previousStage: item.previousStage,

@@ -28,6 +28,11 @@ export interface GuardServiceDeps {
   store: GuardStore;
   queue: Pick<JobQueue, 'send'>;
   log: Logger;
+  /** What each deal's own customer order reserved (erp-loop/orders-store.ts): the deal's own stock. */
+  ownReserves?: (
+    accountId: number,
+    leadIds: readonly number[],
+  ) => Promise<Map<number, Record<string, number>>>;
 }
 
 export function createGuardService(deps: GuardServiceDeps) {
@@ -75,6 +80,7 @@ export function createGuardService(deps: GuardServiceDeps) {
         language: inst.domain === 'amocrm.ru' ? 'ru' : 'en',
         ownUserId: await ownUserOf(inst),
         stageName: (stage) => names.get(`${stage.pipelineId}/${stage.statusId}`) ?? null,
+        ownReserves: (ids) => deps.ownReserves?.(inst.accountId, ids) ?? Promise.resolve(new Map()),
       },
       items,
     );

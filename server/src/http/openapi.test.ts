@@ -27,6 +27,7 @@ function appWithEveryRoute() {
     settings: unused,
     dpStatic: unused,
     accountCatalog: unused,
+    erpLoop: unused,
   };
   return createApp(deps);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ensureLongLivedInstallation } from '../amocrm/install.js';
 import { checkOnlyEvents } from '../amocrm/webhooks/dp-check-only.js';
 import type { Config } from '../config.js';
+import { defineErpLoopJobs } from '../erp-loop/jobs.js';
 import type { EnforceItem } from '../guard/enforcer.js';
 import { GUARD_JOB } from '../guard/service.js';
 import { defineInvoiceJob } from '../invoices/job.js';
@@ -35,9 +36,11 @@ export async function defineJobs(
         const checkOnly = checkOnlyEvents(events);
         if (checkOnly.length) await s.guardCheckOnly.handleEvents(inst, checkOnly);
       },
+      (inst, events) => s.erpLoop.handleEvents(inst, events),
       ...(opts.eventHandlers ?? []),
     ],
   });
+  await defineErpLoopJobs(queue, s.erpLoop);
 
   if (config.amo.longLivedToken) {
     const inst = await ensureLongLivedInstallation({

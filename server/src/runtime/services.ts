@@ -14,6 +14,7 @@ import { importStockCsv } from '../erp/local/csv-import.js';
 import { loadDemoData } from '../erp/local/demo-data.js';
 import { createErpRegistry } from '../erp/registry.js';
 import { createErpSettingsStore } from '../erp/settings.js';
+import { createErpLoop } from '../erp-loop/service.js';
 import { createGuardService } from '../guard/service.js';
 import { createGuardStore } from '../guard/store.js';
 import { createInvoiceService } from '../invoices/service.js';
@@ -89,6 +90,19 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
   t = performance.now();
   const queue = await startQueue(database, log, { work: config.role !== 'web' });
   startup.queue = Math.round(performance.now() - t);
+  const customers = createCustomerService({ db: database.db, access, erp, settings: accountSettings });
+  const erpLoop = createErpLoop({
+    db: database.db,
+    erp,
+    access,
+    installations,
+    settings: accountSettings,
+    leadReaderFor,
+    customers,
+    queue,
+    log,
+    publicUrl: config.publicUrl,
+  });
   const guard = createGuardService({
     access,
     leadReaderFor,
@@ -97,6 +111,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     store: createGuardStore(database.db, { leaseMs: guardLeaseMs }),
     queue,
     log,
+    ownReserves: erpLoop.ownReserves,
   });
   // Digital Pipeline actions set to "check only": the same guard, never moving the deal.
   const guardCheckOnly = createGuardService({
@@ -109,7 +124,6 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     log,
   });
   const accountCatalog = createAccountCatalog({ clientFor: access.clientFor });
-  const customers = createCustomerService({ db: database.db, access, erp, settings: accountSettings });
   const invoices = createInvoiceService({
     db: database.db,
     access,
@@ -150,6 +164,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     customers,
     invoices,
     settings,
+    erpLoop,
   };
 }
 

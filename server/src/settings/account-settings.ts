@@ -8,6 +8,7 @@ export const DEFAULT_SETTINGS: AccountSettings = AccountSettings.parse({
   guard: NEW_INSTALLATION_GUARD,
   invoices: {},
   fields: {},
+  loop: {},
 });
 
 /**
@@ -40,6 +41,7 @@ export function createAccountSettingsStore(
       guard: { ...STORED_GUARD_BASE, ...stored.guard },
       invoices: { ...defaults.invoices, ...stored.invoices },
       fields: { ...defaults.fields, ...stored.fields },
+      loop: { ...defaults.loop, ...stored.loop },
     });
   }
 
@@ -59,6 +61,7 @@ export function createAccountSettingsStore(
         guard: { ...current.guard, ...update.guard },
         invoices: { ...current.invoices, ...update.invoices },
         fields: { ...current.fields, ...update.fields },
+        loop: { ...current.loop, ...update.loop },
       });
       await db
         .insert(accountSettings)

@@ -89,6 +89,8 @@ export function availabilityOf(
   lines: readonly DealLineInput[],
   snapshot: StockSnapshot,
   warehouseIds?: readonly string[],
+  /** Quantities the deal's own customer order reserved, per SKU: the deal's, not someone else's. */
+  ownReserve?: Readonly<Record<string, number>>,
 ) {
   const stockBySku = new Map([...snapshot.items].map(([sku, item]) => [sku, item.warehouses]));
   const details = new Map(
@@ -100,6 +102,7 @@ export function availabilityOf(
         link: item.link,
         unassignedReserve: item.unassignedReserve,
         inTransit: item.inTransit,
+        ownReserve: ownReserve?.[sku] ?? null,
       },
     ]),
   );

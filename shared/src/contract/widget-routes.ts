@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountFields, AccountPipelines, AccountUsers, FieldEntity } from '../account-catalog.js';
 import { CustomerChoice, CustomerPanel, CustomerSearchQuery, CustomerSearchResult } from '../customer.js';
+import { ErpLoopView } from '../erp-loop.js';
 import { GuardHistory, StockCheckResult } from '../guard.js';
 import { IDEMPOTENCY_KEY_HEADER, InvoiceList, InvoiceRequest, InvoiceRequestInput } from '../invoices.js';
 import { ProblemCode } from '../problem.js';
@@ -125,6 +126,15 @@ export const widgetRoutes = {
     request: { params: LeadIdParam },
     responses: ok(InvoiceList, 'Invoice requests'),
     errors: ['amocrm.lead_not_found', 'amocrm.unavailable'],
+  }),
+  leadErpLoop: defineRoute({
+    method: 'get',
+    path: '/api/v1/leads/{id}/erp-loop',
+    summary: "The deal's customer order (reserve) and its invoices' states as the ERP last said",
+    access: 'user',
+    request: { params: LeadIdParam },
+    responses: ok(ErpLoopView, 'Order and invoice states'),
+    errors: [],
   }),
   requestInvoice: defineRoute({
     method: 'post',

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ApiFailure, WidgetApiClient } from '../api-client.js';
 import { Details } from '../ui/common.js';
+import { ErpLoopSection } from './ErpLoopSection.js';
 import { GuardBanner } from './GuardBanner.js';
 import { InvoiceSection } from './InvoiceSection.js';
 import { LeadStockPanel, type LeadStockPanelProps } from './LeadStockPanel.js';
@@ -10,7 +11,8 @@ export interface LeadPanelProps extends Omit<LeadStockPanelProps, 'loadStock' | 
   api: Pick<
     WidgetApiClient,
     'leadStock' | 'leadGuard' | 'leadStockCheck' | 'leadInvoices' | 'requestInvoice'
-  >;
+  > &
+    Partial<Pick<WidgetApiClient, 'leadErpLoop'>>;
 }
 
 /**
@@ -93,6 +95,9 @@ export function LeadPanel(props: LeadPanelProps) {
           t={t}
           locale={locale}
         />
+      )}
+      {active && stockAnswered && api.leadErpLoop && (
+        <ErpLoopSection leadId={leadId} loadLoop={api.leadErpLoop} reload={tick} t={t} locale={locale} />
       )}
     </>
   );

@@ -11,6 +11,7 @@ import { draftFrom, type FieldError, type SettingsDraft, settingsUpdate } from '
 import { GuardSection } from './GuardSection.js';
 import { Health } from './Health.js';
 import { InvoicesSection } from './InvoicesSection.js';
+import { LoopSection } from './LoopSection.js';
 import { SaveBar, type SaveState } from './SaveBar.js';
 import type { SectionProps } from './section.js';
 
@@ -165,6 +166,7 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
         <GuardSection {...section} api={api} />
         <InvoicesSection {...section} knownUsers={users} />
         <FieldsSection {...section} />
+        <LoopSection view={view} t={t} catalog={section.catalog} api={api} />
         <Health view={view} t={t} locale={locale} />
         <SaveBar save={save} dirty={dirty} t={t} />
       </form>

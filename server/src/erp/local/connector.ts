@@ -13,6 +13,8 @@ import type {
 import { ErpError } from '../connector.js';
 import { phoneKey } from '../phone-key.js';
 import { localCustomerCreator } from './create-customer.js';
+import { localInvoiceStatus } from './invoice-status.js';
+import { localOrders } from './orders.js';
 
 type CustomerRow = typeof localCustomers.$inferSelect;
 type DocumentRow = typeof localDocuments.$inferSelect;
@@ -199,6 +201,9 @@ export function createLocalConnector(db: Db, storeId = 'default'): ErpConnector 
       if (!row) throw new ErpError('unavailable', 'invoice was neither created nor found');
       return { ...toDocument(row), created: row.date.toISOString(), link: null };
     },
+
+    invoiceStatus: localInvoiceStatus(db, storeId),
+    ...localOrders(db, storeId),
 
     async health() {
       await db.select({ sku: localStock.sku }).from(localStock).limit(1);

@@ -4,13 +4,14 @@ import { createMoySkladContext, type MoySkladConnectorOptions } from './context.
 import { counterpartyOps } from './counterparties.js';
 import { findCustomers } from './customers.js';
 import { createDirectory } from './directory.js';
-import { createInvoiceWriter } from './invoices.js';
+import { createInvoiceWriter, externalCodeFor } from './invoices.js';
+import { moySkladLoop } from './loop.js';
 import { createProductLookup } from './products.js';
 import { readStock } from './stock.js';
 import { readCustomerSummary } from './summary.js';
 
 export type { MoySkladConnectorOptions } from './context.js';
-export { externalCodeFor } from './invoices.js';
+export { externalCodeFor };
 
 /**
  * MoySklad JSON API 1.2 behind the ErpConnector interface: a context (context.ts), one module
@@ -27,6 +28,19 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
 
   return {
     kind: 'moysklad',
+    ...moySkladLoop({
+      http: ctx.http,
+      uiBase: ctx.uiBase,
+      currency: ctx.currency,
+      lookupProducts,
+      organization: directory.organization,
+      counterpartyMeta: (id) => ({
+        href: `${ctx.apiBase}/entity/counterparty/${encodeURIComponent(id)}`,
+        type: 'counterparty',
+        mediaType: 'application/json',
+      }),
+      externalCodeFor,
+    }),
 
     get peakInFlight() {
       return ctx.http.limiter.peak;

@@ -40,7 +40,7 @@ export interface HttpClientOptions {
 }
 
 export interface Request<T> {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT';
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;

@@ -3,12 +3,14 @@ import { catalogRoutes } from './api/catalog.js';
 import { counterpartyRoutes } from './api/counterparty.js';
 import { counterpartyWriteRoutes } from './api/counterparty-write.js';
 import { documentRoutes } from './api/documents.js';
+import { loopRoutes } from './api/loop.js';
 import { stockRoutes } from './api/stock.js';
 import { type CallLogEntry, callLog } from './call-log.js';
 import { type Faults, faultInjection } from './faults.js';
 import { rateLimits } from './limits.js';
 import type { ResolvedOptions } from './options.js';
 import type { EmulatorState } from './state.js';
+import type { WebhookSender } from './webhook-sender.js';
 import { API_PREFIX, fail } from './wire.js';
 import { bearerAuth, gzipOnly } from './wire-middleware.js';
 
@@ -22,6 +24,7 @@ export function buildApp(
   state: EmulatorState,
   calls: CallLogEntry[],
   faults: Faults,
+  hooks?: WebhookSender,
 ): Hono {
   const app = new Hono();
 
@@ -50,6 +53,7 @@ export function buildApp(
   api.route('/', stockRoutes(state, faults));
   api.route('/', counterpartyRoutes(state, opts));
   api.route('/', counterpartyWriteRoutes(state));
+  if (hooks) api.route('/', loopRoutes(state, hooks));
   api.route('/', documentRoutes(state));
   app.route(API_PREFIX, api);
 

@@ -18,6 +18,7 @@ export class Faults {
   #outage = false;
   #failures: { status: ContentfulStatusCode; options: FailOptions }[] = [];
   #corrupt = 0;
+  #lostAnswers: FailOptions[] = [];
 
   constructor(latencyMs: number) {
     this.latencyMs = latencyMs;
@@ -39,11 +40,29 @@ export class Faults {
     this.#corrupt++;
   }
 
+  /**
+   * The next `n` matching requests are carried out, but their answer is lost (502 after the change
+   * is made), as when a connection drops after MoySklad committed: the client must find its work.
+   */
+  loseNextAnswer(n: number, options: FailOptions = {}): void {
+    for (let i = 0; i < n; i++) this.#lostAnswers.push(options);
+  }
+
+  takeLostAnswer(method: string, path: string): boolean {
+    const i = this.#lostAnswers.findIndex(
+      (o) => (!o.method || o.method === method) && (!o.pathIncludes || path.includes(o.pathIncludes)),
+    );
+    if (i < 0) return false;
+    this.#lostAnswers.splice(i, 1);
+    return true;
+  }
+
   /** Clears every pending fault, turns the outage off and restores the configured latency. */
   reset(): void {
     this.#outage = false;
     this.#failures = [];
     this.#corrupt = 0;
+    this.#lostAnswers = [];
     this.latencyMs = this.#initialLatencyMs;
   }
 
@@ -95,6 +114,8 @@ export function faultInjection(faults: Faults): MiddlewareHandler {
       }
       return fail(c, failure.status, code, text);
     }
+    const lose = faults.takeLostAnswer(c.req.method, c.req.path);
     await next();
+    if (lose) c.res = fail(c, 502, 1000, 'Сервис временно недоступен');
   };
 }

@@ -1,10 +1,12 @@
 import type { Hono } from 'hono';
 import { listen } from '../../listen.js';
+import { loopControl } from './api/loop.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
 import { Faults } from './faults.js';
 import { type MoySkladEmulatorOptions, resolveOptions } from './options.js';
 import { createState, type EmulatorState } from './state.js';
+import { WebhookSender } from './webhook-sender.js';
 import { API_PREFIX } from './wire.js';
 
 export { phoneMatches } from './api/counterparty.js';
@@ -20,6 +22,10 @@ export interface MoySkladEmulator {
   calls: CallLogEntry[];
   faults: Faults;
   state: EmulatorState;
+  /** Webhooks MoySklad sends (with lost / duplicate / out-of-order faults). */
+  hooks: WebhookSender;
+  /** What a person does in MoySklad: pay an invoice, change its status. */
+  loop: ReturnType<typeof loopControl>;
 }
 
 /** A MoySklad JSON API 1.2 emulator seeded with tests/fixtures/erp-dataset.ts. */
@@ -28,7 +34,20 @@ export function createMoySkladEmulator(options: MoySkladEmulatorOptions): MoySkl
   const state = createState();
   const calls: CallLogEntry[] = [];
   const faults = new Faults(opts.latencyMs);
-  return { app: buildApp(opts, state, calls, faults), calls, faults, state };
+  // Webhook hrefs name the API base the emulator listens on (known once it listens).
+  const where = { base: `http://127.0.0.1${API_PREFIX}` };
+  const hooks = new WebhookSender(state, () => where.base);
+  return {
+    app: buildApp(opts, state, calls, faults, hooks),
+    calls,
+    faults,
+    state,
+    hooks,
+    loop: loopControl(state, hooks),
+    setBase: (base: string) => {
+      where.base = base;
+    },
+  } as MoySkladEmulator & { setBase(base: string): void };
 }
 
 export interface StartedMoySkladEmulator extends MoySkladEmulator {
@@ -42,8 +61,9 @@ export async function startMoySkladEmulator(
   options: MoySkladEmulatorOptions & { port?: number; host?: string },
 ): Promise<StartedMoySkladEmulator> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const emulator = createMoySkladEmulator(rest);
+  const emulator = createMoySkladEmulator(rest) as MoySkladEmulator & { setBase(base: string): void };
   const server = await listen(emulator.app.fetch, { port, host });
+  emulator.setBase(`${server.origin}${API_PREFIX}`);
   return {
     ...emulator,
     url: `${server.origin}${API_PREFIX}`,

@@ -72,11 +72,15 @@ export interface DocumentPosition {
   quantity: number;
   /** Kopecks per unit. */
   price: number;
+  /** Position id (customer order positions are addressable: .../positions/{id}). */
+  id?: string;
+  /** Customer orders: the reserved quantity of this position. */
+  reserve?: number;
 }
 
 export interface Document {
   id: string;
-  type: 'customerorder' | 'invoiceout';
+  type: 'customerorder' | 'invoiceout' | 'paymentin';
   name: string;
   /** Moscow "YYYY-MM-DD HH:mm:ss.SSS". */
   moment: string;
@@ -89,6 +93,12 @@ export interface Document {
   organizationId: string;
   description?: string;
   positions: DocumentPosition[];
+  /** Kopecks paid against an invoice (invoiceout.payedSum). */
+  payedSum?: number;
+  /** Name of the document's user-defined status (`state`), if one is set. */
+  stateName?: string;
+  /** paymentin: the documents the payment pays (`operations`). */
+  operations?: { type: 'invoiceout' | 'customerorder'; id: string; linkedSum: number }[];
 }
 
 export interface Organization {
@@ -112,6 +122,8 @@ export interface EmulatorState {
   documents: Document[];
   /** Last auto-assigned invoice number. */
   invoiceCounter: number;
+  /** Registered webhooks (POST /entity/webhook). */
+  webhooks: { id: string; url: string; action: string; entityType: string; enabled: boolean }[];
   /** Highest number of requests in flight at once, over all tokens (tests assert limiters with it). */
   peakInFlight: number;
 }
@@ -197,6 +209,7 @@ export function createState(): EmulatorState {
     counterparties,
     documents,
     invoiceCounter: 0,
+    webhooks: [],
     peakInFlight: 0,
   };
 }

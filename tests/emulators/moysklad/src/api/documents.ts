@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { matches } from '../filter.js';
-import type { Document, EmulatorState } from '../state.js';
+import { type Document, type EmulatorState, seededId } from '../state.js';
 import { apiBase, entityMeta, fail, idFromHref, json, MEDIA_TYPE, moscowTime, ref } from '../wire.js';
 import { notFound } from './counterparty.js';
 import { requestFilter } from './filter-request.js';
@@ -66,13 +66,15 @@ export function documentRoutes(state: EmulatorState): Hono {
         name: (d) => d.name,
         sum: (d) => d.sum,
       });
-      return listResponse(c, type, sorted, (d, base) => serializeDocument(state, d, base));
+      return listResponse(c, type, sorted, (d, base) =>
+        serializeDocument(state, d, base, c.req.query('expand')),
+      );
     });
 
     app.get(`/entity/${type}/:id`, (c) => {
       const doc = state.documents.find((d) => d.type === type && d.id === c.req.param('id'));
       if (!doc) return notFound(c, c.req.param('id'));
-      return json(c, serializeDocument(state, doc, apiBase(c)));
+      return json(c, serializeDocument(state, doc, apiBase(c), c.req.query('expand')));
     });
   }
 
@@ -151,7 +153,7 @@ export function documentRoutes(state: EmulatorState): Hono {
   return app;
 }
 
-export function serializeDocument(state: EmulatorState, d: Document, base: string) {
+export function serializeDocument(state: EmulatorState, d: Document, base: string, expand?: string) {
   return {
     meta: {
       ...entityMeta(base, d.type, d.id),
@@ -189,7 +191,17 @@ export function serializeDocument(state: EmulatorState, d: Document, base: strin
     vatEnabled: true,
     vatIncluded: true,
     vatSum: 0,
-    payedSum: 0,
+    // invoiceout.payedSum: the sum of payments linked to it (kopecks), see api/loop.ts.
+    payedSum: d.payedSum ?? 0,
     shippedSum: 0,
+    ...(d.stateName && {
+      state: {
+        meta: entityMeta(base, `${d.type}/metadata/states`, seededId(`state:${d.stateName}`)),
+        ...(expand?.includes('state') && { name: d.stateName }),
+      },
+    }),
+    ...(d.type === 'customerorder' && {
+      reservedSum: d.positions.reduce((s, p) => s + (p.reserve ?? 0) * p.price, 0),
+    }),
   };
 }

@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import { ErpLoopSettings, type ErpLoopView } from '@erp-bridge/shared';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { AmoAccess } from '../amocrm/access.js';
+import type { Installation, InstallationRepo } from '../amocrm/installations.js';
+import type { LeadReader } from '../amocrm/lead-products.js';
+import type { WebhookEvent } from '../amocrm/webhooks/parse.js';
+import type { CustomerService } from '../customers/service.js';
+import type { Db } from '../db/open.js';
+import { erpHookKeys, erpInvoiceStates, erpOrders, invoiceRequests } from '../db/schema.js';
+import { ErpError } from '../erp/connector.js';
+import type { ErpRegistry } from '../erp/registry.js';
+import type { Logger } from '../log.js';
+import type { AccountSettingsStore } from '../settings/account-settings.js';
+import { hookTargets, MoySkladHookBody } from './hook-body.js';
+import {
+  adoptCreatedInvoices,
+  applyStatus,
+  byErpIds,
+  dueForPoll,
+  type InvoiceStateRow,
+  openOf,
+} from './invoice-states.js';
+import { orderNote } from './messages.js';
+import { type OrderAction, orderActionFor, orderIntent, ownReserves, setOrder } from './orders.js';
+import { flushOutbox, recordWrites } from './outbox.js';
+
+export const LOOP_CHECK_JOB = 'erp-loop.check';
+export const LOOP_POLL_JOB = 'erp-loop.poll';
+export const LOOP_ORDER_JOB = 'erp-loop.order';
+
+export interface ErpLoopDeps {
+  db: Db;
+  erp: Pick<ErpRegistry, 'forAccount'>;
+  access: Pick<AmoAccess, 'clientFor'>;
+  installations: Pick<InstallationRepo, 'findActive' | 'listActive'>;
+  settings: AccountSettingsStore;
+  leadReaderFor(inst: Installation): Pick<LeadReader, 'readMany'>;
+  customers: Pick<CustomerService, 'customerForLead'>;
+  queue: { send(name: string, data: object, opts?: { key?: string }): Promise<unknown> };
+  log: Logger;
+  publicUrl: URL;
+  /** Invoices per account per poll (default 100): the ERP sees at most ~3 requests per poll. */
+  pollBatch?: number;
+  /** An open invoice is polled again after this long (default 60 s). */
+  pollMinAgeMs?: number;
+}
+
+const languageOf = (inst: Installation) => (inst.domain === 'amocrm.ru' ? 'ru' : 'en');
+const loopSettings = async (deps: ErpLoopDeps, accountId: number) =>
+  ErpLoopSettings.parse((await deps.settings.get(accountId)).loop ?? {});
+
+/** Issue 15: invoice states follow the ERP, and the deal's stage drives an order with a reserve. */
+export function createErpLoop(deps: ErpLoopDeps) {
+  const { db } = deps;
+  const pollBatch = deps.pollBatch ?? 100;
+  const pollMinAgeMs = deps.pollMinAgeMs ?? 60_000;
+  /** Accounts whose ERP webhooks this process registered (once per process; idempotent anyway). */
+  const subscribed = new Set<number>();
+
+  async function numbersOf(rows: InvoiceStateRow[]) {
+    if (rows.length === 0) return new Map<string, string | null>();
+    const found = await db
+      .select({ id: invoiceRequests.id, number: invoiceRequests.number })
+      .from(invoiceRequests)
+      .where(
+        inArray(
+          invoiceRequests.id,
+          rows.map((r) => r.requestId),
+        ),
+      );
+    return new Map(found.map((r) => [r.id, r.number]));
+  }
+
+  /** Asks the ERP about these invoices (one batched read) and applies what changed. */
+  async function check(inst: Installation, rows: InvoiceStateRow[]) {
+    const erp = await deps.erp.forAccount(inst.accountId);
+    if (!erp.invoiceStatus || rows.length === 0) return { changed: 0 };
+    const statuses = await erp.invoiceStatus(rows.map((r) => r.erpInvoiceId));
+    const settings = await loopSettings(deps, inst.accountId);
+    const numbers = await numbersOf(rows);
+    let changed = 0;
+    for (const row of rows) {
+      const status = statuses.get(row.erpInvoiceId);
+      if (!status) continue;
+      const ctx = {
+        settings,
+        language: languageOf(inst),
+        number: numbers.get(row.requestId) ?? null,
+      } as const;
+      if ((await applyStatus(db, row, status, ctx)) === 'changed') changed++;
+    }
+    if (changed) await flush(inst);
+    return { changed };
+  }
+
+  const flush = (inst: Installation) => flushOutbox(db, deps.access.clientFor(inst), inst.accountId);
+
+  async function hookKeyOf(accountId: number): Promise<string> {
+    await db
+      .insert(erpHookKeys)
+      .values({ accountId, hookKey: randomBytes(24).toString('base64url') })
+      .onConflictDoNothing();
+    const [row] = await db.select().from(erpHookKeys).where(eq(erpHookKeys.accountId, accountId));
+    if (!row) throw new Error('ERP hook key neither stored nor found');
+    return row.hookKey;
+  }
+
+  return {
+    /** The unguessable URL the ERP posts this account's changes to. */
+    async hookUrl(accountId: number) {
+      return new URL(`/webhooks/erp/${await hookKeyOf(accountId)}`, deps.publicUrl).toString();
+    },
+
+    /** Registers the ERP's webhooks for this account (where the ERP has them); idempotent. */
+    async subscribe(inst: Installation) {
+      const erp = await deps.erp.forAccount(inst.accountId);
+      if (!erp.subscribe) return false;
+      const url = await this.hookUrl(inst.accountId);
+      await erp.subscribe({ url });
+      await db
+        .update(erpHookKeys)
+        .set({ subscribedUrl: url })
+        .where(eq(erpHookKeys.accountId, inst.accountId));
+      return true;
+    },
+
+    /**
+     * POST /webhooks/erp/:key. Validated, then only a job is queued (the ERP gets its 2xx at
+     * once); the job re-reads the invoices, so duplicates and reordering cost one read, no write.
+     * false = unknown key or invalid body (nothing happens).
+     */
+    async receiveHook(key: string, raw: unknown): Promise<'accepted' | 'unknown' | 'invalid'> {
+      if (!/^[A-Za-z0-9_-]{20,64}$/.test(key)) return 'unknown';
+      const [row] = await db.select().from(erpHookKeys).where(eq(erpHookKeys.hookKey, key));
+      if (!row) return 'unknown';
+      const body = MoySkladHookBody.safeParse(raw);
+      if (!body.success) return 'invalid';
+      const targets = hookTargets(body.data);
+      if (targets.invoiceIds.length === 0 && !targets.payment) return 'accepted';
+      await deps.queue.send(LOOP_CHECK_JOB, { accountId: row.accountId, ...targets });
+      return 'accepted';
+    },
+
+    /** The check job: the named invoices, or (a payment came) every open invoice of the account. */
+    async runCheck(job: { accountId: number; invoiceIds?: string[]; payment?: boolean }) {
+      const inst = await deps.installations.findActive(job.accountId);
+      if (!inst) return;
+      await adoptCreatedInvoices(db, inst.accountId);
+      const named = await byErpIds(db, inst.accountId, job.invoiceIds ?? []);
+      const rows = job.payment ? [...named, ...(await openOf(db, inst.accountId, 1000))] : named;
+      const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
+      await check(inst, unique);
+    },
+
+    /** The periodic poll: a bounded share of each account's open invoices, least recently checked first. */
+    async poll() {
+      for (const inst of await deps.installations.listActive()) {
+        try {
+          if (!subscribed.has(inst.accountId)) {
+            await this.subscribe(inst);
+            subscribed.add(inst.accountId);
+          }
+          await adoptCreatedInvoices(db, inst.accountId);
+          await check(inst, await dueForPoll(db, inst.accountId, pollBatch, pollMinAgeMs));
+          await flush(inst);
+        } catch (err) {
+          deps.log.warn({ err, accountId: inst.accountId }, 'ERP invoice poll failed');
+        }
+      }
+    },
+
+    /** Lead events (the guard's hook flow): stages mapped to reserve / release / keep become jobs. */
+    async handleEvents(inst: Installation, events: readonly WebhookEvent[]) {
+      const settings = await loopSettings(deps, inst.accountId);
+      if (!settings.reserveStage && !settings.releaseOnLost && settings.releaseStages.length === 0) return;
+      for (const e of events) {
+        if (e.entity !== 'leads' || !['status', 'add'].includes(e.action)) continue;
+        const { status_id, pipeline_id } = e.record as { status_id?: number; pipeline_id?: number };
+        if (!status_id || !pipeline_id) continue;
+        const action = orderActionFor({ pipelineId: pipeline_id, statusId: status_id }, settings);
+        if (action)
+          await deps.queue.send(LOOP_ORDER_JOB, { accountId: inst.accountId, leadId: e.record.id, action });
+      }
+    },
+
+    /**
+     * The order job. Reserve: the intent row (with its key) is stored first; the ERP call is
+     * idempotent by that key, so a crash or a lost answer after the ERP created the order re-runs
+     * into the same order. Exactly one order per deal.
+     */
+    async runOrder(job: { accountId: number; leadId: number; action: OrderAction }) {
+      const inst = await deps.installations.findActive(job.accountId);
+      if (!inst) return;
+      const erp = await deps.erp.forAccount(inst.accountId);
+      if (!erp.createOrder || !erp.releaseOrder) return;
+      const row = await orderIntent(db, inst.accountId, job.leadId);
+      const lang = languageOf(inst);
+      if (job.action === 'keep') {
+        if (row.status === 'reserved') await setOrder(db, row, { status: 'kept' });
+        return;
+      }
+      if (job.action === 'release') {
+        if (!row.erpOrderId || row.status === 'released' || row.status === 'pending') return;
+        await setOrder(db, row, { status: 'releasing' });
+        const released = await erp.releaseOrder(row.erpOrderId);
+        await db.transaction(async (tx) => {
+          await setOrder(tx as unknown as Db, row, { status: 'released', reserved: '{}' });
+          const key = `ord:${inst.accountId}:${job.leadId}:released`;
+          await recordWrites(tx, {
+            accountId: inst.accountId,
+            leadId: job.leadId,
+            dedupeKey: key,
+            writes: {
+              note: orderNote(
+                lang,
+                { number: released.number, reserved: {}, released: true, link: released.link },
+                key,
+              ),
+            },
+          });
+        });
+        await flush(inst);
+        return;
+      }
+      if (row.status !== 'pending' && row.status !== 'failed') return; // the deal has its order
+      const deal = (await deps.leadReaderFor(inst).readMany([job.leadId])).get(job.leadId);
+      if (!deal) return;
+      const positions = deal.lines
+        .filter((l) => l.sku && l.kind !== 'service' && l.quantity > 0)
+        .map((l) => ({ sku: l.sku as string, quantity: l.quantity }));
+      if (positions.length === 0) return;
+      const customerId = await deps.customers.customerForLead(inst, deal.lead);
+      if (!customerId) {
+        await setOrder(db, row, { status: 'failed', error: 'customer_not_found' });
+        return;
+      }
+      let order: Awaited<ReturnType<NonNullable<typeof erp.createOrder>>>;
+      try {
+        order = await erp.createOrder({
+          idempotencyKey: row.idempotencyKey,
+          customerId,
+          positions,
+          comment: `amoCRM #${job.leadId}`,
+        });
+      } catch (err) {
+        if (err instanceof ErpError && !err.retryable) {
+          await setOrder(db, row, { status: 'failed', error: err.code });
+          return;
+        }
+        throw err; // retried by the queue with the same key
+      }
+      await db.transaction(async (tx) => {
+        await setOrder(tx as unknown as Db, row, {
+          status: 'reserved',
+          erpOrderId: order.id,
+          number: order.number,
+          link: order.link,
+          reserved: JSON.stringify(order.reserved),
+          error: null,
+        });
+        const key = `ord:${inst.accountId}:${job.leadId}:reserved`;
+        await recordWrites(tx, {
+          accountId: inst.accountId,
+          leadId: job.leadId,
+          dedupeKey: key,
+          writes: {
+            note: orderNote(
+              lang,
+              { number: order.number, reserved: order.reserved, released: false, link: order.link },
+              key,
+            ),
+          },
+        });
+      });
+      await flush(inst);
+    },
+
+    ownReserves: (accountId: number, leadIds: readonly number[]) => ownReserves(db, accountId, leadIds),
+
+    /** GET /api/v1/leads/:id/erp-loop: what the card shows. */
+    async view(inst: Installation, leadId: number): Promise<ErpLoopView> {
+      await adoptCreatedInvoices(db, inst.accountId);
+      const erp = await deps.erp.forAccount(inst.accountId);
+      const [order] = await db
+        .select()
+        .from(erpOrders)
+        .where(and(eq(erpOrders.accountId, inst.accountId), eq(erpOrders.leadId, leadId)));
+      const invoices = await db
+        .select({ s: erpInvoiceStates, number: invoiceRequests.number })
+        .from(erpInvoiceStates)
+        .leftJoin(invoiceRequests, eq(invoiceRequests.id, erpInvoiceStates.requestId))
+        .where(and(eq(erpInvoiceStates.accountId, inst.accountId), eq(erpInvoiceStates.leadId, leadId)))
+        .orderBy(desc(erpInvoiceStates.updatedAt))
+        .limit(20);
+      return {
+        order: order
+          ? {
+              status: order.status,
+              number: order.number,
+              link: order.link,
+              reserved: JSON.parse(order.reserved) as Record<string, number>,
+            }
+          : null,
+        invoices: invoices.map(({ s, number }) => ({
+          requestId: s.requestId,
+          number,
+          state: s.state,
+          sum: { amount: s.sum, currency: s.currency },
+          paidSum: { amount: s.paidSum, currency: s.currency },
+          link: s.link,
+          checkedAt: s.checkedAt.toISOString(),
+        })),
+        capabilities: { invoiceStatus: Boolean(erp.invoiceStatus), orders: Boolean(erp.createOrder) },
+      };
+    },
+  };
+}
+
+export type ErpLoop = ReturnType<typeof createErpLoop>;

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type Stack, startStack } from '../support/stack.js';
+import { until } from '../support/wait.js';
+import {
+  ACCOUNT,
+  dealWithDrills,
+  INVOICED,
+  installation,
+  invoiceFor,
+  LOST,
+  leadOf,
+  loopNotes,
+  PIPELINE,
+  WON,
+  widget,
+} from './erp-loop-support.js';
+
+// Issue 15, "the ERP talks back", end to end: backend + amoCRM emulator + MoySklad emulator.
+const TOKEN = 'erp-loop-token';
+const CANCELLED_TAG = 'Счёт отменён';
+let stack: Stack;
+let moysklad: StartedMoySkladEmulator;
+
+beforeAll(async () => {
+  moysklad = await startMoySkladEmulator({ token: TOKEN });
+  stack = await startStack({
+    emulator: { rateLimitPerSecond: 7 },
+    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
+  });
+  await until(() => stack.emulator.state.webhooks.size > 0, 'amoCRM webhook subscription');
+  await stack.server.services.accountSettings.update(ACCOUNT, {
+    loop: {
+      paidStage: { pipelineId: PIPELINE, statusId: WON },
+      cancelledTag: CANCELLED_TAG,
+      reserveStage: { pipelineId: PIPELINE, statusId: INVOICED },
+    },
+  });
+  // What the poll does on its first pass for an account whose ERP has webhooks.
+  await stack.server.services.erpLoop.subscribe(await installation(stack));
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  await moysklad?.close();
+});
+
+const paidNotes = (leadId: number) => loopNotes(stack, leadId, /оплачен(?! частично)/);
+
+describe('invoice payments follow the ERP (MoySklad)', () => {
+  it('registers its MoySklad webhooks on a per-account URL that is not the amoCRM one', async () => {
+    const hooks = moysklad.state.webhooks;
+    expect(hooks.map((h) => `${h.entityType}:${h.action}`).sort()).toEqual([
+      'invoiceout:UPDATE',
+      'paymentin:CREATE',
+      'paymentin:UPDATE',
+    ]);
+    const inst = await installation(stack);
+    expect(hooks[0]?.url).toMatch(new RegExp(`^${stack.backend}/webhooks/erp/[A-Za-z0-9_-]{32}$`));
+    expect(hooks[0]?.url).not.toContain(inst.hookKey);
+    // Subscribing again registers nothing new.
+    await stack.server.services.erpLoop.subscribe(inst);
+    expect(moysklad.state.webhooks).toHaveLength(3);
+  });
+
+  it('an invoice paid in MoySklad moves the deal and writes exactly one note (webhook path)', async () => {
+    const leadId = await dealWithDrills(stack, 1);
+    const invoice = await invoiceFor(stack, moysklad, leadId);
+    moysklad.loop.pay(invoice.id, 8990);
+    await until(() => leadOf(stack, leadId).statusId === WON, 'deal moved to the paid stage');
+    await moysklad.hooks.settle();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(paidNotes(leadId)).toHaveLength(1);
+    const view = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
+    expect(view.invoices[0]).toMatchObject({
+      state: 'paid',
+      paidSum: { amount: 8990 },
+      number: invoice.name,
+    });
+  });
+
+  it('the same, with every webhook delivered twice and the older ones arriving last: one note', async () => {
+    const leadId = await dealWithDrills(stack, 1);
+    const invoice = await invoiceFor(stack, moysklad, leadId);
+    // The first payment's two notifications are held back; everything is delivered twice.
+    moysklad.hooks.holdNext(2);
+    moysklad.hooks.duplicateNext(10);
+    moysklad.loop.pay(invoice.id, 4000);
+    moysklad.loop.pay(invoice.id, 4990);
+    await until(() => leadOf(stack, leadId).statusId === WON, 'deal moved to the paid stage');
+    await moysklad.hooks.releaseHeld(); // late: the partial payment's news, after the full one
+    await moysklad.hooks.settle();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(paidNotes(leadId)).toHaveLength(1);
+    // A stale partial-payment notification never turns a paid invoice back.
+    const view = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
+    expect(view.invoices[0].state).toBe('paid');
+    expect(leadOf(stack, leadId).statusId).toBe(WON);
+  });
+
+  it('when every webhook is lost, the poll sees the payment: the deal moves, one note', async () => {
+    const leadId = await dealWithDrills(stack, 1);
+    const invoice = await invoiceFor(stack, moysklad, leadId);
+    moysklad.hooks.dropNext(2);
+    moysklad.loop.pay(invoice.id, 8990);
+    await moysklad.hooks.settle();
+    expect(leadOf(stack, leadId).statusId).not.toBe(WON);
+    await stack.server.services.erpLoop.poll();
+    await until(() => leadOf(stack, leadId).statusId === WON, 'deal moved by the poll');
+    await stack.server.services.erpLoop.poll();
+    expect(paidNotes(leadId)).toHaveLength(1);
+  });
+
+  it('a cancelled invoice tags the deal', async () => {
+    const leadId = await dealWithDrills(stack, 1);
+    const invoice = await invoiceFor(stack, moysklad, leadId);
+    moysklad.loop.setState(invoice.id, 'Отменен');
+    await until(
+      () => (leadOf(stack, leadId).tags ?? []).some((t: { name: string }) => t.name === CANCELLED_TAG),
+      'cancelled tag',
+    );
+    expect(loopNotes(stack, leadId, /отменён/)).toHaveLength(1);
+  });
+
+  it('refuses an unknown ERP webhook key (404) and a body that is not a notification (400)', async () => {
+    const unknown = await fetch(`${stack.backend}/webhooks/erp/${'x'.repeat(32)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [] }),
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    const url = moysklad.state.webhooks[0]?.url ?? '';
+    const bad = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"events":"x"}',
+    });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('reserve on a stage (MoySklad customerorder)', () => {
+  const ordersOf = (leadId: number) =>
+    moysklad.state.documents.filter(
+      (d) => d.type === 'customerorder' && d.description === `amoCRM #${leadId}`,
+    );
+  const unassignedDrillReserve = () =>
+    moysklad.state.unassigned.find(
+      (u) => u.assortmentId === moysklad.state.products.find((p) => p.article === 'DRL-18V')?.id,
+    )?.reserve ?? 0;
+
+  it('reaching the reserve stage creates exactly one order, even when its answer is lost; the guard does not block the deal on its own reserve; lost releases it', async () => {
+    await stack.server.services.accountSettings.update(ACCOUNT, {
+      guard: {
+        enabled: true,
+        gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
+        action: { type: 'move_back' },
+      },
+    });
+    // All 26 free drills (msk 20 + spb 6): once reserved, the ERP shows 0 free.
+    const leadId = await dealWithDrills(stack, 26);
+    const before = unassignedDrillReserve();
+    // MoySklad creates the order but the answer never reaches us (a crash between its commit and ours).
+    moysklad.faults.loseNextAnswer(1, { method: 'POST', pathIncludes: '/entity/customerorder' });
+    stack.emulator.state.uiMoveLead(leadId, INVOICED, PIPELINE);
+    await until(
+      async () => {
+        const v = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
+        return v.order?.status === 'reserved';
+      },
+      'order reserved',
+      30_000,
+    );
+    expect(ordersOf(leadId)).toHaveLength(1);
+    expect(ordersOf(leadId)[0]?.positions[0]).toMatchObject({ quantity: 26, reserve: 26 });
+    expect(unassignedDrillReserve() - before).toBe(26);
+    await until(() => loopNotes(stack, leadId, /заказ/).length > 0, 'order note');
+    expect(loopNotes(stack, leadId, /заказ/)).toHaveLength(1);
+
+    // The guard re-checks the deal in its gated stage: its own reserve is its own stock.
+    const check = await (await widget(stack, 'POST', `/api/v1/leads/${leadId}/stock-check`)).json();
+    expect(check.record.verdict).toBe('ok');
+    expect(leadOf(stack, leadId).statusId).toBe(INVOICED);
+
+    stack.emulator.state.uiMoveLead(leadId, LOST, PIPELINE);
+    await until(
+      async () => {
+        const v = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
+        return v.order?.status === 'released';
+      },
+      'order released',
+      30_000,
+    );
+    expect(unassignedDrillReserve()).toBe(before);
+    expect(ordersOf(leadId)).toHaveLength(1);
+    await until(() => loopNotes(stack, leadId, /снят/).length > 0, 'release note');
+    expect(loopNotes(stack, leadId, /снят/)).toHaveLength(1);
+  }, 60_000);
+});
