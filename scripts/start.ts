@@ -12,20 +12,25 @@ async function main() {
   const startedAt = performance.now();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  let close: () => Promise<void>;
-  if (config.demo) {
-    // Loaded only in demo mode: production never loads the emulator.
-    const { startDemo } = await import('./demo.js');
-    const demo = await startDemo(config, { emulatorPort: Number(process.env.EMULATOR_PORT ?? 8788) });
-    close = demo.close;
-    log.info({ ms: Math.round(performance.now() - startedAt) }, 'demo ready');
-    console.log(
-      `\n  erp-bridge demo is running.\n  Open the amoCRM sandbox: ${demo.sandboxUrl}\n  Backend: ${config.publicUrl.origin}\n`,
-    );
-  } else {
-    close = (await startServer(config, { log })).close;
-    log.info({ ms: Math.round(performance.now() - startedAt), role: config.role }, 'ready');
-  }
+  // Since the process began: node's own start and loading the modules (the bundle and its packages).
+  const bootMs = Math.round(startedAt);
+  log.debug({ phase: 'modules', ms: bootMs, atMs: bootMs }, 'startup');
+  // The port opens before the start is complete: a signal that comes meanwhile stops it once started.
+  const started = (async (): Promise<() => Promise<void>> => {
+    if (config.demo) {
+      // Loaded only in demo mode: production never loads the emulator.
+      const { startDemo } = await import('./demo.js');
+      const demo = await startDemo(config, { emulatorPort: Number(process.env.EMULATOR_PORT ?? 8788) });
+      log.info({ ms: Math.round(performance.now() - startedAt), bootMs }, 'demo ready');
+      console.log(
+        `\n  erp-bridge demo is running.\n  Open the amoCRM sandbox: ${demo.sandboxUrl}\n  Backend: ${config.publicUrl.origin}\n`,
+      );
+      return demo.close;
+    }
+    const server = await startServer(config, { log });
+    log.info({ ms: Math.round(performance.now() - startedAt), bootMs, role: config.role }, 'ready');
+    return server.close;
+  })();
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -39,16 +44,19 @@ async function main() {
       },
       config.shutdownGraceMs * 2 + 5000,
     ).unref();
-    close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    started
+      .then((close) => close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  await started;
 }
 
 main().catch((err) => {

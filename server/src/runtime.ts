@@ -6,10 +6,12 @@ import { createCustomerSearch } from './customers/search.js';
 import type { EventHandler } from './jobs/platform-jobs.js';
 import { JOBS } from './jobs/platform-jobs.js';
 import { createLogger, type Logger } from './log.js';
-import { defineJobs } from './runtime/jobs.js';
-import { listen } from './runtime/listen.js';
+import { startBehindPort } from './runtime/behind-port.js';
+import { holdUntilReady, listen } from './runtime/listen.js';
 import { readinessCheck } from './runtime/readiness.js';
 import { type CoreServices, createServices } from './runtime/services.js';
+import { gracefulStop, type Lifecycle } from './runtime/shutdown.js';
+import { startupClock } from './runtime/startup-clock.js';
 
 export { DEMO_STOCK_CSV } from './erp/local/demo-data.js';
 
@@ -26,7 +28,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export type Services = Omit<CoreServices, 'replayStore' | 'leadReaderFor' | 'settings' | 'startup'> & {
+export type Services = Omit<CoreServices, 'replayStore' | 'leadReaderFor' | 'settings'> & {
   /** Polls amoCRM for leads changed since the last pass (also scheduled every 5 minutes). */
   reconcile(inst: Installation): Promise<void>;
 };
@@ -41,26 +43,26 @@ export interface StartOptions {
 }
 
 /**
- * Opens storage and the queue, defines the jobs, and serves: the whole app in ROLE web | all, the
- * probes (/healthz, /readyz, /metrics) in ROLE worker. Resolves once listening.
+ * Opens storage, builds the services and serves: the whole app in ROLE web | all, the probes
+ * (/healthz, /readyz, /metrics) in ROLE worker. The port opens as soon as the routes can be built;
+ * the queue, the stock data and the jobs start behind it (/readyz "starting", other requests held
+ * until then). Resolves once all of it is up.
  */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const started = performance.now();
-  const s = await createServices(config, { log, fetch: opts.fetch, guardLeaseMs: opts.guardLeaseMs });
-  const t = performance.now();
-  const jobs = await defineJobs(s, config, {
-    log,
-    fetch: opts.fetch,
-    eventHandlers: opts.eventHandlers,
-    guardLeaseMs: opts.guardLeaseMs,
-  });
-  s.startup.jobs = Math.round(performance.now() - t);
-  let draining = false;
-  const readiness = readinessCheck(s, () => draining);
-  const onStored = (ids: number[]) =>
-    void jobs
-      .enqueueEvents(ids)
+  const clock = startupClock(log);
+  const { fetch, guardLeaseMs, eventHandlers } = opts;
+  const s = await createServices(config, { log, fetch, guardLeaseMs, mark: clock.mark });
+  let opened = () => {};
+  const jobsReady = new Promise<void>((r) => {
+    opened = r;
+  }).then(() => startBehindPort(s, config, { log, fetch, eventHandlers, guardLeaseMs }, clock.mark));
+  const life: Lifecycle = { state: 'starting' };
+  const is = (state: Lifecycle['state']) => () => life.state === state;
+  const readiness = readinessCheck(s, is('draining'), is('starting'));
+  const enqueue = (ids: readonly number[]) =>
+    void jobsReady
+      .then((jobs) => jobs.enqueueEvents(ids))
       .catch((err: unknown) => log.warn({ err }, 'enqueue failed; the sweeper will retry'));
 
   const app =
@@ -82,7 +84,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             clientSecret: config.amo.clientSecret,
             clientId: config.amo.clientId,
             exchangeCode: (account, code) => s.access.oauth.exchangeCode(s.access.accountBase(account), code),
-            install: createInstaller({ access: s.access, installations: s.installations, fetch: opts.fetch }),
+            install: createInstaller({ access: s.access, installations: s.installations, fetch }),
             afterInstall: async (inst) =>
               void (await s.queue.send(JOBS.install, { installationId: inst.id, accountId: inst.accountId })),
             disable: createUninstaller({
@@ -96,7 +98,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           webhooks: {
             findByHookKey: s.installations.findByHookKey,
             inbox: s.inbox,
-            onStored,
+            onStored: enqueue,
             log,
             metrics: s.metrics,
           },
@@ -115,36 +117,31 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           dpStatic: {
             findActive: s.installations.findActive,
             inbox: s.inbox,
-            onStored,
+            onStored: enqueue,
             log,
           },
         });
 
-  const http = await listen(app.fetch, { port: config.port, host: config.host });
-  s.startup.total = Math.round(performance.now() - started);
-  log.info(
-    { port: http.port, database: s.database.kind, role: config.role, startupMs: s.startup },
-    'erp-bridge listening',
-  );
+  const http = await listen(holdUntilReady(app.fetch, jobsReady), { port: config.port, host: config.host });
+  clock.mark('listen');
+  const at = { port: http.port, database: s.database.kind, role: config.role };
+  log.info({ ...at, startupMs: { ...clock.phases } }, 'erp-bridge listening');
+  opened();
+  const jobs = await jobsReady.catch(async (err: unknown) => {
+    await http.close(0);
+    await s.queue.stop(1000);
+    await s.database.close();
+    throw err;
+  });
+  life.state = 'ready';
+  log.info({ ...at, startupMs: { ...clock.phases, total: clock.elapsed() } }, 'erp-bridge ready');
 
-  const { replayStore: _r, leadReaderFor: _l, settings: _s, startup: _t, ...services } = s;
-  let closing: Promise<void> | undefined;
+  const { replayStore: _r, leadReaderFor: _l, settings: _s, ...services } = s;
   return {
     url: `http://127.0.0.1:${http.port}`,
     port: http.port,
     role: config.role,
     services: { ...services, reconcile: jobs.reconcile },
-    close() {
-      closing ??= (async () => {
-        draining = true;
-        const started = performance.now();
-        await http.close(config.shutdownGraceMs);
-        jobs.stop();
-        await s.queue.stop(Math.max(1000, config.shutdownGraceMs - (performance.now() - started)));
-        await s.database.close();
-        log.info({ ms: Math.round(performance.now() - started), role: config.role }, 'erp-bridge stopped');
-      })();
-      return closing;
-    },
+    close: gracefulStop({ http, jobs, s, config, log, life }),
   };
 }

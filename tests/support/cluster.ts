@@ -81,11 +81,13 @@ export async function waitHealthy(url: string, child: ChildProcess, output: () =
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${url} exited (${child.exitCode}): ${output()}`);
     try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(500) });
+      // Ready, not only alive: the port opens before the queue and the jobs are up (runtime.ts), and
+      // /readyz says 200 once they are, as a load balancer's health check reads it.
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(500) });
       await res.body?.cancel();
       if (res.ok) return;
     } catch {}
-    if (Date.now() > end) throw new Error(`${url} not healthy within ${ms} ms: ${output()}`);
+    if (Date.now() > end) throw new Error(`${url} not ready within ${ms} ms: ${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

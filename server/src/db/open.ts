@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -54,6 +55,8 @@ export interface OpenOptions {
   poolMax?: number;
   /** Copy PGLITE_TEMPLATE into an empty dataDir (default true). */
   useTemplate?: boolean;
+  /** Called as each opening phase ends (the start-up clock: runtime/startup-clock.ts). */
+  mark?(phase: string): void;
 }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite in dataDir ('memory://' for tests), and migrates. */
@@ -64,15 +67,21 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // listener, that error would crash the process.
     pool.on('error', () => {});
     const db = drizzlePg({ client: pool, schema });
-    // Instances starting together migrate one after another, not into each other's half-made tables.
-    const lock = await pool.connect();
-    try {
-      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await migratePg(db, { migrationsFolder });
-    } finally {
-      await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-      lock.release();
+    const newestApplied = async () => (await pool.query(NEWEST_APPLIED_SQL)).rows[0]?.at;
+    opts.mark?.('db.connect');
+    // Migrations only go forward: a database that has the newest needs no lock and no migrator.
+    if (!(await migrationsApplied(migrationsFolder, newestApplied))) {
+      // Instances starting together migrate one after another, not into each other's half-made tables.
+      const lock = await pool.connect();
+      try {
+        await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migratePg(db, { migrationsFolder });
+      } finally {
+        await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+        lock.release();
+      }
     }
+    opts.mark?.('db.migrations');
     return {
       db: db as unknown as Db,
       kind: 'postgres',
@@ -92,13 +101,20 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       rmSync(partial, { recursive: true, force: true });
       cpSync(PGLITE_TEMPLATE, partial, { recursive: true });
       renameSync(partial, dir);
+      opts.mark?.('db.template-copy');
     }
   }
   const client = new PGlite(dir, {
     startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS.flatMap((p) => ['-c', p])],
   });
+  await client.waitReady;
+  opts.mark?.('db.pglite-init');
+  yieldBeforeStatements(client);
   const db = drizzlePglite({ client, schema });
-  await migratePglite(db, { migrationsFolder });
+  const newestApplied = async () => (await client.query<{ at: unknown }>(NEWEST_APPLIED_SQL)).rows[0]?.at;
+  if (!(await migrationsApplied(migrationsFolder, newestApplied)))
+    await migratePglite(db, { migrationsFolder });
+  opts.mark?.('db.migrations');
   return {
     db: db as unknown as Db,
     kind: 'pglite',
@@ -106,4 +122,30 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };
+}
+
+/**
+ * PGlite runs a statement synchronously on this thread and settles its promise in a microtask,
+ * so a chain of awaited statements (a start-up phase, a job batch, a burst of hook inserts) never
+ * lets the event loop poll its sockets: /healthz, hook acks and widget reads wait for the whole
+ * chain. Each statement first yields one turn of the loop (setImmediate runs after the poll
+ * phase), in call order, so the order of statements is kept and answers interleave.
+ */
+function yieldBeforeStatements(client: PGlite) {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = (async (...args: Parameters<typeof query>) => {
+    await turn();
+    return query(...args);
+  }) as typeof client.query;
+  client.exec = async (...args) => {
+    await turn();
+    return exec(...args);
+  };
+  client.transaction = (async (...args: Parameters<typeof transaction>) => {
+    await turn();
+    return transaction(...args);
+  }) as typeof client.transaction;
 }

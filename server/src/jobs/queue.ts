@@ -44,7 +44,19 @@ export interface QueueOptions {
   poolMax?: number;
 }
 
+/** A queue, started: what scripts and tests use. */
 export async function startQueue(database: Database, log: Logger, opts: QueueOptions = {}) {
+  const queue = createQueue(database, log, opts);
+  await queue.start();
+  return queue;
+}
+
+/**
+ * The queue, not yet started: the services that send jobs can be built (and the port opened)
+ * before pg-boss checks its schema and starts its timers; `start()` does that, and so does the
+ * first define/send/schedule, so nothing is sent to a queue pg-boss has not opened.
+ */
+export function createQueue(database: Database, log: Logger, opts: QueueOptions = {}) {
   const work = opts.work !== false;
   const boss = new PgBoss({
     ...(database.pglite
@@ -57,12 +69,21 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
   });
   boss.on('error', (err) => log.error({ err }, 'queue error'));
   boss.on('warning', (w) => log.warn({ warning: w }, 'queue warning'));
-  await boss.start();
 
   const workers = new Map<string, string[]>();
   // Queues made by an earlier start need no second createQueue each (a round trip apiece, and
   // on PGlite most of a restart's time).
-  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  const existing = new Set<string>();
+  let starting: Promise<void> | undefined;
+  const start = () => {
+    starting ??= (async () => {
+      await boss.start();
+      for (const q of await boss.getQueues()) existing.add(q.name);
+    })();
+    return starting;
+  };
+  // Any use starts it (nothing waits on a start nobody asked for); the runtime asks after listen.
+  const started = start;
   const ensureQueue = async (name: string, options: Parameters<typeof boss.createQueue>[1]) => {
     if (existing.has(name)) return;
     await boss.createQueue(name, options);
@@ -74,8 +95,11 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
     boss,
     /** Whether this process runs jobs (ROLE all or worker). */
     works: work,
+    /** Opens pg-boss (its schema check, maintenance and cron timers where it works). Safe to call twice. */
+    start,
 
     async define<T extends object>(def: JobDefinition<T>) {
+      await started();
       const dead = `${def.name}.dead`;
       await ensureQueue(dead, { retentionSeconds: 30 * 86400 });
       await ensureQueue(def.name, {
@@ -121,6 +145,7 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
 
     /** Enqueues once per `key`: the same key again while the first is kept is a no-op. */
     async send(name: string, data: object, opts: { key?: string; startAfterSeconds?: number } = {}) {
+      await started();
       const id = await boss.send(name, data, {
         ...(opts.key && { id: uuidFromKey(`${name}:${opts.key}`) }),
         ...(opts.startAfterSeconds && { startAfter: opts.startAfterSeconds }),
@@ -132,6 +157,7 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
     /** Many jobs in one statement (a webhook body with many events); keys work as in send(). */
     async sendMany(name: string, items: readonly { data: object; key?: string }[]) {
       if (items.length === 0) return;
+      await started();
       await boss.insert(
         name,
         items.map((i) => ({ data: i.data, ...(i.key && { id: uuidFromKey(`${name}:${i.key}`) }) })),
@@ -141,6 +167,7 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
 
     /** Cron schedules are kept by the workers (a sender's schedule() is a no-op). */
     async schedule(name: string, cron: string, data: object = {}) {
+      await started();
       if (work) await boss.schedule(name, cron, data);
     },
 
@@ -149,15 +176,17 @@ export async function startQueue(database: Database, log: Logger, opts: QueueOpt
      * failed back to the queue, so a worker retries it), then stops. Safe to call twice.
      */
     stop(timeoutMs = 10_000) {
-      stopping ??= boss
-        .stop({ graceful: true, timeout: timeoutMs, close: !database.pglite })
+      // A queue never started has no timers and no pool to stop.
+      if (!starting) return Promise.resolve();
+      stopping ??= starting
+        .then(() => boss.stop({ graceful: true, timeout: timeoutMs, close: !database.pglite }))
         .catch((err: unknown) => log.warn({ err }, 'queue stop failed'));
       return stopping;
     },
   };
 }
 
-export type JobQueue = Awaited<ReturnType<typeof startQueue>>;
+export type JobQueue = ReturnType<typeof createQueue>;
 
 /** A stable UUID for an idempotency key, so pg-boss refuses a second job with the same key. */
 export function uuidFromKey(key: string): string {

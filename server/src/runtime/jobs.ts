@@ -10,15 +10,18 @@ import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from '..
 import type { Logger } from '../log.js';
 import type { CoreServices } from './services.js';
 
+export interface JobOptions {
+  log: Logger;
+  fetch?: typeof fetch;
+  eventHandlers?: EventHandler[];
+  guardLeaseMs?: number;
+}
+
 /**
  * Every queue and its handler. Defined in every role: a web instance needs the queues to exist to
  * send to them; only a process whose queue works (ROLE all | worker) runs handlers and schedules.
  */
-export async function defineJobs(
-  s: CoreServices,
-  config: Config,
-  opts: { log: Logger; fetch?: typeof fetch; eventHandlers?: EventHandler[]; guardLeaseMs?: number },
-) {
+export async function defineJobs(s: CoreServices, config: Config, opts: JobOptions) {
   const { queue, installations, guard, invoices, leadReaderFor, access } = s;
   const platform = await definePlatformJobs({
     queue,

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_STATUS, problemTypeUri } from '@erp-bridge/shared';
 import { serve } from '@hono/node-server';
 
 export interface Listening {
@@ -38,4 +39,42 @@ export async function listen(
       return closing;
     },
   };
+}
+
+type Fetch = (req: Request, ...rest: never[]) => Response | Promise<Response>;
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+const START_FAILED = {
+  type: problemTypeUri('internal'),
+  title: 'Internal Server Error',
+  status: PROBLEM_STATUS.internal,
+  detail: 'The server did not finish starting.',
+  code: 'internal',
+};
+
+/**
+ * The port opens before the queue and the jobs are up: until `ready` settles only the probes
+ * answer at once (/readyz says "starting"); any other request waits for it, so a hook that
+ * arrives mid-start is held, not refused. A start that fails answers them `internal` (the
+ * process exits next).
+ */
+export function holdUntilReady<F extends Fetch>(fetch: F, ready: Promise<unknown>): F {
+  let open = false;
+  void ready.then(
+    () => {
+      open = true;
+    },
+    () => {},
+  );
+  const held = (req: Request, ...rest: never[]) =>
+    open || PROBES.has(new URL(req.url).pathname)
+      ? fetch(req, ...rest)
+      : ready.then(
+          () => fetch(req, ...rest),
+          () =>
+            new Response(JSON.stringify(START_FAILED), {
+              status: START_FAILED.status,
+              headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+            }),
+        );
+  return held as F;
 }

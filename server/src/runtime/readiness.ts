@@ -2,12 +2,18 @@ import type { CoreServices } from './services.js';
 
 /**
  * /readyz: the database answers, which amoCRM accounts are blocked, the webhook backlog; and
- * not ready while the process drains (a load balancer stops sending before the port closes).
+ * not ready while the process drains (a load balancer stops sending before the port closes), nor
+ * while it starts: the port opens before the queue and the jobs are up (runtime.ts).
  */
-export function readinessCheck(s: CoreServices, draining: () => boolean) {
+export function readinessCheck(
+  s: CoreServices,
+  draining: () => boolean,
+  starting: () => boolean = () => false,
+) {
   return async (): Promise<{ ready: boolean; checks: Record<string, unknown> }> => {
     const checks: Record<string, unknown> = {};
     if (draining()) return { ready: false, checks: { shutdown: 'draining' } };
+    if (starting()) return { ready: false, checks: { startup: 'starting' } };
     let ready = true;
     try {
       await s.database.ping();

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createAmoAccess } from '../amocrm/access.js';
 import { createAccountCatalog } from '../amocrm/account-catalog.js';
 import { createReplayStore } from '../amocrm/disposable-token/replay-store.js';
@@ -10,15 +9,13 @@ import type { Config } from '../config.js';
 import { resolveSecretBox } from '../crypto/key-file.js';
 import { createCustomerService } from '../customers/service.js';
 import { openDatabase } from '../db/open.js';
-import { importStockCsv } from '../erp/local/csv-import.js';
-import { loadDemoData } from '../erp/local/demo-data.js';
 import { createErpRegistry } from '../erp/registry.js';
 import { createErpSettingsStore } from '../erp/settings.js';
 import { createErpLoop } from '../erp-loop/service.js';
 import { createGuardService } from '../guard/service.js';
 import { createGuardStore } from '../guard/store.js';
 import { createInvoiceService } from '../invoices/service.js';
-import { startQueue } from '../jobs/queue.js';
+import { createQueue } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { createAccountSettingsStore } from '../settings/account-settings.js';
@@ -30,42 +27,29 @@ export interface ServiceOptions {
   fetch?: typeof fetch;
   /** How long the guard holds a deal it enforces (default 30 s); crash tests shorten it. */
   guardLeaseMs?: number;
+  /** The start-up clock's mark (runtime/startup-clock.ts). */
+  mark?(phase: string): void;
 }
 
 /**
  * Storage, the queue and every domain service, the same in every role: a web instance needs the
  * guard and invoices to answer the widget, a worker needs them to run jobs.
  */
-export async function createServices(config: Config, { log, fetch, guardLeaseMs }: ServiceOptions) {
+export async function createServices(config: Config, { log, fetch, guardLeaseMs, mark }: ServiceOptions) {
   const metrics = createMetrics();
-  /** Milliseconds per start-up phase, logged with "erp-bridge listening" (scripts/bench/startup.ts reads them). */
-  const startup: Record<string, number> = {};
-  let t = performance.now();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     // A web instance's queries are short; a worker's jobs hold connections longer.
     poolMax: config.role === 'web' ? 6 : 10,
+    mark,
   });
-  startup.database = Math.round(performance.now() - t);
   const box = resolveSecretBox(config, log);
   const installations = createInstallationRepo(database.db);
   const replayStore = createReplayStore(database.db);
   const inbox = createWebhookInbox(database.db);
   const access = createAmoAccess({ config, database, box, log, metrics, fetch });
 
-  t = performance.now();
-  if (config.erp.kind === 'local' && config.erp.localStockCsv) {
-    const summary = await importStockCsv(database.db, readFileSync(config.erp.localStockCsv, 'utf8'));
-    log.info(
-      { file: config.erp.localStockCsv, imported: summary.imported, rejected: summary.rejected.length },
-      'local stock loaded',
-    );
-  } else if (config.erp.kind === 'local' && config.demo) {
-    log.info(await loadDemoData(database.db), 'demo stock and customers loaded');
-  }
-
-  startup.stockData = Math.round(performance.now() - t);
   const erpSettings = createErpSettingsStore(database.db, box, config);
   const erp = createErpRegistry({ db: database.db, settings: erpSettings, fetch });
   const accountSettings = createAccountSettingsStore(database.db, {
@@ -87,9 +71,8 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     return reader;
   };
 
-  t = performance.now();
-  const queue = await startQueue(database, log, { work: config.role !== 'web' });
-  startup.queue = Math.round(performance.now() - t);
+  // Started after the port opens (runtime.ts): building the services needs only its handle.
+  const queue = createQueue(database, log, { work: config.role !== 'web' });
   const customers = createCustomerService({ db: database.db, access, erp, settings: accountSettings });
   const erpLoop = createErpLoop({
     db: database.db,
@@ -145,8 +128,8 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     publicUrl: config.publicUrl,
   });
 
+  mark?.('services');
   return {
-    startup,
     metrics,
     database,
     installations,
