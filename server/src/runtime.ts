@@ -1,3 +1,4 @@
+import { createOperatorHealth } from './alerts/health.js';
 import { createInstaller, createUninstaller } from './amocrm/install.js';
 import type { Installation } from './amocrm/installations.js';
 import { createApp, createProbeApp } from './app.js';
@@ -110,6 +111,27 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           customerSearch: createCustomerSearch({ db: s.database.db, erp: s.erp }),
           settings: s.settings,
           accountCatalog: s.accountCatalog,
+          operator: {
+            incoming: {
+              observe: (r) => s.operator.onExchange(r),
+              accountOfHookKey: async (key) => (await s.installations.findByHookKey(key))?.accountId,
+            },
+            journal: {
+              store: s.operator.journal,
+              dropped: () => s.operator.journalWriter.dropped,
+              flush: () => s.operator.journalWriter.flush(),
+            },
+            views: {
+              alerts: s.operator.alertStore,
+              health: createOperatorHealth({
+                db: s.database.db,
+                signals: s.operator.signals,
+                alerts: s.operator.alertStore,
+                erp: s.erp,
+                erpSettings: s.erpSettings,
+              }),
+            },
+          },
           dpStatic: {
             findActive: s.installations.findActive,
             inbox: s.inbox,
@@ -141,6 +163,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         const started = performance.now();
         await http.close(config.shutdownGraceMs);
         jobs.stop();
+        await s.operator.journalWriter.close();
         await s.queue.stop(Math.max(1000, config.shutdownGraceMs - (performance.now() - started)));
         await s.database.close();
         log.info({ ms: Math.round(performance.now() - started), role: config.role }, 'erp-bridge stopped');

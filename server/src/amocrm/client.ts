@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ExchangeObserver } from '../lib/exchange.js';
 import { retryAfterMs } from '../lib/retry-after.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
@@ -48,6 +49,8 @@ export interface AmoClientOptions {
   maxAttempts?: number;
   /** Base of the exponential backoff, ms. */
   backoffMs?: number;
+  /** Told of every attempt (request journal, operator metrics). */
+  onExchange?: ExchangeObserver;
 }
 
 /** Accounts amoCRM has blocked, shared by every client in the process (and persisted by the owner). */
@@ -157,6 +160,17 @@ export function createAmoClient(opts: AmoClientOptions) {
         });
       } catch (err) {
         if (signal?.aborted) throw new AmoCallAborted();
+        opts.onExchange?.({
+          at: Date.now() - Math.round(performance.now() - started),
+          direction: 'out',
+          system: 'amocrm',
+          accountId: opts.accountId,
+          method,
+          path: `/api/v4${path}`,
+          status: 0,
+          latencyMs: performance.now() - started,
+          attempt: attempt + 1,
+        });
         opts.metrics?.requests.inc({ method, status: 'network' });
         if (attempt + 1 >= maxAttempts)
           throw new AmoApiError(`amoCRM unreachable: ${(err as Error).message}`, undefined);
@@ -168,6 +182,18 @@ export function createAmoClient(opts: AmoClientOptions) {
       opts.metrics?.requests.inc({ method, status: String(res.status) });
       opts.metrics?.latency.observe((performance.now() - started) / 1000);
       const requestId = res.headers.get('x-request-id') ?? undefined;
+      opts.onExchange?.({
+        at: Date.now() - Math.round(performance.now() - started),
+        direction: 'out',
+        system: 'amocrm',
+        accountId: opts.accountId,
+        method,
+        path: `/api/v4${path}`,
+        status: res.status,
+        latencyMs: performance.now() - started,
+        attempt: attempt + 1,
+        requestId,
+      });
 
       if (res.status === 401 && opts.onUnauthorized && !refreshed) {
         await res.body?.cancel();

@@ -7,6 +7,7 @@ import { GUARD_JOB } from '../guard/service.js';
 import { INVOICE_JOB, INVOICE_RETRIES } from '../invoices/service.js';
 import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from '../jobs/platform-jobs.js';
 import type { Logger } from '../log.js';
+import { defineAlertJobs } from './operator-jobs.js';
 import type { CoreServices } from './services.js';
 
 /**
@@ -85,6 +86,8 @@ export async function defineJobs(
     handler: async () => {
       const purged = await s.inbox.purgeExpired(config.retentionDays);
       if (purged.events || purged.bodies) opts.log.info(purged, 'old webhook events purged');
+      const journal = await s.operator.journal.purgeExpired(config.retentionDays);
+      if (journal) opts.log.info({ journal }, 'old request journal rows purged');
     },
   });
   await queue.schedule('webhooks.retention', '41 * * * *');
@@ -95,6 +98,8 @@ export async function defineJobs(
     retryDelayMaxSeconds: 120,
     handler: ({ requestId }, meta) => invoices.process(requestId, meta),
   });
+
+  await defineAlertJobs(s, { fetch: opts.fetch });
 
   // Housekeeping belongs to the processes that run jobs: one sweep per deployment is enough.
   const purge = queue.works

@@ -22,6 +22,7 @@ import type { Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { createAccountSettingsStore } from '../settings/account-settings.js';
 import { createSettingsService } from '../settings/service.js';
+import { createOperatorServices } from './operator.js';
 
 export interface ServiceOptions {
   log: Logger;
@@ -51,7 +52,17 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
   const installations = createInstallationRepo(database.db);
   const replayStore = createReplayStore(database.db);
   const inbox = createWebhookInbox(database.db);
-  const access = createAmoAccess({ config, database, box, log, metrics, fetch });
+  // The request journal and per-account metrics see every amoCRM and ERP attempt.
+  const operator = createOperatorServices({ database, box, log, metrics });
+  const access = createAmoAccess({
+    config,
+    database,
+    box,
+    log,
+    metrics,
+    fetch,
+    onExchange: operator.onExchange,
+  });
 
   t = performance.now();
   if (config.erp.kind === 'local' && config.erp.localStockCsv) {
@@ -66,7 +77,12 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
 
   startup.stockData = Math.round(performance.now() - t);
   const erpSettings = createErpSettingsStore(database.db, box, config);
-  const erp = createErpRegistry({ db: database.db, settings: erpSettings, fetch });
+  const erp = createErpRegistry({
+    db: database.db,
+    settings: erpSettings,
+    fetch,
+    onExchange: operator.onExchange,
+  });
   const accountSettings = createAccountSettingsStore(database.db, {
     defaults: { skuFieldCode: config.amo.skuFieldCode },
   });
@@ -87,7 +103,10 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
   };
 
   t = performance.now();
-  const queue = await startQueue(database, log, { work: config.role !== 'web' });
+  const queue = await startQueue(database, log, {
+    work: config.role !== 'web',
+    onOutcome: (o) => operator.onJobOutcome(o),
+  });
   startup.queue = Math.round(performance.now() - t);
   const guard = createGuardService({
     access,
@@ -150,6 +169,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs 
     customers,
     invoices,
     settings,
+    operator,
   };
 }
 

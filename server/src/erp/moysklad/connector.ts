@@ -21,6 +21,7 @@ import { readStoreStock } from './stock-report.js';
 
 export interface MoySkladConnectorOptions {
   token: string;
+  onExchange?: import('./http.js').HttpClientOptions['onExchange'];
   /** Default https://api.moysklad.ru/api/remap/1.2 */
   apiBase?: string;
   fetch?: typeof fetch;
@@ -83,6 +84,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
     maxServerRetries: options.maxServerRetries ?? 2,
     retryBaseMs: options.retryBaseMs ?? 150,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 15_000,
+    onExchange: options.onExchange,
   });
 
   const skuCache = new TtlCache<string, ProductEntry | null>(options.skuCacheTtlMs ?? 10 * 60_000);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ExchangeObserver } from '../../lib/exchange.js';
 import { sleep } from '../../lib/sleep.js';
 import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
 import { Limiter, msHeader } from './limiter.js';
@@ -33,6 +34,8 @@ export interface HttpClientOptions {
   retryBaseMs: number;
   /** A 429 asking to wait longer than this fails at once (rate_limited, with retryAfterMs). */
   maxRetryWaitMs: number;
+  /** Told of every attempt (request journal). */
+  onExchange?: ExchangeObserver;
 }
 
 export interface Request<T> {
@@ -127,17 +130,35 @@ export class HttpClient {
     // A request whose caller left while it queued for a slot is never sent.
     if (signal?.aborted) throw abortedError();
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const res = await this.opts.fetch(url, {
-      method,
-      headers: {
-        Authorization: `Bearer ${this.opts.token}`,
-        Accept: 'application/json;charset=utf-8',
-        'Accept-Encoding': 'gzip',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json;charset=utf-8' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-    });
+    const started = Date.now();
+    const observe = (status: number) =>
+      this.opts.onExchange?.({
+        at: started,
+        direction: 'out',
+        system: 'erp',
+        method,
+        path: url,
+        status,
+        latencyMs: Date.now() - started,
+        attempt: 1,
+      });
+    const res = await this.opts
+      .fetch(url, {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.opts.token}`,
+          Accept: 'application/json;charset=utf-8',
+          'Accept-Encoding': 'gzip',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json;charset=utf-8' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+      })
+      .catch((err: unknown) => {
+        observe(0);
+        throw err;
+      });
+    observe(res.status);
     // Read the body inside the slot: the request is in flight at MoySklad until it is consumed.
     const text = await res.text();
     this.limiter.observe(res.headers);

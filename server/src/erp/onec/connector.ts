@@ -18,7 +18,7 @@ import { createWarehouseDirectory } from './warehouses.js';
  */
 export function createOneCConnector(input: OneCConnectorInput): ErpConnector {
   const opts = resolveOneCOptions(input);
-  const http = createODataClient(opts, input.fetch);
+  const http = createODataClient(opts, input.fetch, input.onExchange);
   const ctx: OneCContext = {
     opts,
     http,

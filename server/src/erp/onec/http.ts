@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ExchangeObserver } from '../../lib/exchange.js';
 import { retryAfterMs } from '../../lib/retry-after.js';
 import { sleep } from '../../lib/sleep.js';
 import { abortedError, ErpError } from '../connector.js';
@@ -30,7 +31,11 @@ export interface ODataClient {
   url(resource: string, query: Query): string;
 }
 
-export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = fetch): ODataClient {
+export function createODataClient(
+  opts: OneCOptions,
+  fetchImpl: typeof fetch = fetch,
+  onExchange?: ExchangeObserver,
+): ODataClient {
   const authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`, 'utf8').toString('base64')}`;
 
   const url = (resource: string, query: Query) => {
@@ -51,6 +56,18 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
     let res: Response;
     if (signal?.aborted) throw abortedError();
     const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const started = Date.now();
+    const observe = (status: number) =>
+      onExchange?.({
+        at: started,
+        direction: 'out',
+        system: 'erp',
+        method,
+        path: target,
+        status,
+        latencyMs: Date.now() - started,
+        attempt: 1,
+      });
     try {
       res = await fetchImpl(target, {
         method,
@@ -64,12 +81,14 @@ export function createODataClient(opts: OneCOptions, fetchImpl: typeof fetch = f
       });
     } catch (err) {
       if (signal?.aborted) throw abortedError();
+      observe(0);
       const name = err instanceof Error ? err.name : '';
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new ErpError('timeout', `1C ${what}: no answer within ${opts.timeoutMs} ms`);
       }
       throw new ErpError('unavailable', `1C ${what}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    observe(res.status);
     let text: string;
     try {
       text = await res.text();

@@ -100,12 +100,15 @@ export const OneCConnectorOptions = z.object({
     .default(10 * 60_000),
 });
 
-export type OneCConnectorInput = z.input<typeof OneCConnectorOptions> & { fetch?: typeof fetch };
+export type OneCConnectorInput = z.input<typeof OneCConnectorOptions> & {
+  fetch?: typeof fetch;
+  onExchange?: import('../../lib/exchange.js').ExchangeObserver;
+};
 export type OneCOptions = z.output<typeof OneCConnectorOptions>;
 
 /** Fails at construction with one readable line rather than on the first request. */
 export function resolveOneCOptions(input: OneCConnectorInput): OneCOptions {
-  const { fetch: _fetch, ...rest } = input;
+  const { fetch: _fetch, onExchange: _onExchange, ...rest } = input;
   const result = OneCConnectorOptions.safeParse(rest);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

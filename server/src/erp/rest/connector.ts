@@ -30,6 +30,7 @@ export { loadRestMapping, parseRestMapping, type RestMapping, RestMappingError }
 
 export interface RestConnectorOptions {
   fetch?: FetchFn;
+  onExchange?: HttpOptions['onExchange'];
   /** Per request (default 10 s). */
   timeoutMs?: number;
   /** Extra attempts of reads after a retryable failure (default 2; 0 in tests that count calls). */
@@ -79,6 +80,7 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     retries: opts.retries ?? 2,
     retryBaseMs: opts.retryBaseMs ?? 200,
     maxRetryWaitMs: opts.maxRetryWaitMs ?? 5_000,
+    onExchange: opts.onExchange,
   };
   const concurrency = opts.concurrency ?? 4;
   const warehouseTtlMs = opts.warehouseTtlMs ?? 5 * 60_000;

@@ -1,3 +1,4 @@
+import type { ExchangeObserver } from '../../lib/exchange.js';
 import { retryAfterMs } from '../../lib/retry-after.js';
 import { sleep } from '../../lib/sleep.js';
 import { abortedError, ErpError, type ErpErrorCode } from '../connector.js';
@@ -15,6 +16,8 @@ export interface HttpOptions {
   retryBaseMs: number;
   /** A Retry-After longer than this is handed to the caller (as retryAfterMs) instead of awaited. */
   maxRetryWaitMs: number;
+  /** Told of every attempt (request journal). */
+  onExchange?: ExchangeObserver;
 }
 
 export interface SendOptions {
@@ -115,7 +118,7 @@ export async function send(
 ): Promise<unknown> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await sendOnce(mapping, http, operation, spec, vars, opts);
+      return await sendOnce(mapping, http, operation, spec, vars, opts, attempt + 1);
     } catch (e) {
       if (!(e instanceof ErpError) || !e.retryable || !opts.retry || attempt >= http.retries) throw e;
       const wait = e.retryAfterMs ?? http.retryBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
@@ -132,8 +135,21 @@ async function sendOnce(
   spec: RequestSpec,
   vars: Vars,
   opts: SendOptions,
+  attempt = 1,
 ): Promise<unknown> {
   const url = buildUrl(mapping, spec, vars);
+  const started = Date.now();
+  const observe = (status: number) =>
+    http.onExchange?.({
+      at: started,
+      direction: 'out',
+      system: 'erp',
+      method: spec.method,
+      path: url.pathname,
+      status,
+      latencyMs: Date.now() - started,
+      attempt,
+    });
   const headers: Record<string, string> = {
     Accept: 'application/json',
     ...mapping.headers,
@@ -160,12 +176,14 @@ async function sendOnce(
     });
   } catch (e) {
     if (opts.signal?.aborted) throw abortedError();
+    observe(0);
     const name = (e as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       throw new ErpError('timeout', `${what}: no answer within ${http.timeoutMs} ms`);
     }
     throw new ErpError('unavailable', `${what}: ${(e as Error).message}${causeOf(e)}`);
   }
+  observe(res.status);
   let text: string;
   try {
     text = await res.text();
