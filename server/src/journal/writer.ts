@@ -29,6 +29,14 @@ export interface JournalWriter {
 
 const text = (v: string | undefined, max: number) => (v === undefined ? null : v.slice(0, max));
 
+const LEAD_PATH = /\/(?:api\/v4|api\/v1)\/leads\/(\d{1,15})(?:[/?]|$)/;
+/** A call on one deal's own URL belongs to that deal, whoever made it. */
+function withLead(r: ExchangeRecord): ExchangeRecord {
+  if (r.leadId !== undefined) return r;
+  const m = LEAD_PATH.exec(r.path);
+  return m ? { ...r, leadId: Number(m[1]) } : r;
+}
+
 /**
  * Batched journal writes: the hot path only pushes into a bounded array; a timer (or a full batch)
  * inserts the rows in one statement. A slow or failing database costs dropped rows, never latency.
@@ -90,7 +98,7 @@ export function createJournalWriter(opts: JournalWriterOptions): JournalWriter {
         dropped++;
         return;
       }
-      buffer.push(attributed(record));
+      buffer.push(withLead(attributed(record)));
       if (buffer.length >= batchRows && !inFlight) void flush();
     },
     async flush() {

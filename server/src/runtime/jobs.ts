@@ -6,6 +6,7 @@ import type { EnforceItem } from '../guard/enforcer.js';
 import { GUARD_JOB } from '../guard/service.js';
 import { INVOICE_JOB, INVOICE_RETRIES } from '../invoices/service.js';
 import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from '../jobs/platform-jobs.js';
+import { exchangeContext } from '../lib/exchange.js';
 import type { Logger } from '../log.js';
 import { defineAlertJobs } from './operator-jobs.js';
 import type { CoreServices } from './services.js';
@@ -29,6 +30,17 @@ export async function defineJobs(
     log: opts.log,
     metrics: s.metrics,
     handlers: [
+      // The journal attributes the calls these events cause to their account (and deal, when one).
+      async (inst, events) => {
+        const context = exchangeContext.getStore();
+        const leads = new Set(events.filter((e) => e.entity === 'leads').map((e) => e.record.id));
+        if (context)
+          Object.assign(
+            context,
+            { accountId: inst.accountId },
+            leads.size === 1 && { leadId: [...leads][0] },
+          );
+      },
       async (inst, events) =>
         leadReaderFor(inst).invalidate(events.filter((e) => e.entity === 'leads').map((e) => e.record.id)),
       (inst, events) => guard.handleEvents(inst, events),
@@ -63,6 +75,8 @@ export async function defineJobs(
     name: GUARD_JOB,
     handler: async ({ accountId, items }) => {
       const inst = await installations.findActive(accountId);
+      const context = exchangeContext.getStore();
+      if (context && new Set(items.map((i) => i.leadId)).size === 1) context.leadId = items[0]?.leadId;
       if (inst) await guard.enforceItems(inst, items);
     },
   });
