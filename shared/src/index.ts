@@ -5,6 +5,7 @@ export * from './customer.js';
 export * from './guard.js';
 export * from './invoices.js';
 export * from './journal.js';
+export * from './operator-api.js';
 export * from './problem.js';
 export * from './settings.js';
 export * from './stock.js';

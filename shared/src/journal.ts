@@ -1,14 +1,5 @@
 import { z } from 'zod';
 
-/** Paths of the operator API (admins only), shared by the server's routes and the widget's client. */
-export const operatorApi = {
-  journal: '/api/v1/journal',
-  journalCsv: '/api/v1/journal.csv',
-  alerts: '/api/v1/alerts',
-  alertSettings: '/api/v1/alerts/settings',
-  health: '/api/v1/operator/health',
-} as const;
-
 const flag = z.preprocess(
   (v) => (v === '1' || v === 'true' ? true : v === '0' || v === 'false' ? false : v),
   z.boolean(),
@@ -53,22 +44,3 @@ export const JournalPage = z.object({
   dropped: z.number().int(),
 });
 export type JournalPage = z.infer<typeof JournalPage>;
-
-export const JOURNAL_CSV_COLUMNS = [
-  'id',
-  'at',
-  'direction',
-  'system',
-  'method',
-  'path',
-  'status',
-  'latencyMs',
-  'attempt',
-  'requestId',
-  'jobId',
-  'widgetRequestId',
-  'leadId',
-] as const satisfies readonly (keyof JournalEntry)[];
-
-/** The CSV export's file name for a moment. */
-export const journalCsvName = (at: Date) => `erp-bridge-journal-${at.toISOString().slice(0, 10)}.csv`;

@@ -8,6 +8,7 @@ import { resolveBackend } from './backend-url.js';
 import { CustomerPanel } from './customer/CustomerPanel.js';
 import { localeFromLangId, toMessages } from './i18n.js';
 import { LeadPanel } from './panel/LeadPanel.js';
+import { createOperatorApi } from './settings/operator-api.js';
 import { SettingsPage } from './settings/SettingsPage.js';
 import './style.css';
 
@@ -130,7 +131,12 @@ function ErpBridgeWidget(this: WidgetHost) {
       area.appendChild(root);
     }
     mount(root, (ctx) =>
-      h(SettingsPage, { ...ctx, t: toMessages(self.i18n('advanced')), users: accountUsers() }),
+      h(SettingsPage, {
+        ...ctx,
+        t: toMessages(self.i18n('advanced')),
+        users: accountUsers(),
+        operator: createOperatorApi(ctx.backend, (options) => self.$authorizedAjax(options)),
+      }),
     );
     return true;
   }
