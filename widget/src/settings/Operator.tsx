@@ -12,6 +12,7 @@ import type { OperatorApi } from './operator-api.js';
 
 type Props = { api: OperatorApi; t: SettingsMessages; locale: string };
 
+// Note: never name a variable `h`: classic JSX compiles to h(...) calls.
 const ruleText = (t: SettingsMessages, rule: string) => t[`alert_${rule}` as keyof SettingsMessages] ?? rule;
 
 /** Open alerts, on top of the settings page (admins only see this page). */
@@ -41,40 +42,43 @@ export function OperatorHealthView({
   onJournal,
 }: Props & { onJournal(errors: boolean): void }) {
   const [state, reload] = useLoad(() => api.health(), []);
-  const h: OperatorHealth | undefined = state.data;
-  if (state.kind === 'error' && !h) return <ErrorBox failure={state.failure} t={t} onRetry={reload} />;
-  if (!h) return <Spinner />;
+  const health: OperatorHealth | undefined = state.data;
+  if (state.kind === 'error' && !health) return <ErrorBox failure={state.failure} t={t} onRetry={reload} />;
+  if (!health) return <Spinner />;
   const time = (iso: string | null) => (iso ? formatDateTime(iso, locale) : t.h_never);
   const mins = (s: number | null) =>
     s === null ? t.h_never : fill(t.op_minutes, { n: String(Math.round(s / 60)) });
   const rows: [string, string, boolean?][] = [
     [
       t.op_amocrm,
-      `${h.amocrm.connected ? t.h_ok : t.op_disconnected}; ${t.op_token_age} ${mins(h.amocrm.tokenAgeSeconds)}`,
-      !h.amocrm.connected,
+      `${health.amocrm.connected ? t.h_ok : t.op_disconnected}; ${t.op_token_age} ${mins(health.amocrm.tokenAgeSeconds)}`,
+      !health.amocrm.connected,
     ],
     [
       t.op_erp_success,
-      `${t[`circuit_${h.erp.circuit.replace('-', '_')}` as keyof SettingsMessages] ?? h.erp.circuit}; ${time(h.erp.lastSuccessAt)}`,
-      h.erp.circuit === 'open',
+      `${t[`circuit_${health.erp.circuit.replace('-', '_')}` as keyof SettingsMessages] ?? health.erp.circuit}; ${time(health.erp.lastSuccessAt)}`,
+      health.erp.circuit === 'open',
     ],
-    [t.op_lag, mins(h.webhooks.lagSeconds)],
+    [t.op_lag, mins(health.webhooks.lagSeconds)],
     [
       t.op_backlog,
-      fill(t.op_backlog_v, { n: String(h.webhooks.backlog), age: mins(h.webhooks.oldestPendingSeconds) }),
+      fill(t.op_backlog_v, {
+        n: String(health.webhooks.backlog),
+        age: mins(health.webhooks.oldestPendingSeconds),
+      }),
     ],
     [
       t.op_guard_today,
       fill(t.op_guard_v, {
-        b: String(h.guardToday.blocked),
-        u: String(h.guardToday.unblocked),
-        w: String(h.guardToday.warned),
+        b: String(health.guardToday.blocked),
+        u: String(health.guardToday.unblocked),
+        w: String(health.guardToday.warned),
       }),
     ],
     [
       t.op_last_alerts,
-      h.alerts.map((a) => `${ruleText(t, a.rule)}${a.resolvedAt ? ' ✓' : ''}`).join('; ') || t.h_never,
-      h.alerts.some((a) => !a.resolvedAt),
+      health.alerts.map((a) => `${ruleText(t, a.rule)}${a.resolvedAt ? ' ✓' : ''}`).join('; ') || t.h_never,
+      health.alerts.some((a) => !a.resolvedAt),
     ],
   ];
   return (
