@@ -31,23 +31,7 @@ async function settings(lang: 'ru' | 'en', width = 1280): Promise<Page> {
   const errors: Error[] = [];
   page.on('pageerror', (err) => errors.push(err));
   await page.goto(`${demo.emulator.url}/sandbox?page=settings&lang=${lang}`);
-  await page
-    .locator('[data-section="journal"] table tbody tr')
-    .first()
-    .waitFor({ timeout: 20_000 })
-    
-      const html = await page
-        .locator('.erpb-settings')
-        .innerHTML()
-        .catch(() => 'none');
-      console.log(
-        'DEBUG',
-        errors.map((e) => e.stack),
-        html.length,
-        html.slice(html.indexOf('erpb-save') - 200),
-      );
-      throw e;
-    });
+  await page.locator('[data-section="journal"] table tbody tr').first().waitFor({ timeout: 20_000 });
   expect(errors).toEqual([]);
   return page;
 }
