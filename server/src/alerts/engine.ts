@@ -1,4 +1,4 @@
-import type { AlertRule } from '@erp-bridge/shared';
+import { AlertRule } from '@erp-bridge/shared';
 import { eq } from 'drizzle-orm';
 import type { AmoClient } from '../amocrm/client.js';
 import type { Installation } from '../amocrm/installations.js';
@@ -35,6 +35,8 @@ export interface AlertEngineDeps {
   send(queue: string, data: object, opts: { key: string }): Promise<unknown>;
   fetch?: typeof fetch;
   onEvent?(e: AlertEvent): void;
+  /** Open incidents by rule after each pass (the erpb_alerts_open gauge). */
+  onOpenCounts?(counts: Map<AlertRule, number>): void;
 }
 
 /**
@@ -71,6 +73,7 @@ export function createAlertEngine(deps: AlertEngineDeps) {
   return {
     /** One pass over every active account (the `alerts.evaluate` job, each minute). */
     async evaluate(now = new Date()) {
+      const counts = new Map<AlertRule, number>(AlertRule.options.map((r) => [r, 0]));
       for (const inst of await deps.listActive()) {
         const conditions = activeConditions(await deps.signals.of(inst, now), now);
         for (const c of conditions)
@@ -79,12 +82,16 @@ export function createAlertEngine(deps: AlertEngineDeps) {
         for (const open of await deps.store.open(inst.accountId)) {
           const rule = open.rule as AlertRule;
           if (rule === 'job_failed') openJobIncidents.add(`${inst.accountId}:${open.incidentKey}`);
-          if (!CONDITION_RULES.has(rule) || holding.has(`${rule}:${open.incidentKey}`)) continue;
+          if (!CONDITION_RULES.has(rule) || holding.has(`${rule}:${open.incidentKey}`)) {
+            counts.set(rule, (counts.get(rule) ?? 0) + 1);
+            continue;
+          }
           await notify(
             await deps.store.resolve(inst.accountId, rule, open.incidentKey, RESOLUTIONS[rule], now),
           );
         }
       }
+      deps.onOpenCounts?.(counts);
     },
 
     /** Every job's outcome (queue.ts onOutcome): a last failed attempt opens, a success closes. */

@@ -54,7 +54,7 @@ export function createOperatorMetrics(registry: Registry) {
   });
   const alertsOpen = new Gauge({
     name: 'erpb_alerts_open',
-    help: 'Operator alerts open in this process view, by rule',
+    help: 'Operator alerts open after the last evaluation pass, by rule',
     labelNames: ['rule'],
     registers: [registry],
   });

@@ -69,6 +69,9 @@ export function createOperatorServices(deps: {
         log: deps.log,
         ...bind,
         onEvent: (e) => deps.metrics.operator.alertsRaised.inc({ rule: e.rule, kind: e.kind }),
+        onOpenCounts: (counts) => {
+          for (const [rule, n] of counts) deps.metrics.operator.alertsOpen.set({ rule }, n);
+        },
       });
       return engine;
     },
