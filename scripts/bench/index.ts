@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'guard-throughput': () => import('./guard-throughput.js'),
   startup: () => import('./startup.js'),
   hostile: () => import('./hostile.js'),
+  journal: () => import('./journal.js'),
 };
 
 async function main() {

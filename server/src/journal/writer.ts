@@ -1,9 +1,9 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import type { ExchangeObserver, ExchangeRecord } from '../lib/exchange.js';
 import { attributed } from '../lib/exchange.js';
 import type { Logger } from '../log.js';
 import { sanitizePath } from './sanitize.js';
-import { exchangeJournal } from './table.js';
 
 export interface JournalWriterOptions {
   db: Db;
@@ -56,23 +56,31 @@ export function createJournalWriter(opts: JournalWriterOptions): JournalWriter {
       const batch = buffer.slice(0, batchRows);
       buffer = buffer.slice(batch.length);
       try {
-        await opts.db.insert(exchangeJournal).values(
-          batch.map((r) => ({
-            at: new Date(r.at),
-            accountId: r.accountId ?? null,
-            direction: r.direction,
-            system: r.system,
-            method: r.method.slice(0, 10),
-            path: sanitizePath(r.path),
-            status: Math.trunc(r.status),
-            latencyMs: Math.max(0, Math.round(r.latencyMs)),
-            attempt: Math.max(1, Math.trunc(r.attempt)),
-            requestId: text(r.requestId, 100),
-            jobId: text(r.jobId, 100),
-            widgetRequestId: text(r.widgetRequestId, 100),
-            leadId: r.leadId ?? null,
-          })),
-        );
+        // One JSON parameter instead of 13 per row: binding thousands of parameters costs more
+        // than the insert itself (PGlite runs in this process, so its CPU is the hot path's).
+        const rows = batch.map((r) => ({
+          at: new Date(r.at).toISOString(),
+          account_id: r.accountId ?? null,
+          direction: r.direction,
+          system: r.system,
+          method: r.method.slice(0, 10),
+          path: sanitizePath(r.path),
+          status: Math.trunc(r.status),
+          latency_ms: Math.max(0, Math.round(r.latencyMs)),
+          attempt: Math.max(1, Math.trunc(r.attempt)),
+          request_id: text(r.requestId, 100),
+          job_id: text(r.jobId, 100),
+          widget_request_id: text(r.widgetRequestId, 100),
+          lead_id: r.leadId ?? null,
+        }));
+        await opts.db.execute(sql`
+          insert into exchange_journal (at, account_id, direction, system, method, path, status,
+            latency_ms, attempt, request_id, job_id, widget_request_id, lead_id)
+          select at, account_id, direction, system, method, path, status, latency_ms, attempt,
+            request_id, job_id, widget_request_id, lead_id
+          from json_to_recordset(${JSON.stringify(rows)}::json) as x(at timestamptz, account_id bigint,
+            direction text, system text, method text, path text, status integer, latency_ms integer,
+            attempt integer, request_id text, job_id text, widget_request_id text, lead_id bigint)`);
         written += batch.length;
       } catch (err) {
         dropped += batch.length;
