@@ -161,7 +161,7 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
           />
         </label>
         <button type="button" class="erpb-btn erpb-btn--small" onClick={reload}>
-          {t.retry}
+          {t.j_refresh}
         </button>{' '}
         <button
           type="button"
@@ -176,7 +176,7 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
       {state.kind === 'loading' && <Spinner />}
       {state.kind === 'ok' && !entries.length && <p class="erpb-msg">{t.j_empty}</p>}
       {entries.length > 0 && (
-        <div class="erpb-journal-scroll">
+        <div class="erpb-journal-scroll" tabIndex={0} role="region" aria-label={t.sec_journal}>
           <table class="erpb-journal">
             <thead>
               <tr>
