@@ -176,7 +176,8 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
       {state.kind === 'loading' && <Spinner />}
       {state.kind === 'ok' && !entries.length && <p class="erpb-msg">{t.j_empty}</p>}
       {entries.length > 0 && (
-        <div class="erpb-journal-scroll" tabIndex={0} role="region" aria-label={t.sec_journal}>
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+        <section class="erpb-journal-scroll" tabIndex={0} aria-label={t.sec_journal}>
           <table class="erpb-journal">
             <thead>
               <tr>
@@ -204,7 +205,7 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </fieldset>
   );
