@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   startup: () => import('./startup.js'),
   hostile: () => import('./hostile.js'),
   'erp-loop': () => import('./erp-loop.js'),
+  journal: () => import('./journal.js'),
 };
 
 async function main() {

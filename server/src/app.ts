@@ -12,6 +12,11 @@ import type { ErpLoop } from './erp-loop/service.js';
 import { DomainError } from './errors.js';
 import type { GuardService } from './guard/service.js';
 import { widgetCors } from './http/cors.js';
+import {
+  attributeWidgetCall,
+  type IncomingJournalOptions,
+  incomingJournal,
+} from './http/exchange-journal.js';
 import { bodyLimits } from './http/middleware/body-limits.js';
 import { cleanInput } from './http/middleware/clean-input.js';
 import { errorAnswer, problemResponse } from './http/problem.js';
@@ -25,8 +30,10 @@ import { erpWebhookRoutes } from './http/routes/erp-webhook.js';
 import { guardRoutes } from './http/routes/guard.js';
 import { healthRoutes, type Readiness } from './http/routes/health.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
+import { journalRoutes } from './http/routes/journal.js';
 import { leadStockRoutes } from './http/routes/lead-stock.js';
 import { type OAuthRouteDeps, oauthRoutes } from './http/routes/oauth.js';
+import { operatorRoutes } from './http/routes/operator.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { type WebhookRouteDeps, webhookRoutes } from './http/routes/webhooks.js';
 import { userConcurrency } from './http/user-concurrency.js';
@@ -57,6 +64,12 @@ export interface AppDeps {
   dpStatic?: DpStaticDeps;
   /** What the settings page's pickers offer (GET /api/v1/account/...). */
   accountCatalog?: AccountCatalog;
+  /** Request journal, alerts and the health view (optional: older compositions). */
+  operator?: {
+    incoming: IncomingJournalOptions;
+    journal: Parameters<typeof journalRoutes>[0];
+    views: Parameters<typeof operatorRoutes>[0];
+  };
   /** Widget reads one user may have in flight at once (default 6: a card's panels load together). */
   userConcurrency?: number;
   /** Issue 15: the ERP's webhooks and the card's order / invoice states. */
@@ -95,6 +108,8 @@ export function createApp(deps: AppDeps) {
   // Every request: a body limit fitting its route, then clean text only (both before any route).
   app.use('*', bodyLimits(BODY_LIMITS, 8 * 1024));
   app.use('*', cleanInput());
+  // Incoming webhooks, DP and widget calls into the request journal (after the input checks).
+  if (deps.operator) app.use('*', incomingJournal(deps.operator.incoming));
 
   app.route(
     '/',
@@ -112,6 +127,7 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/v1/*', disposableTokenAuth(deps.auth));
   app.use('/api/v1/*', userConcurrency({ max: deps.userConcurrency ?? 6 }));
+  if (deps.operator) app.use('/api/v1/*', attributeWidgetCall());
   app.route('/', leadStockRoutes(deps.leadStockDeps));
   app.route('/', guardRoutes(deps.guard));
   app.route('/', invoiceRoutes(deps.invoices));
@@ -120,6 +136,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', settingsRoutes(deps.settings));
   if (deps.accountCatalog) app.route('/', accountRoutes(deps.accountCatalog));
   if (deps.erpLoop) app.route('/', erpLoopRoutes(deps.erpLoop));
+  if (deps.operator) {
+    app.route('/', journalRoutes(deps.operator.journal));
+    app.route('/', operatorRoutes(deps.operator.views));
+  }
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

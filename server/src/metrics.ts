@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createOperatorMetrics } from './journal/metrics.js';
 
 /** Prometheus metrics of one process, served at /metrics. */
 export function createMetrics() {
@@ -49,7 +50,9 @@ export function createMetrics() {
       registers: [registry],
     }),
   };
-  return { registry, amo, webhooks };
+  // Per-account series (bounded: top accounts by volume), journal and alert counts.
+  const operator = createOperatorMetrics(registry);
+  return { registry, amo, webhooks, operator };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

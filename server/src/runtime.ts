@@ -1,3 +1,4 @@
+import { createOperatorHealth } from './alerts/health.js';
 import { createInstaller, createUninstaller } from './amocrm/install.js';
 import type { Installation } from './amocrm/installations.js';
 import { createApp, createProbeApp } from './app.js';
@@ -114,6 +115,27 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           settings: s.settings,
           accountCatalog: s.accountCatalog,
           erpLoop: s.erpLoop,
+          operator: {
+            incoming: {
+              observe: (r) => s.operator.onExchange(r),
+              accountOfHookKey: async (key) => (await s.installations.findByHookKey(key))?.accountId,
+            },
+            journal: {
+              store: s.operator.journal,
+              dropped: () => s.operator.journalWriter.dropped,
+              flush: () => s.operator.journalWriter.flush(),
+            },
+            views: {
+              alerts: s.operator.alertStore,
+              health: createOperatorHealth({
+                db: s.database.db,
+                signals: s.operator.signals,
+                alerts: s.operator.alertStore,
+                erp: s.erp,
+                erpSettings: s.erpSettings,
+              }),
+            },
+          },
           dpStatic: {
             findActive: s.installations.findActive,
             inbox: s.inbox,

@@ -1,4 +1,5 @@
 export * from './account-catalog.js';
+export * from './alerts.js';
 export * from './availability.js';
 export * from './contract/route.js';
 export type * from './contract/typed.js';
@@ -7,6 +8,8 @@ export * from './customer.js';
 export * from './erp-loop.js';
 export * from './guard.js';
 export * from './invoices.js';
+export * from './journal.js';
+export * from './operator-api.js';
 export * from './problem.js';
 export * from './settings.js';
 export * from './stock.js';

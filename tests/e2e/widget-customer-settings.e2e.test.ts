@@ -168,7 +168,16 @@ describe.runIf(canRun)('advanced settings page in Chromium', () => {
     const sections = await page
       .locator('.erpb-section')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-section')));
-    expect(sections).toEqual(['erp', 'guard', 'invoices', 'fields', 'health']);
+    expect(sections).toEqual([
+      'erp',
+      'guard',
+      'invoices',
+      'fields',
+      'health',
+      'operator',
+      'journal',
+      'alerts',
+    ]);
     // The demo gates "Счёт выставлен".
     expect(await page.locator('[data-section="guard"] [data-stage]').getAttribute('data-stage')).toBe(
       '8001:80013',

@@ -140,7 +140,12 @@ function ErpBridgeWidget(this: WidgetHost) {
     }
     const page = root;
     const t = toMessages<Parameters<typeof ErrorBox>[0]['t']>(self.i18n('advanced'));
-    const props = { ...context(page), t: toMessages(self.i18n('advanced')), users: accountUsers() };
+    const props = {
+      ...context(page),
+      t: toMessages(self.i18n('advanced')),
+      users: accountUsers(),
+      ajax: ((options) => self.$authorizedAjax(options)) satisfies AuthorizedAjax,
+    };
     const settings = self.get_settings() ?? {};
     const current = generation;
     page.setAttribute('data-state', 'loading');

@@ -1,8 +1,8 @@
-import type { SettingsPageProps } from './settings/SettingsPage.js';
+import type { SettingsChunkProps } from './settings/chunk.js';
 
 /** What settings.js (src/settings/chunk.ts) gives back. */
 export interface SettingsChunk {
-  mountSettings(root: Element, props: SettingsPageProps): () => void;
+  mountSettings(root: Element, props: SettingsChunkProps): () => void;
 }
 
 type RequireJs = (

@@ -58,6 +58,12 @@ async function main() {
         return { events: Number(events[0]?.n), bodies: Number(bodies[0]?.n) };
       },
       ...guardCommands(stack, accountId),
+      /** The request journal on or off (scripts/bench/journal.ts), and what it wrote. */
+      journaling(args) {
+        stack.server.services.operator.setJournaling(Boolean(args.on));
+        const w = stack.server.services.operator.journalWriter;
+        return { written: w.written, dropped: w.dropped };
+      },
       /** amoCRM API calls the emulator saw since `since` (epoch ms), by status. */
       emulatorCalls(args) {
         const since = Number(args.since ?? 0);

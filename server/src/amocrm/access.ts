@@ -18,6 +18,8 @@ export interface AmoAccessOptions {
   log: Logger;
   metrics: Metrics;
   fetch?: typeof fetch;
+  /** Told of every amoCRM request attempt (request journal). */
+  onExchange?: import('../lib/exchange.js').ExchangeObserver;
 }
 
 /**
@@ -73,6 +75,7 @@ export function createAmoAccess(opts: AmoAccessOptions) {
       log,
       metrics: metrics.amo,
       fetch: opts.fetch,
+      onExchange: opts.onExchange,
     });
     clients.set(inst.id, client);
     return client;

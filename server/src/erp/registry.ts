@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
+import type { ExchangeObserver } from '../lib/exchange.js';
 import type { ErpConnector } from './connector.js';
 import { ErpError } from './connector.js';
 import { createLocalConnector } from './local/connector.js';
@@ -12,7 +13,7 @@ import type { ErpConnection, ErpSettingsStore } from './settings.js';
 /** Builds the connector a connection describes. Adding an ERP adds a case here and a folder. */
 export function buildConnector(
   connection: ErpConnection,
-  deps: { db: Db; fetch?: typeof fetch },
+  deps: { db: Db; fetch?: typeof fetch; onExchange?: ExchangeObserver },
 ): ErpConnector {
   switch (connection.kind) {
     case 'local':
@@ -23,6 +24,7 @@ export function buildConnector(
         token: connection.token,
         apiBase: connection.apiBase,
         fetch: deps.fetch,
+        onExchange: deps.onExchange,
       });
     case 'onec':
       return createOneCConnector({
@@ -30,12 +32,16 @@ export function buildConnector(
         user: connection.user,
         password: connection.password ?? '',
         fetch: deps.fetch,
+        onExchange: deps.onExchange,
         ...(connection.stockRegister && { stockRegister: connection.stockRegister }),
         ...(connection.invoiceDocument && { invoiceDocument: connection.invoiceDocument }),
       });
     case 'rest':
       if (!connection.mapping) throw new ErpError('validation', 'the REST mapping is not set');
-      return createRestConnector(loadRestMapping(connection.mapping), { fetch: deps.fetch });
+      return createRestConnector(loadRestMapping(connection.mapping), {
+        fetch: deps.fetch,
+        onExchange: deps.onExchange,
+      });
   }
 }
 
@@ -44,7 +50,10 @@ export function buildConnector(
  * account a connector: one whose every call fails with that reason, so a read says what is wrong
  * (and the settings page still opens) instead of failing somewhere else with an unknown error.
  */
-function connectorOrBroken(connection: ErpConnection, deps: { db: Db; fetch?: typeof fetch }): ErpConnector {
+function connectorOrBroken(
+  connection: ErpConnection,
+  deps: { db: Db; fetch?: typeof fetch; onExchange?: ExchangeObserver },
+): ErpConnector {
   try {
     return buildConnector(connection, deps);
   } catch (err) {
@@ -75,6 +84,8 @@ export function createErpRegistry(deps: {
   settings: ErpSettingsStore;
   resilience?: ResilienceOptions;
   fetch?: typeof fetch;
+  /** Told of every ERP request attempt (request journal). */
+  onExchange?: ExchangeObserver;
   /** How long a settings read is trusted before looking again (other instances may change them). */
   settingsTtlMs?: number;
 }) {

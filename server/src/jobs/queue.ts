@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Database } from '../db/open.js';
+import { exchangeContext } from '../lib/exchange.js';
 import type { Logger } from '../log.js';
 
 export interface JobMeta {
@@ -42,6 +43,8 @@ export interface QueueOptions {
   work?: boolean;
   /** Connections of pg-boss's own pool on PostgreSQL (default 10; a sender needs 2). */
   poolMax?: number;
+  /** Every job's outcome (operator alerts): `final` when no retry is left. Must not throw. */
+  onOutcome?(outcome: { queue: string; data: object; ok: boolean; final: boolean }): void;
 }
 
 /** A queue, started: what scripts and tests use. */
@@ -126,10 +129,27 @@ export function createQueue(database: Database, log: Logger, opts: QueueOptions 
             async (jobs) => {
               if (jobs.length === 0) return;
               const items = jobs.map((j) => ({ data: j.data, meta: { id: j.id, retryCount: j.retryCount } }));
+              const retryLimit = def.retryLimit ?? 5;
+              const outcome = (ok: boolean) => {
+                for (const i of items) {
+                  const final = !ok && i.meta.retryCount >= retryLimit;
+                  opts.onOutcome?.({ queue: def.name, data: i.data, ok, final });
+                }
+              };
               try {
-                if (def.batchHandler) await def.batchHandler(items);
-                else if (def.handler) for (const item of items) await def.handler(item.data, item.meta);
+                // Deep amoCRM / ERP calls are attributed to the job in the request journal.
+                const account = (items[0]?.data as { accountId?: unknown } | undefined)?.accountId;
+                const context = {
+                  jobId: items[0]?.meta.id,
+                  ...(typeof account === 'number' && { accountId: account }),
+                };
+                await exchangeContext.run(context, async () => {
+                  if (def.batchHandler) await def.batchHandler(items);
+                  else if (def.handler) for (const item of items) await def.handler(item.data, item.meta);
+                });
+                outcome(true);
               } catch (err) {
+                outcome(false);
                 log.warn(
                   { err, queue: def.name, jobs: jobs.length, retryCount: jobs[0]?.retryCount },
                   'job failed; it will be retried or dead-lettered',

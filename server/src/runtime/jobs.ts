@@ -7,7 +7,9 @@ import type { EnforceItem } from '../guard/enforcer.js';
 import { GUARD_JOB } from '../guard/service.js';
 import { defineInvoiceJob } from '../invoices/job.js';
 import { definePlatformJobs, type EventHandler, JOBS, resendTakenJobs } from '../jobs/platform-jobs.js';
+import { exchangeContext } from '../lib/exchange.js';
 import type { Logger } from '../log.js';
+import { defineAlertJobs } from './operator-jobs.js';
 import type { CoreServices } from './services.js';
 
 export interface JobOptions {
@@ -32,6 +34,17 @@ export async function defineJobs(s: CoreServices, config: Config, opts: JobOptio
     log: opts.log,
     metrics: s.metrics,
     handlers: [
+      // The journal attributes the calls these events cause to their account (and deal, when one).
+      async (inst, events) => {
+        const context = exchangeContext.getStore();
+        const leads = new Set(events.filter((e) => e.entity === 'leads').map((e) => e.record.id));
+        if (context)
+          Object.assign(
+            context,
+            { accountId: inst.accountId },
+            leads.size === 1 && { leadId: [...leads][0] },
+          );
+      },
       async (inst, events) =>
         leadReaderFor(inst).invalidate(events.filter((e) => e.entity === 'leads').map((e) => e.record.id)),
       (inst, events) => guard.handleEvents(inst, events),
@@ -68,6 +81,8 @@ export async function defineJobs(s: CoreServices, config: Config, opts: JobOptio
     name: GUARD_JOB,
     handler: async ({ accountId, items }) => {
       const inst = await installations.findActive(accountId);
+      const context = exchangeContext.getStore();
+      if (context && new Set(items.map((i) => i.leadId)).size === 1) context.leadId = items[0]?.leadId;
       if (inst) await guard.enforceItems(inst, items);
     },
   });
@@ -91,10 +106,14 @@ export async function defineJobs(s: CoreServices, config: Config, opts: JobOptio
     handler: async () => {
       const purged = await s.inbox.purgeExpired(config.retentionDays);
       if (purged.events || purged.bodies) opts.log.info(purged, 'old webhook events purged');
+      const journal = await s.operator.journal.purgeExpired(config.retentionDays);
+      if (journal) opts.log.info({ journal }, 'old request journal rows purged');
     },
   });
   await queue.schedule('webhooks.retention', '41 * * * *');
   await defineInvoiceJob(queue, invoices);
+
+  await defineAlertJobs(s, { fetch: opts.fetch });
 
   // Housekeeping belongs to the processes that run jobs: one sweep per deployment is enough.
   const purge = queue.works

@@ -20,6 +20,7 @@ import type { Logger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { createAccountSettingsStore } from '../settings/account-settings.js';
 import { createSettingsService } from '../settings/service.js';
+import { createOperatorServices } from './operator.js';
 
 export interface ServiceOptions {
   log: Logger;
@@ -48,10 +49,25 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs,
   const installations = createInstallationRepo(database.db);
   const replayStore = createReplayStore(database.db);
   const inbox = createWebhookInbox(database.db);
-  const access = createAmoAccess({ config, database, box, log, metrics, fetch });
+  // The request journal and per-account metrics see every amoCRM and ERP attempt.
+  const operator = createOperatorServices({ database, box, log, metrics });
+  const access = createAmoAccess({
+    config,
+    database,
+    box,
+    log,
+    metrics,
+    fetch,
+    onExchange: operator.onExchange,
+  });
 
   const erpSettings = createErpSettingsStore(database.db, box, config);
-  const erp = createErpRegistry({ db: database.db, settings: erpSettings, fetch });
+  const erp = createErpRegistry({
+    db: database.db,
+    settings: erpSettings,
+    fetch,
+    onExchange: operator.onExchange,
+  });
   const accountSettings = createAccountSettingsStore(database.db, {
     defaults: { skuFieldCode: config.amo.skuFieldCode },
   });
@@ -72,7 +88,10 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs,
   };
 
   // Started after the port opens (runtime.ts): building the services needs only its handle.
-  const queue = createQueue(database, log, { work: config.role !== 'web' });
+  const queue = createQueue(database, log, {
+    work: config.role !== 'web',
+    onOutcome: (o) => operator.onJobOutcome(o),
+  });
   const customers = createCustomerService({ db: database.db, access, erp, settings: accountSettings });
   const erpLoop = createErpLoop({
     db: database.db,
@@ -148,6 +167,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs,
     invoices,
     settings,
     erpLoop,
+    operator,
   };
 }
 

@@ -30,6 +30,8 @@ export function gracefulStop(parts: {
       const started = performance.now();
       await http.close(config.shutdownGraceMs);
       jobs.stop();
+      // The journal's last batch is written before the database closes.
+      await s.operator.journalWriter.close();
       await s.queue.stop(Math.max(1000, config.shutdownGraceMs - (performance.now() - started)));
       await s.database.close();
       log.info({ ms: Math.round(performance.now() - started), role: config.role }, 'erp-bridge stopped');

@@ -12,6 +12,8 @@ import { GuardSection } from './GuardSection.js';
 import { Health } from './Health.js';
 import { InvoicesSection } from './InvoicesSection.js';
 import { LoopSection } from './LoopSection.js';
+import { AlertBanner, OperatorSection } from './Operator.js';
+import type { OperatorApi } from './operator-api.js';
 import { SaveBar, type SaveState } from './SaveBar.js';
 import type { SectionProps } from './section.js';
 
@@ -24,6 +26,8 @@ export interface SettingsPageProps {
   users: { id: number; name: string }[];
   /** not-configured | loading | error | forbidden | ready */
   onStateChange?: (kind: string) => void;
+  /** Journal, alerts and the health view (admins). */
+  operator?: OperatorApi;
 }
 
 /** Focus the first control the save refused (a field named by the form or by the server's 400). */
@@ -40,7 +44,7 @@ function focusFirstError(form: HTMLFormElement | null, fields: string[]) {
 }
 
 /** The advanced settings page (admins only: the server answers others 403 auth.forbidden). */
-export function SettingsPage({ backend, api, t, locale, users, onStateChange }: SettingsPageProps) {
+export function SettingsPage({ backend, api, t, locale, users, onStateChange, operator }: SettingsPageProps) {
   const [state, reload, setView] = useLoad<SettingsView | null>(
     () => (backend ? api.settings() : Promise.resolve(null)),
     [backend],
@@ -176,7 +180,9 @@ export function SettingsPage({ backend, api, t, locale, users, onStateChange }: 
   return (
     <div class="erpb-settings" data-state={kind}>
       <h2 class="erpb-settings-title">{t.title}</h2>
+      {kind === 'ready' && operator && <AlertBanner api={operator} t={t} locale={locale} />}
       {body}
+      {kind === 'ready' && operator && <OperatorSection api={operator} t={t} locale={locale} users={users} />}
     </div>
   );
 }

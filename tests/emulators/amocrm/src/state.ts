@@ -163,6 +163,7 @@ export interface EmulatorState {
   issueAuthCode(): string;
   /** Expires every OAuth-issued access token now (the static `accessToken` stays valid). */
   expireAccessTokens(): void;
+  revokeRefreshTokens(): void;
   /** Successful refresh_token grants so far. */
   refreshCount(): number;
   /** Blocks the account as after abuse: every API request answers 403 HTML for `ms`. */
@@ -370,6 +371,7 @@ export function createState(opts: StateOptions): EmulatorState {
     },
     issueAuthCode: () => oauth.issueCode(),
     expireAccessTokens: () => oauth.expireAccessTokens(),
+    revokeRefreshTokens: () => oauth.revokeRefreshTokens(),
     refreshCount: () => oauth.refreshGrants,
     blockAccount(ms = config.abuseBlockMs) {
       state.limits.blockedUntil = Date.now() + ms;

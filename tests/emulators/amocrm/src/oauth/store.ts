@@ -89,6 +89,15 @@ export class OAuthStore {
     for (const token of this.#access.keys()) this.#access.set(token, past);
   }
 
+  /**
+   * The account revoked the integration's grant (an admin reset its keys, or the refresh token sat
+   * unused for 3 months): every refresh token then answers 401 "Token has been revoked"
+   * (https://www.amocrm.ru/developers/content/oauth/step-by-step, refresh token lifetime).
+   */
+  revokeRefreshTokens(): void {
+    for (const token of this.#refresh.keys()) this.#refresh.set(token, false);
+  }
+
   /** Every access and refresh token ever issued (tests check none of them leaks anywhere). */
   issuedTokens(): string[] {
     return [...this.#access.keys(), ...this.#refresh.keys()];

@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm';
+import type { Installation } from '../amocrm/installations.js';
+import type { Db } from '../db/open.js';
+import type { AccountSignals } from './rules.js';
+
+function rows<T>(result: unknown): T[] {
+  return (result as { rows?: T[] }).rows ?? (result as T[]);
+}
+const date = (v: unknown) => (v ? new Date(v as string) : null);
+
+/**
+ * What the rules need, read from the shared database (so every instance judges the same facts):
+ * the installation, the request journal (ERP outcomes) and the webhook inbox (hooks, the changes
+ * reconciliation found, the backlog). Reconciliation stores its finds with a body starting
+ * "reconcile " (jobs/platform-jobs.ts), which is how they are told from real hooks.
+ */
+export function createSignals(db: Db) {
+  return {
+    async of(inst: Installation, now: Date): Promise<AccountSignals> {
+      const day = new Date(now.getTime() - 86_400_000).toISOString();
+      const [erp] = rows<{ last_ok: string | null; failing_since: string | null }>(
+        await db.execute(sql`
+          with ok as (
+            select max(at) as at from exchange_journal
+            where account_id = ${inst.accountId} and system = 'erp' and status between 1 and 499
+          )
+          select (select at from ok) as last_ok,
+            (select min(at) from exchange_journal j
+              where j.account_id = ${inst.accountId} and j.system = 'erp'
+                and (j.status = 0 or j.status >= 500)
+                and j.at > coalesce((select at from ok), '-infinity'::timestamptz)) as failing_since`),
+      );
+      const [hooks] = rows<{
+        last_hook: string | null;
+        hooks_24h: number;
+        last_reconciled: string | null;
+        oldest_pending: string | null;
+      }>(
+        await db.execute(sql`
+          select
+            max(i.received_at) filter (where left(coalesce(b.body, ''), 10) <> 'reconcile ') as last_hook,
+            (count(*) filter (where left(coalesce(b.body, ''), 10) <> 'reconcile '
+              and i.received_at > ${day}::timestamptz))::int as hooks_24h,
+            max(i.received_at) filter (where left(b.body, 10) = 'reconcile ') as last_reconciled,
+            min(i.received_at) filter (where i.processed_at is null) as oldest_pending
+          from webhook_inbox i left join webhook_bodies b on b.id = i.raw_body_id
+          where i.account_id = ${inst.accountId}`),
+      );
+      return {
+        blockedUntil: inst.circuitOpenUntil ?? null,
+        authError: Boolean(inst.authError),
+        erpFailingSince: date(erp?.failing_since),
+        lastHookAt: date(hooks?.last_hook),
+        hooksLast24h: Number(hooks?.hooks_24h ?? 0),
+        lastReconciledChangeAt: date(hooks?.last_reconciled),
+        oldestPendingAt: date(hooks?.oldest_pending),
+      };
+    },
+
+    /** The ERP's last good answer (health view). */
+    async erpLastSuccess(accountId: number): Promise<Date | null> {
+      const [r] = rows<{ at: string | null }>(
+        await db.execute(sql`select max(at) as at from exchange_journal
+          where account_id = ${accountId} and system = 'erp' and status between 1 and 499`),
+      );
+      return date(r?.at);
+    },
+  };
+}
+
+export type Signals = ReturnType<typeof createSignals>;

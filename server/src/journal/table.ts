@@ -1,0 +1,23 @@
+import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** One request sent or received (migration 0009_operator_journal). */
+export const exchangeJournal = pgTable(
+  'exchange_journal',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    accountId: bigint('account_id', { mode: 'number' }),
+    direction: text('direction').notNull(),
+    system: text('system').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    latencyMs: integer('latency_ms').notNull(),
+    attempt: integer('attempt').notNull(),
+    requestId: text('request_id'),
+    jobId: text('job_id'),
+    widgetRequestId: text('widget_request_id'),
+    leadId: bigint('lead_id', { mode: 'number' }),
+  },
+  (t) => [index('exchange_journal_account_at').on(t.accountId, t.at), index('exchange_journal_at').on(t.at)],
+);

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
+import { signDisposableToken } from '../support/tokens.js';
+import { until } from '../support/wait.js';
+
+/**
+ * The request journal sees a whole guard enforcement: the hook amoCRM sent, the amoCRM reads and
+ * writes, the ERP reads; every row is attributed to the account, none carries a secret.
+ */
+const ACCOUNT = 31000001;
+const PIPELINE = 8001;
+const INVOICED = 80013;
+const MOYSKLAD_TOKEN = 'journal-moysklad-token-5d1e9c';
+let stack: Stack;
+let moysklad: StartedMoySkladEmulator;
+const tokensUsed: string[] = [];
+
+const widget = async (path: string, admin = true) => {
+  const token = await signDisposableToken(TEST_SECRET, {
+    iss: 'https://erpbridgedemo.amocrm.ru',
+    aud: stack.backend,
+    account_id: ACCOUNT,
+    user_id: 5,
+    is_admin: admin,
+  });
+  tokensUsed.push(token);
+  return fetch(`${stack.backend}${path}`, { headers: { 'X-Auth-Token': token } });
+};
+
+beforeAll(async () => {
+  moysklad = await startMoySkladEmulator({ token: MOYSKLAD_TOKEN });
+  stack = await startStack({
+    emulator: { rateLimitPerSecond: 7 },
+    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN, MOYSKLAD_API_BASE: moysklad.url },
+  });
+  await until(() => stack.emulator.state.webhooks.size > 0, 'webhook subscription');
+  await stack.server.services.accountSettings.update(ACCOUNT, {
+    guard: {
+      enabled: true,
+      gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
+      action: { type: 'move_back' },
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  await moysklad?.close();
+});
+
+describe('request journal', () => {
+  it('records a full guard enforcement end to end, with no secret in any row', async () => {
+    const before = stack.emulator.state.leads.get(1002)?.statusId;
+    expect(stack.emulator.state.uiMoveLead(1002, INVOICED).ok).toBe(true);
+    await stack.emulator.webhooks.flush();
+    await until(() => stack.emulator.state.leads.get(1002)?.statusId === before, 'deal moved back');
+    await until(async () => (await stack.server.services.inbox.counts()).pending === 0, 'inbox drained');
+
+    const res = await widget('/api/v1/journal?hours=1&limit=500');
+    expect(res.status).toBe(200);
+    const page = await res.json();
+    const rows = page.entries as {
+      system: string;
+      direction: string;
+      method: string;
+      path: string;
+      jobId: string | null;
+      status: number;
+    }[];
+    // The hook in, then the guard's amoCRM reads and the PATCH moving the deal back, and the ERP's stock read.
+    expect(
+      rows.some(
+        (r) => r.system === 'webhook' && r.direction === 'in' && r.path === '/webhooks/amocrm/:hookKey',
+      ),
+    ).toBe(true);
+    expect(
+      rows.some(
+        (r) => r.system === 'amocrm' && r.method === 'PATCH' && r.path.startsWith('/api/v4/leads') && r.jobId,
+      ),
+    ).toBe(true);
+    expect(rows.some((r) => r.system === 'amocrm' && r.method === 'GET' && r.jobId)).toBe(true);
+    expect(rows.some((r) => r.system === 'erp' && r.direction === 'out' && r.status === 200)).toBe(true);
+
+    // Everything in the table, for every account: no token, key or secret anywhere.
+    const all = JSON.stringify(
+      await stack.server.services.database.db.execute('select * from exchange_journal' as never),
+    );
+    const inst = await stack.server.services.installations.findActive(ACCOUNT);
+    const secrets = [
+      stack.accessToken,
+      MOYSKLAD_TOKEN,
+      TEST_SECRET,
+      inst?.hookKey ?? 'missing',
+      ...tokensUsed,
+    ];
+    for (const secret of secrets) expect(all).not.toContain(secret);
+    expect(all).not.toContain('?');
+  });
+
+  it('lists errors only and by deal, exports CSV, and refuses non-admins', async () => {
+    const byDeal = await (await widget('/api/v1/journal?hours=1&leadId=1002')).json();
+    expect(byDeal.entries.length).toBeGreaterThan(0);
+    expect(byDeal.entries.every((e: { leadId: number }) => e.leadId === 1002)).toBe(true);
+    moysklad.faults.failNext(1, 500);
+    await widget('/api/v1/leads/1003/stock?refresh=1');
+    const errors = await (await widget('/api/v1/journal?hours=1&errors=1')).json();
+    expect(errors.entries.length).toBeGreaterThan(0);
+    expect(errors.entries.every((e: { status: number }) => e.status === 0 || e.status >= 400)).toBe(true);
+    const csv = await widget('/api/v1/journal.csv?hours=1');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toBe(
+      'id,at,direction,system,method,path,status,latencyMs,attempt,requestId,jobId,widgetRequestId,leadId',
+    );
+    expect(text.split('\r\n').length).toBeGreaterThan(3);
+    expect((await widget('/api/v1/journal', false)).status).toBe(403);
+    expect((await widget('/api/v1/journal?hours=0')).status).toBe(400);
+  });
+});
