@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { ErpLoopSettings, type ErpLoopView } from '@erp-bridge/shared';
+import type { ErpLoopView } from '@erp-bridge/shared';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { AmoAccess } from '../amocrm/access.js';
-import type { Installation, InstallationRepo } from '../amocrm/installations.js';
-import type { LeadReader } from '../amocrm/lead-products.js';
+import type { Installation } from '../amocrm/installations.js';
 import type { WebhookEvent } from '../amocrm/webhooks/parse.js';
-import type { CustomerService } from '../customers/service.js';
-import type { Db } from '../db/open.js';
 import { erpHookKeys, erpInvoiceStates, erpOrders, invoiceRequests } from '../db/schema.js';
-import { ErpError } from '../erp/connector.js';
-import type { ErpRegistry } from '../erp/registry.js';
-import type { Logger } from '../log.js';
-import type { AccountSettingsStore } from '../settings/account-settings.js';
+import { type ErpLoopDeps, languageOf, loopSettings } from './deps.js';
 import { hookTargets, MoySkladHookBody } from './hook-body.js';
 import {
   adoptCreatedInvoices,
@@ -21,34 +14,15 @@ import {
   type InvoiceStateRow,
   openOf,
 } from './invoice-states.js';
-import { orderNote } from './messages.js';
-import { type OrderAction, orderActionFor, orderIntent, ownReserves, setOrder } from './orders.js';
-import { flushOutbox, recordWrites } from './outbox.js';
+import { type OrderJob, runOrderJob } from './order-job.js';
+import { orderActionFor, ownReserves } from './orders.js';
+import { flushOutbox } from './outbox.js';
 
 export const LOOP_CHECK_JOB = 'erp-loop.check';
 export const LOOP_POLL_JOB = 'erp-loop.poll';
 export const LOOP_ORDER_JOB = 'erp-loop.order';
 
-export interface ErpLoopDeps {
-  db: Db;
-  erp: Pick<ErpRegistry, 'forAccount'>;
-  access: Pick<AmoAccess, 'clientFor'>;
-  installations: Pick<InstallationRepo, 'findActive' | 'listActive'>;
-  settings: AccountSettingsStore;
-  leadReaderFor(inst: Installation): Pick<LeadReader, 'readMany'>;
-  customers: Pick<CustomerService, 'customerForLead'>;
-  queue: { send(name: string, data: object, opts?: { key?: string }): Promise<unknown> };
-  log: Logger;
-  publicUrl: URL;
-  /** Invoices per account per poll (default 100): the ERP sees at most ~3 requests per poll. */
-  pollBatch?: number;
-  /** An open invoice is polled again after this long (default 60 s). */
-  pollMinAgeMs?: number;
-}
-
-const languageOf = (inst: Installation) => (inst.domain === 'amocrm.ru' ? 'ru' : 'en');
-const loopSettings = async (deps: ErpLoopDeps, accountId: number) =>
-  ErpLoopSettings.parse((await deps.settings.get(accountId)).loop ?? {});
+export type { ErpLoopDeps } from './deps.js';
 
 /** Issue 15: invoice states follow the ERP, and the deal's stage drives an order with a reserve. */
 export function createErpLoop(deps: ErpLoopDeps) {
@@ -184,97 +158,7 @@ export function createErpLoop(deps: ErpLoopDeps) {
       }
     },
 
-    /**
-     * The order job. Reserve: the intent row (with its key) is stored first; the ERP call is
-     * idempotent by that key, so a crash or a lost answer after the ERP created the order re-runs
-     * into the same order. Exactly one order per deal.
-     */
-    async runOrder(job: { accountId: number; leadId: number; action: OrderAction }) {
-      const inst = await deps.installations.findActive(job.accountId);
-      if (!inst) return;
-      const erp = await deps.erp.forAccount(inst.accountId);
-      if (!erp.createOrder || !erp.releaseOrder) return;
-      const row = await orderIntent(db, inst.accountId, job.leadId);
-      const lang = languageOf(inst);
-      if (job.action === 'keep') {
-        if (row.status === 'reserved') await setOrder(db, row, { status: 'kept' });
-        return;
-      }
-      if (job.action === 'release') {
-        if (!row.erpOrderId || row.status === 'released' || row.status === 'pending') return;
-        await setOrder(db, row, { status: 'releasing' });
-        const released = await erp.releaseOrder(row.erpOrderId);
-        await db.transaction(async (tx) => {
-          await setOrder(tx as unknown as Db, row, { status: 'released', reserved: '{}' });
-          const key = `ord:${inst.accountId}:${job.leadId}:released`;
-          await recordWrites(tx, {
-            accountId: inst.accountId,
-            leadId: job.leadId,
-            dedupeKey: key,
-            writes: {
-              note: orderNote(
-                lang,
-                { number: released.number, reserved: {}, released: true, link: released.link },
-                key,
-              ),
-            },
-          });
-        });
-        await flush(inst);
-        return;
-      }
-      if (row.status !== 'pending' && row.status !== 'failed') return; // the deal has its order
-      const deal = (await deps.leadReaderFor(inst).readMany([job.leadId])).get(job.leadId);
-      if (!deal) return;
-      const positions = deal.lines
-        .filter((l) => l.sku && l.kind !== 'service' && l.quantity > 0)
-        .map((l) => ({ sku: l.sku as string, quantity: l.quantity }));
-      if (positions.length === 0) return;
-      const customerId = await deps.customers.customerForLead(inst, deal.lead);
-      if (!customerId) {
-        await setOrder(db, row, { status: 'failed', error: 'customer_not_found' });
-        return;
-      }
-      let order: Awaited<ReturnType<NonNullable<typeof erp.createOrder>>>;
-      try {
-        order = await erp.createOrder({
-          idempotencyKey: row.idempotencyKey,
-          customerId,
-          positions,
-          comment: `amoCRM #${job.leadId}`,
-        });
-      } catch (err) {
-        if (err instanceof ErpError && !err.retryable) {
-          await setOrder(db, row, { status: 'failed', error: err.code });
-          return;
-        }
-        throw err; // retried by the queue with the same key
-      }
-      await db.transaction(async (tx) => {
-        await setOrder(tx as unknown as Db, row, {
-          status: 'reserved',
-          erpOrderId: order.id,
-          number: order.number,
-          link: order.link,
-          reserved: JSON.stringify(order.reserved),
-          error: null,
-        });
-        const key = `ord:${inst.accountId}:${job.leadId}:reserved`;
-        await recordWrites(tx, {
-          accountId: inst.accountId,
-          leadId: job.leadId,
-          dedupeKey: key,
-          writes: {
-            note: orderNote(
-              lang,
-              { number: order.number, reserved: order.reserved, released: false, link: order.link },
-              key,
-            ),
-          },
-        });
-      });
-      await flush(inst);
-    },
+    runOrder: (job: OrderJob) => runOrderJob(deps, flush, job),
 
     ownReserves: (accountId: number, leadIds: readonly number[]) => ownReserves(db, accountId, leadIds),
 

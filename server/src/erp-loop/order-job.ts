@@ -1,0 +1,110 @@
+import type { Installation } from '../amocrm/installations.js';
+import type { Db } from '../db/open.js';
+import { ErpError } from '../erp/connector.js';
+import { type ErpLoopDeps, languageOf } from './deps.js';
+import { orderNote } from './messages.js';
+import { type OrderAction, orderIntent, setOrder } from './orders.js';
+import { recordWrites } from './outbox.js';
+
+export interface OrderJob {
+  accountId: number;
+  leadId: number;
+  action: OrderAction;
+}
+
+/**
+ * The order job. Reserve: the intent row (with its key) is stored first; the ERP call is
+ * idempotent by that key, so a crash or a lost answer after the ERP created the order re-runs
+ * into the same order. Exactly one order per deal.
+ */
+export async function runOrderJob(
+  deps: ErpLoopDeps,
+  flush: (inst: Installation) => Promise<unknown>,
+  job: OrderJob,
+): Promise<void> {
+  const { db } = deps;
+  const inst = await deps.installations.findActive(job.accountId);
+  if (!inst) return;
+  const erp = await deps.erp.forAccount(inst.accountId);
+  if (!erp.createOrder || !erp.releaseOrder) return;
+  const row = await orderIntent(db, inst.accountId, job.leadId);
+  const lang = languageOf(inst);
+  if (job.action === 'keep') {
+    if (row.status === 'reserved') await setOrder(db, row, { status: 'kept' });
+    return;
+  }
+  if (job.action === 'release') {
+    if (!row.erpOrderId || row.status === 'released' || row.status === 'pending') return;
+    await setOrder(db, row, { status: 'releasing' });
+    const released = await erp.releaseOrder(row.erpOrderId);
+    await db.transaction(async (tx) => {
+      await setOrder(tx as unknown as Db, row, { status: 'released', reserved: '{}' });
+      const key = `ord:${inst.accountId}:${job.leadId}:released`;
+      await recordWrites(tx, {
+        accountId: inst.accountId,
+        leadId: job.leadId,
+        dedupeKey: key,
+        writes: {
+          note: orderNote(
+            lang,
+            { number: released.number, reserved: {}, released: true, link: released.link },
+            key,
+          ),
+        },
+      });
+    });
+    await flush(inst);
+    return;
+  }
+  if (row.status !== 'pending' && row.status !== 'failed') return; // the deal has its order
+  const deal = (await deps.leadReaderFor(inst).readMany([job.leadId])).get(job.leadId);
+  if (!deal) return;
+  const positions = deal.lines
+    .filter((l) => l.sku && l.kind !== 'service' && l.quantity > 0)
+    .map((l) => ({ sku: l.sku as string, quantity: l.quantity }));
+  if (positions.length === 0) return;
+  const customerId = await deps.customers.customerForLead(inst, deal.lead);
+  if (!customerId) {
+    await setOrder(db, row, { status: 'failed', error: 'customer_not_found' });
+    return;
+  }
+  let order: Awaited<ReturnType<NonNullable<typeof erp.createOrder>>>;
+  try {
+    order = await erp.createOrder({
+      idempotencyKey: row.idempotencyKey,
+      customerId,
+      positions,
+      comment: `amoCRM #${job.leadId}`,
+    });
+  } catch (err) {
+    if (err instanceof ErpError && !err.retryable) {
+      await setOrder(db, row, { status: 'failed', error: err.code });
+      return;
+    }
+    throw err; // retried by the queue with the same key
+  }
+  await db.transaction(async (tx) => {
+    await setOrder(tx as unknown as Db, row, {
+      status: 'reserved',
+      erpOrderId: order.id,
+      number: order.number,
+      link: order.link,
+      reserved: JSON.stringify(order.reserved),
+      error: null,
+    });
+    const key = `ord:${inst.accountId}:${job.leadId}:reserved`;
+    await recordWrites(tx, {
+      accountId: inst.accountId,
+      leadId: job.leadId,
+      dedupeKey: key,
+      writes: {
+        note: orderNote(
+          lang,
+          { number: order.number, reserved: order.reserved, released: false, link: order.link },
+          key,
+        ),
+      },
+    });
+  });
+  await flush(inst);
+}
