@@ -176,8 +176,8 @@ export async function latencyUnderMissingDeals(ctx: BenchContext, out: { rows: R
         `emulator at ${LATENCY_MS} ms. Guard sample = UI move of a short deal into the gated stage until the revert lands ` +
         '(as guard-latency), 1 s apart. The hostile load: 64 keep-alive connections, each GET /api/v1/leads/<new missing id>/stock ' +
         'in a closed loop with a fresh token; the card is GET /api/v1/leads/1001/stock once a second meanwhile. Card reads ' +
-        "use at most 4 of amoCRM's 7 requests in any window and leave the rest to the guard; one that cannot get a slot " +
-        'within 4 s is answered 429 request.rate_limited with Retry-After. The breakdown row times the hook POST, the ' +
+        "use at most 5 of amoCRM's 7 requests in any window (all instances together) and leave the rest to the guard; one that cannot get a slot " +
+        'within 14 s is answered 429 request.rate_limited with Retry-After. The breakdown row times the hook POST, the ' +
         "guard's lead read and its reverting PATCH as the amoCRM emulator logs them, from the move.",
     );
   } finally {

@@ -173,6 +173,7 @@ describe.runIf(canRun)('advanced settings page in Chromium', () => {
       'guard',
       'invoices',
       'fields',
+      'loop',
       'health',
       'operator',
       'journal',

@@ -52,7 +52,7 @@ describe('memory slot scheduler', () => {
 
 describe('lanes: the guard keeps its share of the window', () => {
   it('lets widget reads use at most their share of any window, and serves guard waiters first', async () => {
-    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetWaitMs: 60_000 });
+    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetShare: 4, widgetWaitMs: 60_000 });
     const order: string[] = [];
     const widget = Array.from({ length: 12 }, (_, i) =>
       s.acquire(7, { lane: 'widget' }).then(() => order.push(`w${i}`)),
@@ -73,8 +73,9 @@ describe('lanes: the guard keeps its share of the window', () => {
   });
 
   it("never makes a guard burst wait for card reads to leave the window: the widget leaves the guard's reserve free", async () => {
-    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetWaitMs: 60_000 });
-    // Card reads keep their lane full (as 64 connections reading missing deals do).
+    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetShare: 4, widgetWaitMs: 60_000 });
+    // Card reads keep their lane full (as 64 connections reading missing deals do). A reserve of
+    // three (share 4 of 7), configured: the default reserve is two (see widgetShare).
     const widget = Array.from({ length: 12 }, () => s.acquire(11, { lane: 'widget' }));
     await new Promise((r) => setTimeout(r, 400));
     // A guard enforcement's first three requests (read, move back, note), back to back: the
@@ -87,7 +88,12 @@ describe('lanes: the guard keeps its share of the window', () => {
   });
 
   it('refuses a card read it cannot serve in time, with how long to wait, and one beyond the queue bound at once', async () => {
-    const s = createMemoryScheduler({ requestsPerSecond: 7, widgetWaitMs: 300, widgetQueue: 10 });
+    const s = createMemoryScheduler({
+      requestsPerSecond: 7,
+      widgetShare: 4,
+      widgetWaitMs: 300,
+      widgetQueue: 10,
+    });
     const outcomes = await Promise.all(
       Array.from({ length: 12 }, () =>
         s.acquire(12, { lane: 'widget' }).then(
@@ -138,8 +144,16 @@ describe.each(testBackends)('database slot scheduler on $name', (backend) => {
   });
 
   it("keeps the guard's reserve in the shared window: card reads of all instances take at most their share", async () => {
-    const one = createDbScheduler(database.db, { requestsPerSecond: 7, widgetWaitMs: 60_000 });
-    const two = createDbScheduler(database.db, { requestsPerSecond: 7, widgetWaitMs: 60_000 });
+    const one = createDbScheduler(database.db, {
+      requestsPerSecond: 7,
+      widgetShare: 4,
+      widgetWaitMs: 60_000,
+    });
+    const two = createDbScheduler(database.db, {
+      requestsPerSecond: 7,
+      widgetShare: 4,
+      widgetWaitMs: 60_000,
+    });
     const times: number[] = [];
     const read = (s: SlotScheduler) =>
       s.acquire(43, { lane: 'widget' }).then(() => times.push(performance.now()));

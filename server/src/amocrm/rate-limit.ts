@@ -49,12 +49,18 @@ export interface RateOptions {
   margin?: number;
   /**
    * The widget lane sends only while fewer than this many requests (of either lane) went out in
-   * the window (default: the limit minus 3, at least 1), so the rest of every window is always
-   * free for guard work, however many card reads wait.
+   * the window (default: the limit minus 2, at least 1), so the rest of every window is always
+   * free for guard work, however many card reads wait. Two, not three: with three, two web
+   * instances behind nginx served a 100-card burst at ~3 reads/s and nginx timed the cards out
+   * (tests/integration/scale-out.test.ts); with two the guard's p95 under a card-read flood stays
+   * within 1.6× of quiet (`pnpm bench hostile`), the card burst completes.
    */
   widgetShare?: number;
   /**
-   * Longest a card read waits for a slot (default 4 s), then it is refused (429, Retry-After).
+   * Longest a card read waits for a slot (default 14 s), then it is refused (429, Retry-After).
+   * Just under the widget's own 15 s timeout: a read that could only go after the widget gave up
+   * would spend budget on an answer nobody reads, while a burst of real cards (100 calls after a
+   * token expiry, tests/integration/scale-out.test.ts) still gets every answer.
    * A deadline rather than an early refusal keeps a script that retries at once from turning
    * each refusal into another request: the wait paces it (measured: refusing at a queue of 12
    * turned 64 looping connections into ~600 requests/s; the deadline keeps them near 16/s).
@@ -186,13 +192,13 @@ const abortError = (signal: AbortSignal | undefined) =>
 
 function laneLimits(o: RateOptions): LaneLimits {
   const limit = Math.floor(o.requestsPerSecond);
-  const widgetShare = Math.max(1, Math.min(limit, Math.floor(o.widgetShare ?? limit - 3)));
+  const widgetShare = Math.max(1, Math.min(limit, Math.floor(o.widgetShare ?? limit - 2)));
   return {
     limit,
     window: windowMs(o),
     minGap: minGapMs(o),
     widgetShare,
-    widgetWaitMs: Math.max(1, o.widgetWaitMs ?? 4000),
+    widgetWaitMs: Math.max(1, o.widgetWaitMs ?? 14_000),
     widgetQueue: Math.max(0, Math.floor(o.widgetQueue ?? 256)),
   };
 }

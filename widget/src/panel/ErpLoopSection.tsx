@@ -101,7 +101,7 @@ export function ErpLoopSection({ leadId, loadLoop, reload, t, locale }: ErpLoopS
     return <div data-testid="erpb-loop" data-state="empty" hidden />;
   return (
     <section
-      class="erpb-invoices"
+      class="erpb-loop"
       data-testid="erpb-loop"
       data-state="ready"
       aria-labelledby={`erpb-loop-title-${leadId}`}
