@@ -32,6 +32,7 @@ async function main() {
       [
         `installations: ${r.installations.rows} rows, ${r.installations.accessTokens} access tokens, ${r.installations.refreshTokens} refresh tokens re-sealed`,
         `erp_settings: ${r.erpSettings.rows} rows re-sealed`,
+        `alert_settings: ${r.alertSettings.rows} webhook secrets re-sealed`,
         `total: ${r.resealed} re-sealed, ${r.skipped} already under key ${r.keyId}`,
         'done: ENCRYPTION_KEY_PREVIOUS is no longer needed for stored data',
       ].join('\n'),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertSettings } from '../alerts/table.js';
 import type { Database } from '../db/open.js';
 import { erpSettings, installations } from '../db/schema.js';
 import { testBackends } from '../db/test-databases.js';
@@ -20,6 +21,7 @@ const PLAIN = {
   refresh2: 'refresh-token-of-account-2',
   erp1: JSON.stringify({ token: 'moysklad-token-1' }),
   erp2: JSON.stringify({ password: '1c-password-2' }),
+  alert1: 'alert-webhook-signing-secret-1',
 };
 
 const hookKey = () => randomBytes(12).toString('hex');
@@ -54,12 +56,21 @@ for (const backend of testBackends) {
         { accountId: 2, kind: 'onec', publicJson: '{}', secretsEnc: oldBox.seal(PLAIN.erp2) },
         { accountId: 3, kind: 'local', publicJson: '{}', secretsEnc: null },
       ]);
+      await db.insert(alertSettings).values([
+        {
+          accountId: 1,
+          webhookUrl: 'https://alerts.example/hook',
+          webhookSecretEnc: oldBox.seal(PLAIN.alert1),
+        },
+        { accountId: 2, webhookUrl: null, webhookSecretEnc: null },
+      ]);
     });
     afterAll(() => database?.close());
 
     const snapshot = async () => ({
       insts: await database.db.select().from(installations).orderBy(installations.accountId),
       settings: await database.db.select().from(erpSettings).orderBy(erpSettings.accountId),
+      alerts: await database.db.select().from(alertSettings).orderBy(alertSettings.accountId),
     });
 
     it('refuses to rotate when an old key is missing, and changes nothing', async () => {
@@ -76,16 +87,18 @@ for (const backend of testBackends) {
         keyId: newOnly.keyId,
         installations: { rows: 2, accessTokens: 1, refreshTokens: 2 },
         erpSettings: { rows: 2, secrets: 2 },
-        resealed: 5,
+        alertSettings: { rows: 1 },
+        resealed: 6,
         skipped: 1,
       });
 
-      const { insts, settings } = await snapshot();
+      const { insts, settings, alerts } = await snapshot();
       const sealed = [
         ...insts.flatMap((r) => [r.accessTokenEnc, r.refreshTokenEnc]),
         ...settings.map((r) => r.secretsEnc),
+        ...alerts.map((r) => r.webhookSecretEnc),
       ].filter((v): v is string => v !== null);
-      expect(sealed).toHaveLength(6);
+      expect(sealed).toHaveLength(7);
       for (const v of sealed) expect(sealedKeyId(v)).toBe(newOnly.keyId);
       for (const v of sealed) expect(() => oldBox.open(v)).toThrow(/no key/);
 
@@ -99,6 +112,8 @@ for (const backend of testBackends) {
       expect(newOnly.open(settings[0]?.secretsEnc ?? '')).toBe(PLAIN.erp1);
       expect(newOnly.open(settings[1]?.secretsEnc ?? '')).toBe(PLAIN.erp2);
       expect(settings[2]?.secretsEnc).toBeNull();
+      expect(newOnly.open(alerts[0]?.webhookSecretEnc ?? '')).toBe(PLAIN.alert1);
+      expect(alerts[1]?.webhookSecretEnc).toBeNull();
       // The connection did not change: cached connectors need no rebuild.
       expect(settings.map((s) => s.version)).toEqual([1, 1, 1]);
     });
@@ -107,7 +122,7 @@ for (const backend of testBackends) {
       const before = await snapshot();
       const result = await rotateSecrets(database.db, newOnly);
       expect(result.resealed).toBe(0);
-      expect(result.skipped).toBe(6);
+      expect(result.skipped).toBe(7);
       expect(await snapshot()).toEqual(before);
     });
 

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { alertSettings } from '../alerts/table.js';
 import type { Db } from '../db/open.js';
 import { erpSettings, installations } from '../db/schema.js';
 import type { SecretBox } from './secret-box.js';
@@ -8,6 +9,8 @@ export interface RotationResult {
   keyId: string;
   installations: { rows: number; accessTokens: number; refreshTokens: number };
   erpSettings: { rows: number; secrets: number };
+  /** The alert webhook's signing secret per account. */
+  alertSettings: { rows: number };
   /** Values re-sealed with the current key. */
   resealed: number;
   /** Values already under the current key, left as they were. */
@@ -24,7 +27,8 @@ export function sealedKeyId(sealed: string): string {
 }
 
 /**
- * Re-seals every stored secret (amoCRM access and refresh tokens, ERP credentials) with the box's
+ * Re-seals every stored secret (amoCRM access and refresh tokens, ERP credentials, the alert
+ * webhook's signing secret) with the box's
  * current key, in one transaction: either every value moves to the new key or none does. The box
  * must still hold the old keys (createSecretBox(newKey, [oldKey])) to open what they sealed.
  * Values already under the current key are skipped, so running it twice is harmless. Rows are
@@ -35,6 +39,7 @@ export async function rotateSecrets(db: Db, box: SecretBox): Promise<RotationRes
     keyId: box.keyId,
     installations: { rows: 0, accessTokens: 0, refreshTokens: 0 },
     erpSettings: { rows: 0, secrets: 0 },
+    alertSettings: { rows: 0 },
     resealed: 0,
     skipped: 0,
   };
@@ -104,6 +109,21 @@ export async function rotateSecrets(db: Db, box: SecretBox): Promise<RotationRes
         .where(eq(erpSettings.accountId, row.accountId));
       result.erpSettings.rows++;
       result.erpSettings.secrets++;
+    }
+
+    const alerts = await tx
+      .select({ accountId: alertSettings.accountId, secretEnc: alertSettings.webhookSecretEnc })
+      .from(alertSettings)
+      .orderBy(alertSettings.accountId)
+      .for('update');
+    for (const row of alerts) {
+      const secret = reseal(row.secretEnc, `alert_settings.webhook_secret_enc of account ${row.accountId}`);
+      if (secret === undefined) continue;
+      await tx
+        .update(alertSettings)
+        .set({ webhookSecretEnc: secret })
+        .where(eq(alertSettings.accountId, row.accountId));
+      result.alertSettings.rows++;
     }
   });
   return result;
