@@ -165,6 +165,8 @@ describe.runIf(canRun)('advanced settings page in Chromium', () => {
   it('shows every section with health, and saves only what changed', async () => {
     const { page, requests } = await open('page=settings&lang=ru', 800);
     expect(await state(page)).toBe('ready');
+    // The alert channels form appears once its own settings have loaded.
+    await page.locator('[data-section="alerts"]').waitFor();
     const sections = await page
       .locator('.erpb-section')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-section')));

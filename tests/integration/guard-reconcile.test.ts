@@ -79,9 +79,14 @@ describe('reconciliation', () => {
     await new Promise((r) => setTimeout(r, 1100));
     await stack.server.services.reconcile(await inst());
     await until(() => state.leads.get(1002)?.statusId === from, 'the deal moved back', 15_000);
-    const history = await stack.server.services.guard.history(await inst(), 1002);
-    // Hooks of earlier writes may be decided after it (no-ops): find the reconciliation's decision.
-    const reconciled = [history.latest, ...history.history].find((d) => d?.cause === 'reconcile');
+    // The decision is recorded after its writes (the move back is the first of them): wait for it.
+    const reconcileDecision = async () => {
+      const history = await stack.server.services.guard.history(await inst(), 1002);
+      // Hooks of earlier writes may be decided after it (no-ops): find the reconciliation's decision.
+      return [history.latest, ...history.history].find((d) => d?.cause === 'reconcile');
+    };
+    await until(async () => (await reconcileDecision()) !== undefined, 'the reconciliation decision', 15_000);
+    const reconciled = await reconcileDecision();
     expect(reconciled?.actions).toContainEqual(
       expect.objectContaining({ type: 'moved', to: { pipelineId: PIPELINE, statusId: from } }),
     );
