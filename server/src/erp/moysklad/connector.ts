@@ -4,7 +4,7 @@ import { createMoySkladContext, type MoySkladConnectorOptions } from './context.
 import { counterpartyOps } from './counterparties.js';
 import { findCustomers } from './customers.js';
 import { createDirectory } from './directory.js';
-import { createInvoiceWriter, externalCodeFor } from './invoices.js';
+import { counterpartyMetaFor, createInvoiceWriter, externalCodeFor } from './invoices.js';
 import { moySkladLoop } from './loop.js';
 import { createProductLookup } from './products.js';
 import { readStock } from './stock.js';
@@ -34,11 +34,7 @@ export function createMoySkladConnector(options: MoySkladConnectorOptions): ErpC
       currency: ctx.currency,
       lookupProducts,
       organization: directory.organization,
-      counterpartyMeta: (id) => ({
-        href: `${ctx.apiBase}/entity/counterparty/${encodeURIComponent(id)}`,
-        type: 'counterparty',
-        mediaType: 'application/json',
-      }),
+      counterpartyMeta: (id) => counterpartyMetaFor(ctx.apiBase, id),
       externalCodeFor,
     }),
 

@@ -1,19 +1,12 @@
 import type { Customer, NewCustomer } from '../connector.js';
 import { ErpError } from '../connector.js';
+import { toCustomer } from './customers.js';
 import type { HttpClient } from './http.js';
 import { isFilterSafe } from './mapping.js';
 import * as S from './schemas.js';
 
 /** How many matches a name search shows a person (the widget lists them to pick from). */
 const SEARCH_LIMIT = 20;
-
-const toCustomer = (c: S.Counterparty): Customer => ({
-  id: c.id,
-  name: c.name,
-  inn: c.inn || null,
-  phone: c.phone || null,
-  email: c.email || null,
-});
 
 /**
  * Counterparty search by name and creation, MoySklad JSON API 1.2

@@ -14,6 +14,13 @@ export function externalCodeFor(key: string): string {
 }
 
 /** invoiceout creation, idempotent by externalCode (looked up first, since MoySklad does not enforce it). */
+/** The meta that names a counterparty in a document's `agent` (invoices and customer orders). */
+export const counterpartyMetaFor = (apiBase: string, id: string): S.Meta => ({
+  href: `${apiBase}/entity/counterparty/${encodeURIComponent(id)}`,
+  type: 'counterparty',
+  mediaType: 'application/json',
+});
+
 export function createInvoiceWriter(
   ctx: MoySkladContext,
   lookupProducts: ProductLookup,
@@ -41,11 +48,7 @@ export function createInvoiceWriter(
     return page.rows[0];
   }
 
-  const counterpartyMeta = (id: string): S.Meta => ({
-    href: `${apiBase}/entity/counterparty/${encodeURIComponent(id)}`,
-    type: 'counterparty',
-    mediaType: 'application/json',
-  });
+  const counterpartyMeta = (id: string) => counterpartyMetaFor(apiBase, id);
 
   async function createInvoiceOnce(input: CreateInvoiceInput, signal?: AbortSignal): Promise<CreatedInvoice> {
     const externalCode = externalCodeFor(input.idempotencyKey);
