@@ -60,6 +60,23 @@ describe('fuzz: webhooks', () => {
     );
   });
 
+  it("any bytes on the ERP's webhook URL (real and random keys): never a 5xx, errors problem+json", async () => {
+    const real = new URL(await stack.server.services.erpLoop.hookUrl(ACCOUNT)).pathname;
+    const type = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded');
+    await fc.assert(
+      fc.asyncProperty(
+        rawBytes,
+        type,
+        fc.option(nastyText, { nil: undefined }),
+        async (body, contentType, key) => {
+          const path = key === undefined ? real : `/webhooks/erp/${encodeLoose(key) || 'x'}`;
+          await expectWellFormed(await post(path, body, contentType), `${path.slice(0, 60)} ${contentType}`);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
   it('keeps the heap stable after 1500 distinct hook keys', async () => {
     const before = await retainedHeap();
     await pool(1500, 24, async (i) => {

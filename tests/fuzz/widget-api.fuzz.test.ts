@@ -28,6 +28,16 @@ const ROUTES: [method: string, path: (id: string) => string][] = [
   ['POST', (id) => `/api/v1/companies/${id}/customer`],
   ['GET', () => '/api/v1/settings'],
   ['GET', (id) => `/api/v1/account/fields?entity=${id}`],
+  ['POST', (id) => `/api/v1/contacts/${id}/customer/create`],
+  ['POST', (id) => `/api/v1/companies/${id}/customer/unlink`],
+  ['GET', (id) => `/api/v1/customers/search?q=${id}`],
+  ['GET', (id) => `/api/v1/leads/${id}/erp-loop`],
+  ['PUT', () => '/api/v1/settings'],
+  ['GET', (id) => `/api/v1/journal?hours=${id}`],
+  ['GET', (id) => `/api/v1/journal.csv?leadId=${id}`],
+  ['GET', () => '/api/v1/alerts'],
+  ['PUT', () => '/api/v1/alerts/settings'],
+  ['GET', () => '/api/v1/operator/health'],
 ];
 
 const token = (valid: boolean, admin: boolean) =>
