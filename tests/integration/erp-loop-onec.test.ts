@@ -5,12 +5,17 @@ import { until } from '../support/wait.js';
 import {
   ACCOUNT,
   dealWithDrills,
+  expectOneNote,
+  expectOwnReserveOk,
+  gateReserveStage,
   INVOICED,
   installation,
   LOST,
   leadOf,
   loopNotes,
+  mapLoopStages,
   PIPELINE,
+  untilOrder,
   WON,
   widget,
 } from './erp-loop-support.js';
@@ -30,13 +35,7 @@ beforeAll(async () => {
     env: { ERP_KIND: 'onec', ONEC_ODATA_URL: onec.url, ONEC_USER: USER, ONEC_PASSWORD: PASSWORD },
   });
   await until(() => stack.emulator.state.webhooks.size > 0, 'amoCRM webhook subscription');
-  await stack.server.services.accountSettings.update(ACCOUNT, {
-    loop: {
-      paidStage: { pipelineId: PIPELINE, statusId: WON },
-      cancelledTag: CANCELLED_TAG,
-      reserveStage: { pipelineId: PIPELINE, statusId: INVOICED },
-    },
-  });
+  await mapLoopStages(stack, CANCELLED_TAG);
 }, 60_000);
 afterAll(async () => {
   await stack?.close();
@@ -129,37 +128,26 @@ describe('invoice payments follow 1C (polling only)', () => {
 
 describe('reserve on a stage (1C Document_ЗаказКлиента)', () => {
   it('the reserve stage makes exactly one 1C order, even when its answer is lost; the guard lets the deal keep its own reserve; lost releases it', async () => {
-    await stack.server.services.accountSettings.update(ACCOUNT, {
-      guard: {
-        enabled: true,
-        gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-        action: { type: 'move_back' },
-      },
-    });
+    await gateReserveStage(stack);
     const drill = onec.state.refs.items['DRL-18V'] as string;
     // All 26 free drills (Moscow 20 + St Petersburg 6): once reserved, 1C shows 0 free.
     const leadId = await dealWithDrills(stack, 26);
     // 1C writes the order, the web server in front of it answers 502.
     onec.loopFaults.loseNextAnswer(1, (r) => r.method === 'POST' && r.resource === 'Document_ЗаказКлиента');
     stack.emulator.state.uiMoveLead(leadId, INVOICED, PIPELINE);
-    await until(async () => (await view(leadId)).order?.status === 'reserved', 'order reserved', 30_000);
+    await untilOrder(stack, leadId, 'reserved');
     expect(onec.calls.some((c) => c.status === 502)).toBe(true);
     expect(ordersOf(leadId)).toHaveLength(1);
     const orderId = ordersOf(leadId)[0]?.Ref_Key as string;
     expect(reservedBy(onec.state, orderId)).toEqual({ [drill]: 26 });
     expect((await view(leadId)).order.reserved).toEqual({ 'DRL-18V': 26 });
-    await until(() => loopNotes(stack, leadId, /заказ/).length > 0, 'order note');
-    expect(loopNotes(stack, leadId, /заказ/)).toHaveLength(1);
-
-    const check = await (await widget(stack, 'POST', `/api/v1/leads/${leadId}/stock-check`)).json();
-    expect(check.record.verdict).toBe('ok');
-    expect(leadOf(stack, leadId).statusId).toBe(INVOICED);
+    await expectOneNote(stack, leadId, /заказ/);
+    await expectOwnReserveOk(stack, leadId);
 
     stack.emulator.state.uiMoveLead(leadId, LOST, PIPELINE);
-    await until(async () => (await view(leadId)).order?.status === 'released', 'order released', 30_000);
+    await untilOrder(stack, leadId, 'released');
     expect(reservedBy(onec.state, orderId)).toEqual({});
     expect(ordersOf(leadId)).toHaveLength(1);
-    await until(() => loopNotes(stack, leadId, /снят/).length > 0, 'release note');
-    expect(loopNotes(stack, leadId, /снят/)).toHaveLength(1);
+    await expectOneNote(stack, leadId, /снят/);
   }, 60_000);
 });

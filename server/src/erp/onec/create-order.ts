@@ -2,9 +2,9 @@ import type { CallOptions, CreateOrderInput, ErpOrder } from '../connector.js';
 import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
 import { nowLocal } from './dates.js';
+import { documentInputError } from './document-input.js';
+import { createOnce, findMarked, perKey, postOnce, withMarker } from './idempotent-write.js';
 import type { SkuResolver } from './items.js';
-import { findMarked, perKey, withMarker } from './marker.js';
-import { GUID_RE, guid } from './odata.js';
 import { type OrderDocument, orderDocument, toErpOrder } from './order-document.js';
 import { goodsRows, planLines } from './order-lines.js';
 import { readStock } from './stock.js';
@@ -21,7 +21,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * document that never reserves, since every attempt settles on the first.
  */
 export function oneCCreateOrder(ctx: OneCContext, skus: SkuResolver, warehouses: WarehouseDirectory) {
-  const { opts, http } = ctx;
+  const { opts } = ctx;
   const { row, select } = orderDocument(opts);
   const serialised = perKey<ErpOrder>();
 
@@ -37,15 +37,7 @@ export function oneCCreateOrder(ctx: OneCContext, skus: SkuResolver, warehouses:
       })
     )[0];
 
-  async function post(doc: OrderDocument, signal?: AbortSignal): Promise<OrderDocument> {
-    if (doc.posted) return doc;
-    await http.post(`${opts.orderDocument}(${guid(doc.id)})/Post()`, undefined, null, {
-      idempotent: true,
-      query: { PostingModeOperational: 'false' },
-      signal,
-    });
-    return { ...doc, posted: true };
-  }
+  const post = (doc: OrderDocument, signal?: AbortSignal) => postOnce(ctx, opts.orderDocument, doc, signal);
 
   async function create(input: CreateOrderInput, signal?: AbortSignal): Promise<ErpOrder> {
     const asked = input.positions.map((p) => p.sku);
@@ -69,32 +61,17 @@ export function oneCCreateOrder(ctx: OneCContext, skus: SkuResolver, warehouses:
       ...(header && { [opts.lineWarehouseField]: header }),
       [opts.goodsSection]: goodsRows(opts, lines),
     };
-    let created: OrderDocument | undefined;
-    try {
-      created = await http.post(opts.orderDocument, body, row, { idempotent: false, signal });
-    } catch (err) {
-      // 1C may have written the order before the answer was lost: look before giving up.
-      if (!(err instanceof ErpError) || !err.retryable) throw err;
-      created = await find(input.idempotencyKey, signal).catch(() => undefined);
-      if (!created) throw err;
-    }
-    if (!created) throw new ErpError('invalid_response', '1C answered the order creation with no document');
+    const created = await createOnce(ctx, { document: opts.orderDocument, body, row, signal }, () =>
+      find(input.idempotencyKey, signal),
+    );
     // The first document with the marker is the order, whichever POST wrote it.
     const first = (await find(input.idempotencyKey, signal)) ?? created;
     return toErpOrder(opts, await post(first, signal), skuOf);
   }
 
   return (input: CreateOrderInput, call?: CallOptions): Promise<ErpOrder> => {
-    if (!/^\S{1,128}$/.test(input.idempotencyKey))
-      return Promise.reject(
-        new ErpError('validation', 'idempotency key must be 1-128 characters without spaces'),
-      );
-    if (!GUID_RE.test(input.customerId))
-      return Promise.reject(new ErpError('validation', `1C customer ${input.customerId}: not a Ref_Key`));
-    if (input.positions.length === 0)
-      return Promise.reject(new ErpError('validation', 'an order needs positions'));
-    const bad = input.positions.find((p) => !(Number.isFinite(p.quantity) && p.quantity > 0));
-    if (bad) return Promise.reject(new ErpError('validation', `quantity of ${bad.sku} must be positive`));
+    const refusal = documentInputError(input, 'an order');
+    if (refusal) return Promise.reject(refusal);
     return serialised(input.idempotencyKey, () => create(input, call?.signal));
   };
 }

@@ -2,10 +2,10 @@ import type { CreatedInvoice, CreateInvoiceInput } from '../connector.js';
 import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
 import { nowLocal } from './dates.js';
+import { documentInputError } from './document-input.js';
+import { createOnce, findMarked as findMarkedIn, perKey, postOnce, withMarker } from './idempotent-write.js';
 import type { SkuResolver } from './items.js';
 import { links } from './links.js';
-import { findMarked as findMarkedIn, perKey, withMarker } from './marker.js';
-import { GUID_RE, guid } from './odata.js';
 import { type DocumentRow, documentRow } from './schemas.js';
 import { toErpDocument } from './summary.js';
 
@@ -21,7 +21,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * queue runs one attempt per key at a time; within this process attempts per key are chained.
  */
 export function createInvoiceWriter(ctx: OneCContext, skus: SkuResolver) {
-  const { opts, http } = ctx;
+  const { opts } = ctx;
   const serialised = perKey<CreatedInvoice>();
   const docSchema = documentRow(opts.documentSumField, opts.markerField);
   const select = `Ref_Key,Number,Date,Posted,${opts.documentSumField},${opts.markerField}`;
@@ -38,15 +38,7 @@ export function createInvoiceWriter(ctx: OneCContext, skus: SkuResolver) {
     return first;
   }
 
-  async function post(doc: DocumentRow, signal?: AbortSignal): Promise<DocumentRow> {
-    if (doc.posted) return doc;
-    await http.post(`${opts.invoiceDocument}(${guid(doc.id)})/Post()`, undefined, null, {
-      idempotent: true,
-      query: { PostingModeOperational: 'false' },
-      signal,
-    });
-    return { ...doc, posted: true };
-  }
+  const post = (doc: DocumentRow, signal?: AbortSignal) => postOnce(ctx, opts.invoiceDocument, doc, signal);
 
   function result(doc: DocumentRow): CreatedInvoice {
     const d = toErpDocument(ctx, doc);
@@ -89,34 +81,18 @@ export function createInvoiceWriter(ctx: OneCContext, skus: SkuResolver) {
       [opts.goodsSection]: lines,
     };
 
-    let created: DocumentRow | undefined;
-    try {
-      created = await http.post(opts.invoiceDocument, body, docSchema, { idempotent: false, signal });
-    } catch (err) {
-      // The answer may be lost after 1C wrote the document: look before giving up.
-      if (!(err instanceof ErpError) || !err.retryable) throw err;
-      created = await findMarked(input.idempotencyKey, signal).catch(() => undefined);
-      if (!created) throw err;
-    }
-    if (!created) throw new ErpError('invalid_response', '1C answered the invoice creation with no document');
+    const created = await createOnce(
+      ctx,
+      { document: opts.invoiceDocument, body, row: docSchema, signal },
+      () => findMarked(input.idempotencyKey, signal),
+    );
     return result(await post(created, signal));
   }
 
   return {
     create(input: CreateInvoiceInput, signal?: AbortSignal): Promise<CreatedInvoice> {
-      if (!/^\S{1,128}$/.test(input.idempotencyKey)) {
-        return Promise.reject(
-          new ErpError('validation', 'idempotency key must be 1-128 characters without spaces'),
-        );
-      }
-      if (!GUID_RE.test(input.customerId)) {
-        return Promise.reject(new ErpError('validation', `1C customer ${input.customerId}: not a Ref_Key`));
-      }
-      if (input.positions.length === 0)
-        return Promise.reject(new ErpError('validation', 'an invoice needs positions'));
-      const bad = input.positions.find((p) => !(Number.isFinite(p.quantity) && p.quantity > 0));
-      if (bad) return Promise.reject(new ErpError('validation', `quantity of ${bad.sku} must be positive`));
-
+      const refusal = documentInputError(input, 'an invoice');
+      if (refusal) return Promise.reject(refusal);
       return serialised(input.idempotencyKey, () => create(input, signal));
     },
   };

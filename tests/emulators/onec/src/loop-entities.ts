@@ -1,5 +1,5 @@
 import type { Row } from './filter.js';
-import { ORDER_DOCUMENT } from './seed.js';
+import { DOCUMENT_FIELDS, ORDER_DOCUMENT } from './seed.js';
 import type { EntitySet, OneCState } from './state.js';
 
 /**
@@ -49,17 +49,8 @@ export function addLoopEntities(state: OneCState): void {
   }
   const payments: EntitySet = {
     name: PAYMENT_DOCUMENT,
-    fields: [
-      'Ref_Key',
-      'DataVersion',
-      'DeletionMark',
-      'Number',
-      'Date',
-      'Posted',
-      'Контрагент_Key',
-      'СуммаДокумента',
-      PAYMENT_SECTION,
-    ],
+    // A document like the others; its rows are the payment breakdown, not goods.
+    fields: [...DOCUMENT_FIELDS.filter((f) => f !== 'Товары'), PAYMENT_SECTION],
     // ОснованиеПлатежа and Заказ are composite references: the value and its type in `_Type`.
     sections: {
       [PAYMENT_SECTION]: ['ОснованиеПлатежа', 'ОснованиеПлатежа_Type', 'Заказ', 'Заказ_Type', 'Сумма'],

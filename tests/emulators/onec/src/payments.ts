@@ -41,6 +41,7 @@ export function createLoopControls(state: OneCState) {
         Posted: opts.posted ?? true,
         Контрагент_Key: inv.Контрагент_Key,
         СуммаДокумента: round2(amount),
+        Комментарий: '',
         [PAYMENT_SECTION]: [
           {
             LineNumber: '1',

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
-import { str } from './odata.js';
+import { guid, str } from './odata.js';
 import { collection } from './schemas.js';
 
 export const idempotencyMarker = (key: string) => `erp-bridge:${key}`;
@@ -51,4 +52,41 @@ export function perKey<T>() {
     next.then(forget, forget);
     return next;
   };
+}
+
+/**
+ * POSTs a new document. That POST is never retried (a lost answer may hide a created document):
+ * on a retryable failure the document 1C may have written is looked for before the error stands.
+ */
+export async function createOnce<S extends z.ZodType>(
+  ctx: OneCContext,
+  q: { document: string; body: unknown; row: S; signal?: AbortSignal },
+  find: () => Promise<z.output<S> | undefined>,
+): Promise<z.output<S>> {
+  let created: z.output<S> | undefined;
+  try {
+    created = await ctx.http.post(q.document, q.body, q.row, { idempotent: false, signal: q.signal });
+  } catch (err) {
+    if (!(err instanceof ErpError) || !err.retryable) throw err;
+    created = await find().catch(() => undefined);
+    if (!created) throw err;
+  }
+  if (!created) throw new ErpError('invalid_response', `1C answered POST ${q.document} with no document`);
+  return created;
+}
+
+/** Post() of a document not posted yet; retried like a read, since posting twice is harmless. */
+export async function postOnce<T extends { id: string; posted: boolean }>(
+  ctx: OneCContext,
+  document: string,
+  doc: T,
+  signal?: AbortSignal,
+): Promise<T> {
+  if (doc.posted) return doc;
+  await ctx.http.post(`${document}(${guid(doc.id)})/Post()`, undefined, null, {
+    idempotent: true,
+    query: { PostingModeOperational: 'false' },
+    signal,
+  });
+  return { ...doc, posted: true };
 }
