@@ -102,7 +102,7 @@ export const OneCConnectorOptions = z.object({
   reserveValues: z
     .object({ reserve: name, none: name })
     .default({ reserve: 'СоСклада', none: 'КОбеспечению' }),
-  /** The line's warehouse (UT 11 Товары.Склад_Key; the header's Склад_Key gets the first line's). */
+  /** UNCONFIRMED: the line's warehouse (UT 11 Товары.Склад_Key; the header's Склад_Key gets the first line's). */
   lineWarehouseField: name.default('Склад_Key'),
   /** Merged into every created order: Организация_Key, Партнер_Key, Соглашение_Key, Валюта_Key, ... */
   orderDefaults: z.record(z.string(), z.unknown()).default({}),
