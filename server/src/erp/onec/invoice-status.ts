@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CallOptions, InvoiceState, InvoiceStatus } from '../connector.js';
 import type { OneCContext } from './context.js';
 import { navigationLink } from './links.js';
-import { chunkByEncodedLength, GUID_RE, guid } from './odata.js';
+import { chunkByEncodedLength, GUID_RE, guid, refersTo } from './odata.js';
 import { collection, guidSchema } from './schemas.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -62,8 +62,7 @@ export function oneCInvoiceStatus(ctx: OneCContext) {
     const paid = new Map<string, number>();
     const field = opts.paymentInvoiceField;
     for (const document of opts.paymentDocuments) {
-      // A composite reference is compared with a typed one: cast(guid'...', 'Document_X').
-      const terms = ids.map((id) => `${field} eq cast(${guid(id)}, '${opts.invoiceDocument}')`);
+      const terms = ids.map((id) => refersTo(field, id, opts.invoiceDocument));
       const rows = await byTerms(
         `${document}_${opts.paymentSection}`,
         terms,

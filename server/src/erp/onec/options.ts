@@ -84,7 +84,7 @@ export const OneCConnectorOptions = z.object({
    */
   paymentDocuments: z.array(name).default(['Document_ПоступлениеБезналичныхДенежныхСредств']),
   paymentSection: name.default('РасшифровкаПлатежа'),
-  /** A composite reference (`<Field>` + `<Field>_Type`): compared with cast(guid'...', '<invoiceDocument>'). */
+  /** A composite reference (UT 11, compared through cast()), or one of a single type named `<Field>_Key` (BP 3.0 `СчетНаОплату_Key`). */
   paymentInvoiceField: name.default('ОснованиеПлатежа'),
   paymentSumField: name.default('Сумма'),
   /** UNCONFIRMED: UT 11's "annulled" flag of an invoice; null = only DeletionMark cancels. */
