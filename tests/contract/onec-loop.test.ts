@@ -119,6 +119,36 @@ describe('1C invoice states', () => {
   });
 });
 
+describe('1C invoice states at the batch size of a poll', () => {
+  it('reads 100 invoices in a bounded number of requests, each URL within the budget', async () => {
+    const connector = connect();
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const key = `batch-${i}-${Date.now()}`;
+      ids.push(
+        (
+          await connector.createInvoice({
+            idempotencyKey: key,
+            customerId: petrov(),
+            positions: [{ sku: 'TAPE-50', quantity: 1 }],
+          })
+        ).id,
+      );
+    }
+    for (const id of ids.slice(0, 50)) emulator.loop.pay(id, 1);
+    const from = emulator.calls.length;
+    const got = await connector.invoiceStatus?.(ids);
+    expect(got?.size).toBe(100);
+    const calls = emulator.calls.slice(from);
+    console.info(`1C invoiceStatus, 100 invoices (50 with a payment): ${calls.length} requests`);
+    // ~250 encoded characters per cast() term: ~6 invoices per payment-row request at 2,000.
+    expect(calls.length).toBeLessThanOrEqual(40);
+    const origin = new URL(emulator.url).origin;
+    for (const c of calls)
+      expect(`${origin}${encodeURI(c.path)}?${c.query}`.length).toBeLessThanOrEqual(2000);
+  });
+});
+
 describe('1C: every operation stops when its caller went away', () => {
   it('sends nothing for an aborted call', async () => {
     const connector = connect();
