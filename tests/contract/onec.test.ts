@@ -26,8 +26,26 @@ describeErpConnectorContract('onec', async () => {
     breakErp: () => emulator.faults.outage(true),
     restoreErp: () => emulator.faults.outage(false),
     corruptNextResponse: () => emulator.faults.corruptNext(),
+    // A bank receipt naming the invoice in its РасшифровкаПлатежа (see the emulator's payments.ts).
+    payInvoice: async (id, amount) => {
+      emulator.loop.pay(id, amount);
+    },
     close: () => emulator.close(),
   };
+});
+
+describe('1C connector: the loop capabilities (issue 15)', () => {
+  it('reads invoice states and keeps orders; has no webhooks, so the loop polls', () => {
+    const connector = createOneCConnector({
+      odataUrl: 'http://1c.test/odata/standard.odata',
+      user: USER,
+      password: '',
+    });
+    expect(typeof connector.invoiceStatus).toBe('function');
+    expect(typeof connector.createOrder).toBe('function');
+    expect(typeof connector.releaseOrder).toBe('function');
+    expect(connector.subscribe).toBeUndefined();
+  });
 });
 
 describe('1C connector against the emulator', () => {

@@ -112,3 +112,46 @@ export async function installation(stack: Stack) {
   if (!inst) throw new Error('not installed');
   return inst;
 }
+
+/** The admin's loop mapping both ERP tests use: paid → won, cancelled → a tag, reserve at "invoiced". */
+export const mapLoopStages = (stack: Stack, cancelledTag: string) =>
+  stack.server.services.accountSettings.update(ACCOUNT, {
+    loop: {
+      paidStage: { pipelineId: PIPELINE, statusId: WON },
+      cancelledTag,
+      reserveStage: { pipelineId: PIPELINE, statusId: INVOICED },
+    },
+  });
+
+/** The guard gates the reserve stage: a short deal moved there is moved back. */
+export const gateReserveStage = (stack: Stack) =>
+  stack.server.services.accountSettings.update(ACCOUNT, {
+    guard: {
+      enabled: true,
+      gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
+      action: { type: 'move_back' },
+    },
+  });
+
+/** Waits until the card shows the deal's order in `status`. */
+export const untilOrder = (stack: Stack, leadId: number, status: string) =>
+  until(
+    async () =>
+      (await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json()).order?.status ===
+      status,
+    `order ${status}`,
+    30_000,
+  );
+
+/** Waits for the loop's note matching `word`, then expects it to be the only one. */
+export async function expectOneNote(stack: Stack, leadId: number, word: RegExp) {
+  await until(() => loopNotes(stack, leadId, word).length > 0, `note ${word}`);
+  expect(loopNotes(stack, leadId, word)).toHaveLength(1);
+}
+
+/** The guard re-checks the deal in its gated stage: its own reserve is its own stock, so it stays. */
+export async function expectOwnReserveOk(stack: Stack, leadId: number) {
+  const check = await (await widget(stack, 'POST', `/api/v1/leads/${leadId}/stock-check`)).json();
+  expect(check.record.verdict).toBe('ok');
+  expect(leadOf(stack, leadId).statusId).toBe(INVOICED);
+}

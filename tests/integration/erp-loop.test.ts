@@ -3,15 +3,19 @@ import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulator
 import { type Stack, startStack } from '../support/stack.js';
 import { until } from '../support/wait.js';
 import {
-  ACCOUNT,
   dealWithDrills,
+  expectOneNote,
+  expectOwnReserveOk,
+  gateReserveStage,
   INVOICED,
   installation,
   invoiceFor,
   LOST,
   leadOf,
   loopNotes,
+  mapLoopStages,
   PIPELINE,
+  untilOrder,
   WON,
   widget,
 } from './erp-loop-support.js';
@@ -29,13 +33,7 @@ beforeAll(async () => {
     env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
   });
   await until(() => stack.emulator.state.webhooks.size > 0, 'amoCRM webhook subscription');
-  await stack.server.services.accountSettings.update(ACCOUNT, {
-    loop: {
-      paidStage: { pipelineId: PIPELINE, statusId: WON },
-      cancelledTag: CANCELLED_TAG,
-      reserveStage: { pipelineId: PIPELINE, statusId: INVOICED },
-    },
-  });
+  await mapLoopStages(stack, CANCELLED_TAG);
   // What the poll does on its first pass for an account whose ERP has webhooks.
   await stack.server.services.erpLoop.subscribe(await installation(stack));
 }, 60_000);
@@ -150,50 +148,24 @@ describe('reserve on a stage (MoySklad customerorder)', () => {
     )?.reserve ?? 0;
 
   it('reaching the reserve stage creates exactly one order, even when its answer is lost; the guard does not block the deal on its own reserve; lost releases it', async () => {
-    await stack.server.services.accountSettings.update(ACCOUNT, {
-      guard: {
-        enabled: true,
-        gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-        action: { type: 'move_back' },
-      },
-    });
+    await gateReserveStage(stack);
     // All 26 free drills (msk 20 + spb 6): once reserved, the ERP shows 0 free.
     const leadId = await dealWithDrills(stack, 26);
     const before = unassignedDrillReserve();
     // MoySklad creates the order but the answer never reaches us (a crash between its commit and ours).
     moysklad.faults.loseNextAnswer(1, { method: 'POST', pathIncludes: '/entity/customerorder' });
     stack.emulator.state.uiMoveLead(leadId, INVOICED, PIPELINE);
-    await until(
-      async () => {
-        const v = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
-        return v.order?.status === 'reserved';
-      },
-      'order reserved',
-      30_000,
-    );
+    await untilOrder(stack, leadId, 'reserved');
     expect(ordersOf(leadId)).toHaveLength(1);
     expect(ordersOf(leadId)[0]?.positions[0]).toMatchObject({ quantity: 26, reserve: 26 });
     expect(unassignedDrillReserve() - before).toBe(26);
-    await until(() => loopNotes(stack, leadId, /заказ/).length > 0, 'order note');
-    expect(loopNotes(stack, leadId, /заказ/)).toHaveLength(1);
-
-    // The guard re-checks the deal in its gated stage: its own reserve is its own stock.
-    const check = await (await widget(stack, 'POST', `/api/v1/leads/${leadId}/stock-check`)).json();
-    expect(check.record.verdict).toBe('ok');
-    expect(leadOf(stack, leadId).statusId).toBe(INVOICED);
+    await expectOneNote(stack, leadId, /заказ/);
+    await expectOwnReserveOk(stack, leadId);
 
     stack.emulator.state.uiMoveLead(leadId, LOST, PIPELINE);
-    await until(
-      async () => {
-        const v = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
-        return v.order?.status === 'released';
-      },
-      'order released',
-      30_000,
-    );
+    await untilOrder(stack, leadId, 'released');
     expect(unassignedDrillReserve()).toBe(before);
     expect(ordersOf(leadId)).toHaveLength(1);
-    await until(() => loopNotes(stack, leadId, /снят/).length > 0, 'release note');
-    expect(loopNotes(stack, leadId, /снят/)).toHaveLength(1);
+    await expectOneNote(stack, leadId, /снят/);
   }, 60_000);
 });

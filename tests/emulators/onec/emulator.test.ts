@@ -267,3 +267,104 @@ describe('1C emulator: faults', () => {
     });
   });
 });
+
+describe('1C emulator: the loop entities (issue 15)', () => {
+  const stock = 'AccumulationRegister_СвободныеОстатки';
+  const orders = 'Document_ЗаказКлиента';
+  const json = (body: unknown): RequestInit => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const drillReserve = async (request: ReturnType<typeof setup>['request'], drill: string, wh: string) => {
+    const condition = `Номенклатура_Key eq guid'${drill}' and Склад_Key eq guid'${wh}'`;
+    const res = await request(`${stock}/Balance(Condition='${condition}')`);
+    return (res.body.value[0]?.ВРезервеСоСкладаBalance as number | undefined) ?? 0;
+  };
+
+  it('an order К выполнению reserves its СоСклада lines when posted; Unpost() releases them', async () => {
+    const { emulator, request } = setup();
+    const { items, warehouses, customers } = emulator.state.refs;
+    const drill = items['DRL-18V'] as string;
+    const msk = warehouses.msk as string;
+    const before = await drillReserve(request, drill, msk);
+    const line = { Номенклатура_Key: drill, Количество: 3, Цена: 8990, Склад_Key: msk };
+    const created = await request(
+      orders,
+      '',
+      json({
+        Контрагент_Key: customers.petrov,
+        Статус: 'КВыполнению',
+        Товары: [
+          { ...line, ВариантОбеспечения: 'СоСклада' },
+          { ...line, Количество: 2, ВариантОбеспечения: 'КОбеспечению' },
+        ],
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ Posted: false, Статус: 'КВыполнению' });
+    expect(await drillReserve(request, drill, msk)).toBe(before);
+    const ref = created.body.Ref_Key as string;
+    expect((await request(`${orders}(guid'${ref}')/Post()`, '', { method: 'POST' })).status).toBe(200);
+    expect(await drillReserve(request, drill, msk)).toBe(before + 3);
+    // Posting again rewrites the record set: still one reserve.
+    await request(`${orders}(guid'${ref}')/Post()`, '', { method: 'POST' });
+    expect(await drillReserve(request, drill, msk)).toBe(before + 3);
+    await request(`${orders}(guid'${ref}')/Unpost()`, '', { method: 'POST' });
+    expect(await drillReserve(request, drill, msk)).toBe(before);
+  });
+
+  it('an order not yet approved reserves nothing; an enumeration value 1C does not have is refused', async () => {
+    const { emulator, request } = setup();
+    const drill = emulator.state.refs.items['DRL-18V'] as string;
+    const msk = emulator.state.refs.warehouses.msk as string;
+    const before = await drillReserve(request, drill, msk);
+    const line = { Номенклатура_Key: drill, Количество: 1, Склад_Key: msk, ВариантОбеспечения: 'СоСклада' };
+    const draft = await request(
+      orders,
+      '',
+      json({ Контрагент_Key: emulator.state.refs.customers.petrov, Товары: [line] }),
+    );
+    expect(draft.body.Статус).toBe('НеСогласован');
+    await request(`${orders}(guid'${draft.body.Ref_Key}')/Post()`, '', { method: 'POST' });
+    expect(await drillReserve(request, drill, msk)).toBe(before);
+    const bad = await request(orders, '', json({ Товары: [{ ...line, ВариантОбеспечения: 'Резерв' }] }));
+    expect(bad.status).toBe(400);
+    expect(bad.body['odata.error'].message.value).toContain('ВариантыОбеспечения');
+  });
+
+  it('finds payment rows by a typed reference: cast(guid, type) matches the value and its _Type', async () => {
+    const { emulator, request } = setup();
+    const invoice = emulator.state.sets.get('Document_СчетНаОплатуКлиенту')?.rows[0]?.Ref_Key as string;
+    const payment = emulator.loop.pay(invoice, 100);
+    const section = 'Document_ПоступлениеБезналичныхДенежныхСредств_РасшифровкаПлатежа';
+    const byType = async (type: string) =>
+      (
+        await request(
+          section,
+          `&$filter=${encodeURIComponent(`ОснованиеПлатежа eq cast(guid'${invoice}', '${type}')`)}`,
+        )
+      ).body.value as { Ref_Key: string; Сумма: number }[];
+    expect(await byType('Document_СчетНаОплатуКлиенту')).toEqual([
+      expect.objectContaining({ Ref_Key: payment, Сумма: 100 }),
+    ]);
+    expect(await byType('Document_ЗаказКлиента')).toEqual([]);
+  });
+
+  it('loses the answer to a write it made, and runs a duplicated create twice', async () => {
+    const { emulator, request } = setup();
+    const invoices = () => emulator.state.sets.get('Document_СчетНаОплатуКлиенту')?.rows.length ?? 0;
+    const body = json({ Контрагент_Key: emulator.state.refs.customers.petrov, Товары: [] });
+    const before = invoices();
+    emulator.loopFaults.loseNextAnswer(1, (r) => r.method === 'POST');
+    const lost = await emulator.app.request(`${ROOT}/${enc('Document_СчетНаОплатуКлиенту')}?$format=json`, {
+      ...body,
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+    });
+    expect(lost.status).toBe(502);
+    expect(invoices()).toBe(before + 1);
+    emulator.loopFaults.duplicateNextCreate(1);
+    expect((await request('Document_СчетНаОплатуКлиенту', '', body)).status).toBe(201);
+    expect(invoices()).toBe(before + 3);
+  });
+});

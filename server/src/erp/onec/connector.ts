@@ -2,12 +2,15 @@ import { z } from 'zod';
 import type { ErpConnector } from '../connector.js';
 import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
+import { oneCCreateOrder } from './create-order.js';
 import { oneCCustomerSearch } from './customer-search.js';
 import { createCustomerFinder } from './customers.js';
 import { createODataClient } from './http.js';
+import { oneCInvoiceStatus } from './invoice-status.js';
 import { createInvoiceWriter } from './invoices.js';
 import { createSkuResolver } from './items.js';
 import { type OneCConnectorInput, resolveOneCOptions } from './options.js';
+import { oneCReleaseOrder } from './release-order.js';
 import { collection, guidSchema } from './schemas.js';
 import { readStock } from './stock.js';
 import { readCustomerSummary } from './summary.js';
@@ -32,13 +35,17 @@ export function createOneCConnector(input: OneCConnectorInput): ErpConnector {
 
   return {
     kind: 'onec',
-    resolveSkus: (list) => skus.resolve(list),
+    resolveSkus: (list, call) => skus.resolve(list, call?.signal),
     getStock: (list, call) => readStock(ctx, skus, warehouses, list, call?.signal),
-    listWarehouses: () => warehouses.list(),
-    findCustomers: (query) => customers.find(query),
+    listWarehouses: (call) => warehouses.list(call?.signal),
+    findCustomers: (query, call) => customers.find(query, call?.signal),
     searchCustomers: oneCCustomerSearch(ctx),
-    getCustomerSummary: (id) => readCustomerSummary(ctx, id),
-    createInvoice: (invoice) => invoices.create(invoice),
+    getCustomerSummary: (id, call) => readCustomerSummary(ctx, id, call?.signal),
+    createInvoice: (invoice, call) => invoices.create(invoice, call?.signal),
+    // Issue 15. 1C has no webhooks: `subscribe` is absent and the loop polls invoiceStatus.
+    invoiceStatus: oneCInvoiceStatus(ctx),
+    createOrder: oneCCreateOrder(ctx, skus, warehouses),
+    releaseOrder: oneCReleaseOrder(ctx),
     async health() {
       try {
         await http.get(

@@ -27,7 +27,7 @@ export function oneCCustomerSearch(ctx: OneCContext) {
   const { opts, http } = ctx;
   const toCustomer = oneCCustomerOf(ctx);
   const schema = collection(customerRow(opts.innField, opts.contactSection));
-  return async (text: string): Promise<Customer[]> => {
+  return async (text: string, call?: { signal?: AbortSignal }): Promise<Customer[]> => {
     const needle = text.trim();
     if (needle === '') return [];
     const page = await http.get(
@@ -39,6 +39,7 @@ export function oneCCustomerSearch(ctx: OneCContext) {
         $top: SEARCH_LIMIT,
       },
       schema,
+      { signal: call?.signal },
     );
     return page.value.map(toCustomer);
   };

@@ -24,7 +24,12 @@ export function createCustomerFinder(ctx: OneCContext) {
 
   const toCustomer = oneCCustomerOf(ctx);
 
-  async function ownersOfContacts(type: string, hint: string, matches: (text: string) => boolean) {
+  async function ownersOfContacts(
+    type: string,
+    hint: string,
+    matches: (text: string) => boolean,
+    signal?: AbortSignal,
+  ) {
     const owners = new Set<string>();
     const filter = `Тип eq ${str(type)} and substringof(${str(hint)}, Представление)`;
     for (let skip = 0; ; skip += PAGE) {
@@ -39,6 +44,7 @@ export function createCustomerFinder(ctx: OneCContext) {
           $skip: skip,
         },
         contactSchema,
+        { signal },
       );
       for (const row of page.value) if (matches(row.text)) owners.add(row.ownerId.toLowerCase());
       if (page.value.length < PAGE) break;
@@ -46,7 +52,7 @@ export function createCustomerFinder(ctx: OneCContext) {
     return owners;
   }
 
-  async function byRefs(ids: string[]): Promise<CustomerRow[]> {
+  async function byRefs(ids: string[], signal?: AbortSignal): Promise<CustomerRow[]> {
     if (ids.length === 0) return [];
     const suffix = ' and DeletionMark eq false';
     const budget =
@@ -61,6 +67,7 @@ export function createCustomerFinder(ctx: OneCContext) {
           opts.customerCatalog,
           { $filter: `(${terms.join(' or ')})${suffix}`, $select: select },
           customerSchema,
+          { signal },
         ),
       ),
     );
@@ -68,7 +75,7 @@ export function createCustomerFinder(ctx: OneCContext) {
   }
 
   return {
-    async find(query: CustomerQuery): Promise<Customer[]> {
+    async find(query: CustomerQuery, signal?: AbortSignal): Promise<Customer[]> {
       const found = new Map<string, Customer>();
       const add = (rows: CustomerRow[]) => {
         for (const r of rows)
@@ -80,6 +87,7 @@ export function createCustomerFinder(ctx: OneCContext) {
           opts.customerCatalog,
           { $filter: `${opts.innField} eq ${str(inn)} and DeletionMark eq false`, $select: select },
           customerSchema,
+          { signal },
         );
         add(page.value);
       }
@@ -91,17 +99,26 @@ export function createCustomerFinder(ctx: OneCContext) {
           opts.contactTypes.phone,
           phoneHint(phone),
           (t) => phoneKey(t) === phone,
+          signal,
         );
         for (const id of ids) owners.add(id);
       }
       const email = query.email?.trim().toLowerCase();
       if (email?.includes('@')) {
-        const ids = await ownersOfContacts(opts.contactTypes.email, email, (t) =>
-          emailsIn(t).includes(email),
+        const ids = await ownersOfContacts(
+          opts.contactTypes.email,
+          email,
+          (t) => emailsIn(t).includes(email),
+          signal,
         );
         for (const id of ids) owners.add(id);
       }
-      add(await byRefs([...owners].filter((id) => !found.has(id))));
+      add(
+        await byRefs(
+          [...owners].filter((id) => !found.has(id)),
+          signal,
+        ),
+      );
       return [...found.values()];
     },
   };

@@ -2,16 +2,14 @@ import type { CreatedInvoice, CreateInvoiceInput } from '../connector.js';
 import { ErpError } from '../connector.js';
 import type { OneCContext } from './context.js';
 import { nowLocal } from './dates.js';
+import { documentInputError } from './document-input.js';
+import { createOnce, findMarked as findMarkedIn, perKey, postOnce, withMarker } from './idempotent-write.js';
 import type { SkuResolver } from './items.js';
 import { links } from './links.js';
-import { GUID_RE, guid, str } from './odata.js';
-import { collection, type DocumentRow, documentRow } from './schemas.js';
+import { type DocumentRow, documentRow } from './schemas.js';
 import { toErpDocument } from './summary.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export const idempotencyMarker = (key: string) => `erp-bridge:${key}`;
 
 /**
  * Invoices are made idempotent by a marker in the document itself (1C has no idempotency key):
@@ -23,45 +21,38 @@ export const idempotencyMarker = (key: string) => `erp-bridge:${key}`;
  * queue runs one attempt per key at a time; within this process attempts per key are chained.
  */
 export function createInvoiceWriter(ctx: OneCContext, skus: SkuResolver) {
-  const { opts, http } = ctx;
-  const inFlight = new Map<string, Promise<CreatedInvoice>>();
+  const { opts } = ctx;
+  const serialised = perKey<CreatedInvoice>();
   const docSchema = documentRow(opts.documentSumField, opts.markerField);
   const select = `Ref_Key,Number,Date,Posted,${opts.documentSumField},${opts.markerField}`;
 
-  async function findMarked(key: string): Promise<DocumentRow | undefined> {
-    const marker = idempotencyMarker(key);
-    const page = await http.get(
-      opts.invoiceDocument,
-      {
-        $filter: `substringof(${str(marker)}, ${opts.markerField}) and DeletionMark eq false`,
-        $select: select,
-      },
-      collection(docSchema),
-    );
-    // substringof('erp-bridge:k') also matches 'erp-bridge:k-b': only a whole token counts.
-    const exact = new RegExp(`(^|\\s)${escapeRe(marker)}(\\s|$)`);
-    return page.value.find((d) => exact.test(d.marker));
+  async function findMarked(key: string, signal?: AbortSignal): Promise<DocumentRow | undefined> {
+    const [first] = await findMarkedIn(ctx, {
+      document: opts.invoiceDocument,
+      field: opts.markerField,
+      key,
+      select,
+      row: docSchema,
+      signal,
+    });
+    return first;
   }
 
-  async function post(doc: DocumentRow): Promise<DocumentRow> {
-    if (doc.posted) return doc;
-    await http.post(`${opts.invoiceDocument}(${guid(doc.id)})/Post()`, undefined, null, {
-      idempotent: true,
-      query: { PostingModeOperational: 'false' },
-    });
-    return { ...doc, posted: true };
-  }
+  const post = (doc: DocumentRow, signal?: AbortSignal) => postOnce(ctx, opts.invoiceDocument, doc, signal);
 
   function result(doc: DocumentRow): CreatedInvoice {
     const d = toErpDocument(ctx, doc);
     return { id: d.id, number: d.number, sum: d.sum, created: d.date, link: links(opts).invoice(d.id) };
   }
 
-  async function create(input: CreateInvoiceInput): Promise<CreatedInvoice> {
-    const existing = await findMarked(input.idempotencyKey);
-    if (existing) return result(await post(existing));
+  async function create(input: CreateInvoiceInput, signal?: AbortSignal): Promise<CreatedInvoice> {
+    const existing = await findMarked(input.idempotencyKey, signal);
+    if (existing) return result(await post(existing, signal));
 
-    const items = await skus.resolve(input.positions.map((p) => p.sku));
+    const items = await skus.resolve(
+      input.positions.map((p) => p.sku),
+      signal,
+    );
     const unknown = input.positions.filter((p) => !items.has(p.sku.trim())).map((p) => p.sku);
     if (unknown.length) throw new ErpError('validation', `1C has no item with article ${unknown.join(', ')}`);
     const lines = input.positions.map((p) => {
@@ -81,52 +72,28 @@ export function createInvoiceWriter(ctx: OneCContext, skus: SkuResolver) {
         Сумма: round2(p.quantity * price.amount),
       };
     });
-    const marker = idempotencyMarker(input.idempotencyKey);
     const body = {
       ...opts.invoiceDefaults,
       Date: nowLocal(opts.utcOffset),
       [opts.documentCustomerField]: input.customerId.toLowerCase(),
       [opts.documentSumField]: round2(lines.reduce((s, l) => s + l.Сумма, 0)),
-      [opts.markerField]: input.comment ? `${input.comment}\n${marker}` : marker,
+      [opts.markerField]: withMarker(input.idempotencyKey, input.comment),
       [opts.goodsSection]: lines,
     };
 
-    let created: DocumentRow | undefined;
-    try {
-      created = await http.post(opts.invoiceDocument, body, docSchema, { idempotent: false });
-    } catch (err) {
-      // The answer may be lost after 1C wrote the document: look before giving up.
-      if (!(err instanceof ErpError) || !err.retryable) throw err;
-      created = await findMarked(input.idempotencyKey).catch(() => undefined);
-      if (!created) throw err;
-    }
-    if (!created) throw new ErpError('invalid_response', '1C answered the invoice creation with no document');
-    return result(await post(created));
+    const created = await createOnce(
+      ctx,
+      { document: opts.invoiceDocument, body, row: docSchema, signal },
+      () => findMarked(input.idempotencyKey, signal),
+    );
+    return result(await post(created, signal));
   }
 
   return {
-    create(input: CreateInvoiceInput): Promise<CreatedInvoice> {
-      if (!/^\S{1,128}$/.test(input.idempotencyKey)) {
-        return Promise.reject(
-          new ErpError('validation', 'idempotency key must be 1-128 characters without spaces'),
-        );
-      }
-      if (!GUID_RE.test(input.customerId)) {
-        return Promise.reject(new ErpError('validation', `1C customer ${input.customerId}: not a Ref_Key`));
-      }
-      if (input.positions.length === 0)
-        return Promise.reject(new ErpError('validation', 'an invoice needs positions'));
-      const bad = input.positions.find((p) => !(Number.isFinite(p.quantity) && p.quantity > 0));
-      if (bad) return Promise.reject(new ErpError('validation', `quantity of ${bad.sku} must be positive`));
-
-      const previous = inFlight.get(input.idempotencyKey) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => create(input));
-      inFlight.set(input.idempotencyKey, next);
-      const forget = () => {
-        if (inFlight.get(input.idempotencyKey) === next) inFlight.delete(input.idempotencyKey);
-      };
-      next.then(forget, forget);
-      return next;
+    create(input: CreateInvoiceInput, signal?: AbortSignal): Promise<CreatedInvoice> {
+      const refusal = documentInputError(input, 'an invoice');
+      if (refusal) return Promise.reject(refusal);
+      return serialised(input.idempotencyKey, () => create(input, signal));
     },
   };
 }

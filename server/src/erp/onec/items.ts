@@ -29,7 +29,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
   const isService = (type: string | boolean | null | undefined) =>
     type === true || (typeof type === 'string' && opts.serviceTypes.includes(type));
 
-  async function fetchItems(skus: string[]): Promise<Map<string, FoundItem>> {
+  async function fetchItems(skus: string[], signal?: AbortSignal): Promise<Map<string, FoundItem>> {
     const found = new Map<string, FoundItem>();
     const wanted = new Map(skus.map((s) => [s.toLowerCase(), s]));
     const suffix = ' and DeletionMark eq false';
@@ -48,6 +48,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
             $select: ['Ref_Key', 'Description', opts.skuField, typeField].filter(Boolean).join(','),
           },
           schema,
+          { signal },
         ),
       ),
     );
@@ -60,7 +61,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
     return found;
   }
 
-  async function fetchPrices(ids: string[]): Promise<Map<string, number>> {
+  async function fetchPrices(ids: string[], signal?: AbortSignal): Promise<Map<string, number>> {
     const prices = new Map<string, number>();
     const cfg = opts.prices;
     if (!cfg || ids.length === 0) return prices;
@@ -80,6 +81,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
             resource(`${extra}(${terms.join(' or ')})`),
             { $select: `${cfg.itemDimension},${cfg.column}` },
             schema,
+            { signal },
           ),
         ),
       );
@@ -96,7 +98,7 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
   }
 
   return {
-    async resolve(skus: readonly string[]): Promise<Map<string, ErpItem>> {
+    async resolve(skus: readonly string[], signal?: AbortSignal): Promise<Map<string, ErpItem>> {
       const out = new Map<string, ErpItem>();
       const missing: string[] = [];
       for (const sku of new Set(skus.map((s) => s.trim()).filter(Boolean))) {
@@ -105,8 +107,11 @@ export function createSkuResolver(ctx: OneCContext, now: () => number = Date.now
         else if (hit.value) out.set(sku, hit.value);
       }
       if (missing.length === 0) return out;
-      const found = await fetchItems(missing);
-      const prices = await fetchPrices([...found.values()].map((f) => f.id));
+      const found = await fetchItems(missing, signal);
+      const prices = await fetchPrices(
+        [...found.values()].map((f) => f.id),
+        signal,
+      );
       for (const sku of missing) {
         const item = found.get(sku);
         if (!item) {

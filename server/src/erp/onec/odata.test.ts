@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emailsIn, phoneKey } from './contacts.js';
 import { localToIso, nowLocal } from './dates.js';
 import { navigationLink } from './links.js';
-import { chunkByEncodedLength, encodeResource, guid, str, virtualTable } from './odata.js';
+import { chunkByEncodedLength, encodeResource, guid, refersTo, str, virtualTable } from './odata.js';
 
 describe('OData literals and URLs', () => {
   it('doubles quotes in string literals and lower-cases GUIDs', () => {
@@ -77,5 +77,18 @@ describe('navigation links', () => {
     expect(
       navigationLink(undefined, 'Catalog_Контрагенты', 'c5b0d1d3-e2e1-11e3-80c2-000c29a0c567'),
     ).toBeNull();
+  });
+});
+
+describe('references', () => {
+  const id = 'C5B0D1D3-E2E1-11E3-80C2-000C29A0C567';
+  it('compares a composite reference through cast(), a single-type one (`_Key`) with the guid', () => {
+    expect(refersTo('ОснованиеПлатежа', id, 'Document_СчетНаОплатуКлиенту')).toBe(
+      "ОснованиеПлатежа eq cast(guid'c5b0d1d3-e2e1-11e3-80c2-000c29a0c567', 'Document_СчетНаОплатуКлиенту')",
+    );
+    // BP 3.0: ПоступлениеНаРасчетныйСчет.РасшифровкаПлатежа.СчетНаОплату is a single-type reference.
+    expect(refersTo('СчетНаОплату_Key', id, 'Document_СчетНаОплатуПокупателю')).toBe(
+      "СчетНаОплату_Key eq guid'c5b0d1d3-e2e1-11e3-80c2-000c29a0c567'",
+    );
   });
 });

@@ -11,6 +11,16 @@ export function guid(g: string): string {
 }
 
 /**
+ * `field` refers to the object `id` of entity set `type`. The standard interface publishes a
+ * reference of one type as `<Name>_Key` (compared with a guid) and a composite one as `<Name>` plus
+ * `<Name>_Type` (compared with cast(guid'...', '<EntitySet>')): platform docs, "Стандартный
+ * интерфейс OData", https://its.1c.ru/db/v838doc#bookmark:dev:TI000001358.
+ */
+export function refersTo(field: string, id: string, type: string): string {
+  return field.endsWith('_Key') ? `${field} eq ${guid(id)}` : `${field} eq cast(${guid(id)}, ${str(type)})`;
+}
+
+/**
  * Resource path with Cyrillic names percent-encoded (UTF-8) and OData punctuation (`/()'=,`) kept,
  * the way 1C's own clients write it.
  */

@@ -76,6 +76,37 @@ export const OneCConnectorOptions = z.object({
   /** Merged into every created invoice: Организация_Key, Валюта_Key, ХозяйственнаяОперация, ... */
   invoiceDefaults: z.record(z.string(), z.unknown()).default({}),
 
+  /**
+   * Issue 15, invoice states. 1C keeps no "paid" flag on an invoice: its payment state is what the
+   * payment documents say, each naming the invoice in a row of its payment breakdown.
+   * UNCONFIRMED beyond UT 11 / KA / ERP: the documents (add Document_ПриходныйКассовыйОрдер,
+   * Document_ОперацияПоПлатежнойКарте for cash and card), the section and its field names.
+   */
+  paymentDocuments: z.array(name).default(['Document_ПоступлениеБезналичныхДенежныхСредств']),
+  paymentSection: name.default('РасшифровкаПлатежа'),
+  /** A composite reference (UT 11, compared through cast()), or one of a single type named `<Field>_Key` (BP 3.0 `СчетНаОплату_Key`). */
+  paymentInvoiceField: name.default('ОснованиеПлатежа'),
+  paymentSumField: name.default('Сумма'),
+  /** UNCONFIRMED: UT 11's "annulled" flag of an invoice; null = only DeletionMark cancels. */
+  invoiceCancelledField: name.nullable().default('Аннулирован'),
+
+  /** Issue 15, orders with a reserve (UT 11 Document_ЗаказКлиента, the document `orderDocument` names). */
+  /** Where createOrder writes `erp-bridge:<idempotencyKey>` and looks for it before creating. */
+  orderKeyField: name.default('Комментарий'),
+  /** UNCONFIRMED: the status property and the value that lets an order reserve (УТ 11 «К выполнению»). */
+  orderStatusField: name.nullable().default('Статус'),
+  orderOpenStatus: name.default('КВыполнению'),
+  /** UNCONFIRMED: the line's provision variant (УТ 11 ВариантОбеспечения) and its values. */
+  reserveField: name.default('ВариантОбеспечения'),
+  /** `reserve` holds free stock at the line's warehouse (УТ 11 «Со склада»); `none` reserves nothing now. */
+  reserveValues: z
+    .object({ reserve: name, none: name })
+    .default({ reserve: 'СоСклада', none: 'КОбеспечению' }),
+  /** UNCONFIRMED: the line's warehouse (UT 11 Товары.Склад_Key; the header's Склад_Key gets the first line's). */
+  lineWarehouseField: name.default('Склад_Key'),
+  /** Merged into every created order: Организация_Key, Партнер_Key, Соглашение_Key, Валюта_Key, ... */
+  orderDefaults: z.record(z.string(), z.unknown()).default({}),
+
   /** null = the settlements register is not used (summary balance is then null). */
   settlementsRegister: name.nullable().default('AccumulationRegister_РасчетыСКлиентами'),
   settlementsColumn: name.default('СуммаBalance'),

@@ -23,7 +23,7 @@ export async function readStock(
 ): Promise<StockSnapshot> {
   const { opts, http } = ctx;
   const items = new Map<string, ErpItemStock>();
-  const resolved = await skus.resolve(asked);
+  const resolved = await skus.resolve(asked, signal);
   if (resolved.size === 0) return { items, asOf: new Date() };
 
   const asOf = new Date();
@@ -62,8 +62,8 @@ export async function readStock(
     free.set(item, byWarehouse);
   }
 
-  const names = await warehouses.names(new Set([...free.values()].flatMap((m) => [...m.keys()])));
-  const live = opts.zeroFillWarehouses ? await warehouses.list() : [];
+  const names = await warehouses.names(new Set([...free.values()].flatMap((m) => [...m.keys()])), signal);
+  const live = opts.zeroFillWarehouses ? await warehouses.list(signal) : [];
   for (const [sku, item] of resolved) {
     const figures = new Map(free.get(item.id));
     for (const w of live) if (!figures.has(w.id)) figures.set(w.id, { onHand: 0, reserve: 0 });

@@ -31,7 +31,11 @@ async function orNullIfUnpublished<T>(run: () => Promise<T>): Promise<T | null> 
   }
 }
 
-export async function readCustomerSummary(ctx: OneCContext, customerId: string): Promise<CustomerSummary> {
+export async function readCustomerSummary(
+  ctx: OneCContext,
+  customerId: string,
+  signal?: AbortSignal,
+): Promise<CustomerSummary> {
   const { opts, http } = ctx;
   if (!GUID_RE.test(customerId)) throw new ErpError('not_found', `1C customer ${customerId}: not a Ref_Key`);
   const id = customerId.toLowerCase();
@@ -41,6 +45,7 @@ export async function readCustomerSummary(ctx: OneCContext, customerId: string):
     `${opts.customerCatalog}(${guid(id)})`,
     { $select: `Ref_Key,Description,${opts.innField},${opts.contactSection}` },
     customerSchema,
+    { signal },
   );
 
   const balanceP = opts.settlementsRegister
@@ -50,6 +55,7 @@ export async function readCustomerSummary(ctx: OneCContext, customerId: string):
           `${opts.settlementsRegister}/${virtualTable('Balance', { condition }, opts.conditionQuoting)}`,
           { $select: `${opts.settlementsDimension},${opts.settlementsColumn}` },
           collection(settlementRow(opts.settlementsColumn)),
+          { signal },
         );
         // 1C: positive = the client owes us. Ours: negative = debt.
         const owed = page.value.reduce((sum, r) => sum + r.amount, 0);
@@ -68,6 +74,7 @@ export async function readCustomerSummary(ctx: OneCContext, customerId: string):
           $select: `Ref_Key,Number,Date,Posted,${opts.documentSumField}`,
         },
         collection(documentRow(opts.documentSumField)),
+        { signal },
       );
       return page.value.map((row) => toErpDocument(ctx, row));
     });

@@ -15,13 +15,14 @@ export function createWarehouseDirectory(ctx: OneCContext, now: () => number = D
   });
   const schema = collection(warehouseRow);
 
-  async function load() {
+  async function load(signal?: AbortSignal) {
     const rows: { id: string; name: string; deleted: boolean }[] = [];
     for (let skip = 0; ; skip += PAGE) {
       const page = await http.get(
         opts.warehouseCatalog,
         { $select: 'Ref_Key,Description,DeletionMark', $orderby: 'Description', $top: PAGE, $skip: skip },
         schema,
+        { signal },
       );
       rows.push(...page.value.map((w) => ({ ...w, id: w.id.toLowerCase() })));
       if (page.value.length < PAGE) break;
@@ -30,22 +31,22 @@ export function createWarehouseDirectory(ctx: OneCContext, now: () => number = D
     return rows;
   }
 
-  const all = async (refresh = false) => (!refresh && cache.get('all')) || load();
+  const all = async (refresh = false, signal?: AbortSignal) => (!refresh && cache.get('all')) || load(signal);
   // A stock row naming a warehouse we do not know forces a reload, but at most once a minute.
   let lastForced = 0;
 
   return {
     /** Live warehouses (not marked for deletion). */
-    async list(): Promise<Warehouse[]> {
-      return (await all()).filter((w) => !w.deleted).map(({ id, name }) => ({ id, name }));
+    async list(signal?: AbortSignal): Promise<Warehouse[]> {
+      return (await all(false, signal)).filter((w) => !w.deleted).map(({ id, name }) => ({ id, name }));
     },
     /** Names for these keys, every warehouse included (a deleted one may still hold stock); reloads once for a key it does not know. */
-    async names(ids: Iterable<string>): Promise<Map<string, string>> {
-      let rows = await all();
+    async names(ids: Iterable<string>, signal?: AbortSignal): Promise<Map<string, string>> {
+      let rows = await all(false, signal);
       const wanted = [...ids];
       if (wanted.some((id) => !rows.some((w) => w.id === id)) && now() - lastForced > 60_000) {
         lastForced = now();
-        rows = await all(true);
+        rows = await all(true, signal);
       }
       return new Map(rows.map((w) => [w.id, w.name]));
     },

@@ -4,11 +4,15 @@ import { type CallLogEntry, callLog } from './call-log.js';
 import { BodyError, createDocument, postDocument } from './documents.js';
 import { type FaultState, faultMiddleware } from './faults.js';
 import { FilterError, type Row } from './filter.js';
+import { completeRow } from './loop-entities.js';
+import type { OneCLoopFaults } from './loop-faults.js';
 import { metadataXml } from './metadata.js';
 import { ODATA_CODES, odataError } from './odata-error.js';
 import type { ResolvedOptions } from './options.js';
+import { createOrder, postOrder, unpostOrder } from './orders.js';
 import { parseVirtualTableParams } from './params.js';
 import { applyQuery, selectFields } from './query.js';
+import { ORDER_DOCUMENT } from './seed.js';
 import type { EntitySet, OneCState } from './state.js';
 import { balance, balanceFields, sliceLast, sliceLastFields } from './virtual-tables.js';
 
@@ -38,6 +42,7 @@ export function buildApp(
   state: OneCState,
   faults: FaultState,
   calls: CallLogEntry[],
+  loopFaults?: OneCLoopFaults,
 ): Hono {
   const base = opts.basePath;
   const resourceOf = (url: URL) => safeDecode(url.pathname.slice(base.length)).replace(/^\//, '');
@@ -76,6 +81,7 @@ export function buildApp(
   app.use('*', callLog(calls));
   app.use('*', faults.proxy.middleware());
   app.use('*', faultMiddleware(faults, resourceOf));
+  if (loopFaults) app.use('*', loopFaults.middleware(resourceOf));
   app.use('*', infobaseAuth(opts.user, opts.password));
 
   app.all('*', async (c) => {
@@ -119,11 +125,13 @@ export function buildApp(
           return odataError(c, 405, ODATA_CODES.badQuery, `${verb}() вызывается методом POST`);
         const doc = set.rows.find((r) => r.Ref_Key === key.toLowerCase());
         if (!doc) return notFound(c, `${name}(guid'${key}')`);
+        const isOrder = name === ORDER_DOCUMENT;
         if (verb === 'Unpost') {
-          doc.Posted = false;
+          if (isOrder) unpostOrder(state, doc);
+          else doc.Posted = false;
           return c.body(null, 200);
         }
-        const refusal = postDocument(state, doc);
+        const refusal = isOrder ? postOrder(state, doc) : postDocument(state, doc);
         if (refusal)
           return odataError(c, 400, ODATA_CODES.cannotPost, `Не удалось провести документ: ${refusal}`);
         return c.body(null, 200);
@@ -177,8 +185,16 @@ export function buildApp(
           if (!coll.set?.name.startsWith('Document_')) {
             return odataError(c, 405, ODATA_CODES.badQuery, 'Эмулятор создаёт только документы');
           }
-          const created = createDocument(state, coll.set, await c.req.json().catch(() => undefined));
-          return element(c, root, resource, structuredClone(created), 201);
+          const body = await c.req.json().catch(() => undefined);
+          const set = coll.set;
+          const create = () => {
+            if (set.name === ORDER_DOCUMENT) return createOrder(state, set, body);
+            const row = createDocument(state, set, body);
+            completeRow(state, set, row);
+            return row;
+          };
+          if (loopFaults?.duplicates({ method, resource })) create();
+          return element(c, root, resource, structuredClone(create()), 201);
         }
         if (method !== 'GET')
           return odataError(c, 405, ODATA_CODES.badQuery, `Метод ${method} не поддерживается`);

@@ -234,11 +234,33 @@ function evaluate(node: Node, row: Row): Value {
       return fn(node.args.map((a) => evaluate(a, row)));
     }
     case 'bin': {
+      const typed = castComparison(node, row);
+      if (typed !== undefined) return typed;
       if (node.op === 'and') return Boolean(evaluate(node.l, row)) && Boolean(evaluate(node.r, row));
       if (node.op === 'or') return Boolean(evaluate(node.l, row)) || Boolean(evaluate(node.r, row));
       return compare(node.op, evaluate(node.l, row), evaluate(node.r, row));
     }
   }
+}
+
+/**
+ * `Field eq cast(guid'...', 'Document_X')`: a composite reference compared with a typed one. 1C
+ * writes such a property as its value plus `<Field>_Type` = `StandardODATA.<EntitySet>`, and the
+ * comparison holds only when both match (platform docs, "Стандартный интерфейс OData", composite
+ * types and the cast function: https://its.1c.ru/db/v838doc#bookmark:dev:TI000001358).
+ */
+function castComparison(node: Extract<Node, { k: 'bin' }>, row: Row): boolean | undefined {
+  if (node.op !== 'eq' && node.op !== 'ne') return undefined;
+  const [field, cast] = node.l.k === 'field' ? [node.l, node.r] : [node.r, node.l];
+  if (field.k !== 'field' || cast.k !== 'call' || cast.fn !== 'cast') return undefined;
+  const [value, type] = cast.args.map((a) => evaluate(a, row));
+  if (typeof value !== 'string' || typeof type !== 'string')
+    throw new FilterError("cast() expects a guid and a type name: cast(guid'...', 'Document_X')");
+  const rowType = row[`${field.name}_Type`];
+  const same =
+    norm(row[field.name] as Value) === norm(value) &&
+    (rowType === undefined || rowType === `StandardODATA.${type}`);
+  return node.op === 'eq' ? same : !same;
 }
 
 function fieldsOf(node: Node, out: Set<string>): Set<string> {

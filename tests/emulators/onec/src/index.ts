@@ -3,14 +3,21 @@ import { listen } from '../../listen.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
 import { createFaults, type OneCFaults } from './faults.js';
+import { addLoopEntities } from './loop-entities.js';
+import { createLoopFaults, type OneCLoopFaults } from './loop-faults.js';
 import { type OneCEmulatorOptions, resolveOptions } from './options.js';
+import { createLoopControls, type OneCLoopControls } from './payments.js';
 import { seedState } from './seed.js';
 import type { OneCState } from './state.js';
 
 export type { CallLogEntry } from './call-log.js';
 export type { FaultTarget, OneCFaults } from './faults.js';
 export { stableGuid } from './ids.js';
+export { PAYMENT_DOCUMENT } from './loop-entities.js';
+export type { OneCLoopFaults } from './loop-faults.js';
 export type { OneCEmulatorOptions } from './options.js';
+export { reservedBy } from './orders.js';
+export type { OneCLoopControls } from './payments.js';
 export { ORDER_DOCUMENT, PRICE_REGISTER, SERVICE_ITEMS, SETTLEMENTS_REGISTER } from './seed.js';
 export type { EntitySet, OneCState, Register } from './state.js';
 
@@ -19,15 +26,22 @@ export interface OneCEmulator {
   calls: CallLogEntry[];
   faults: OneCFaults;
   state: OneCState;
+  /** Issue 15: payments and cancellations made in the infobase. */
+  loop: OneCLoopControls;
+  /** Issue 15: lost answers and duplicated creates between the client and 1C. */
+  loopFaults: OneCLoopFaults;
 }
 
 /** A 1C:Enterprise infobase's standard OData interface, seeded with tests/fixtures/erp-dataset.ts. */
 export function createOneCEmulator(options: OneCEmulatorOptions): OneCEmulator {
   const opts = resolveOptions(options);
   const state = seedState(opts);
+  addLoopEntities(state);
   const { faults, state: faultState } = createFaults(opts.latencyMs);
+  const loopFaults = createLoopFaults();
   const calls: CallLogEntry[] = [];
-  return { app: buildApp(opts, state, faultState, calls), calls, faults, state };
+  const app = buildApp(opts, state, faultState, calls, loopFaults);
+  return { app, calls, faults, state, loop: createLoopControls(state), loopFaults };
 }
 
 export interface StartedOneCEmulator extends OneCEmulator {

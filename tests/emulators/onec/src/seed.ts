@@ -18,7 +18,7 @@ export const EMPTY_REF = '00000000-0000-0000-0000-000000000000';
  */
 export const SERVICE_ITEMS = [{ sku: 'SRV-DELIVERY', name: 'Доставка по городу', price: 1500 }];
 
-const DOCUMENT_FIELDS = [
+export const DOCUMENT_FIELDS = [
   'Ref_Key',
   'DataVersion',
   'DeletionMark',
