@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ProxyRateLimit } from '../proxy-rate-limit.js';
+import { cancelDocument, insertSalesOrder } from './orders.js';
 import { type Condition, FilterError, matches, parseFilters, sortDocs } from './query.js';
 import type { Doc } from './seed.js';
 
@@ -173,7 +174,7 @@ export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
 
   app.post('/api/resource/:doctype', async (c) => {
     const doctype = c.req.param('doctype');
-    if (doctype !== 'Sales Invoice')
+    if (doctype !== 'Sales Invoice' && doctype !== 'Sales Order')
       return frappeError(c, 403, 'PermissionError', `Insufficient Permission for ${doctype}`);
     let body: Record<string, unknown>;
     try {
@@ -181,7 +182,13 @@ export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
     } catch {
       return frappeError(c, 417, 'ValidationError', 'Request body is not JSON');
     }
+    if (doctype === 'Sales Order') return insertSalesOrder(c, state, body);
     return insertSalesInvoice(c, state, body);
+  });
+
+  app.post('/api/method/frappe.client.cancel', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+    return cancelDocument(c, state, body);
   });
 
   app.notFound((c) => frappeError(c, 404, 'DoesNotExistError', 'Page not found'));
@@ -239,6 +246,9 @@ function insertSalesInvoice(c: Context, state: ErpNextState, body: Record<string
     remarks: typeof body.remarks === 'string' ? body.remarks : null,
     posting_date: creation.slice(0, 10),
     posting_time: creation.slice(11, 19),
+    // No payment terms: due on the posting date (the loop's emulation: payments.ts).
+    due_date: creation.slice(0, 10),
+    is_return: 0,
     creation,
     modified: creation,
     currency: 'RUB',

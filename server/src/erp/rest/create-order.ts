@@ -4,6 +4,7 @@ import type { RestContext } from './context.js';
 import type { ItemResolver } from './items.js';
 import { createOrderRecords, type OrderRecord, type OrderSpec } from './order-records.js';
 import { renderJson } from './template.js';
+import { formatInZone } from './values.js';
 
 /** What the order reserves: its positions per SKU (the ERP's partial reservations are not read). */
 const reservedOf = (input: CreateOrderInput) => {
@@ -50,6 +51,7 @@ export function createOrderWriter(ctx: RestContext, spec: OrderSpec, resolveSkus
       customerId: input.customerId,
       comment: input.comment,
       currency: ctx.mapping.currency,
+      today: formatInZone(Date.now(), ctx.mapping.timeZone).slice(0, 10),
     };
     const existing = await orders.lookup(base);
     if (existing) return settle(existing, input);

@@ -3,7 +3,8 @@ import type { RequestSpec, RestMapping } from './mapping-schema.js';
 type RequestCheck = (path: string, r: RequestSpec | undefined, vars: string[]) => void;
 type TemplateCheck = (path: string, template: unknown, vars: string[]) => void;
 
-export const ORDER_VARS = ['idempotencyKey', 'customerId', 'positions', 'comment', 'currency'];
+/** {today}: the date in the mapping's time zone (ERPNext wants a delivery date on an order). */
+export const ORDER_VARS = ['idempotencyKey', 'customerId', 'positions', 'comment', 'currency', 'today'];
 export const POSITION_VARS = ['sku', 'quantity', 'price', 'itemId', 'name', 'currency'];
 
 /** The placeholders each loop template may use (issue 15's blocks; the rest is in mapping.ts). */
