@@ -1,27 +1,19 @@
-import { fileURLToPath } from 'node:url';
 import type { ErpConnector, ErpError } from '@erp-bridge/server/erp';
 import { describe, expect, it } from 'vitest';
 import {
   createRestConnector,
-  loadRestMapping,
   parseRestMapping,
+  type RestMapping,
 } from '../../server/src/erp/rest/connector.js';
-import { ERPNEXT_API_KEY, ERPNEXT_API_SECRET, startErpNextEmulator } from '../emulators/erpnext/index.js';
-import { ODOO_API_KEY, ODOO_DATABASE, startOdooEmulator } from '../emulators/odoo/index.js';
+import { ERPNEXT_API_KEY, ERPNEXT_API_SECRET } from '../emulators/erpnext/index.js';
+import { erpnextWithMapping, odooWithMapping } from './erp-loop-rest-support.js';
 
 // The REST connector's loop capabilities against the ERPNext and Odoo emulators' faults: what a
 // retry after a lost answer, a replayed request or a mis-mapped cancel does in the ERP.
-const example = (name: string) =>
-  fileURLToPath(new URL(`../../server/src/erp/rest/examples/${name}.json`, import.meta.url));
-
 type Loop = Required<Pick<ErpConnector, 'createOrder' | 'releaseOrder' | 'invoiceStatus'>> & ErpConnector;
 
 async function erpnext() {
-  const erp = await startErpNextEmulator();
-  const mapping = {
-    ...loadRestMapping(example('erpnext'), { ERPNEXT_API_KEY, ERPNEXT_API_SECRET }),
-    baseUrl: erp.url,
-  };
+  const { erp, mapping } = await erpnextWithMapping();
   const connector = createRestConnector(mapping, { retries: 0 }) as Loop;
   const orders = () => erp.state.docs.get('Sales Order')?.filter((o) => o.po_no) ?? [];
   const bin = () =>
@@ -119,10 +111,9 @@ describe('REST loop on ERPNext: faults', () => {
   });
 });
 
-async function odoo(overrides: (m: ReturnType<typeof loadRestMapping>) => object = (m) => m) {
-  const erp = await startOdooEmulator();
-  const base = loadRestMapping(example('odoo'), { ODOO_API_KEY, ODOO_DATABASE });
-  const mapping = parseRestMapping({ ...overrides(base), baseUrl: erp.url });
+async function odoo(overrides: (m: RestMapping) => object = (m) => m) {
+  const { erp, mapping: base } = await odooWithMapping();
+  const mapping = parseRestMapping(overrides(base));
   const connector = createRestConnector(mapping, { retries: 0 }) as Loop;
   const orders = () => erp.state.db.get('sale.order')?.filter((o) => o.client_order_ref) ?? [];
   const drill = erp.state.db.get('product.product')?.find((p) => p.default_code === 'DRL-18V')?.id;

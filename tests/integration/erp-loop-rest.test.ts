@@ -1,27 +1,20 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRestMapping } from '../../server/src/erp/rest/connector.js';
-import { ERPNEXT_API_KEY, ERPNEXT_API_SECRET, startErpNextEmulator } from '../emulators/erpnext/index.js';
-import { ODOO_API_KEY, ODOO_DATABASE, startOdooEmulator } from '../emulators/odoo/index.js';
 import { type Stack, startStack } from '../support/stack.js';
 import { until } from '../support/wait.js';
-import {
-  ACCOUNT,
-  dealWithDrills,
-  INVOICED,
-  LOST,
-  leadOf,
-  loopNotes,
-  PIPELINE,
-  WON,
-  widget,
-} from './erp-loop-support.js';
+import { erpnextWithMapping, odooWithMapping } from './erp-loop-rest-support.js';
+import * as loop from './erp-loop-support.js';
 
 // Issue 15 on REST ERPs, end to end: backend + amoCRM emulator + the ERPNext or Odoo emulator,
 // connected by the example mappings alone.
-const example = (name: string) =>
-  fileURLToPath(new URL(`../../server/src/erp/rest/examples/${name}.json`, import.meta.url));
+const { ACCOUNT, INVOICED, LOST, PIPELINE, WON } = loop;
+const { dealWithDrills, leadOf, loopNotes, widget } = loop;
 const CANCELLED_TAG = 'Счёт отменён';
+/** Paid moves the deal to won, cancelled tags it, the "invoiced" stage reserves. */
+const LOOP_SETTINGS = {
+  paidStage: { pipelineId: PIPELINE, statusId: WON },
+  cancelledTag: CANCELLED_TAG,
+  reserveStage: { pipelineId: PIPELINE, statusId: INVOICED },
+};
 
 /** What the test needs to see and do in each ERP. */
 interface RestErp {
@@ -42,11 +35,7 @@ interface RestErp {
 const keyOf = (leadId: number) => `erpb-${ACCOUNT}-${leadId}-`;
 
 async function erpnext(): Promise<RestErp> {
-  const erp = await startErpNextEmulator();
-  const mapping = {
-    ...loadRestMapping(example('erpnext'), { ERPNEXT_API_KEY, ERPNEXT_API_SECRET }),
-    baseUrl: erp.url,
-  };
+  const { erp, mapping } = await erpnextWithMapping();
   const docs = (doctype: string) => erp.state.docs.get(doctype) ?? [];
   return {
     env: { ERP_KIND: 'rest', REST_MAPPING: JSON.stringify(mapping) },
@@ -71,8 +60,7 @@ async function erpnext(): Promise<RestErp> {
 }
 
 async function odoo(): Promise<RestErp> {
-  const erp = await startOdooEmulator();
-  const mapping = { ...loadRestMapping(example('odoo'), { ODOO_API_KEY, ODOO_DATABASE }), baseUrl: erp.url };
+  const { erp, mapping } = await odooWithMapping();
   const records = (model: string) => erp.state.db.get(model) ?? [];
   const drill = () => records('product.product').find((p) => p.default_code === 'DRL-18V')?.id;
   return {
@@ -113,13 +101,7 @@ describe.each(ERPS)(
       erp = await start();
       stack = await startStack({ emulator: { rateLimitPerSecond: 7 }, env: erp.env });
       await until(() => stack.emulator.state.webhooks.size > 0, 'amoCRM webhook subscription');
-      await stack.server.services.accountSettings.update(ACCOUNT, {
-        loop: {
-          paidStage: { pipelineId: PIPELINE, statusId: WON },
-          cancelledTag: CANCELLED_TAG,
-          reserveStage: { pipelineId: PIPELINE, statusId: INVOICED },
-        },
-      });
+      await stack.server.services.accountSettings.update(ACCOUNT, { loop: LOOP_SETTINGS });
     }, 60_000);
     afterAll(async () => {
       await stack?.close();

@@ -1,12 +1,7 @@
 import type { Context } from 'hono';
-import { type ErpNextState, frappeError } from './app.js';
+import { type ErpNextState, frappeError, siteNow } from './app.js';
+import { amountOf, customerAndRows } from './rows.js';
 import type { Doc } from './seed.js';
-
-/** "YYYY-MM-DD HH:mm:ss.ffffff" in the site's time zone (Europe/Moscow, UTC+3 all year). */
-export function siteTimestamp(): string {
-  const moscow = new Date(Date.now() + 3 * 3600_000).toISOString();
-  return `${moscow.slice(0, 10)} ${moscow.slice(11, 19)}.${moscow.slice(20, 23)}000`;
-}
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 const docsOf = (state: ErpNextState, doctype: string) => {
@@ -70,14 +65,9 @@ function applyToBins(state: ErpNextState, order: Doc, sign: 1 | -1) {
 
 /** POST /api/resource/Sales Order: insert, and submit at once when the body says docstatus 1. */
 export function insertSalesOrder(c: Context, state: ErpNextState, body: Record<string, unknown>): Response {
-  const customer = body.customer;
-  if (typeof customer !== 'string' || !customer)
-    return frappeError(c, 417, 'MandatoryError', 'Error: Value missing for Sales Order: Customer');
-  if (!state.docs.get('Customer')?.some((d) => d.name === customer))
-    return frappeError(c, 417, 'LinkValidationError', `Could not find Customer: ${customer}`);
-  const rows = Array.isArray(body.items) ? (body.items as Record<string, unknown>[]) : [];
-  if (rows.length === 0)
-    return frappeError(c, 417, 'MandatoryError', 'Error: Value missing for Sales Order: Items');
+  const checked = customerAndRows(c, state, 'Sales Order', body);
+  if (checked instanceof Response) return checked;
+  const { customer } = checked;
   // One order per customer's PO number: SalesOrder.validate_po throws unless Selling Settings
   // allow multiple (erpnext/selling/doctype/sales_order/sales_order.py, validate_po).
   const poNo = typeof body.po_no === 'string' && body.po_no ? body.po_no : null;
@@ -91,20 +81,8 @@ export function insertSalesOrder(c: Context, state: ErpNextState, body: Record<s
       'ValidationError',
       `Sales Order ${twin.name} already exists against Customer's Purchase Order ${poNo}. To allow multiple Sales Orders, Enable 'Allow Multiple Sales Orders Against a Customer's Purchase Order' in Selling Settings`,
     );
-  const items = state.docs.get('Item') ?? [];
   const lines: Record<string, unknown>[] = [];
-  for (const [i, row] of rows.entries()) {
-    const item = items.find((d) => d.name === row.item_code);
-    if (!item)
-      return frappeError(
-        c,
-        417,
-        'LinkValidationError',
-        `Could not find Row #${i + 1}: Item Code: ${String(row.item_code)}`,
-      );
-    const qty = Number(row.qty);
-    if (!(qty > 0))
-      return frappeError(c, 417, 'ValidationError', `Row #${i + 1}: Quantity must be greater than zero`);
+  for (const { i, row, item, qty, rate } of checked.rows) {
     const deliveryDate = row.delivery_date ?? body.delivery_date;
     // Sales Order Item's delivery_date is mandatory (the header's fills the rows).
     if (!deliveryDate)
@@ -130,7 +108,6 @@ export function insertSalesOrder(c: Context, state: ErpNextState, body: Record<s
         'LinkValidationError',
         `Could not find Row #${i + 1}: Warehouse: ${String(warehouse)}`,
       );
-    const rate = row.rate === undefined || row.rate === null ? Number(item.standard_rate) : Number(row.rate);
     lines.push({
       idx: i + 1,
       item_code: item.name,
@@ -138,14 +115,14 @@ export function insertSalesOrder(c: Context, state: ErpNextState, body: Record<s
       qty,
       stock_qty: qty,
       rate,
-      amount: Math.round(qty * rate * 100) / 100,
+      amount: amountOf(qty, rate),
       warehouse: warehouse ?? null,
       delivery_date: deliveryDate,
       stock_reserved_qty: 0,
     });
   }
   const total = Math.round(lines.reduce((s, l) => s + (l.amount as number), 0) * 100) / 100;
-  const now = siteTimestamp();
+  const now = siteNow();
   const submitted = body.docstatus === 1;
   const order: Doc = {
     name: `SAL-ORD-${now.slice(0, 4)}-${String(orders.length + 1).padStart(5, '0')}`,
@@ -187,7 +164,7 @@ export function cancelDocument(c: Context, state: ErpNextState, body: Record<str
     return frappeError(c, 417, 'DocstatusTransitionError', 'Cannot change docstatus from 0 to 2');
   doc.docstatus = 2;
   doc.status = 'Cancelled';
-  doc.modified = siteTimestamp();
+  doc.modified = siteNow();
   if (doctype === 'Sales Order') applyToBins(state, doc, -1);
   return c.json({ message: doc });
 }

@@ -1,5 +1,4 @@
-import type { ErpNextState } from './app.js';
-import { siteTimestamp } from './orders.js';
+import { type ErpNextState, siteNow } from './app.js';
 import type { Doc } from './seed.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -11,7 +10,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * Overdue (outstanding and past due, partly paid or not), Partly Paid, Unpaid, Credit Note Issued,
  * Return, Paid. Overdue wins over Partly Paid: the status alone does not say a payment came.
  */
-export function invoiceStatus(inv: Doc, today = siteTimestamp().slice(0, 10)): string {
+export function invoiceStatus(inv: Doc, today = siteNow().slice(0, 10)): string {
   if (inv.docstatus === 2) return 'Cancelled';
   if (inv.docstatus !== 1) return 'Draft';
   const outstanding = Number(inv.outstanding_amount);
@@ -34,7 +33,7 @@ export function createErpNextLoop(state: ErpNextState) {
   };
   const touch = (inv: Doc) => {
     inv.status = invoiceStatus(inv);
-    inv.modified = siteTimestamp();
+    inv.modified = siteNow();
   };
   return {
     /**

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ProxyRateLimit } from '../proxy-rate-limit.js';
 import { DomainError, filterDomain } from './domain.js';
+import { productLines, valsListOf } from './lines.js';
 import { saleOrderCall } from './orders.js';
 import { MODELS, type OdooRecord } from './seed.js';
 
@@ -118,12 +119,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
   }
 
   function createInvoices(kw: Kwargs): number[] {
-    const valsList = Array.isArray(kw.vals_list)
-      ? (kw.vals_list as Kwargs[])
-      : kw.vals_list
-        ? [kw.vals_list as Kwargs]
-        : [];
-    if (valsList.length === 0) throw valueError("create() missing 'vals_list'");
+    const valsList = valsListOf(kw);
     const moves = state.db.get('account.move') as OdooRecord[];
     const lines = state.db.get('account.move.line') as OdooRecord[];
     return valsList.map((vals) => {
@@ -141,21 +137,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
       const id = moves.length + 1;
       const lineIds: number[] = [];
       let total = 0;
-      for (const cmd of commands) {
-        if (!Array.isArray(cmd) || cmd[0] !== 0 || typeof cmd[2] !== 'object')
-          throw valueError(`Invalid command ${JSON.stringify(cmd)}`);
-        const lv = cmd[2] as Kwargs;
-        const product =
-          typeof lv.product_id === 'number' ? lookup('product.product', lv.product_id) : undefined;
-        if (!product)
-          throw new RpcError(
-            404,
-            'odoo.exceptions.MissingError',
-            'Record does not exist or has been deleted.\n(Record: product.product)',
-          );
-        const quantity = Number(lv.quantity ?? 1);
-        const price = lv.price_unit === undefined ? Number(product.lst_price) : Number(lv.price_unit);
-        const subtotal = Math.round(quantity * price * 100) / 100;
+      for (const { product, quantity, price, subtotal } of productLines(state.db, commands, 'quantity')) {
         total += subtotal;
         const lineId = lines.length + 1;
         lines.push({

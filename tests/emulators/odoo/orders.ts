@@ -1,4 +1,5 @@
-import { type OdooState, RpcError, userError, utcNow, valueError } from './app.js';
+import { type OdooState, userError, utcNow, valueError } from './app.js';
+import { missingRecord, productLines, valsListOf } from './lines.js';
 import type { OdooRecord } from './seed.js';
 
 type Kwargs = Record<string, unknown>;
@@ -19,17 +20,18 @@ const table = (state: OdooState, model: string) => {
 const find = (state: OdooState, model: string, id: unknown) =>
   typeof id === 'number' ? table(state, model).find((r) => r.id === id) : undefined;
 const missing = (model: string, id?: unknown) =>
-  new RpcError(
-    404,
-    'odoo.exceptions.MissingError',
-    `Record does not exist or has been deleted.\n(Record: ${model}${id === undefined ? '' : `(${String(id)},)`})`,
-  );
+  missingRecord(`${model}${id === undefined ? '' : `(${String(id)},)`}`);
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
-function idsOf(kw: Kwargs): number[] {
+/** The sale.order records a method is called on (`ids`), every one of them existing. */
+function ordersOf(state: OdooState, kw: Kwargs): OdooRecord[] {
   if (!Array.isArray(kw.ids) || kw.ids.some((i) => typeof i !== 'number'))
     throw valueError('ids must be a list of integers');
-  return kw.ids as number[];
+  return (kw.ids as number[]).map((id) => {
+    const order = find(state, 'sale.order', id);
+    if (!order) throw missing('sale.order', id);
+    return order;
+  });
 }
 
 /**
@@ -37,12 +39,7 @@ function idsOf(kw: Kwargs): number[] {
  * from one2many commands [0, 0, vals] (https://www.odoo.com/documentation/19.0/developer/reference/backend/orm.html#odoo.fields.Command).
  */
 function createOrders(state: OdooState, kw: Kwargs): number[] {
-  const valsList = Array.isArray(kw.vals_list)
-    ? (kw.vals_list as Kwargs[])
-    : kw.vals_list
-      ? [kw.vals_list as Kwargs]
-      : [];
-  if (valsList.length === 0) throw valueError("create() missing 'vals_list'");
+  const valsList = valsListOf(kw);
   const orders = table(state, 'sale.order');
   const lines = table(state, 'sale.order.line');
   const [defaultWarehouse] = table(state, 'stock.warehouse');
@@ -55,15 +52,11 @@ function createOrders(state: OdooState, kw: Kwargs): number[] {
     const id = orders.length + 1;
     const lineIds: number[] = [];
     let total = 0;
-    for (const cmd of commands) {
-      if (!Array.isArray(cmd) || cmd[0] !== 0 || typeof cmd[2] !== 'object')
-        throw valueError(`Invalid command ${JSON.stringify(cmd)}`);
-      const lv = cmd[2] as Kwargs;
-      const product = find(state, 'product.product', lv.product_id);
-      if (!product) throw missing('product.product');
-      const qty = Number(lv.product_uom_qty ?? 1);
-      const price = lv.price_unit === undefined ? Number(product.lst_price) : Number(lv.price_unit);
-      const subtotal = Math.round(qty * price * 100) / 100;
+    for (const { product, quantity, price, subtotal } of productLines(
+      state.db,
+      commands,
+      'product_uom_qty',
+    )) {
       total += subtotal;
       const lineId = lines.length + 1;
       lines.push({
@@ -72,7 +65,7 @@ function createOrders(state: OdooState, kw: Kwargs): number[] {
         order_id: id,
         product_id: product.id,
         name: product.name,
-        product_uom_qty: qty,
+        product_uom_qty: quantity,
         price_unit: price,
         price_subtotal: subtotal,
       });
@@ -107,13 +100,7 @@ function createOrders(state: OdooState, kw: Kwargs): number[] {
  * from the quants of the order's warehouse, as far as they have available quantity.
  */
 function confirmOrders(state: OdooState, kw: Kwargs): boolean {
-  const orders = idsOf(kw).map(
-    (id) =>
-      find(state, 'sale.order', id) ??
-      (() => {
-        throw missing('sale.order', id);
-      })(),
-  );
+  const orders = ordersOf(state, kw);
   const wrong = orders.filter((o) => o.state !== 'draft' && o.state !== 'sent');
   if (wrong.length)
     throw userError(
@@ -156,13 +143,7 @@ function confirmOrders(state: OdooState, kw: Kwargs): boolean {
  * With it, the order is cancelled and its delivery's reservation released.
  */
 function cancelOrders(state: OdooState, kw: Kwargs): unknown {
-  const orders = idsOf(kw).map(
-    (id) =>
-      find(state, 'sale.order', id) ??
-      (() => {
-        throw missing('sale.order', id);
-      })(),
-  );
+  const orders = ordersOf(state, kw);
   const context = (kw.context ?? {}) as Kwargs;
   if (!context.disable_cancel_warning && orders.some((o) => o.state !== 'draft')) {
     return {

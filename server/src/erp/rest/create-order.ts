@@ -1,9 +1,9 @@
 import { type CreateOrderInput, ErpError, type ErpOrder } from '../connector.js';
-import { round, uniq } from './batching.js';
+import { round } from './batching.js';
 import type { RestContext } from './context.js';
 import type { ItemResolver } from './items.js';
 import { createOrderRecords, type OrderRecord, type OrderSpec } from './order-records.js';
-import { renderJson } from './template.js';
+import { checkDocumentInput, renderPositions } from './positions.js';
 import { formatInZone } from './values.js';
 
 /** What the order reserves: its positions per SKU (the ERP's partial reservations are not read). */
@@ -38,14 +38,7 @@ export function createOrderWriter(ctx: RestContext, spec: OrderSpec, resolveSkus
   }
 
   return async function createOrder(input: CreateOrderInput): Promise<ErpOrder> {
-    if (!input.idempotencyKey)
-      throw new ErpError('validation', 'createOrder: an idempotency key is required');
-    if (input.positions.length === 0) throw new ErpError('validation', 'createOrder: no positions');
-    for (const p of input.positions) {
-      if (!(Number.isFinite(p.quantity) && p.quantity > 0)) {
-        throw new ErpError('validation', `createOrder: quantity of ${p.sku} must be a positive number`);
-      }
-    }
+    checkDocumentInput('createOrder', input);
     const base = {
       idempotencyKey: input.idempotencyKey,
       customerId: input.customerId,
@@ -56,26 +49,7 @@ export function createOrderWriter(ctx: RestContext, spec: OrderSpec, resolveSkus
     const existing = await orders.lookup(base);
     if (existing) return settle(existing, input);
 
-    const items = spec.resolveItems ? await resolveSkus(input.positions.map((p) => p.sku)) : new Map();
-    const unknown = spec.resolveItems
-      ? uniq(input.positions.map((p) => p.sku)).filter((s) => !items.has(s))
-      : [];
-    if (unknown.length) {
-      throw new ErpError(
-        'validation',
-        `createOrder: ${ctx.mapping.name} does not know SKU ${unknown.join(', ')}`,
-      );
-    }
-    const positions = input.positions.map((p) =>
-      renderJson(spec.position, {
-        sku: p.sku,
-        quantity: p.quantity,
-        price: p.price?.amount,
-        itemId: items.get(p.sku)?.id,
-        name: items.get(p.sku)?.name,
-        currency: p.price?.currency ?? ctx.mapping.currency,
-      }),
-    );
+    const positions = await renderPositions(ctx, 'createOrder', spec, input.positions, resolveSkus);
     let body: unknown;
     try {
       // Never repeated blindly: a lost answer is resolved by the lookup of the next attempt.
