@@ -138,6 +138,34 @@ describe.each(ERPS)(
       expect(loopNotes(stack, leadId, /снят/)).toHaveLength(1);
     }, 60_000);
 
+    it('the guard does not block a deal on its own reserve', async () => {
+      // All 20 free drills of the order's warehouse (Москва): once reserved, others see only the 6 in SPb.
+      const leadId = await dealWithDrills(stack, 20);
+      stack.emulator.state.uiMoveLead(leadId, INVOICED, PIPELINE);
+      await until(async () => (await view(leadId)).order?.status === 'reserved', 'order reserved', 30_000);
+      const guard = { enabled: true, gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }] };
+      await stack.server.services.accountSettings.update(ACCOUNT, {
+        guard: { ...guard, action: { type: 'move_back' } },
+      });
+      try {
+        // The manager's "↻": the ERP's figures now, with the reserve in them (not a cached read).
+        expect((await widget(stack, 'GET', `/api/v1/leads/${leadId}/stock?refresh=1`)).status).toBe(200);
+        let verdict = 'not_gated';
+        // The new guard settings reach the check a moment later (settings are cached per account).
+        await until(async () => {
+          const check = await (await widget(stack, 'POST', `/api/v1/leads/${leadId}/stock-check`)).json();
+          verdict = check.record.verdict;
+          return verdict !== 'not_gated';
+        }, 'the stage is gated');
+        expect(verdict).toBe('ok');
+        expect(leadOf(stack, leadId).statusId).toBe(INVOICED);
+      } finally {
+        await stack.server.services.accountSettings.update(ACCOUNT, { guard: { enabled: false } });
+      }
+      stack.emulator.state.uiMoveLead(leadId, LOST, PIPELINE);
+      await until(async () => (await view(leadId)).order?.status === 'released', 'order released', 30_000);
+    }, 60_000);
+
     async function invoiceFor(leadId: number) {
       const list = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/invoices`)).json();
       const res = await widget(stack, 'POST', `/api/v1/leads/${leadId}/invoices`, {
