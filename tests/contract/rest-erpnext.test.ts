@@ -9,14 +9,16 @@ import { restSubject } from './rest-subject.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../server/src/erp/rest/examples/erpnext.json', import.meta.url));
 
-describeErpConnectorContract('rest:erpnext', async () =>
-  restSubject(
-    await startErpNextEmulator(),
+describeErpConnectorContract('rest:erpnext', async () => {
+  const erp = await startErpNextEmulator();
+  return restSubject(
+    erp,
     EXAMPLE,
     { ERPNEXT_API_KEY, ERPNEXT_API_SECRET },
     { ERPNEXT_API_KEY, ERPNEXT_API_SECRET: 'revoked-secret' },
-  ),
-);
+    { payInvoice: async (id, amount) => erp.loop.pay(id, amount) },
+  );
+});
 
 describe('REST connector on ERPNext, beyond the contract', () => {
   const setup = async () => {

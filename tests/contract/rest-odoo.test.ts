@@ -8,14 +8,16 @@ import { restSubject } from './rest-subject.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../server/src/erp/rest/examples/odoo.json', import.meta.url));
 
-describeErpConnectorContract('rest:odoo', async () =>
-  restSubject(
-    await startOdooEmulator(),
+describeErpConnectorContract('rest:odoo', async () => {
+  const erp = await startOdooEmulator();
+  return restSubject(
+    erp,
     EXAMPLE,
     { ODOO_API_KEY, ODOO_DATABASE },
     { ODOO_API_KEY: 'revoked-key', ODOO_DATABASE },
-  ),
-);
+    { payInvoice: async (id, amount) => erp.loop.pay(Number(id), amount) },
+  );
+});
 
 describe('REST connector on Odoo, beyond the contract', () => {
   const setup = async () => {

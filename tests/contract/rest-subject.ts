@@ -22,6 +22,8 @@ export function restSubject(
   example: string,
   env: Record<string, string>,
   badEnv: Record<string, string>,
+  /** The loop's ERP-side actions (a payment entered in the ERP). */
+  loop: Pick<ContractSubject, 'payInvoice'> = {},
 ): ContractSubject {
   const mapping = loadRestMapping(example, env);
   const badMapping = loadRestMapping(example, badEnv);
@@ -34,6 +36,7 @@ export function restSubject(
     breakErp: () => erp.faults.outage(true),
     restoreErp: () => erp.faults.outage(false),
     corruptNextResponse: () => erp.faults.corruptNext(),
+    ...loop,
     close: () => erp.close(),
   };
 }

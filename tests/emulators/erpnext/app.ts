@@ -1,7 +1,9 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ProxyRateLimit } from '../proxy-rate-limit.js';
+import { cancelDocument, insertSalesOrder } from './orders.js';
 import { type Condition, FilterError, matches, parseFilters, sortDocs } from './query.js';
+import { amountOf, customerAndRows } from './rows.js';
 import type { Doc } from './seed.js';
 
 export interface CallLogEntry {
@@ -62,7 +64,7 @@ function project(doc: Doc, fields: string[]): Record<string, unknown> {
 }
 
 /** "YYYY-MM-DD HH:mm:ss.ffffff" in the site's time zone (Europe/Moscow, UTC+3 all year). */
-function siteNow(): string {
+export function siteNow(): string {
   const moscow = new Date(Date.now() + 3 * 3600_000).toISOString();
   return `${moscow.slice(0, 10)} ${moscow.slice(11, 19)}.${moscow.slice(20, 23)}000`;
 }
@@ -173,7 +175,7 @@ export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
 
   app.post('/api/resource/:doctype', async (c) => {
     const doctype = c.req.param('doctype');
-    if (doctype !== 'Sales Invoice')
+    if (doctype !== 'Sales Invoice' && doctype !== 'Sales Order')
       return frappeError(c, 403, 'PermissionError', `Insufficient Permission for ${doctype}`);
     let body: Record<string, unknown>;
     try {
@@ -181,7 +183,13 @@ export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
     } catch {
       return frappeError(c, 417, 'ValidationError', 'Request body is not JSON');
     }
+    if (doctype === 'Sales Order') return insertSalesOrder(c, state, body);
     return insertSalesInvoice(c, state, body);
+  });
+
+  app.post('/api/method/frappe.client.cancel', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+    return cancelDocument(c, state, body);
   });
 
   app.notFound((c) => frappeError(c, 404, 'DoesNotExistError', 'Page not found'));
@@ -190,41 +198,18 @@ export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
 }
 
 function insertSalesInvoice(c: Context, state: ErpNextState, body: Record<string, unknown>): Response {
-  const customerName = body.customer;
-  if (typeof customerName !== 'string' || !customerName) {
-    return frappeError(c, 417, 'MandatoryError', 'Error: Value missing for Sales Invoice: Customer');
-  }
-  if (!state.docs.get('Customer')?.some((d) => d.name === customerName)) {
-    return frappeError(c, 417, 'LinkValidationError', `Could not find Customer: ${customerName}`);
-  }
-  const rows = Array.isArray(body.items) ? (body.items as Record<string, unknown>[]) : [];
-  if (rows.length === 0)
-    return frappeError(c, 417, 'MandatoryError', 'Error: Value missing for Sales Invoice: Items');
-  const items = state.docs.get('Item') ?? [];
-  const lines: Record<string, unknown>[] = [];
-  for (const [i, row] of rows.entries()) {
-    const item = items.find((d) => d.name === row.item_code);
-    if (!item)
-      return frappeError(
-        c,
-        417,
-        'LinkValidationError',
-        `Could not find Row #${i + 1}: Item Code: ${String(row.item_code)}`,
-      );
-    const qty = Number(row.qty);
-    if (!(qty > 0))
-      return frappeError(c, 417, 'ValidationError', `Row #${i + 1}: Quantity must be greater than zero`);
-    const rate = row.rate === undefined || row.rate === null ? Number(item.standard_rate) : Number(row.rate);
-    lines.push({
-      idx: i + 1,
-      item_code: item.name,
-      item_name: item.item_name,
-      qty,
-      rate,
-      amount: Math.round(qty * rate * 100) / 100,
-      uom: item.stock_uom,
-    });
-  }
+  const checked = customerAndRows(c, state, 'Sales Invoice', body);
+  if (checked instanceof Response) return checked;
+  const customerName = checked.customer;
+  const lines: Record<string, unknown>[] = checked.rows.map(({ i, item, qty, rate }) => ({
+    idx: i + 1,
+    item_code: item.name,
+    item_name: item.item_name,
+    qty,
+    rate,
+    amount: amountOf(qty, rate),
+    uom: item.stock_uom,
+  }));
   const total = Math.round(lines.reduce((s, l) => s + (l.amount as number), 0) * 100) / 100;
   const creation = siteNow();
   state.invoiceSeq += 1;
@@ -239,6 +224,9 @@ function insertSalesInvoice(c: Context, state: ErpNextState, body: Record<string
     remarks: typeof body.remarks === 'string' ? body.remarks : null,
     posting_date: creation.slice(0, 10),
     posting_time: creation.slice(11, 19),
+    // No payment terms: due on the posting date (the loop's emulation: payments.ts).
+    due_date: creation.slice(0, 10),
+    is_return: 0,
     creation,
     modified: creation,
     currency: 'RUB',

@@ -1,7 +1,9 @@
 import type { Hono } from 'hono';
+import { AnswerFaults, nginxBadGateway } from '../answer-faults.js';
 import { listen } from '../listen.js';
 import { ProxyRateLimit } from '../proxy-rate-limit.js';
 import { buildApp, type CallLogEntry, type ErpNextState } from './app.js';
+import { createErpNextLoop, type ErpNextLoop } from './payments.js';
 import { seedBalances, seedDocs } from './seed.js';
 
 export type { CallLogEntry, ErpNextState } from './app.js';
@@ -22,6 +24,10 @@ export interface ErpNextFaults {
   corruptNext(): void;
   /** The next `n` requests get the proxy's 429 with Retry-After (see proxy-rate-limit.ts). */
   rateLimitNext(n: number, waitMs: number): void;
+  /** The next matching request is carried out, then its answer is lost (nginx's 502). */
+  loseNextAnswer: AnswerFaults['loseNextAnswer'];
+  /** The next matching request reaches Frappe twice; the client sees the second answer. */
+  duplicateNext: AnswerFaults['duplicateNext'];
 }
 
 export interface ErpNextEmulator {
@@ -29,6 +35,10 @@ export interface ErpNextEmulator {
   state: ErpNextState;
   calls: CallLogEntry[];
   faults: ErpNextFaults;
+  /** What ERPNext's users do to invoices (payments, cancellation): payments.ts. */
+  loop: ErpNextLoop;
+  /** The app behind the answer faults: what a client reaching the emulator over HTTP meets. */
+  fetch(req: Request): Promise<Response>;
 }
 
 /**
@@ -47,11 +57,18 @@ export function createErpNextEmulator(options: ErpNextEmulatorOptions = {}): Erp
     proxy: new ProxyRateLimit(),
   };
   const calls: CallLogEntry[] = [];
+  const app = buildApp(state, calls);
+  const answers = new AnswerFaults();
+  const fetch = answers.wrap((req) => app.fetch(req), nginxBadGateway);
   return {
-    app: buildApp(state, calls),
+    app,
     state,
     calls,
+    loop: createErpNextLoop(state),
+    fetch: async (req) => fetch(req),
     faults: {
+      loseNextAnswer: (n, match) => answers.loseNextAnswer(n, match),
+      duplicateNext: (n, match) => answers.duplicateNext(n, match),
       outage: (on) => {
         state.outage = on;
       },
@@ -73,7 +90,7 @@ export async function startErpNextEmulator(
 ): Promise<StartedErpNextEmulator> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const emulator = createErpNextEmulator(rest);
-  const server = await listen(emulator.app.fetch, { port, host });
+  const server = await listen(emulator.fetch, { port, host });
   return {
     ...emulator,
     url: server.origin,

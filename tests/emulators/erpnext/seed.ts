@@ -63,6 +63,8 @@ export function seedDocs(): Map<string, Doc[]> {
         ordered_qty: 0,
         // projected = actual + ordered + planned + indented - reserved - reserved for production...
         projected_qty: stock - reserve,
+        // v15: quantity held by Stock Reservation Entries (orders.ts).
+        reserved_stock: 0,
         stock_uom: 'Nos',
       });
     }
@@ -106,6 +108,8 @@ export function seedDocs(): Map<string, Doc[]> {
         grand_total: o.sum,
         currency: 'RUB',
         status: 'To Deliver and Bill',
+        po_no: null,
+        reserve_stock: 0,
         docstatus: 1,
       });
     }

@@ -2,6 +2,8 @@ import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ProxyRateLimit } from '../proxy-rate-limit.js';
 import { DomainError, filterDomain } from './domain.js';
+import { productLines, valsListOf } from './lines.js';
+import { saleOrderCall } from './orders.js';
 import { MODELS, type OdooRecord } from './seed.js';
 
 export interface CallLogEntry {
@@ -40,7 +42,7 @@ export function odooError(c: Context, status: ContentfulStatusCode, name: string
   );
 }
 
-class RpcError extends Error {
+export class RpcError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     readonly exception: string,
@@ -49,11 +51,11 @@ class RpcError extends Error {
     super(message);
   }
 }
-const userError = (m: string) => new RpcError(422, 'odoo.exceptions.UserError', m);
-const valueError = (m: string) => new RpcError(422, 'builtins.ValueError', m);
+export const userError = (m: string) => new RpcError(422, 'odoo.exceptions.UserError', m);
+export const valueError = (m: string) => new RpcError(422, 'builtins.ValueError', m);
 
 /** UTC, naive, as Odoo writes datetimes. */
-const utcNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
+export const utcNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
 
 type Kwargs = Record<string, unknown>;
 
@@ -117,12 +119,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
   }
 
   function createInvoices(kw: Kwargs): number[] {
-    const valsList = Array.isArray(kw.vals_list)
-      ? (kw.vals_list as Kwargs[])
-      : kw.vals_list
-        ? [kw.vals_list as Kwargs]
-        : [];
-    if (valsList.length === 0) throw valueError("create() missing 'vals_list'");
+    const valsList = valsListOf(kw);
     const moves = state.db.get('account.move') as OdooRecord[];
     const lines = state.db.get('account.move.line') as OdooRecord[];
     return valsList.map((vals) => {
@@ -140,21 +137,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
       const id = moves.length + 1;
       const lineIds: number[] = [];
       let total = 0;
-      for (const cmd of commands) {
-        if (!Array.isArray(cmd) || cmd[0] !== 0 || typeof cmd[2] !== 'object')
-          throw valueError(`Invalid command ${JSON.stringify(cmd)}`);
-        const lv = cmd[2] as Kwargs;
-        const product =
-          typeof lv.product_id === 'number' ? lookup('product.product', lv.product_id) : undefined;
-        if (!product)
-          throw new RpcError(
-            404,
-            'odoo.exceptions.MissingError',
-            'Record does not exist or has been deleted.\n(Record: product.product)',
-          );
-        const quantity = Number(lv.quantity ?? 1);
-        const price = lv.price_unit === undefined ? Number(product.lst_price) : Number(lv.price_unit);
-        const subtotal = Math.round(quantity * price * 100) / 100;
+      for (const { product, quantity, price, subtotal } of productLines(state.db, commands, 'quantity')) {
         total += subtotal;
         const lineId = lines.length + 1;
         lines.push({
@@ -179,8 +162,11 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
         state: 'draft',
         payment_state: 'not_paid',
         invoice_date: false,
+        invoice_date_due: false,
         create_date: utcNow(),
+        write_date: utcNow(),
         amount_total: Math.round(total * 100) / 100,
+        amount_residual: Math.round(total * 100) / 100,
         currency_id: 1,
         invoice_line_ids: lineIds,
       });
@@ -203,12 +189,16 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
       const today = utcNow().slice(0, 10);
       move.state = 'posted';
       move.invoice_date = move.invoice_date || today;
+      move.invoice_date_due = move.invoice_date_due || move.invoice_date;
+      move.write_date = utcNow();
       move.name = `INV/${today.slice(0, 4)}/${String(state.invoiceSeq).padStart(5, '0')}`;
     }
     return true;
   }
 
   function call(model: string, method: string, kw: Kwargs): unknown {
+    const order = saleOrderCall(state, model, method, kw);
+    if (order !== undefined) return order;
     switch (method) {
       case 'search_read': {
         const fields = Array.isArray(kw.fields) ? (kw.fields as string[]) : undefined;

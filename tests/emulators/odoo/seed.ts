@@ -31,8 +31,12 @@ export const MODELS: Record<string, ModelDef> = {
     displayName: (r) => `quant ${r.id}`,
   },
   'sale.order': {
-    many2one: { partner_id: 'res.partner', currency_id: 'res.currency' },
+    many2one: { partner_id: 'res.partner', currency_id: 'res.currency', warehouse_id: 'stock.warehouse' },
     displayName: (r) => String(r.name),
+  },
+  'sale.order.line': {
+    many2one: { order_id: 'sale.order', product_id: 'product.product' },
+    displayName: (r) => String(r.name ?? r.id),
   },
   'account.move': {
     many2one: { partner_id: 'res.partner', currency_id: 'res.currency' },
@@ -181,6 +185,7 @@ export function seedRecords(): Map<string, OdooRecord[]> {
         create_date: moscowToUtc(o.moment),
         amount_total: o.sum,
         currency_id: RUB,
+        client_order_ref: false,
         state: 'sale',
       });
     }
@@ -196,6 +201,8 @@ export function seedRecords(): Map<string, OdooRecord[]> {
         invoice_date: inv.moment.slice(0, 10),
         create_date: moscowToUtc(inv.moment),
         amount_total: inv.sum,
+        amount_residual: inv.sum,
+        write_date: moscowToUtc(inv.moment),
         currency_id: RUB,
         invoice_line_ids: [],
       });

@@ -2,11 +2,14 @@ import type { ExchangeObserver } from '../../lib/exchange.js';
 import type { ErpConnector } from '../connector.js';
 import { probeHealth } from '../health.js';
 import { createRestContext } from './context.js';
+import { createOrderWriter } from './create-order.js';
 import { createCustomerFinder } from './customers.js';
 import type { FetchFn, HttpOptions } from './http.js';
+import { createInvoiceStatusReader } from './invoice-status.js';
 import { createInvoiceWriter } from './invoices.js';
 import { createItemResolver } from './items.js';
 import type { RestMapping } from './mapping.js';
+import { createOrderReleaser } from './release-order.js';
 import { createStockReader } from './stock.js';
 import { createSummaryReader } from './summary.js';
 import { createWarehouseDirectory } from './warehouses.js';
@@ -56,5 +59,12 @@ export function createRestConnector(mapping: RestMapping, opts: RestConnectorOpt
     getCustomerSummary: createSummaryReader(ctx),
     createInvoice: createInvoiceWriter(ctx, resolveSkus),
     health: () => probeHealth(() => ctx.send('health', mapping.health.request, {}, { retry: false })),
+    // Issue 15's capabilities exist only where the mapping describes them.
+    ...(mapping.invoiceStatus && { invoiceStatus: createInvoiceStatusReader(ctx, mapping.invoiceStatus) }),
+    ...(mapping.createOrder && { createOrder: createOrderWriter(ctx, mapping.createOrder, resolveSkus) }),
+    ...(mapping.createOrder &&
+      mapping.releaseOrder && {
+        releaseOrder: createOrderReleaser(ctx, mapping.createOrder, mapping.releaseOrder),
+      }),
   };
 }

@@ -1,15 +1,8 @@
-import {
-  type CallOptions,
-  type CreatedInvoice,
-  type CreateInvoiceInput,
-  ErpError,
-  type ErpItem,
-} from '../connector.js';
-import { uniq } from './batching.js';
+import type { CallOptions, CreatedInvoice, CreateInvoiceInput } from '../connector.js';
 import type { RestContext } from './context.js';
 import type { ItemResolver } from './items.js';
 import type { FieldSpec } from './mapping.js';
-import { renderJson } from './template.js';
+import { checkDocumentInput, renderPositions } from './positions.js';
 import { FieldError, readCurrency, readDate, readNumber, readString } from './values.js';
 
 /** createInvoice through the mapping: idempotent by a lookup or by a header, then optionally re-read. */
@@ -55,14 +48,7 @@ export function createInvoiceWriter(ctx: RestContext, resolveSkus: ItemResolver)
     call: CallOptions = {},
   ): Promise<CreatedInvoice> {
     const signal = call.signal;
-    if (!input.idempotencyKey)
-      throw new ErpError('validation', 'createInvoice: an idempotency key is required');
-    if (input.positions.length === 0) throw new ErpError('validation', 'createInvoice: no positions');
-    for (const p of input.positions) {
-      if (!(Number.isFinite(p.quantity) && p.quantity > 0)) {
-        throw new ErpError('validation', `createInvoice: quantity of ${p.sku} must be a positive number`);
-      }
-    }
+    checkDocumentInput('createInvoice', input);
     const base = {
       idempotencyKey: input.idempotencyKey,
       customerId: input.customerId,
@@ -78,30 +64,7 @@ export function createInvoiceWriter(ctx: RestContext, resolveSkus: ItemResolver)
         return readInvoice('invoice lookup', existing, invoiceFieldReaders(lookup.response.fields));
     }
 
-    let items = new Map<string, ErpItem>();
-    if (ci.resolveItems) {
-      items = await resolveSkus(
-        input.positions.map((p) => p.sku),
-        call,
-      );
-      const unknown = uniq(input.positions.map((p) => p.sku)).filter((s) => !items.has(s));
-      if (unknown.length) {
-        throw new ErpError(
-          'validation',
-          `createInvoice: ${mapping.name} does not know SKU ${unknown.join(', ')}`,
-        );
-      }
-    }
-    const positions = input.positions.map((p) =>
-      renderJson(ci.position, {
-        sku: p.sku,
-        quantity: p.quantity,
-        price: p.price?.amount,
-        itemId: items.get(p.sku)?.id,
-        name: items.get(p.sku)?.name,
-        currency: p.price?.currency ?? mapping.currency,
-      }),
-    );
+    const positions = await renderPositions(ctx, 'createInvoice', ci, input.positions, resolveSkus, call);
     const vars = { ...base, positions };
     const headers =
       ci.idempotency.type === 'header' ? { [ci.idempotency.name]: input.idempotencyKey } : undefined;

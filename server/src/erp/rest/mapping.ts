@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { checkLoopTemplates } from './loop-mapping-checks.js';
 import { type RequestSpec, type RestMapping, RestMappingSchema } from './mapping-schema.js';
 import { placeholders, TemplateError } from './template.js';
 
@@ -98,6 +99,7 @@ function checkTemplates(m: RestMapping): { path: string; message: string } | nul
   request('createInvoice.fetch.request', ci.fetch?.request, [...invoiceVars, 'invoiceId']);
   if (ci.link) checks.push(['createInvoice.link', ci.link, ['baseUrl', 'invoiceId']]);
   request('health.request', m.health.request, []);
+  checkLoopTemplates(m, request, (path, template, vars) => checks.push([path, template, vars]));
 
   for (const [path, template, vars] of checks) {
     try {
