@@ -163,6 +163,9 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
   }
 
   /** Long keys (deals with many SKUs, long identifiers) are hashed: a key costs the same at any size. */
+  const forgetByPrefix = (prefix: string) => {
+    for (const key of fresh.keys()) if (key.startsWith(prefix)) fresh.delete(key);
+  };
   const cacheKey = (prefix: string, parts: string) =>
     parts.length <= 200
       ? `${prefix}:${parts}`
@@ -211,7 +214,7 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
       checkedCustomerId(input.customerId);
       return guarded(() => inner.createInvoice(input));
     },
-    ...loopCapabilities(inner, guarded),
+    ...loopCapabilities(inner, guarded, () => forgetByPrefix('stock')),
     health: () => inner.health(),
     /** Forget the cached stock of exactly these SKUs ("↻" in the panel re-reads the ERP). */
     forgetStock(skus: readonly string[]) {
@@ -219,7 +222,7 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
     },
     /** Forget cached answers (settings changed, "check again"). Last good values stay for stale fallback. */
     invalidate(prefix = '') {
-      for (const key of fresh.keys()) if (key.startsWith(prefix)) fresh.delete(key);
+      forgetByPrefix(prefix);
     },
   };
 }
