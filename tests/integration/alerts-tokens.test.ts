@@ -6,9 +6,10 @@ import { signDisposableToken } from '../support/tokens.js';
 import { until } from '../support/wait.js';
 
 /**
- * amoCRM revokes the integration's refresh token: the next refresh answers 401 "Token has been
- * revoked", the installation needs reinstalling, and the admin is told once; reinstalling
- * resolves it once.
+ * amoCRM revokes the integration's tokens, seen two ways: (1) the next refresh answers 401 "Token
+ * has been revoked", the installation needs reinstalling, and the admin is told once; reinstalling
+ * resolves it once; (2) the refresh still works but amoCRM answers 401 to the token it just
+ * issued: told once, resolved once by the next call amoCRM accepts.
  */
 const ACCOUNT = 31000001;
 const ADMIN_USER = 5100002;
@@ -38,8 +39,16 @@ const install = async () => {
   );
   expect(res.status).toBe(200);
 };
-const hooks = (event: string) =>
-  received.filter((r) => r.rule === 'amocrm_tokens_revoked' && r.event === event);
+const hooks = (event: string, from = 0) =>
+  received.slice(from).filter((r) => r.rule === 'amocrm_tokens_revoked' && r.event === event);
+const adminTasks = (text: string) =>
+  [...stack.emulator.state.tasks.values()].filter(
+    (t) => t.responsibleUserId === ADMIN_USER && t.text.includes(text),
+  );
+const openRevoked = async () =>
+  ((await (await widget('GET', '/api/v1/alerts')).json()) as { open: { rule: string }[] }).open.filter(
+    (a) => a.rule === 'amocrm_tokens_revoked',
+  );
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -93,16 +102,47 @@ describe('alert: amoCRM revoked the tokens', () => {
     await stack.server.services.operator.alerts.evaluate();
     await until(() => hooks('alert.resolved').length === 1, 'resolved webhook');
     // The admin's task goes through amoCRM, so it lands once the integration is authorised again.
-    await until(
-      () =>
-        [...stack.emulator.state.tasks.values()].filter(
-          (t) => t.responsibleUserId === ADMIN_USER && t.text.includes('✓: Интеграция снова'),
-        ).length === 1,
-      'resolution task',
-      30_000,
-    );
+    await until(() => adminTasks('✓: Интеграция снова').length === 1, 'resolution task', 30_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(hooks('alert.raised')).toHaveLength(1);
     expect(hooks('alert.resolved')).toHaveLength(1);
+  }, 120_000);
+
+  it('is raised once when amoCRM answers 401 to a just-refreshed token, and resolved once by the next accepted call', async () => {
+    const from = received.length;
+    const refreshesBefore = stack.emulator.state.refreshCount();
+    // Every API call answers 401 while token refreshes still succeed: the access was revoked in the
+    // account (every v4 method lists "401 Пользователь не авторизован":
+    // https://www.amocrm.ru/developers/content/crm_platform/leads-api).
+    stack.emulator.faults.failNext(10_000, 401, { pathPrefix: '/api/v4' });
+    expect((await widget('GET', '/api/v1/leads/1002/stock?refresh=1')).status).toBeGreaterThanOrEqual(400);
+    expect(stack.emulator.state.refreshCount()).toBeGreaterThan(refreshesBefore);
+    await until(() => hooks('alert.raised', from).length === 1, 'raised webhook');
+    // More refused calls, and evaluation passes, while it lasts: still one incident, nothing resolved.
+    await widget('GET', '/api/v1/leads/1003/stock?refresh=1');
+    await stack.server.services.operator.alerts.evaluate();
+    await stack.server.services.operator.alerts.evaluate();
+    expect(await openRevoked()).toHaveLength(1);
+    // The refresh worked, so the installation is not flagged for reinstalling.
+    expect((await stack.server.services.installations.findActive(ACCOUNT))?.authError).toBeFalsy();
+
+    stack.emulator.faults.reset();
+    expect((await widget('GET', '/api/v1/leads/1002/stock?refresh=1')).status).toBe(200);
+    await until(() => hooks('alert.resolved', from).length === 1, 'resolved webhook');
+    expect(await openRevoked()).toHaveLength(0);
+    // The admin's tasks go through amoCRM: the raise lands once amoCRM accepts the token again.
+    await until(
+      () =>
+        adminTasks('⚠: amoCRM отвечает 401').length === 1 &&
+        adminTasks('✓: amoCRM снова принимает токен').length === 1,
+      'raise and resolution tasks',
+      30_000,
+    );
+    await stack.server.services.operator.alerts.evaluate();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(hooks('alert.raised', from)).toHaveLength(1);
+    expect(hooks('alert.resolved', from)).toHaveLength(1);
+    expect(adminTasks('⚠: amoCRM отвечает 401')).toHaveLength(1);
+    expect(adminTasks('✓: amoCRM снова принимает токен')).toHaveLength(1);
   }, 120_000);
 });

@@ -2,11 +2,13 @@
  * The only module that touches amoCRM: the widget object (`self`) and the AMOCRM global.
  * Everything below it is plain Preact fed by props.
  */
-import { type ComponentChild, h, render as renderPreact } from 'preact';
+import { operatorApi } from '@erp-bridge/shared';
+import { type ComponentChild, Fragment, h, render as renderPreact } from 'preact';
 import { type AuthorizedAjax, type CustomerEntity, createApiClient } from './api-client.js';
 import { resolveBackend } from './backend-url.js';
 import { CustomerPanel } from './customer/CustomerPanel.js';
 import { localeFromLangId, toMessages } from './i18n.js';
+import { AdminAlerts } from './panel/AdminAlerts.js';
 import { LeadPanel } from './panel/LeadPanel.js';
 import { loadSettingsChunk } from './settings-loader.js';
 import { IsAdmin } from './ui/admin.js';
@@ -114,17 +116,40 @@ function ErpBridgeWidget(this: WidgetHost) {
     if (!element) return true;
     unmount();
     const id = Number(amo.data?.current_card?.id ?? 0);
-    mount(element, (ctx) =>
-      entity === 'leads'
-        ? h(LeadPanel, { ...ctx, leadId: id, messages: toMessages(self.i18n('panel')) })
-        : h(CustomerPanel, {
-            ...ctx,
-            entity: entity as CustomerEntity,
-            id,
-            t: toMessages(self.i18n('customer')),
-          }),
-    );
+    mount(element, (ctx) => {
+      const panel =
+        entity === 'leads'
+          ? h(LeadPanel, { ...ctx, leadId: id, messages: toMessages(self.i18n('panel')) })
+          : h(CustomerPanel, {
+              ...ctx,
+              entity: entity as CustomerEntity,
+              id,
+              t: toMessages(self.i18n('customer')),
+            });
+      // Managers never see the integration's alerts, nor pay a request for them.
+      return isAdmin() && ctx.backend ? h(Fragment, null, adminAlerts(ctx), panel) : panel;
+    });
     return true;
+  }
+
+  /**
+   * The open alerts over the card, with the way to the settings page's health section: amoCRM
+   * serves a widget's advanced settings at /settings/widgets/<code>/ (UNCONFIRMED on an official
+   * page; seen on live accounts), and the page scrolls to `#erpb-health` once it has drawn it.
+   */
+  function adminAlerts(ctx: ReturnType<typeof context>): ComponentChild {
+    const url = ctx.backend + operatorApi.alerts;
+    return h(AdminAlerts, {
+      // Any failure leaves the banner away, so the bare ajax call is enough (no problem parsing).
+      loadAlerts: () =>
+        new Promise((resolve, reject) => {
+          self
+            .$authorizedAjax({ url, method: 'GET', dataType: 'json', timeout: 15_000 })
+            .then(resolve, reject);
+        }),
+      healthHref: `/settings/widgets/${widgetCode()}/#erpb-health`,
+      t: toMessages(self.i18n('panel')),
+    });
   }
 
   /** amoCRM's advanced settings page: a whole work area, `#work-area-<widget code>`. */

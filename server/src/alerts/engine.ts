@@ -9,6 +9,7 @@ import { sendTask, sendWebhook } from './channels.js';
 import { activeConditions, RESOLUTIONS } from './rules.js';
 import type { Signals } from './signals.js';
 import type { AlertEvent, AlertStore } from './store.js';
+import { createTokenVerdicts, REJECTED_AFTER_REFRESH } from './token-verdicts.js';
 
 export const ALERT_JOBS = {
   evaluate: 'alerts.evaluate',
@@ -70,6 +71,11 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     return undefined;
   }
 
+  const tokenVerdicts = createTokenVerdicts({ store: deps.store, notify });
+  /** Incidents a pass must not resolve for want of their condition: events open and close them. */
+  const isEventIncident = (rule: AlertRule, key: string) =>
+    !CONDITION_RULES.has(rule) || (rule === 'amocrm_tokens_revoked' && key === REJECTED_AFTER_REFRESH);
+
   return {
     /** One pass over every active account (the `alerts.evaluate` job, each minute). */
     async evaluate(now = new Date()) {
@@ -82,7 +88,8 @@ export function createAlertEngine(deps: AlertEngineDeps) {
         for (const open of await deps.store.open(inst.accountId)) {
           const rule = open.rule as AlertRule;
           if (rule === 'job_failed') openJobIncidents.add(`${inst.accountId}:${open.incidentKey}`);
-          if (!CONDITION_RULES.has(rule) || holding.has(`${rule}:${open.incidentKey}`)) {
+          if (open.incidentKey === REJECTED_AFTER_REFRESH) tokenVerdicts.known(inst.accountId);
+          if (isEventIncident(rule, open.incidentKey) || holding.has(`${rule}:${open.incidentKey}`)) {
             counts.set(rule, (counts.get(rule) ?? 0) + 1);
             continue;
           }
@@ -110,6 +117,9 @@ export function createAlertEngine(deps: AlertEngineDeps) {
         await notify(await deps.store.resolve(accountId, 'job_failed', o.queue, RESOLUTIONS.job_failed, now));
       }
     },
+
+    /** Every amoCRM call's token verdict (amocrm/request.ts): a 401 after a refresh opens, a 2xx closes. */
+    onTokenVerdict: tokenVerdicts.onVerdict,
 
     /** Channel job: the task for the account's chosen admin (skipped when none is chosen). */
     async deliverTask(e: AlertEvent) {

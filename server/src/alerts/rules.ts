@@ -56,7 +56,7 @@ export function activeConditions(s: AccountSignals, now: Date, d = ALERT_DEFAULT
       rule: 'amocrm_tokens_revoked',
       key: 'account',
       message:
-        'amoCRM отозвал токены (401 после обновления): переустановите интеграцию. / amoCRM revoked the tokens (401 after refresh): reinstall the integration.',
+        'amoCRM отклонил обновление токенов (отозваны): переустановите интеграцию. / amoCRM refused the token refresh (revoked): reinstall the integration.',
     });
   if (s.erpFailingSince && t - s.erpFailingSince.getTime() > d.erpDownMs)
     out.push({

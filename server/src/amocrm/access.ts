@@ -20,6 +20,8 @@ export interface AmoAccessOptions {
   fetch?: typeof fetch;
   /** Told of every amoCRM request attempt (request journal). */
   onExchange?: import('../lib/exchange.js').ExchangeObserver;
+  /** Told whether amoCRM took each call's token (the tokens-revoked alert). */
+  onTokenVerdict?(accountId: number, verdict: import('./request.js').TokenVerdict): void;
 }
 
 /**
@@ -76,6 +78,7 @@ export function createAmoAccess(opts: AmoAccessOptions) {
       metrics: metrics.amo,
       fetch: opts.fetch,
       onExchange: opts.onExchange,
+      onTokenVerdict: opts.onTokenVerdict && ((verdict) => opts.onTokenVerdict?.(inst.accountId, verdict)),
     });
     clients.set(inst.id, client);
     return client;

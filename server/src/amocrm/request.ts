@@ -23,6 +23,11 @@ export interface AmoRequestOptions {
   getAccessToken(): Promise<string>;
   /** amoCRM said 401 to this token: return a refreshed one (or throw). Absent for long-lived tokens. */
   onUnauthorized?(rejected: string): Promise<string>;
+  /**
+   * What amoCRM made of the token: `accepted` for any 2xx, `rejected_after_refresh` for a 401 to
+   * the token the refresh just gave (the integration's access was revoked; the alerts' signal).
+   */
+  onTokenVerdict?(verdict: TokenVerdict): void;
   scheduler: SlotScheduler;
   circuit: AccountCircuit;
   log: Logger;
@@ -35,6 +40,8 @@ export interface AmoRequestOptions {
   /** Sees every request sent to amoCRM (the request journal). */
   onExchange?: ExchangeObserver;
 }
+
+export type TokenVerdict = 'accepted' | 'rejected_after_refresh';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -125,7 +132,9 @@ export function createAmoRequest(opts: AmoRequestOptions) {
           refreshed = true;
           token = await opts.onUnauthorized(token);
           res = await send(n);
+          if (res.status === 401) opts.onTokenVerdict?.('rejected_after_refresh');
         }
+        if (res.ok) opts.onTokenVerdict?.('accepted');
       } catch (err) {
         if (!(err instanceof OutboundFailure)) throw err;
         if (err.kind === 'aborted') throw new AmoCallAborted();

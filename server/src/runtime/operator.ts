@@ -3,6 +3,7 @@ import { createSignals } from '../alerts/signals.js';
 import { createAlertStore } from '../alerts/store.js';
 import type { AmoClient } from '../amocrm/client.js';
 import type { Installation } from '../amocrm/installations.js';
+import type { TokenVerdict } from '../amocrm/request.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/open.js';
 import { createJournalStore } from '../journal/store.js';
@@ -54,6 +55,11 @@ export function createOperatorServices(deps: {
     },
     onJobOutcome(o: { queue: string; data: object; ok: boolean; final: boolean }) {
       engine?.onJobOutcome(o).catch((err: unknown) => deps.log.warn({ err }, 'job alert failed'));
+    },
+    onTokenVerdict(accountId: number, verdict: TokenVerdict) {
+      engine
+        ?.onTokenVerdict(accountId, verdict)
+        .catch((err: unknown) => deps.log.warn({ err }, 'token alert failed'));
     },
     startAlerts(bind: {
       listActive(): Promise<Installation[]>;

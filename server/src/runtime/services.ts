@@ -59,6 +59,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs,
     metrics,
     fetch,
     onExchange: operator.onExchange,
+    onTokenVerdict: operator.onTokenVerdict,
   });
 
   const erpSettings = createErpSettingsStore(database.db, box, config);

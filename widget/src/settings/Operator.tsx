@@ -4,13 +4,16 @@ import {
   journalCsvName,
   type OperatorHealth,
 } from '@erp-bridge/shared';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fill, formatDateTime } from '../format.js';
 import type { SettingsMessages } from '../i18n.js';
 import { ErrorBox, Spinner, useLoad } from '../ui/common.js';
 import type { OperatorApi } from './operator-api.js';
 
 type Props = { api: OperatorApi; t: SettingsMessages; locale: string };
+
+/** The id of the health section, the target of the card banner's link (entry.ts). */
+const HEALTH_ANCHOR = 'erpb-health';
 
 // Note: never name a variable `h`: classic JSX compiles to h(...) calls.
 const ruleText = (t: SettingsMessages, rule: string) => t[`alert_${rule}` as keyof SettingsMessages] ?? rule;
@@ -281,9 +284,17 @@ export function AlertSettingsForm({ api, t, users }: Props & { users: { id: numb
 /** The operator part of the settings page: alerts banner, health per account, journal, alert channels. */
 export function OperatorSection(props: Props & { users: { id: number; name: string }[] }) {
   const [journal, setJournal] = useState<{ errors: boolean; n: number }>({ errors: false, n: 0 });
+  const health = useRef<HTMLFieldSetElement>(null);
+  // The card's alert banner links here (#erpb-health); the page draws after the host's own
+  // navigation, so the browser could not scroll to it by itself.
+  useEffect(() => {
+    if (location.hash !== `#${HEALTH_ANCHOR}`) return;
+    health.current?.scrollIntoView({ block: 'start' });
+    health.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <div class="erpb-operator">
-      <fieldset class="erpb-section" data-section="operator">
+      <fieldset class="erpb-section" data-section="operator" id={HEALTH_ANCHOR} tabIndex={-1} ref={health}>
         <legend>{props.t.sec_operator}</legend>
         <OperatorHealthView {...props} onJournal={(errors) => setJournal((j) => ({ errors, n: j.n + 1 }))} />
       </fieldset>

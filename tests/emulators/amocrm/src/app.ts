@@ -7,6 +7,7 @@ import { latency } from './latency.js';
 import { oauthRoutes } from './oauth/routes.js';
 import type { ResolvedOptions } from './options.js';
 import { sandboxRoutes } from './sandbox/routes.js';
+import { settingsPageRedirect } from './sandbox/settings-url.js';
 import { WIDGET_PATH, widgetFileRoutes } from './sandbox/widget-files.js';
 import type { EmulatorState } from './state.js';
 
@@ -34,6 +35,7 @@ export function buildApp(
   app.get('/sandbox/', (c) => c.redirect('/sandbox?lead=1001', 302));
   app.route('/sandbox', sandboxRoutes(state, opts));
   app.route(WIDGET_PATH, widgetFileRoutes(opts.widgetDir));
+  app.get('/settings/widgets/:code/', settingsPageRedirect);
 
   app.get('/favicon.ico', (c) => c.redirect(`${WIDGET_PATH}/images/logo_min.png`, 302));
   app.get('/', (c) => c.redirect('/sandbox?lead=1001', 302));
