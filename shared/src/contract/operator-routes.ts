@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AlertList, AlertSettingsInput, AlertSettingsView, OperatorHealth } from '../alerts.js';
 import { JournalPage, JournalQuery } from '../journal.js';
-import { defineRoute } from './route.js';
+import { defineRoute, ok } from './route.js';
 
 /**
  * The operator's routes (admins only, under /api/v1 like the widget's): the request journal, the
@@ -15,7 +15,7 @@ export const operatorRoutes = {
     summary: 'The request journal of the account (admins only): last hours, errors only, by deal',
     access: 'admin',
     request: { query: JournalQuery },
-    responses: { 200: { description: 'Newest first', schema: JournalPage } },
+    responses: ok(JournalPage, 'Newest first'),
     errors: [],
   }),
   journalCsv: defineRoute({
@@ -32,7 +32,7 @@ export const operatorRoutes = {
     path: '/api/v1/alerts',
     summary: 'Open alerts and those resolved in the last 24 h (admins only: the banner)',
     access: 'admin',
-    responses: { 200: { description: 'Alerts', schema: AlertList } },
+    responses: ok(AlertList, 'Alerts'),
     errors: [],
   }),
   alertSettings: defineRoute({
@@ -40,7 +40,7 @@ export const operatorRoutes = {
     path: '/api/v1/alerts/settings',
     summary: 'Where alerts go (admins only); the webhook secret shows only as set / not set',
     access: 'admin',
-    responses: { 200: { description: 'Alert settings', schema: AlertSettingsView } },
+    responses: ok(AlertSettingsView, 'Alert settings'),
     errors: [],
   }),
   saveAlertSettings: defineRoute({
@@ -49,7 +49,7 @@ export const operatorRoutes = {
     summary: 'Change where alerts go (admins only); a PUT changes exactly the fields it names',
     access: 'admin',
     request: { body: AlertSettingsInput },
-    responses: { 200: { description: 'Saved', schema: AlertSettingsView } },
+    responses: ok(AlertSettingsView, 'Saved'),
     errors: [],
   }),
   operatorHealth: defineRoute({
@@ -57,7 +57,7 @@ export const operatorRoutes = {
     path: '/api/v1/operator/health',
     summary: "The account's health: amoCRM, ERP, webhooks, guard today, last alerts (admins only)",
     access: 'admin',
-    responses: { 200: { description: 'Health', schema: OperatorHealth } },
+    responses: ok(OperatorHealth, 'Health'),
     errors: [],
   }),
 } as const;

@@ -42,6 +42,9 @@ export interface RouteSpec {
   errors: readonly ProblemCode[];
 }
 
+/** A route's one success answer: 200 with its schema. */
+export const ok = <S extends z.ZodType>(schema: S, description: string) => ({ 200: { description, schema } });
+
 /** Keeps the entry's literal types (method, path, schemas) for the client's and the server's typing. */
 export const defineRoute = <const S extends RouteSpec>(spec: S): S => spec;
 
