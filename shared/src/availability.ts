@@ -60,14 +60,17 @@ export function computeAvailability(
       ...(detail?.unit != null && { unit: detail.unit }),
       ...(detail?.link != null && { link: detail.link }),
     };
+    const head = {
+      elementId: line.elementId,
+      sku: line.sku,
+      name: line.name,
+      requested: line.quantity,
+      price: line.price,
+    };
     // Services are sold, not stocked: never unknown, never short, never blocking.
     if (isService(line)) {
       return {
-        elementId: line.elementId,
-        sku: line.sku,
-        name: line.name,
-        requested: line.quantity,
-        price: line.price,
+        ...head,
         warehouses: [],
         freeTotal: null,
         status: 'ok',
@@ -88,11 +91,7 @@ export function computeAvailability(
     const demand = line.sku === null ? line.quantity : (demandBySku.get(line.sku) ?? 0);
     const someUnknown = considered === undefined || known.length < considered.length;
     return {
-      elementId: line.elementId,
-      sku: line.sku,
-      name: line.name,
-      requested: line.quantity,
-      price: line.price,
+      ...head,
       warehouses: all ? [...all] : [],
       freeTotal,
       status: lineStatus(demand, freeTotal, someUnknown),

@@ -1,7 +1,10 @@
 export * from './account-catalog.js';
 export * from './alerts.js';
 export * from './availability.js';
+export * from './contract/hook-routes.js';
+export * from './contract/operator-routes.js';
 export * from './contract/route.js';
+export * from './contract/routes.js';
 export type * from './contract/typed.js';
 export * from './contract/widget-routes.js';
 export * from './customer.js';

@@ -1,16 +1,7 @@
 /**
  * Plain constants of the operator API, kept apart from the zod schemas so the widget can import them
- * without pulling zod into script.js.
+ * without pulling zod into script.js. Its paths are in the route table (contract/operator-routes.ts).
  */
-/** Paths of the operator API (admins only), shared by the server's routes and the widget's client. */
-export const operatorApi = {
-  journal: '/api/v1/journal',
-  journalCsv: '/api/v1/journal.csv',
-  alerts: '/api/v1/alerts',
-  alertSettings: '/api/v1/alerts/settings',
-  health: '/api/v1/operator/health',
-} as const;
-
 export const JOURNAL_CSV_COLUMNS = [
   'id',
   'at',

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { hookRoutes } from '@erp-bridge/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../support/stack.js';
 import { encodeLoose, nastyText, rawBytes, webhookForm } from './arbitraries.js';
+import { fillPath } from './routes.js';
 import { expectWellFormed, MB, pool, retainedHeap } from './support.js';
 
 const ACCOUNT = 31000001;
@@ -69,7 +71,7 @@ describe('fuzz: webhooks', () => {
         type,
         fc.option(nastyText, { nil: undefined }),
         async (body, contentType, key) => {
-          const path = key === undefined ? real : `/webhooks/erp/${encodeLoose(key) || 'x'}`;
+          const path = key === undefined ? real : fillPath(hookRoutes.erpWebhook, encodeLoose(key) || 'x');
           await expectWellFormed(await post(path, body, contentType), `${path.slice(0, 60)} ${contentType}`);
         },
       ),

@@ -1,4 +1,5 @@
 import type {
+  ClientRouteName,
   HttpMethod,
   PathOf,
   Problem,
@@ -96,7 +97,7 @@ const TIMEOUT_MS = 15_000;
 type Accept<T> = (data: unknown) => data is T;
 
 /** An object carrying every listed key: enough to render without crashing. */
-const shaped =
+export const shaped =
   <T>(...keys: string[]): Accept<T> =>
   (data): data is T =>
     typeof data === 'object' && data !== null && keys.every((k) => k in data);
@@ -105,16 +106,19 @@ const settingsView = shaped<RouteAnswer<'settings'>>('erp', 'guard', 'health');
 const panel = shaped<RouteAnswer<'contactSummary'>>('status');
 
 /** What a call sends besides its route: the `{id}` of the path, the query, the body, headers. */
-interface CallParts<K extends WidgetRouteName> {
+interface CallParts<K extends ClientRouteName> {
   id?: number;
   query?: RouteQuery<K>;
   body?: RouteBody<K>;
   headers?: Record<string, string>;
 }
 
-export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetApiClient {
-  /** One call of the route at `method` + `path` (a template of the route table, checked by tsc). */
-  function call<M extends HttpMethod, P extends PathOf<M>>(
+/**
+ * The one way the widget calls its backend: a route of the table (shared/src/contract/) by method
+ * and path template (tsc refuses one not in the table), its answer typed from the entry.
+ */
+export function createRouteCall(backend: string, ajax: AuthorizedAjax) {
+  return function call<M extends HttpMethod, P extends PathOf<M>>(
     method: M,
     path: P,
     accept: Accept<RouteAnswer<RouteAt<M, P>>>,
@@ -137,7 +141,11 @@ export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetAp
         (xhr, textStatus) => reject(failureFromXhr(xhr, textStatus)),
       );
     });
-  }
+  };
+}
+
+export function createApiClient(backend: string, ajax: AuthorizedAjax): WidgetApiClient {
+  const call = createRouteCall(backend, ajax);
   return {
     leadStock: (id, refresh) =>
       call(

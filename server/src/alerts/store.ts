@@ -17,6 +17,15 @@ export interface AlertEvent {
 
 const REPEAT_MS = 3_600_000;
 
+/** The one unresolved incident of a rule and key in an account. */
+const openIncident = (accountId: number, rule: AlertRule, key: string) =>
+  and(
+    eq(operatorAlerts.accountId, accountId),
+    eq(operatorAlerts.rule, rule),
+    eq(operatorAlerts.incidentKey, key),
+    isNull(operatorAlerts.resolvedAt),
+  );
+
 const toView = (r: typeof operatorAlerts.$inferSelect): AlertView => ({
   id: r.id,
   rule: r.rule as AlertRule,
@@ -61,10 +70,7 @@ export function createAlertStore(db: Db, box: SecretBox) {
         .set({ lastNotifiedAt: now, notifications: sql`${operatorAlerts.notifications} + 1` })
         .where(
           and(
-            eq(operatorAlerts.accountId, accountId),
-            eq(operatorAlerts.rule, rule),
-            eq(operatorAlerts.incidentKey, key),
-            isNull(operatorAlerts.resolvedAt),
+            openIncident(accountId, rule, key),
             lt(operatorAlerts.lastNotifiedAt, new Date(now.getTime() - REPEAT_MS)),
           ),
         )
@@ -85,14 +91,7 @@ export function createAlertStore(db: Db, box: SecretBox) {
       const [r] = await db
         .update(operatorAlerts)
         .set({ resolvedAt: now, resolution })
-        .where(
-          and(
-            eq(operatorAlerts.accountId, accountId),
-            eq(operatorAlerts.rule, rule),
-            eq(operatorAlerts.incidentKey, key),
-            isNull(operatorAlerts.resolvedAt),
-          ),
-        )
+        .where(openIncident(accountId, rule, key))
         .returning();
       return r
         ? {

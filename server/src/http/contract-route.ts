@@ -12,14 +12,24 @@ type JsonBody<B> = { content: { 'application/json': { schema: B } }; required: b
 
 /** The entry's request in createRoute's shape: the same schemas, the body wrapped as JSON content. */
 type RequestOf<R> = {
-  [K in Exclude<keyof R, 'bodyOptional'>]: K extends 'body' ? JsonBody<R[K]> : R[K];
+  [K in Exclude<
+    keyof R,
+    'bodyOptional' | 'bodyCheckedByHandler' | (R extends { bodyCheckedByHandler: true } ? 'body' : never)
+  >]: K extends 'body' ? JsonBody<R[K]> : R[K];
 };
 
 /** Success answers typed for the handler; error answers exist only in the document (handlers throw). */
 type ResponsesOf<Rs> = {
-  [S in keyof Rs]: Rs[S] extends { description: string; schema: infer T }
-    ? { description: string; content: { 'application/json': { schema: T } } }
-    : never;
+  [S in keyof Rs]: Rs[S] extends { schema: infer T }
+    ? {
+        description: string;
+        content: {
+          [M in Rs[S] extends { contentType: infer C extends string } ? C : 'application/json']: {
+            schema: T;
+          };
+        };
+      }
+    : { description: string };
 };
 
 export type OpenApiRouteOf<S extends RouteSpec> = {
@@ -52,29 +62,43 @@ export function problemResponses(codes: readonly ProblemCode[]) {
 }
 
 /**
+ * A body the handler checks itself goes into the document as plain JSON Schema: zod-openapi
+ * validates only zod schemas, so nothing reads the body before the handler.
+ */
+function bodyOf(request: RouteSpec['request']) {
+  if (!request?.body) return undefined;
+  const schema = request.bodyCheckedByHandler
+    ? ((({ $schema: _, ...rest }) => rest)(z.toJSONSchema(request.body)) as Record<string, unknown>)
+    : request.body;
+  return { content: { 'application/json': { schema } }, required: !request.bodyOptional };
+}
+
+/**
  * The OpenAPI route of a contract entry (shared/src/contract/): the server serves exactly what the
  * table says, and /openapi.json lists each route's error codes by status.
  */
 export function openApiRoute<const S extends RouteSpec>(
   spec: S,
 ): OpenApiRouteOf<S> & { getRoutingPath(): string } {
-  const { body, bodyOptional, ...rest } = spec.request ?? {};
-  const request = {
-    ...rest,
-    ...(body && { body: { content: { 'application/json': { schema: body } }, required: !bodyOptional } }),
-  };
+  const { body: _b, bodyOptional: _o, bodyCheckedByHandler: _h, ...rest } = spec.request ?? {};
+  const body = bodyOf(spec.request);
   const responses = Object.fromEntries(
     Object.entries(spec.responses).map(([status, r]) => [
       status,
-      { description: r.description, content: { 'application/json': { schema: r.schema } } },
+      r.schema
+        ? {
+            description: r.description,
+            content: { [r.contentType ?? 'application/json']: { schema: r.schema } },
+          }
+        : { description: r.description },
     ]),
   );
   return createRoute({
     method: spec.method,
     path: spec.path,
     summary: spec.summary,
-    security: [{ disposableToken: [] }],
-    request,
+    security: spec.access === 'hook' ? [] : [{ disposableToken: [] }],
+    request: { ...rest, ...(body && { body }) },
     responses: { ...problemResponses(routeErrors(spec)), ...responses },
   }) as unknown as OpenApiRouteOf<S> & { getRoutingPath(): string };
 }

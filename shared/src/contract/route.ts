@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import type { ProblemCode } from '../problem.js';
 
+/** One success answer: JSON by default; `contentType` for another body (CSV); no schema, no body (204). */
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: 'text/csv';
+}
+
 /**
  * One entry of the HTTP contract: everything both sides must agree on about a route. The server
  * builds its OpenAPI route from it (server/src/http/contract-route.ts), the widget's client takes
@@ -11,8 +18,11 @@ export interface RouteSpec {
   /** OpenAPI path template: `{id}` marks a path parameter. */
   path: string;
   summary: string;
-  /** `user`: any holder of a disposable token; `admin`: account admins only (adds auth.forbidden). */
-  access: 'user' | 'admin';
+  /**
+   * `user`: any holder of a disposable token; `admin`: account admins only (adds auth.forbidden);
+   * `hook`: no token, the unguessable key in the path is the credential (a vendor's webhook).
+   */
+  access: 'user' | 'admin' | 'hook';
   request?: {
     params?: z.ZodObject;
     query?: z.ZodObject;
@@ -20,12 +30,20 @@ export interface RouteSpec {
     body?: z.ZodType;
     /** A body may be left out (default: required when `body` is given). */
     bodyOptional?: boolean;
+    /**
+     * The handler reads and checks the body itself, after what the path decides (an unknown hook
+     * key is a 404 whatever the body): the body is documented, not validated before the handler.
+     */
+    bodyCheckedByHandler?: boolean;
   };
   /** Success answers by status, each with its schema. */
-  responses: { [status: number]: { description: string; schema: z.ZodType } };
-  /** The codes this route itself may answer with, besides the ones every widget route shares. */
+  responses: { [status: number]: ResponseSpec };
+  /** The codes this route itself may answer with, besides the ones every route of its access shares. */
   errors: readonly ProblemCode[];
 }
+
+/** A route's one success answer: 200 with its schema. */
+export const ok = <S extends z.ZodType>(schema: S, description: string) => ({ 200: { description, schema } });
 
 /** Keeps the entry's literal types (method, path, schemas) for the client's and the server's typing. */
 export const defineRoute = <const S extends RouteSpec>(spec: S): S => spec;
@@ -43,9 +61,17 @@ export const WIDGET_ROUTE_ERRORS = [
   'internal',
 ] as const satisfies readonly ProblemCode[];
 
+/** What every hook route may answer before its handler runs: body limits and clean input only. */
+export const HOOK_ROUTE_ERRORS = [
+  'request.invalid',
+  'request.payload_too_large',
+  'internal',
+] as const satisfies readonly ProblemCode[];
+
 /** Every code a route may answer with: its own, the shared ones, and auth.forbidden for admin routes. */
 export function routeErrors(spec: Pick<RouteSpec, 'access' | 'errors'>): ProblemCode[] {
-  const all: ProblemCode[] = [...WIDGET_ROUTE_ERRORS, ...spec.errors];
+  const shared = spec.access === 'hook' ? HOOK_ROUTE_ERRORS : WIDGET_ROUTE_ERRORS;
+  const all: ProblemCode[] = [...shared, ...spec.errors];
   if (spec.access === 'admin') all.push('auth.forbidden');
   return [...new Set(all)];
 }

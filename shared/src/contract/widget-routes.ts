@@ -14,7 +14,7 @@ import {
   SettingsView,
 } from '../settings.js';
 import { LeadIdParam, StockReport } from '../stock.js';
-import { defineRoute } from './route.js';
+import { defineRoute, ok } from './route.js';
 
 const StockQuery = z.object({
   /** 1: read this deal's stock from the ERP now, not from the short cache (at most once per 10 s per user). */
@@ -26,8 +26,6 @@ const CardIdParam = LeadIdParam;
 const invoiceRefusals = ProblemCode.options.filter(
   (code) => code.startsWith('invoice.') && code !== 'invoice.exists',
 );
-
-const ok = <S extends z.ZodType>(schema: S, description: string) => ({ 200: { description, schema } });
 
 /** The three routes of a contact or a company card (the ERP customer behind it). */
 function cardRoutes<const E extends 'contacts' | 'companies'>(entity: E) {

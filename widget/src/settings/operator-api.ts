@@ -1,49 +1,35 @@
-import {
-  type AlertList,
-  type AlertSettingsInput,
-  type AlertSettingsView,
-  type JournalPage,
-  type OperatorHealth,
-  operatorApi,
-} from '@erp-bridge/shared';
-import { type AuthorizedAjax, failureFromXhr } from '../api-client.js';
+import type { RouteAnswer, RouteBody } from '@erp-bridge/shared';
+import { type AuthorizedAjax, createRouteCall, shaped } from '../api-client.js';
+
+/** The answer of an operator route, typed by the route table (shared/src/contract/operator-routes.ts). */
+type Answer<K extends 'journal' | 'alerts' | 'operatorHealth' | 'alertSettings'> = Promise<RouteAnswer<K>>;
 
 /** The operator's calls (admins only): journal, alerts, alert settings, health. */
 export interface OperatorApi {
-  journal(query: { hours: number; errors: boolean; leadId?: number }): Promise<JournalPage>;
-  alerts(): Promise<AlertList>;
-  health(): Promise<OperatorHealth>;
-  alertSettings(): Promise<AlertSettingsView>;
-  saveAlertSettings(input: AlertSettingsInput): Promise<AlertSettingsView>;
+  journal(query: { hours: number; errors: boolean; leadId?: number }): Answer<'journal'>;
+  alerts(): Answer<'alerts'>;
+  health(): Answer<'operatorHealth'>;
+  alertSettings(): Answer<'alertSettings'>;
+  saveAlertSettings(input: RouteBody<'saveAlertSettings'>): Answer<'alertSettings'>;
 }
 
+const alertSettingsView = shaped<RouteAnswer<'alertSettings'>>('webhookSecret');
+
 export function createOperatorApi(backend: string, ajax: AuthorizedAjax): OperatorApi {
-  const call = <T>(method: 'GET' | 'PUT', path: string, key: string, body?: unknown) =>
-    new Promise<T>((resolve, reject) =>
-      ajax({
-        url: backend + path,
-        method,
-        dataType: 'json',
-        timeout: 15_000,
-        ...(body !== undefined && { data: JSON.stringify(body), contentType: 'application/json' as const }),
-      }).then(
-        (data) =>
-          typeof data === 'object' && data !== null && key in data
-            ? resolve(data as T)
-            : reject({ kind: 'invalid-response', status: 200 }),
-        (xhr, status) => reject(failureFromXhr(xhr, status)),
-      ),
-    );
+  const call = createRouteCall(backend, ajax);
   return {
     journal: (q) =>
-      call(
-        'GET',
-        `${operatorApi.journal}?hours=${q.hours}&errors=${q.errors ? 1 : 0}&limit=200${q.leadId ? `&leadId=${q.leadId}` : ''}`,
-        'entries',
-      ),
-    alerts: () => call('GET', operatorApi.alerts, 'open'),
-    health: () => call('GET', operatorApi.health, 'amocrm'),
-    alertSettings: () => call('GET', operatorApi.alertSettings, 'webhookSecret'),
-    saveAlertSettings: (input) => call('PUT', operatorApi.alertSettings, 'webhookSecret', input),
+      call('GET', '/api/v1/journal', shaped('entries'), {
+        query: {
+          hours: String(q.hours),
+          errors: q.errors ? '1' : '0',
+          limit: '200',
+          ...(q.leadId ? { leadId: String(q.leadId) } : {}),
+        },
+      }),
+    alerts: () => call('GET', '/api/v1/alerts', shaped('open')),
+    health: () => call('GET', '/api/v1/operator/health', shaped('amocrm')),
+    alertSettings: () => call('GET', '/api/v1/alerts/settings', alertSettingsView),
+    saveAlertSettings: (body) => call('PUT', '/api/v1/alerts/settings', alertSettingsView, { body }),
   };
 }

@@ -7,6 +7,14 @@ export type InboxRow = typeof webhookInbox.$inferSelect;
 
 /** Durable record of every webhook event: written before amoCRM gets its 204. */
 export function createWebhookInbox(db: Db) {
+  /** Marks the rows as enqueued or processed now. */
+  async function stamp(ids: readonly number[], field: 'enqueuedAt' | 'processedAt') {
+    if (ids.length)
+      await db
+        .update(webhookInbox)
+        .set({ [field]: new Date() })
+        .where(inArray(webhookInbox.id, [...ids]));
+  }
   return {
     /**
      * Stores the body and its events in one statement (one round trip on the hot path); a
@@ -43,13 +51,7 @@ export function createWebhookInbox(db: Db) {
       return row;
     },
 
-    async markEnqueued(ids: readonly number[]) {
-      if (ids.length)
-        await db
-          .update(webhookInbox)
-          .set({ enqueuedAt: new Date() })
-          .where(inArray(webhookInbox.id, [...ids]));
-    },
+    markEnqueued: (ids: readonly number[]) => stamp(ids, 'enqueuedAt'),
 
     async getMany(ids: readonly number[]): Promise<InboxRow[]> {
       if (ids.length === 0) return [];
@@ -59,13 +61,7 @@ export function createWebhookInbox(db: Db) {
         .where(inArray(webhookInbox.id, [...ids]));
     },
 
-    async markProcessed(ids: readonly number[]) {
-      if (ids.length)
-        await db
-          .update(webhookInbox)
-          .set({ processedAt: new Date() })
-          .where(inArray(webhookInbox.id, [...ids]));
-    },
+    markProcessed: (ids: readonly number[]) => stamp(ids, 'processedAt'),
 
     /** Events stored but never handed to the queue (the process died in between). */
     async notEnqueued(olderThanMs: number, limit = 500) {

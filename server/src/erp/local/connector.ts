@@ -2,30 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
 import { localCustomers, localDocuments, localStock } from '../../db/schema.js';
-import type {
-  Customer,
-  CustomerQuery,
-  ErpConnector,
-  ErpDocument,
-  ErpItem,
-  ErpItemStock,
-} from '../connector.js';
+import type { CustomerQuery, ErpConnector, ErpDocument, ErpItem, ErpItemStock } from '../connector.js';
 import { ErpError } from '../connector.js';
 import { phoneKey } from '../phone-key.js';
-import { localCustomerCreator } from './create-customer.js';
+import { localCustomerCreator, toCustomer } from './create-customer.js';
 import { localInvoiceStatus } from './invoice-status.js';
 import { localOrders } from './orders.js';
 
-type CustomerRow = typeof localCustomers.$inferSelect;
 type DocumentRow = typeof localDocuments.$inferSelect;
 
-const toCustomer = (r: CustomerRow): Customer => ({
-  id: r.id,
-  name: r.name,
-  inn: r.inn,
-  phone: r.phone,
-  email: r.email,
-});
 const toDocument = (r: DocumentRow): ErpDocument => ({
   id: r.id,
   number: r.number,

@@ -7,7 +7,8 @@ import { phoneKey } from '../phone-key.js';
 
 type CustomerRow = typeof localCustomers.$inferSelect;
 
-const toCustomer = (r: CustomerRow): Customer => ({
+/** A stored customer row as the connector's `Customer` (the connector's reads use it too). */
+export const toCustomer = (r: CustomerRow): Customer => ({
   id: r.id,
   name: r.name,
   inn: r.inn,

@@ -1,6 +1,8 @@
-import { Hono } from 'hono';
+import { hookRoutes } from '@erp-bridge/shared';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ErpLoop } from '../../erp-loop/service.js';
 import { DomainError } from '../../errors.js';
+import { openApiRoute } from '../contract-route.js';
 
 /**
  * POST /webhooks/erp/:key — the ERP's own webhooks (MoySklad invoiceout / paymentin changes).
@@ -9,7 +11,7 @@ import { DomainError } from '../../errors.js';
  * a bad body: problem+json 400. MoySklad waits 1500 ms, so the answer comes before any ERP call.
  */
 export function erpWebhookRoutes(loop: Pick<ErpLoop, 'receiveHook'>) {
-  return new Hono().post('/webhooks/erp/:key', async (c) => {
+  return new OpenAPIHono().openapi(openApiRoute(hookRoutes.erpWebhook), async (c) => {
     if (!(c.req.header('content-type') ?? '').toLowerCase().includes('json'))
       throw new DomainError('request.unsupported_media_type', 'The ERP webhook body must be JSON.');
     let body: unknown;
@@ -18,7 +20,7 @@ export function erpWebhookRoutes(loop: Pick<ErpLoop, 'receiveHook'>) {
     } catch {
       throw new DomainError('request.invalid', 'The body is not JSON.', { title: 'Malformed webhook' });
     }
-    const outcome = await loop.receiveHook(c.req.param('key'), body);
+    const outcome = await loop.receiveHook(c.req.valid('param').key, body);
     if (outcome === 'unknown')
       throw new DomainError('request.not_found', 'No account has this ERP webhook URL.', {
         title: 'Not found',
