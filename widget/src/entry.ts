@@ -2,7 +2,6 @@
  * The only module that touches amoCRM: the widget object (`self`) and the AMOCRM global.
  * Everything below it is plain Preact fed by props.
  */
-import { operatorApi } from '@erp-bridge/shared';
 import { type ComponentChild, Fragment, h, render as renderPreact } from 'preact';
 import { type AuthorizedAjax, type CustomerEntity, createApiClient } from './api-client.js';
 import { resolveBackend } from './backend-url.js';
@@ -10,6 +9,7 @@ import { CustomerPanel } from './customer/CustomerPanel.js';
 import { localeFromLangId, toMessages } from './i18n.js';
 import { AdminAlerts } from './panel/AdminAlerts.js';
 import { LeadPanel } from './panel/LeadPanel.js';
+import { createOperatorApi } from './settings/operator-api.js';
 import { loadSettingsChunk } from './settings-loader.js';
 import { IsAdmin } from './ui/admin.js';
 import { ErrorBox } from './ui/common.js';
@@ -138,15 +138,10 @@ function ErpBridgeWidget(this: WidgetHost) {
    * page; seen on live accounts), and the page scrolls to `#erpb-health` once it has drawn it.
    */
   function adminAlerts(ctx: ReturnType<typeof context>): ComponentChild {
-    const url = ctx.backend + operatorApi.alerts;
+    const operator = createOperatorApi(ctx.backend, (options) => self.$authorizedAjax(options));
     return h(AdminAlerts, {
-      // Any failure leaves the banner away, so the bare ajax call is enough (no problem parsing).
-      loadAlerts: () =>
-        new Promise((resolve, reject) => {
-          self
-            .$authorizedAjax({ url, method: 'GET', dataType: 'json', timeout: 15_000 })
-            .then(resolve, reject);
-        }),
+      // Any failure leaves the banner away (AdminAlerts stays silent on an error).
+      loadAlerts: () => operator.alerts(),
       healthHref: `/settings/widgets/${widgetCode()}/#erpb-health`,
       t: toMessages(self.i18n('panel')),
     });

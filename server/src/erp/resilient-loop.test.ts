@@ -9,14 +9,13 @@ function reservingErp() {
   const erp: ErpConnector = {
     kind: 'local',
     async getStock(skus): Promise<StockSnapshot> {
-      const items = skus.map(
-        (sku) =>
-          [
-            sku,
-            { sku, name: sku, price: null, warehouses: [{ warehouseId: 'w', warehouseName: 'W', free }] },
-          ] as const,
-      );
-      return { asOf: new Date(), items: new Map(items) };
+      const item = (sku: string) => ({
+        sku,
+        name: sku,
+        price: null,
+        warehouses: [{ warehouseId: 'w', warehouseName: 'W', free }],
+      });
+      return { asOf: new Date(), items: new Map(skus.map((sku) => [sku, item(sku)])) };
     },
     resolveSkus: async () => new Map(),
     listWarehouses: async () => [],
