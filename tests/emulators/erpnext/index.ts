@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import { listen } from '../listen.js';
-import { ProxyRateLimit } from '../proxy-rate-limit.js';
+import { type ListenOptions, type Started, startEmulator } from '../listen.js';
+import { type RestFaults, restFaultState, restFaults } from '../rest-faults.js';
 import { buildApp, type CallLogEntry, type ErpNextState } from './app.js';
 import { seedBalances, seedDocs } from './seed.js';
 
@@ -15,14 +15,7 @@ export interface ErpNextEmulatorOptions {
   apiSecret?: string;
 }
 
-export interface ErpNextFaults {
-  /** Every request answers 502 (nginx in front of a dead Frappe) while on. */
-  outage(on: boolean): void;
-  /** The next Bin list answers rows without numeric quantities. */
-  corruptNext(): void;
-  /** The next `n` requests get the proxy's 429 with Retry-After (see proxy-rate-limit.ts). */
-  rateLimitNext(n: number, waitMs: number): void;
-}
+export type ErpNextFaults = RestFaults;
 
 export interface ErpNextEmulator {
   app: Hono;
@@ -41,42 +34,22 @@ export function createErpNextEmulator(options: ErpNextEmulatorOptions = {}): Erp
     balances: seedBalances(),
     apiKey: options.apiKey ?? ERPNEXT_API_KEY,
     apiSecret: options.apiSecret ?? ERPNEXT_API_SECRET,
-    outage: false,
-    corruptNext: false,
     invoiceSeq: 0,
-    proxy: new ProxyRateLimit(),
+    ...restFaultState(),
   };
   const calls: CallLogEntry[] = [];
   return {
     app: buildApp(state, calls),
     state,
     calls,
-    faults: {
-      outage: (on) => {
-        state.outage = on;
-      },
-      corruptNext: () => {
-        state.corruptNext = true;
-      },
-      rateLimitNext: (n, waitMs) => state.proxy.next(n, waitMs),
-    },
+    faults: restFaults(state),
   };
 }
 
-export interface StartedErpNextEmulator extends ErpNextEmulator {
-  url: string;
-  close(): Promise<void>;
-}
+export type StartedErpNextEmulator = Started<ErpNextEmulator>;
 
-export async function startErpNextEmulator(
-  options: ErpNextEmulatorOptions & { port?: number; host?: string } = {},
+export function startErpNextEmulator(
+  options: ErpNextEmulatorOptions & ListenOptions = {},
 ): Promise<StartedErpNextEmulator> {
-  const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const emulator = createErpNextEmulator(rest);
-  const server = await listen(emulator.app.fetch, { port, host });
-  return {
-    ...emulator,
-    url: server.origin,
-    close: server.close,
-  };
+  return startEmulator(options, createErpNextEmulator);
 }

@@ -1,28 +1,21 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ProxyRateLimit } from '../proxy-rate-limit.js';
+import { type CallLogEntry as BaseEntry, callLog } from '../call-log.js';
+import type { RestFaultState } from '../rest-faults.js';
 import { DomainError, filterDomain } from './domain.js';
 import { MODELS, type OdooRecord } from './seed.js';
 
-export interface CallLogEntry {
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  at: number;
+export interface CallLogEntry extends BaseEntry {
   /** The JSON-2 call: model and method. */
   model?: string;
   rpc?: string;
 }
 
-export interface OdooState {
+/** `proxy` is the nginx in front of Odoo turning requests away with 429. */
+export interface OdooState extends RestFaultState {
   db: Map<string, OdooRecord[]>;
   apiKey: string;
   database: string;
-  outage: boolean;
-  corruptNext: boolean;
-  /** The nginx in front of Odoo turning requests away with 429. */
-  proxy: ProxyRateLimit;
   invoiceSeq: number;
 }
 
@@ -258,21 +251,13 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
     );
   }
 
-  app.use('*', async (c, next) => {
-    const at = Date.now();
-    await next();
-    const url = new URL(c.req.url);
-    const [, , , model, rpc] = url.pathname.split('/');
-    calls.push({
-      method: c.req.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      status: c.res.status,
-      at,
-      ...(model ? { model } : {}),
-      ...(rpc ? { rpc } : {}),
-    });
-  });
+  app.use(
+    '*',
+    callLog(calls, (entry) => {
+      const [, , , model, rpc] = entry.path.split('/');
+      return { ...entry, ...(model ? { model } : {}), ...(rpc ? { rpc } : {}) };
+    }),
+  );
 
   app.use('*', state.proxy.middleware());
 

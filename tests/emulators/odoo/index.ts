@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import { listen } from '../listen.js';
-import { ProxyRateLimit } from '../proxy-rate-limit.js';
+import { type ListenOptions, type Started, startEmulator } from '../listen.js';
+import { type RestFaults, restFaultState, restFaults } from '../rest-faults.js';
 import { buildApp, type CallLogEntry, type OdooState } from './app.js';
 import { seedRecords } from './seed.js';
 
@@ -16,14 +16,7 @@ export interface OdooEmulatorOptions {
   database?: string;
 }
 
-export interface OdooFaults {
-  /** Every request answers 503 while on. */
-  outage(on: boolean): void;
-  /** The next stock.quant search_read answers `false` where quantities should be. */
-  corruptNext(): void;
-  /** The next `n` requests get the proxy's 429 with Retry-After (see proxy-rate-limit.ts). */
-  rateLimitNext(n: number, waitMs: number): void;
-}
+export type OdooFaults = RestFaults;
 
 export interface OdooEmulator {
   app: Hono;
@@ -41,42 +34,22 @@ export function createOdooEmulator(options: OdooEmulatorOptions = {}): OdooEmula
     db: seedRecords(),
     apiKey: options.apiKey ?? ODOO_API_KEY,
     database: options.database ?? ODOO_DATABASE,
-    outage: false,
-    corruptNext: false,
     invoiceSeq: 0,
-    proxy: new ProxyRateLimit(),
+    ...restFaultState(),
   };
   const calls: CallLogEntry[] = [];
   return {
     app: buildApp(state, calls),
     state,
     calls,
-    faults: {
-      outage: (on) => {
-        state.outage = on;
-      },
-      corruptNext: () => {
-        state.corruptNext = true;
-      },
-      rateLimitNext: (n, waitMs) => state.proxy.next(n, waitMs),
-    },
+    faults: restFaults(state),
   };
 }
 
-export interface StartedOdooEmulator extends OdooEmulator {
-  url: string;
-  close(): Promise<void>;
-}
+export type StartedOdooEmulator = Started<OdooEmulator>;
 
-export async function startOdooEmulator(
-  options: OdooEmulatorOptions & { port?: number; host?: string } = {},
+export function startOdooEmulator(
+  options: OdooEmulatorOptions & ListenOptions = {},
 ): Promise<StartedOdooEmulator> {
-  const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const emulator = createOdooEmulator(rest);
-  const server = await listen(emulator.app.fetch, { port, host });
-  return {
-    ...emulator,
-    url: server.origin,
-    close: server.close,
-  };
+  return startEmulator(options, createOdooEmulator);
 }

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { listen } from '../../listen.js';
+import { type ListenOptions, type Started, startEmulator } from '../../listen.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
 import { Faults } from './faults.js';
@@ -65,22 +65,8 @@ export function createAmoEmulator(options: AmoEmulatorOptions): AmoEmulator {
   return { app: buildApp(opts, state, calls, faults), state, calls, faults, webhooks };
 }
 
-export interface StartedAmoEmulator extends AmoEmulator {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type StartedAmoEmulator = Started<AmoEmulator>;
 
-export async function startAmoEmulator(
-  options: AmoEmulatorOptions & { port?: number; host?: string },
-): Promise<StartedAmoEmulator> {
-  const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const emulator = createAmoEmulator(rest);
-  const server = await listen(emulator.app.fetch, { port, host });
-  return {
-    ...emulator,
-    url: `${server.origin}`,
-    port: server.port,
-    close: server.close,
-  };
+export function startAmoEmulator(options: AmoEmulatorOptions & ListenOptions): Promise<StartedAmoEmulator> {
+  return startEmulator(options, createAmoEmulator);
 }
