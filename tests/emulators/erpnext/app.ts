@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type CallLogEntry, callLog } from '../call-log.js';
-import type { RestFaultState } from '../rest-faults.js';
+import type { RestFaultState } from '../rest-emulator.js';
 import { type Condition, FilterError, matches, parseFilters, sortDocs } from './query.js';
 import type { Doc } from './seed.js';
 

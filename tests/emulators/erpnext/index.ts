@@ -1,7 +1,6 @@
-import type { Hono } from 'hono';
 import { type ListenOptions, type Started, startEmulator } from '../listen.js';
-import { type RestFaults, restFaultState, restFaults } from '../rest-faults.js';
-import { buildApp, type CallLogEntry, type ErpNextState } from './app.js';
+import { type RestEmulator, type RestFaults, restEmulator } from '../rest-emulator.js';
+import { buildApp, type ErpNextState } from './app.js';
 import { seedBalances, seedDocs } from './seed.js';
 
 export type { CallLogEntry, ErpNextState } from './app.js';
@@ -17,33 +16,23 @@ export interface ErpNextEmulatorOptions {
 
 export type ErpNextFaults = RestFaults;
 
-export interface ErpNextEmulator {
-  app: Hono;
-  state: ErpNextState;
-  calls: CallLogEntry[];
-  faults: ErpNextFaults;
-}
+export type ErpNextEmulator = RestEmulator<ErpNextState>;
 
 /**
  * A small Frappe/ERPNext: the REST resource API (/api/resource/<DocType>) and the whitelisted
  * methods the REST connector's example mapping calls, seeded with tests/fixtures/erp-dataset.ts.
  */
 export function createErpNextEmulator(options: ErpNextEmulatorOptions = {}): ErpNextEmulator {
-  const state: ErpNextState = {
-    docs: seedDocs(),
-    balances: seedBalances(),
-    apiKey: options.apiKey ?? ERPNEXT_API_KEY,
-    apiSecret: options.apiSecret ?? ERPNEXT_API_SECRET,
-    invoiceSeq: 0,
-    ...restFaultState(),
-  };
-  const calls: CallLogEntry[] = [];
-  return {
-    app: buildApp(state, calls),
-    state,
-    calls,
-    faults: restFaults(state),
-  };
+  return restEmulator(
+    {
+      docs: seedDocs(),
+      balances: seedBalances(),
+      apiKey: options.apiKey ?? ERPNEXT_API_KEY,
+      apiSecret: options.apiSecret ?? ERPNEXT_API_SECRET,
+      invoiceSeq: 0,
+    },
+    buildApp,
+  );
 }
 
 export type StartedErpNextEmulator = Started<ErpNextEmulator>;

@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type CallLogEntry as BaseEntry, callLog } from '../call-log.js';
-import type { RestFaultState } from '../rest-faults.js';
+import type { RestFaultState } from '../rest-emulator.js';
 import { DomainError, filterDomain } from './domain.js';
 import { MODELS, type OdooRecord } from './seed.js';
 

@@ -1,6 +1,5 @@
-import type { Hono } from 'hono';
 import { type ListenOptions, type Started, startEmulator } from '../listen.js';
-import { type RestFaults, restFaultState, restFaults } from '../rest-faults.js';
+import { type RestEmulator, type RestFaults, restEmulator } from '../rest-emulator.js';
 import { buildApp, type CallLogEntry, type OdooState } from './app.js';
 import { seedRecords } from './seed.js';
 
@@ -18,32 +17,22 @@ export interface OdooEmulatorOptions {
 
 export type OdooFaults = RestFaults;
 
-export interface OdooEmulator {
-  app: Hono;
-  state: OdooState;
-  calls: CallLogEntry[];
-  faults: OdooFaults;
-}
+export type OdooEmulator = RestEmulator<OdooState, CallLogEntry>;
 
 /**
  * A small Odoo 19 speaking the JSON-2 API (POST /json/2/<model>/<method>, bearer API key), with
  * the models the REST connector's example mapping uses, seeded with tests/fixtures/erp-dataset.ts.
  */
 export function createOdooEmulator(options: OdooEmulatorOptions = {}): OdooEmulator {
-  const state: OdooState = {
-    db: seedRecords(),
-    apiKey: options.apiKey ?? ODOO_API_KEY,
-    database: options.database ?? ODOO_DATABASE,
-    invoiceSeq: 0,
-    ...restFaultState(),
-  };
-  const calls: CallLogEntry[] = [];
-  return {
-    app: buildApp(state, calls),
-    state,
-    calls,
-    faults: restFaults(state),
-  };
+  return restEmulator(
+    {
+      db: seedRecords(),
+      apiKey: options.apiKey ?? ODOO_API_KEY,
+      database: options.database ?? ODOO_DATABASE,
+      invoiceSeq: 0,
+    },
+    buildApp,
+  );
 }
 
 export type StartedOdooEmulator = Started<OdooEmulator>;

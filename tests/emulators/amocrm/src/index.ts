@@ -14,23 +14,7 @@ export { OAUTH_PROBLEM_TYPE } from './oauth/routes.js';
 export type { AmoEmulatorOptions } from './options.js';
 export { signDisposableToken } from './sandbox/token.js';
 export { WIDGET_CODE, WIDGET_PATH } from './sandbox/widget-files.js';
-export {
-  COMPANY_FIELDS,
-  CONTACT_FIELDS,
-  DEMO_ACCOUNT,
-  DEMO_COMPANIES,
-  DEMO_CONTACTS,
-  DEMO_LEAD_FIELDS,
-  DEMO_LEADS,
-  DEMO_PIPELINE,
-  DEMO_PRODUCTS,
-  DEMO_USER_GROUPS,
-  DEMO_USERS,
-  LOST_STATUS_ID,
-  PRODUCT_FIELDS,
-  SEED_TIME,
-  WON_STATUS_ID,
-} from './seed.js';
+export * from './seed.js';
 export type * from './state.js';
 export {
   type AmoWebhookAccount,

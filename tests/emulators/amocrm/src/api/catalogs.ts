@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bracketList, parseOrIssues } from '../http/query.js';
 import { apiBase, hal, problem, validationProblem } from '../http/responses.js';
 import type { Catalog, CatalogElement, CatalogField, EmulatorState } from '../state.js';
+import { labelledValues } from './field-values.js';
 import { listPage, pageQuery } from './pagination.js';
 
 const Id = z.coerce.number().int().positive();
@@ -45,16 +46,7 @@ function serializeField(base: string, accountId: number, field: CatalogField) {
 
 /** Values carry the field's name, code and type beside its id, as amoCRM returns them. */
 function serializeElement(base: string, accountId: number, fields: CatalogField[], el: CatalogElement) {
-  const values = el.customFieldsValues.map((v) => {
-    const field = fields.find((f) => f.id === v.field_id);
-    return {
-      field_id: v.field_id,
-      field_name: field?.name ?? '',
-      field_code: field?.code ?? null,
-      field_type: field?.type ?? 'text',
-      values: v.values.map((x) => ({ ...x })),
-    };
-  });
+  const values = labelledValues(el.customFieldsValues, (id) => fields.find((f) => f.id === id));
   return {
     id: el.id,
     name: el.name,

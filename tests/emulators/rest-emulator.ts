@@ -1,3 +1,5 @@
+import type { Hono } from 'hono';
+import type { CallLogEntry } from './call-log.js';
 import { ProxyRateLimit } from './proxy-rate-limit.js';
 
 /** What the ERPNext and Odoo apps read on every request; the fault switches below flip it. */
@@ -17,8 +19,22 @@ export interface RestFaults {
   rateLimitNext(n: number, waitMs: number): void;
 }
 
-export function restFaults(state: RestFaultState): RestFaults {
-  return {
+/** An ERP behind a REST API (ERPNext, Odoo): its app, what it holds, what it was asked, its faults. */
+export interface RestEmulator<S extends RestFaultState, E extends CallLogEntry = CallLogEntry> {
+  app: Hono;
+  state: S;
+  calls: E[];
+  faults: RestFaults;
+}
+
+/** Builds the emulator around its seeded state, every fault off. */
+export function restEmulator<S extends RestFaultState, E extends CallLogEntry>(
+  seeded: Omit<S, keyof RestFaultState>,
+  buildApp: (state: S, calls: E[]) => Hono,
+): RestEmulator<S, E> {
+  const state = { ...seeded, outage: false, corruptNext: false, proxy: new ProxyRateLimit() } as S;
+  const calls: E[] = [];
+  const faults: RestFaults = {
     outage: (on) => {
       state.outage = on;
     },
@@ -27,9 +43,5 @@ export function restFaults(state: RestFaultState): RestFaults {
     },
     rateLimitNext: (n, waitMs) => state.proxy.next(n, waitMs),
   };
-}
-
-/** Every fault off. */
-export function restFaultState(): RestFaultState {
-  return { outage: false, corruptNext: false, proxy: new ProxyRateLimit() };
+  return { app: buildApp(state, calls), state, calls, faults };
 }
