@@ -44,6 +44,13 @@ class RpcError extends Error {
 }
 const userError = (m: string) => new RpcError(422, 'odoo.exceptions.UserError', m);
 const valueError = (m: string) => new RpcError(422, 'builtins.ValueError', m);
+/** What Odoo raises for an id that is not there; `record` as Odoo prints it, e.g. `account.move(7,)`. */
+const missingError = (record: string) =>
+  new RpcError(
+    404,
+    'odoo.exceptions.MissingError',
+    `Record does not exist or has been deleted.\n(Record: ${record})`,
+  );
 
 /** UTC, naive, as Odoo writes datetimes. */
 const utcNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
@@ -122,12 +129,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
       if (vals.move_type !== 'out_invoice') throw userError('Only customer invoices are emulated');
       const partner =
         typeof vals.partner_id === 'number' ? lookup('res.partner', vals.partner_id) : undefined;
-      if (!partner)
-        throw new RpcError(
-          404,
-          'odoo.exceptions.MissingError',
-          'Record does not exist or has been deleted.\n(Record: res.partner)',
-        );
+      if (!partner) throw missingError('res.partner');
       const commands = Array.isArray(vals.invoice_line_ids) ? (vals.invoice_line_ids as unknown[]) : [];
       if (commands.length === 0) throw userError('An invoice needs at least one line.');
       const id = moves.length + 1;
@@ -139,12 +141,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
         const lv = cmd[2] as Kwargs;
         const product =
           typeof lv.product_id === 'number' ? lookup('product.product', lv.product_id) : undefined;
-        if (!product)
-          throw new RpcError(
-            404,
-            'odoo.exceptions.MissingError',
-            'Record does not exist or has been deleted.\n(Record: product.product)',
-          );
+        if (!product) throw missingError('product.product');
         const quantity = Number(lv.quantity ?? 1);
         const price = lv.price_unit === undefined ? Number(product.lst_price) : Number(lv.price_unit);
         const subtotal = Math.round(quantity * price * 100) / 100;
@@ -184,12 +181,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
   function post(kw: Kwargs): boolean {
     for (const id of idsOf(kw)) {
       const move = lookup('account.move', id);
-      if (!move)
-        throw new RpcError(
-          404,
-          'odoo.exceptions.MissingError',
-          `Record does not exist or has been deleted.\n(Record: account.move(${id},))`,
-        );
+      if (!move) throw missingError(`account.move(${id},)`);
       if (move.state !== 'draft')
         throw userError(`The entry ${String(move.name)} (id ${id}) must be in draft.`);
       state.invoiceSeq += 1;
@@ -221,12 +213,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
         const fields = Array.isArray(kw.fields) ? (kw.fields as string[]) : undefined;
         return idsOf(kw).map((id) => {
           const rec = lookup(model, id);
-          if (!rec)
-            throw new RpcError(
-              404,
-              'odoo.exceptions.MissingError',
-              `Record does not exist or has been deleted.\n(Record: ${model}(${id},))`,
-            );
+          if (!rec) throw missingError(`${model}(${id},)`);
           return present(model, rec, fields);
         });
       }

@@ -6,27 +6,9 @@ import { apiBase, entityMeta, fail, idFromHref, json, MEDIA_TYPE, ref, uiMeta } 
 import { notFound } from './counterparty.js';
 import { requestFilter } from './filter-request.js';
 import { listResponse, sortRows } from './list.js';
-import { newDocument } from './new-document.js';
+import { documentBody, newDocument } from './new-document.js';
 
-const MetaRef = z.object({ meta: z.object({ href: z.string(), type: z.string().optional() }) });
-const InvoiceBody = z.object({
-  name: z.string().optional(),
-  externalCode: z.string().max(255).optional(),
-  description: z.string().optional(),
-  moment: z.string().optional(),
-  organization: MetaRef,
-  agent: MetaRef,
-  positions: z
-    .array(
-      z.object({
-        assortment: MetaRef,
-        quantity: z.number().positive(),
-        price: z.number().nonnegative().optional(),
-        vat: z.number().optional(),
-      }),
-    )
-    .default([]),
-});
+const InvoiceBody = documentBody({ moment: z.string().optional() }, { vat: z.number().optional() });
 
 /**
  * Customer orders and invoices: lists filtered by agent/externalCode, and invoice creation.

@@ -6,26 +6,9 @@ import type { WebhookSender } from '../webhook-sender.js';
 import { apiBase, entityMeta, fail, idFromHref, json, MEDIA_TYPE, moscowTime, ref } from '../wire.js';
 import { notFound } from './counterparty.js';
 import { serializeDocument } from './documents.js';
-import { newDocument } from './new-document.js';
+import { documentBody, newDocument } from './new-document.js';
 
-const MetaRef = z.object({ meta: z.object({ href: z.string(), type: z.string().optional() }) });
-const OrderBody = z.object({
-  name: z.string().optional(),
-  externalCode: z.string().max(255).optional(),
-  description: z.string().optional(),
-  organization: MetaRef,
-  agent: MetaRef,
-  positions: z
-    .array(
-      z.object({
-        assortment: MetaRef,
-        quantity: z.number().positive(),
-        price: z.number().nonnegative().optional(),
-        reserve: z.number().nonnegative().optional(),
-      }),
-    )
-    .default([]),
-});
+const OrderBody = documentBody({}, { reserve: z.number().nonnegative().optional() });
 const WebhookBody = z.object({
   url: z.string().url().max(255),
   action: z.enum(['CREATE', 'UPDATE', 'DELETE']),

@@ -1,6 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Document, DocumentPosition, EmulatorState } from '../state.js';
 import { moscowTime } from '../wire.js';
+
+const MetaRef = z.object({ meta: z.object({ href: z.string(), type: z.string().optional() }) });
+
+/**
+ * The body of POST /entity/customerorder and /entity/invoiceout: what both take, with the fields
+ * only one of them reads (`own`, e.g. an invoice's moment; `ownPosition`, e.g. an order line's
+ * reserve) in the documented order.
+ */
+export function documentBody<O extends z.ZodRawShape, P extends z.ZodRawShape>(own: O, ownPosition: P) {
+  return z.object({
+    name: z.string().optional(),
+    externalCode: z.string().max(255).optional(),
+    description: z.string().optional(),
+    ...own,
+    organization: MetaRef,
+    agent: MetaRef,
+    positions: z
+      .array(
+        z.object({
+          assortment: MetaRef,
+          quantity: z.number().positive(),
+          price: z.number().nonnegative().optional(),
+          ...ownPosition,
+        }),
+      )
+      .default([]),
+  });
+}
 
 export interface NewDocument {
   name: string;
