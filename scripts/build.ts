@@ -60,6 +60,10 @@ const steps: Step[] = [
       'scripts/demo.ts',
       'scripts/build.ts',
       'tests/emulators/amocrm/src',
+      // what the amoCRM emulator imports from the emulators' shared modules
+      'tests/emulators/listen.ts',
+      'tests/emulators/call-log.ts',
+      'tests/emulators/options.ts',
       'pnpm-lock.yaml',
     ],
     output: 'server/dist/start.js',

@@ -8,11 +8,10 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+type FetchHandler = (req: Request) => Response | Promise<Response>;
+
 /** Serves an emulator's fetch handler on a port (0 = any free one) until close(). */
-export async function listen(
-  fetch: (req: Request) => Response | Promise<Response>,
-  opts: { port?: number; host?: string } = {},
-): Promise<Listening> {
+export async function listen(fetch: FetchHandler, opts: ListenOptions = {}): Promise<Listening> {
   const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>(
     (resolve, reject) => {
       const server = serve({ fetch, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, (info) =>
@@ -31,5 +30,39 @@ export async function listen(
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
+  };
+}
+
+export interface ListenOptions {
+  /** 0 (the default) = any free port. */
+  port?: number;
+  host?: string;
+}
+
+/** An emulator serving on a port: `url` is what a client is configured with. */
+export type Started<E> = E & { url: string; port: number; close(): Promise<void> };
+
+/**
+ * The start half every emulator shares: split the listen options off, build the emulator with
+ * the rest, serve its app, and say where. `located` turns the origin into the emulator's URL (an
+ * API prefix, an OData root) once the port is known.
+ */
+export async function startEmulator<
+  O extends object,
+  E extends { app: { fetch: FetchHandler }; fetch?: FetchHandler },
+>(
+  options: O & ListenOptions,
+  create: (options: O) => E,
+  located: (origin: string, emulator: E) => string = (origin) => origin,
+): Promise<Started<E>> {
+  const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const emulator = create(rest as O);
+  // An emulator with answer faults serves through them (`fetch`), others serve their app.
+  const server = await listen(emulator.fetch ?? emulator.app.fetch, { port, host });
+  return {
+    ...emulator,
+    url: located(server.origin, emulator),
+    port: server.port,
+    close: server.close,
   };
 }

@@ -1,30 +1,21 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ProxyRateLimit } from '../proxy-rate-limit.js';
+import { type CallLogEntry, callLog } from '../call-log.js';
+import type { RestFaultState } from '../rest-emulator.js';
 import { cancelDocument, insertSalesOrder } from './orders.js';
 import { type Condition, FilterError, matches, parseFilters, sortDocs } from './query.js';
 import { amountOf, customerAndRows } from './rows.js';
 import type { Doc } from './seed.js';
 
-export interface CallLogEntry {
-  method: string;
-  path: string;
-  /** Raw query string without `?`. */
-  query: string;
-  status: number;
-  at: number;
-}
+export type { CallLogEntry } from '../call-log.js';
 
-export interface ErpNextState {
+/** `proxy` is the nginx in front of Frappe turning requests away with 429. */
+export interface ErpNextState extends RestFaultState {
   docs: Map<string, Doc[]>;
   balances: Map<string, number>;
   apiKey: string;
   apiSecret: string;
-  outage: boolean;
-  corruptNext: boolean;
   invoiceSeq: number;
-  /** The nginx in front of Frappe turning requests away with 429. */
-  proxy: ProxyRateLimit;
 }
 
 /** Frappe's error body: the exception class, its text, and the user-facing messages JSON-in-JSON. */
@@ -72,18 +63,7 @@ export function siteNow(): string {
 export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
   const app = new Hono();
 
-  app.use('*', async (c, next) => {
-    const at = Date.now();
-    await next();
-    const url = new URL(c.req.url);
-    calls.push({
-      method: c.req.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      status: c.res.status,
-      at,
-    });
-  });
+  app.use('*', callLog(calls));
 
   app.use('*', state.proxy.middleware());
 

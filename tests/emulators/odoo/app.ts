@@ -1,30 +1,23 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ProxyRateLimit } from '../proxy-rate-limit.js';
+import { type CallLogEntry as BaseEntry, callLog } from '../call-log.js';
+import type { RestFaultState } from '../rest-emulator.js';
 import { DomainError, filterDomain } from './domain.js';
 import { productLines, valsListOf } from './lines.js';
 import { saleOrderCall } from './orders.js';
 import { MODELS, type OdooRecord } from './seed.js';
 
-export interface CallLogEntry {
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  at: number;
+export interface CallLogEntry extends BaseEntry {
   /** The JSON-2 call: model and method. */
   model?: string;
   rpc?: string;
 }
 
-export interface OdooState {
+/** `proxy` is the nginx in front of Odoo turning requests away with 429. */
+export interface OdooState extends RestFaultState {
   db: Map<string, OdooRecord[]>;
   apiKey: string;
   database: string;
-  outage: boolean;
-  corruptNext: boolean;
-  /** The nginx in front of Odoo turning requests away with 429. */
-  proxy: ProxyRateLimit;
   invoiceSeq: number;
 }
 
@@ -53,6 +46,13 @@ export class RpcError extends Error {
 }
 export const userError = (m: string) => new RpcError(422, 'odoo.exceptions.UserError', m);
 export const valueError = (m: string) => new RpcError(422, 'builtins.ValueError', m);
+/** What Odoo raises for an id that is not there; `record` as Odoo prints it, e.g. `account.move(7,)`. */
+export const missingError = (record: string) =>
+  new RpcError(
+    404,
+    'odoo.exceptions.MissingError',
+    `Record does not exist or has been deleted.\n(Record: ${record})`,
+  );
 
 /** UTC, naive, as Odoo writes datetimes. */
 export const utcNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
@@ -126,12 +126,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
       if (vals.move_type !== 'out_invoice') throw userError('Only customer invoices are emulated');
       const partner =
         typeof vals.partner_id === 'number' ? lookup('res.partner', vals.partner_id) : undefined;
-      if (!partner)
-        throw new RpcError(
-          404,
-          'odoo.exceptions.MissingError',
-          'Record does not exist or has been deleted.\n(Record: res.partner)',
-        );
+      if (!partner) throw missingError('res.partner');
       const commands = Array.isArray(vals.invoice_line_ids) ? (vals.invoice_line_ids as unknown[]) : [];
       if (commands.length === 0) throw userError('An invoice needs at least one line.');
       const id = moves.length + 1;
@@ -177,12 +172,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
   function post(kw: Kwargs): boolean {
     for (const id of idsOf(kw)) {
       const move = lookup('account.move', id);
-      if (!move)
-        throw new RpcError(
-          404,
-          'odoo.exceptions.MissingError',
-          `Record does not exist or has been deleted.\n(Record: account.move(${id},))`,
-        );
+      if (!move) throw missingError(`account.move(${id},)`);
       if (move.state !== 'draft')
         throw userError(`The entry ${String(move.name)} (id ${id}) must be in draft.`);
       state.invoiceSeq += 1;
@@ -218,12 +208,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
         const fields = Array.isArray(kw.fields) ? (kw.fields as string[]) : undefined;
         return idsOf(kw).map((id) => {
           const rec = lookup(model, id);
-          if (!rec)
-            throw new RpcError(
-              404,
-              'odoo.exceptions.MissingError',
-              `Record does not exist or has been deleted.\n(Record: ${model}(${id},))`,
-            );
+          if (!rec) throw missingError(`${model}(${id},)`);
           return present(model, rec, fields);
         });
       }
@@ -248,21 +233,13 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
     );
   }
 
-  app.use('*', async (c, next) => {
-    const at = Date.now();
-    await next();
-    const url = new URL(c.req.url);
-    const [, , , model, rpc] = url.pathname.split('/');
-    calls.push({
-      method: c.req.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      status: c.res.status,
-      at,
-      ...(model ? { model } : {}),
-      ...(rpc ? { rpc } : {}),
-    });
-  });
+  app.use(
+    '*',
+    callLog(calls, (entry) => {
+      const [, , , model, rpc] = entry.path.split('/');
+      return { ...entry, ...(model ? { model } : {}), ...(rpc ? { rpc } : {}) };
+    }),
+  );
 
   app.use('*', state.proxy.middleware());
 

@@ -1,4 +1,4 @@
-import { RpcError, valueError } from './app.js';
+import { missingError, valueError } from './app.js';
 import type { OdooRecord } from './seed.js';
 
 type Kwargs = Record<string, unknown>;
@@ -10,13 +10,6 @@ export function valsListOf(kw: Kwargs): Kwargs[] {
   if (list.length === 0) throw valueError("create() missing 'vals_list'");
   return list;
 }
-
-export const missingRecord = (what: string) =>
-  new RpcError(
-    404,
-    'odoo.exceptions.MissingError',
-    `Record does not exist or has been deleted.\n(Record: ${what})`,
-  );
 
 export interface ProductLine {
   vals: Kwargs;
@@ -42,7 +35,7 @@ export function productLines(
       throw valueError(`Invalid command ${JSON.stringify(cmd)}`);
     const vals = cmd[2] as Kwargs;
     const product = db.get('product.product')?.find((p) => p.id === vals.product_id);
-    if (typeof vals.product_id !== 'number' || !product) throw missingRecord('product.product');
+    if (typeof vals.product_id !== 'number' || !product) throw missingError('product.product');
     const quantity = Number(vals[quantityField] ?? 1);
     const price = vals.price_unit === undefined ? Number(product.lst_price) : Number(vals.price_unit);
     return { vals, product, quantity, price, subtotal: Math.round(quantity * price * 100) / 100 };

@@ -1,5 +1,5 @@
-import { type OdooState, userError, utcNow, valueError } from './app.js';
-import { missingRecord, productLines, valsListOf } from './lines.js';
+import { missingError, type OdooState, userError, utcNow, valueError } from './app.js';
+import { productLines, valsListOf } from './lines.js';
 import type { OdooRecord } from './seed.js';
 
 type Kwargs = Record<string, unknown>;
@@ -20,7 +20,7 @@ const table = (state: OdooState, model: string) => {
 const find = (state: OdooState, model: string, id: unknown) =>
   typeof id === 'number' ? table(state, model).find((r) => r.id === id) : undefined;
 const missing = (model: string, id?: unknown) =>
-  missingRecord(`${model}${id === undefined ? '' : `(${String(id)},)`}`);
+  missingError(`${model}${id === undefined ? '' : `(${String(id)},)`}`);
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** The sale.order records a method is called on (`ids`), every one of them existing. */

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { type CallLogEntry as BaseEntry, callLog as baseCallLog } from '../../call-log.js';
 
 /** What a handler may add to its call-log entry (typed through Hono's ContextVariableMap). */
 export interface CallNote {
@@ -14,32 +15,20 @@ declare module 'hono' {
   }
 }
 
-export interface CallLogEntry {
-  method: string;
-  path: string;
-  /** Raw query string without `?` (decode with URLSearchParams). */
-  query: string;
+export interface CallLogEntry extends BaseEntry {
   /** 429 and 403 (limits, blocked account) are here too; 0 = connection dropped. */
   status: number;
-  /** Epoch milliseconds when the request arrived. */
-  at: number;
   grantType?: string;
 }
 
 /** Records each request after it is answered, so tests can count calls the backend made. */
 export function callLog(calls: CallLogEntry[]): MiddlewareHandler {
-  return async (c, next) => {
-    const at = Date.now();
-    await next();
-    const url = new URL(c.req.url);
+  return baseCallLog(calls, (entry, c) => {
     const note = c.get('callNote');
-    calls.push({
-      method: c.req.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      status: note?.dropped ? 0 : c.res.status,
-      at,
+    return {
+      ...entry,
+      status: note?.dropped ? 0 : entry.status,
       ...(note?.grantType === undefined ? {} : { grantType: note.grantType }),
-    });
-  };
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { listen } from '../../listen.js';
+import { type ListenOptions, type Started, startEmulator } from '../../listen.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
 import { Faults } from './faults.js';
@@ -14,23 +14,7 @@ export { OAUTH_PROBLEM_TYPE } from './oauth/routes.js';
 export type { AmoEmulatorOptions } from './options.js';
 export { signDisposableToken } from './sandbox/token.js';
 export { WIDGET_CODE, WIDGET_PATH } from './sandbox/widget-files.js';
-export {
-  COMPANY_FIELDS,
-  CONTACT_FIELDS,
-  DEMO_ACCOUNT,
-  DEMO_COMPANIES,
-  DEMO_CONTACTS,
-  DEMO_LEAD_FIELDS,
-  DEMO_LEADS,
-  DEMO_PIPELINE,
-  DEMO_PRODUCTS,
-  DEMO_USER_GROUPS,
-  DEMO_USERS,
-  LOST_STATUS_ID,
-  PRODUCT_FIELDS,
-  SEED_TIME,
-  WON_STATUS_ID,
-} from './seed.js';
+export * from './seed.js';
 export type * from './state.js';
 export {
   type AmoWebhookAccount,
@@ -65,22 +49,8 @@ export function createAmoEmulator(options: AmoEmulatorOptions): AmoEmulator {
   return { app: buildApp(opts, state, calls, faults), state, calls, faults, webhooks };
 }
 
-export interface StartedAmoEmulator extends AmoEmulator {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type StartedAmoEmulator = Started<AmoEmulator>;
 
-export async function startAmoEmulator(
-  options: AmoEmulatorOptions & { port?: number; host?: string },
-): Promise<StartedAmoEmulator> {
-  const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const emulator = createAmoEmulator(rest);
-  const server = await listen(emulator.app.fetch, { port, host });
-  return {
-    ...emulator,
-    url: `${server.origin}`,
-    port: server.port,
-    close: server.close,
-  };
+export function startAmoEmulator(options: AmoEmulatorOptions & ListenOptions): Promise<StartedAmoEmulator> {
+  return startEmulator(options, createAmoEmulator);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOptions } from '../../options.js';
 import { DEMO_ACCOUNT } from './seed.js';
 
 export const AmoEmulatorOptions = z.object({
@@ -48,14 +49,8 @@ export type ResolvedOptions = Omit<z.output<typeof AmoEmulatorOptions>, 'redirec
   redirectUri: string;
 };
 
-/** Fails at construction with one readable line rather than on the first request. */
 export function resolveOptions(opts: AmoEmulatorOptions): ResolvedOptions {
-  const result = AmoEmulatorOptions.safeParse(opts);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`amoCRM emulator: invalid options (${issues})`);
-  }
-  const data = result.data;
+  const data = parseOptions('amoCRM emulator', AmoEmulatorOptions, opts);
   return {
     ...data,
     redirectUri: data.redirectUri ?? `${data.backendUrl.replace(/\/+$/, '')}/oauth/callback`,

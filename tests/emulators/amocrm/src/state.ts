@@ -189,16 +189,20 @@ export interface StateOptions {
   autoDeliverWebhooks?: boolean;
 }
 
-const multitext = (
-  field: { id: number; name: string; code: string | null; type: string },
-  value: string,
-) => ({
+type SeedField = { id: number; name: string; code: string | null; type: string };
+
+const multitext = (field: SeedField, value: string) => ({
   field_id: field.id,
   field_name: field.name,
   field_code: field.code,
   field_type: field.type,
   values: [field.type === 'multitext' ? { value, enum_code: 'WORK' } : { value }],
 });
+
+/** A seeded contact's or company's values: one per field of its entity, read from the seed by the field's key. */
+function seededValues<F extends Record<string, SeedField>>(fields: F, seed: Record<keyof F, string>) {
+  return Object.entries(fields).map(([key, field]) => multitext(field, seed[key] as string));
+}
 
 export function createState(opts: StateOptions): EmulatorState {
   const catalogId = DEMO_ACCOUNT.productsCatalogId;
@@ -338,10 +342,7 @@ export function createState(opts: StateOptions): EmulatorState {
           company: c.company,
           companyId: c.companyId,
           responsibleUserId: DEMO_ACCOUNT.userId,
-          customFieldsValues: [
-            multitext(CONTACT_FIELDS.phone, c.phone),
-            multitext(CONTACT_FIELDS.email, c.email),
-          ],
+          customFieldsValues: seededValues(CONTACT_FIELDS, c),
         },
       ]),
     ),
@@ -352,10 +353,7 @@ export function createState(opts: StateOptions): EmulatorState {
           id: c.id,
           name: c.name,
           responsibleUserId: DEMO_ACCOUNT.userId,
-          customFieldsValues: [
-            multitext(COMPANY_FIELDS.phone, c.phone),
-            multitext(COMPANY_FIELDS.inn, c.inn),
-          ],
+          customFieldsValues: seededValues(COMPANY_FIELDS, c),
         },
       ]),
     ),

@@ -1,29 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
+import { type CallLogEntry as BaseEntry, callLog as baseCallLog } from '../../call-log.js';
 
-export interface CallLogEntry {
-  method: string;
-  path: string;
-  /** Raw query string without `?` (decode with URLSearchParams). */
-  query: string;
-  status: number;
-  /** Epoch milliseconds when the request arrived. */
-  at: number;
+export interface CallLogEntry extends BaseEntry {
+  /** From arrival to answer: latency, in-flight waits and faults included. */
   durationMs: number;
 }
 
 /** Records every request after it is answered (rejected ones too), so tests can count calls. */
 export function callLog(calls: CallLogEntry[]): MiddlewareHandler {
-  return async (c, next) => {
-    const at = Date.now();
-    await next();
-    const url = new URL(c.req.url);
-    calls.push({
-      method: c.req.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      status: c.res.status,
-      at,
-      durationMs: Date.now() - at,
-    });
-  };
+  return baseCallLog(calls, (entry) => ({ ...entry, durationMs: Date.now() - entry.at }));
 }

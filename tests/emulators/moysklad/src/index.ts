@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { listen } from '../../listen.js';
+import { type ListenOptions, type Started, startEmulator } from '../../listen.js';
 import { loopControl } from './api/loop.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
@@ -50,24 +50,16 @@ export function createMoySkladEmulator(options: MoySkladEmulatorOptions): MoySkl
   } as MoySkladEmulator & { setBase(base: string): void };
 }
 
-export interface StartedMoySkladEmulator extends MoySkladEmulator {
-  /** The API base, e.g. http://127.0.0.1:PORT/api/remap/1.2 */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+/** `url` is the API base, e.g. http://127.0.0.1:PORT/api/remap/1.2 */
+export type StartedMoySkladEmulator = Started<MoySkladEmulator>;
 
-export async function startMoySkladEmulator(
-  options: MoySkladEmulatorOptions & { port?: number; host?: string },
+export function startMoySkladEmulator(
+  options: MoySkladEmulatorOptions & ListenOptions,
 ): Promise<StartedMoySkladEmulator> {
-  const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const emulator = createMoySkladEmulator(rest) as MoySkladEmulator & { setBase(base: string): void };
-  const server = await listen(emulator.app.fetch, { port, host });
-  emulator.setBase(`${server.origin}${API_PREFIX}`);
-  return {
-    ...emulator,
-    url: `${server.origin}${API_PREFIX}`,
-    port: server.port,
-    close: server.close,
-  };
+  const create = (rest: MoySkladEmulatorOptions) =>
+    createMoySkladEmulator(rest) as MoySkladEmulator & { setBase(base: string): void };
+  return startEmulator(options, create, (origin, emulator) => {
+    emulator.setBase(`${origin}${API_PREFIX}`);
+    return `${origin}${API_PREFIX}`;
+  });
 }

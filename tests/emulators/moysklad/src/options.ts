@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOptions } from '../../options.js';
 
 export const MoySkladEmulatorOptions = z.object({
   /** The token our connector sends as `Authorization: Bearer ...`. */
@@ -25,12 +26,6 @@ export const MoySkladEmulatorOptions = z.object({
 export type MoySkladEmulatorOptions = z.input<typeof MoySkladEmulatorOptions>;
 export type ResolvedOptions = z.output<typeof MoySkladEmulatorOptions>;
 
-/** Fails at construction with one readable line rather than on the first request. */
 export function resolveOptions(opts: MoySkladEmulatorOptions): ResolvedOptions {
-  const result = MoySkladEmulatorOptions.safeParse(opts);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`MoySklad emulator: invalid options (${issues})`);
-  }
-  return result.data;
+  return parseOptions('MoySklad emulator', MoySkladEmulatorOptions, opts);
 }

@@ -33,6 +33,11 @@ export function entityMeta(base: string, type: string, id: string): Meta {
   };
 }
 
+/** `meta` in an entity's own answer: with `uuidHref`, its page in MoySklad's web UI (`#<page>/edit?id=`). */
+export function uiMeta(base: string, type: string, id: string, page: string = type): Meta {
+  return { ...entityMeta(base, type, id), uuidHref: `https://online.moysklad.ru/app/#${page}/edit?id=${id}` };
+}
+
 export const ref = (base: string, type: string, id: string) => ({ meta: entityMeta(base, type, id) });
 
 /** The last path segment of an href: MoySklad identifies referenced entities by their href. */

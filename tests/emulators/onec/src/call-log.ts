@@ -1,27 +1,16 @@
 import type { MiddlewareHandler } from 'hono';
+import { callLog as baseCallLog, type CallLogEntry } from '../../call-log.js';
 
-export interface CallLogEntry {
-  method: string;
-  /** Decoded path, Cyrillic readable: /trade/odata/standard.odata/Catalog_Номенклатура. */
-  path: string;
-  /** Raw query string without `?` (decode with URLSearchParams). */
-  query: string;
-  status: number;
-  /** Epoch milliseconds when the request arrived. */
-  at: number;
-}
+export type { CallLogEntry } from '../../call-log.js';
 
+/** Logs the path decoded, Cyrillic readable: /trade/odata/standard.odata/Catalog_Номенклатура. */
 export function callLog(calls: CallLogEntry[]): MiddlewareHandler {
-  return async (c, next) => {
-    const at = Date.now();
-    await next();
-    const url = new URL(c.req.url);
-    let path = url.pathname;
+  return baseCallLog(calls, (entry) => {
     try {
-      path = decodeURIComponent(path);
+      return { ...entry, path: decodeURIComponent(entry.path) };
     } catch {
       // keep the raw path: the request was malformed and the log should say so as it came
+      return entry;
     }
-    calls.push({ method: c.req.method, path, query: url.search.slice(1), status: c.res.status, at });
-  };
+  });
 }

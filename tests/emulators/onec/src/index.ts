@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { listen } from '../../listen.js';
+import { type ListenOptions, type Started, startEmulator } from '../../listen.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
 import { createFaults, type OneCFaults } from './faults.js';
@@ -44,24 +44,16 @@ export function createOneCEmulator(options: OneCEmulatorOptions): OneCEmulator {
   return { app, calls, faults, state, loop: createLoopControls(state), loopFaults };
 }
 
-export interface StartedOneCEmulator extends OneCEmulator {
-  /** The OData root, e.g. http://127.0.0.1:PORT/trade/odata/standard.odata */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+/** `url` is the OData root, e.g. http://127.0.0.1:PORT/trade/odata/standard.odata */
+export type StartedOneCEmulator = Started<OneCEmulator>;
 
-export async function startOneCEmulator(
-  options: OneCEmulatorOptions & { port?: number; host?: string },
+export function startOneCEmulator(
+  options: OneCEmulatorOptions & ListenOptions,
 ): Promise<StartedOneCEmulator> {
-  const { port = 0, host = '127.0.0.1', ...rest } = options;
-  const opts = resolveOptions(rest);
-  const emulator = createOneCEmulator(rest);
-  const server = await listen(emulator.app.fetch, { port, host });
-  return {
-    ...emulator,
-    url: `${server.origin}${opts.basePath}`,
-    port: server.port,
-    close: server.close,
-  };
+  // The schema ignores port and host: they are the listener's, not the infobase's.
+  return startEmulator(
+    options,
+    createOneCEmulator,
+    (origin) => `${origin}${resolveOptions(options).basePath}`,
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOptions } from '../../options.js';
 
 export const OneCEmulatorOptions = z.object({
   /** Infobase user and password for Basic auth (UTF-8: 1C user names are often Cyrillic). */
@@ -18,10 +19,5 @@ export type OneCEmulatorOptions = z.input<typeof OneCEmulatorOptions>;
 export type ResolvedOptions = z.output<typeof OneCEmulatorOptions>;
 
 export function resolveOptions(opts: OneCEmulatorOptions): ResolvedOptions {
-  const result = OneCEmulatorOptions.safeParse(opts);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`1C emulator: invalid options (${issues})`);
-  }
-  return result.data;
+  return parseOptions('1C emulator', OneCEmulatorOptions, opts);
 }

@@ -1,9 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { bracketList, parseOrIssues } from '../http/query.js';
-import { apiBase, emptyList, hal, problem, validationProblem } from '../http/responses.js';
+import { apiBase, hal, problem, validationProblem } from '../http/responses.js';
 import type { Catalog, CatalogElement, CatalogField, EmulatorState } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { labelledValues } from './field-values.js';
+import { listPage, pageQuery } from './pagination.js';
 
 const Id = z.coerce.number().int().positive();
 
@@ -45,16 +46,7 @@ function serializeField(base: string, accountId: number, field: CatalogField) {
 
 /** Values carry the field's name, code and type beside its id, as amoCRM returns them. */
 function serializeElement(base: string, accountId: number, fields: CatalogField[], el: CatalogElement) {
-  const values = el.customFieldsValues.map((v) => {
-    const field = fields.find((f) => f.id === v.field_id);
-    return {
-      field_id: v.field_id,
-      field_name: field?.name ?? '',
-      field_code: field?.code ?? null,
-      field_type: field?.type ?? 'text',
-      values: v.values.map((x) => ({ ...x })),
-    };
-  });
+  const values = labelledValues(el.customFieldsValues, (id) => fields.find((f) => f.id === id));
   return {
     id: el.id,
     name: el.name,
@@ -82,15 +74,11 @@ export function catalogsRoutes(state: EmulatorState): Hono {
   };
 
   app.get('/catalogs', (c) => {
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
-    const { items, hasNext } = paginate([...state.catalogs.values()], page.value);
-    if (items.length === 0) return emptyList(c);
-    return hal(c, {
-      _page: page.value.page,
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { catalogs: items.map((cat) => serializeCatalog(apiBase(c), accountId(), cat)) },
-    });
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
+    return listPage(c, [...state.catalogs.values()], page, 'catalogs', (cat) =>
+      serializeCatalog(apiBase(c), accountId(), cat),
+    );
   });
 
   app.get('/catalogs/:id', (c) => {
@@ -102,25 +90,17 @@ export function catalogsRoutes(state: EmulatorState): Hono {
   app.get('/catalogs/:id/custom_fields', (c) => {
     const catalog = catalogOf(c);
     if (catalog instanceof Response) return catalog;
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const all = state.catalogFields.get(catalog.id) ?? [];
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
-    return hal(c, {
-      _total_items: all.length,
-      _page: page.value.page,
-      _page_count: Math.ceil(all.length / page.value.limit),
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { custom_fields: items.map((f) => serializeField(apiBase(c), accountId(), f)) },
-    });
+    return listPage(c, all, page, 'custom_fields', (f) => serializeField(apiBase(c), accountId(), f), true);
   });
 
   app.get('/catalogs/:id/elements', (c) => {
     const catalog = catalogOf(c);
     if (catalog instanceof Response) return catalog;
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const ids = bracketList(c.req.url, 'filter[id]');
     const parsedIds = ids === undefined ? undefined : parseOrIssues(z.array(Id), ids);
     if (parsedIds && !parsedIds.ok) return validationProblem(c, parsedIds.issues);
@@ -132,14 +112,8 @@ export function catalogsRoutes(state: EmulatorState): Hono {
         (!wanted || wanted.has(el.id)) &&
         (!search || el.name.toLowerCase().includes(search)),
     );
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
     const fields = state.catalogFields.get(catalog.id) ?? [];
-    return hal(c, {
-      _page: page.value.page,
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { elements: items.map((el) => serializeElement(apiBase(c), accountId(), fields, el)) },
-    });
+    return listPage(c, all, page, 'elements', (el) => serializeElement(apiBase(c), accountId(), fields, el));
   });
 
   app.post('/catalogs/:id/elements', async (c) => {

@@ -1,11 +1,11 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Company } from '../entities.js';
-import { bracketList, parseOrIssues } from '../http/query.js';
-import { apiBase, emptyList, hal, problem, validationProblem } from '../http/responses.js';
+import { bracketList } from '../http/query.js';
+import { apiBase, hal, problem } from '../http/responses.js';
 import { SEED_TIME } from '../seed.js';
 import type { Contact, EmulatorState } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 
 const withSet = (c: Context) => new Set((c.req.query('with') ?? '').split(',').map((s) => s.trim()));
 const copyValues = (values: Contact['customFieldsValues']) =>
@@ -90,21 +90,15 @@ export function contactRoutes(state: EmulatorState): Hono {
     serialize: (base: string, item: T, include: Set<string>) => unknown,
   ) => {
     app.get(`/${name}`, (c) => {
-      const page = parseOrIssues(PageQuery, c.req.query());
-      if (!page.ok) return validationProblem(c, page.issues);
+      const page = pageQuery(c);
+      if (page instanceof Response) return page;
       const ids = bracketList(c.req.url, 'filter[id]')?.map(Number);
       const query = c.req.query('query')?.toLowerCase();
       const all = items().filter(
         (x) => (!ids || ids.includes(x.id)) && (!query || JSON.stringify(x).toLowerCase().includes(query)),
       );
-      const { items: slice, hasNext } = paginate(all, page.value);
-      if (slice.length === 0) return emptyList(c);
       const include = withSet(c);
-      return hal(c, {
-        _page: page.value.page,
-        _links: pageLinks(c, page.value, hasNext),
-        _embedded: { [name]: slice.map((x) => serialize(apiBase(c), x, include)) },
-      });
+      return listPage(c, all, page, name, (x) => serialize(apiBase(c), x, include));
     });
     app.get(`/${name}/:id{[0-9]+}`, (c) => {
       const id = z.coerce.number().int().parse(c.req.param('id'));

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { parseOrIssues } from '../http/query.js';
-import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
+import { apiBase } from '../http/responses.js';
 import { COMPANY_FIELDS, CONTACT_FIELDS } from '../seed.js';
 import type { EmulatorState } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 
 type SeedField = { id: number; name: string; code: string | null; type: string };
 
@@ -20,37 +19,33 @@ export function entityFieldRoutes(state: EmulatorState): Hono {
   };
   for (const entity of ['contacts', 'companies'] as const) {
     app.get(`/${entity}/custom_fields`, (c) => {
-      const page = parseOrIssues(PageQuery, c.req.query());
-      if (!page.ok) return validationProblem(c, page.issues);
-      const all = lists[entity];
-      const { items, hasNext } = paginate(all, page.value);
-      if (items.length === 0) return emptyList(c);
-      return hal(c, {
-        _total_items: all.length,
-        _page: page.value.page,
-        _page_count: Math.ceil(all.length / page.value.limit),
-        _links: pageLinks(c, page.value, hasNext),
-        _embedded: {
-          custom_fields: items.map((f, i) => ({
-            id: f.id,
-            name: f.name,
-            type: f.type,
-            account_id: state.account.id,
-            code: f.code,
-            sort: (i + 1) * 10,
-            is_api_only: false,
-            enums: null,
-            group_id: null,
-            required_statuses: [],
-            is_deletable: f.code === null,
-            is_predefined: f.code !== null,
-            entity_type: entity,
-            remind: null,
-            settings: null,
-            _links: { self: { href: `${apiBase(c)}/${entity}/custom_fields/${f.id}` } },
-          })),
-        },
-      });
+      const page = pageQuery(c);
+      if (page instanceof Response) return page;
+      return listPage(
+        c,
+        lists[entity],
+        page,
+        'custom_fields',
+        (f, i) => ({
+          id: f.id,
+          name: f.name,
+          type: f.type,
+          account_id: state.account.id,
+          code: f.code,
+          sort: (i + 1) * 10,
+          is_api_only: false,
+          enums: null,
+          group_id: null,
+          required_statuses: [],
+          is_deletable: f.code === null,
+          is_predefined: f.code !== null,
+          entity_type: entity,
+          remind: null,
+          settings: null,
+          _links: { self: { href: `${apiBase(c)}/${entity}/custom_fields/${f.id}` } },
+        }),
+        true,
+      );
     });
   }
   return app;

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { bracketList, parseOrIssues } from '../http/query.js';
-import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
+import { apiBase, validationProblem } from '../http/responses.js';
 import { statusChanged } from '../leads/changes.js';
 import type { EmulatorState } from '../state.js';
-import { pageLinks, paginate } from './pagination.js';
+import { listPage } from './pagination.js';
 
 /**
  * GET /api/v4/events, amoCRM's event log ("События и примечания",
@@ -103,30 +103,22 @@ export function eventRoutes(state: EmulatorState, log: AmoEvent[]): Hono {
               (created.to === undefined || e.createdAt <= created.to))),
       )
       .reverse();
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
     const base = apiBase(c);
-    return hal(c, {
-      _page: page.value.page,
-      _links: pageLinks(c, page.value, hasNext),
+    return listPage(c, all, page.value, 'events', (e) => ({
+      id: e.id,
+      type: e.type,
+      entity_id: e.entityId,
+      entity_type: 'lead',
+      created_by: e.createdBy,
+      created_at: e.createdAt,
+      value_after: leadStatus(e.after),
+      value_before: leadStatus(e.before),
+      account_id: state.account.id,
+      _links: { self: { href: `${base}/events/${e.id}` } },
       _embedded: {
-        events: items.map((e) => ({
-          id: e.id,
-          type: e.type,
-          entity_id: e.entityId,
-          entity_type: 'lead',
-          created_by: e.createdBy,
-          created_at: e.createdAt,
-          value_after: leadStatus(e.after),
-          value_before: leadStatus(e.before),
-          account_id: state.account.id,
-          _links: { self: { href: `${base}/events/${e.id}` } },
-          _embedded: {
-            entity: { id: e.entityId, _links: { self: { href: `${base}/leads/${e.entityId}` } } },
-          },
-        })),
+        entity: { id: e.entityId, _links: { self: { href: `${base}/leads/${e.entityId}` } } },
       },
-    });
+    }));
   });
   return app;
 }

@@ -2,17 +2,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { LeadField } from '../entities.js';
 import { readBody } from '../http/body.js';
-import { parseOrIssues } from '../http/query.js';
-import {
-  apiBase,
-  emptyList,
-  hal,
-  problem,
-  type ValidationIssue,
-  validationProblem,
-} from '../http/responses.js';
+import { apiBase, hal, problem, type ValidationIssue, validationProblem } from '../http/responses.js';
 import type { EmulatorState } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 import { batch, Id } from './schemas.js';
 
 const FIELD_TYPES = [
@@ -117,18 +109,10 @@ export function leadFieldRoutes(state: EmulatorState): Hono {
       : null;
 
   app.get('/leads/custom_fields', (c) => {
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const all = [...state.leadFields.values()].sort((a, b) => a.sort - b.sort || a.id - b.id);
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
-    return hal(c, {
-      _total_items: all.length,
-      _page: page.value.page,
-      _page_count: Math.ceil(all.length / page.value.limit),
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { custom_fields: items.map((f) => serialize(apiBase(c), state, f)) },
-    });
+    return listPage(c, all, page, 'custom_fields', (f) => serialize(apiBase(c), state, f), true);
   });
 
   app.get('/leads/custom_fields/:id{[0-9]+}', (c) => {

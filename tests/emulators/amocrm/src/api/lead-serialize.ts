@@ -1,18 +1,10 @@
 import type { EmulatorState, Lead } from '../state.js';
+import { labelledValues } from './field-values.js';
 
 /** Lead field values carry the field's name, code and type beside its id, as amoCRM returns them. */
 export function serializeLeadValues(state: EmulatorState, lead: Lead) {
   if (lead.customFieldsValues.length === 0) return null;
-  return lead.customFieldsValues.map((v) => {
-    const field = state.leadFields.get(v.field_id);
-    return {
-      field_id: v.field_id,
-      field_name: field?.name ?? '',
-      field_code: field?.code ?? null,
-      field_type: field?.type ?? 'text',
-      values: v.values.map((x) => ({ ...x })),
-    };
-  });
+  return labelledValues(lead.customFieldsValues, (id) => state.leadFields.get(id));
 }
 
 export function serializeLead(base: string, state: EmulatorState, lead: Lead, include: Set<string>) {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { itemIssues, readBody } from '../http/body.js';
 import { apiBase, hal, problem, type ValidationIssue, validationProblem } from '../http/responses.js';
 import type { LeadChange } from '../leads/changes.js';
@@ -23,6 +23,20 @@ export function leadWriteRoutes(state: EmulatorState): Hono {
     updated_at: updatedAt,
     _links: { self: { href: `${base}/leads/${id}` } },
   });
+  /** A batch that validated whole: every change applied, one webhook batch, one answer. */
+  const commit = (
+    c: Context,
+    appliers: (() => LeadChange)[],
+    present: (base: string, change: LeadChange, index: number) => unknown,
+  ) => {
+    const changes = appliers.map((apply) => apply());
+    state.emitLeadChanges(changes);
+    const base = apiBase(c);
+    return hal(c, {
+      _links: { self: { href: `${base}/leads` } },
+      _embedded: { leads: changes.map((ch, i) => present(base, ch, i)) },
+    });
+  };
 
   app.patch('/leads/:id{[0-9]+}', async (c) => {
     const body = await readBody(c, LeadPatchBody);
@@ -51,13 +65,7 @@ export function leadWriteRoutes(state: EmulatorState): Hono {
       else issues.push(...itemIssues(i, [...prepared.errors]));
     }
     if (issues.length > 0) return validationProblem(c, issues);
-    const changes = appliers.map((apply) => apply());
-    state.emitLeadChanges(changes);
-    const base = apiBase(c);
-    return hal(c, {
-      _links: { self: { href: `${base}/leads` } },
-      _embedded: { leads: changes.map((ch) => ref(base, ch.lead.id, ch.lead.updatedAt)) },
-    });
+    return commit(c, appliers, (base, ch) => ref(base, ch.lead.id, ch.lead.updatedAt));
   });
 
   app.post('/leads', async (c) => {
@@ -71,19 +79,11 @@ export function leadWriteRoutes(state: EmulatorState): Hono {
       else issues.push(...itemIssues(i, prepared.errors));
     });
     if (issues.length > 0) return validationProblem(c, issues);
-    const changes = appliers.map((apply) => apply());
-    state.emitLeadChanges(changes);
-    const base = apiBase(c);
-    return hal(c, {
-      _links: { self: { href: `${base}/leads` } },
-      _embedded: {
-        leads: changes.map((ch, i) => ({
-          id: ch.lead.id,
-          request_id: body.value[i]?.request_id ?? String(i),
-          _links: { self: { href: `${base}/leads/${ch.lead.id}` } },
-        })),
-      },
-    });
+    return commit(c, appliers, (base, ch, i) => ({
+      id: ch.lead.id,
+      request_id: body.value[i]?.request_id ?? String(i),
+      _links: { self: { href: `${base}/leads/${ch.lead.id}` } },
+    }));
   });
 
   return app;

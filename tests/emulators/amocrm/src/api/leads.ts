@@ -1,10 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { bracketList, parseOrIssues } from '../http/query.js';
-import { apiBase, emptyList, hal, problem, validationProblem } from '../http/responses.js';
+import { apiBase, hal, problem, validationProblem } from '../http/responses.js';
 import type { EmulatorState } from '../state.js';
 import { serializeLead } from './lead-serialize.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 
 export { serializeLead } from './lead-serialize.js';
 
@@ -31,8 +31,8 @@ export function leadsRoutes(state: EmulatorState): Hono {
   const app = new Hono();
 
   app.get('/leads', (c) => {
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const q = parseOrIssues(ListQuery, c.req.query());
     if (!q.ok) return validationProblem(c, q.issues);
     const idList = (name: string) => {
@@ -65,14 +65,8 @@ export function leadsRoutes(state: EmulatorState): Hono {
         : (['id', f['order[id]'] ?? 'asc'] as const);
     all.sort((a, b) => (a[key] - b[key] || a.id - b.id) * (dir === 'asc' ? 1 : -1));
 
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
     const include = withSet(c);
-    return hal(c, {
-      _page: page.value.page,
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { leads: items.map((l) => serializeLead(apiBase(c), state, l, include)) },
-    });
+    return listPage(c, all, page, 'leads', (l) => serializeLead(apiBase(c), state, l, include));
   });
 
   app.get('/leads/:id{[0-9]+}', (c) => {

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { type Note, nowSeconds } from '../entities.js';
 import { readBody } from '../http/body.js';
 import { bracketList, parseOrIssues, timeRange } from '../http/query.js';
-import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
+import { apiBase, hal, validationProblem } from '../http/responses.js';
 import type { EmulatorState } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 import { batch, Id } from './schemas.js';
 
 const NOTE_TYPES = [
@@ -92,8 +92,8 @@ export function noteRoutes(state: EmulatorState): Hono {
   };
 
   const list = (c: Context, pathEntity?: number) => {
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const raw = bracketList(c.req.url, 'filter[entity_id]');
     const ids = raw === undefined ? undefined : parseOrIssues(z.array(z.coerce.number().int()), raw);
     if (ids && !ids.ok) return validationProblem(c, ids.issues);
@@ -107,13 +107,7 @@ export function noteRoutes(state: EmulatorState): Hono {
         (!types || types.includes(n.noteType)) &&
         (!updated || updated(n.updatedAt)),
     );
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
-    return hal(c, {
-      _page: page.value.page,
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { notes: items.map((n) => serialize(apiBase(c), state, n)) },
-    });
+    return listPage(c, all, page, 'notes', (n) => serialize(apiBase(c), state, n));
   };
 
   app.post('/leads/notes', (c) => create(c));

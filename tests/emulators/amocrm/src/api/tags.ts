@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../http/body.js';
-import { parseOrIssues } from '../http/query.js';
-import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
+import { apiBase, hal } from '../http/responses.js';
 import { resolveTag } from '../leads/patch.js';
 import type { EmulatorState } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 import { batch } from './schemas.js';
 
 const TagItem = z.object({
@@ -22,20 +21,14 @@ export function tagRoutes(state: EmulatorState): Hono {
   const app = new Hono();
 
   app.get('/leads/tags', (c) => {
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const name = c.req.query('filter[name]')?.toLowerCase();
     const query = c.req.query('query')?.toLowerCase();
     const all = [...state.tags.values()].filter(
       (t) => (!name || t.name.toLowerCase() === name) && (!query || t.name.toLowerCase().includes(query)),
     );
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
-    return hal(c, {
-      _page: page.value.page,
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { tags: items.map((t) => ({ id: t.id, name: t.name, color: t.color })) },
-    });
+    return listPage(c, all, page, 'tags', (t) => ({ id: t.id, name: t.name, color: t.color }));
   });
 
   app.post('/leads/tags', async (c) => {

@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { nowSeconds, type Task } from '../entities.js';
 import { readBody } from '../http/body.js';
-import { bracketList, parseOrIssues, timeRange } from '../http/query.js';
-import { apiBase, emptyList, hal, validationProblem } from '../http/responses.js';
+import { bracketList, timeRange } from '../http/query.js';
+import { apiBase, hal, validationProblem } from '../http/responses.js';
 import type { EmulatorState } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 import { batch, Id } from './schemas.js';
 
 const TaskItem = z.object({
@@ -93,8 +93,8 @@ export function taskRoutes(state: EmulatorState): Hono {
   });
 
   app.get('/tasks', (c) => {
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const raw = bracketList(c.req.url, 'filter[entity_id]');
     const ids = raw === undefined ? undefined : new Set(raw.map(Number));
     const types = bracketList(c.req.url, 'filter[entity_type]');
@@ -107,13 +107,7 @@ export function taskRoutes(state: EmulatorState): Hono {
         (completed === undefined || t.isCompleted === (completed === '1' || completed === 'true')) &&
         (!updated || updated(t.updatedAt)),
     );
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
-    return hal(c, {
-      _page: page.value.page,
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { tasks: items.map((t) => serialize(apiBase(c), state, t)) },
-    });
+    return listPage(c, all, page, 'tasks', (t) => serialize(apiBase(c), state, t));
   });
 
   return app;

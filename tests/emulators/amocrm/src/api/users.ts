@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { parseOrIssues } from '../http/query.js';
-import { apiBase, emptyList, hal, problem, validationProblem } from '../http/responses.js';
+import { apiBase, hal, problem } from '../http/responses.js';
 import type { EmulatorState, User } from '../state.js';
-import { PageQuery, pageLinks, paginate } from './pagination.js';
+import { listPage, pageQuery } from './pagination.js';
 
 const FULL = { view: 'A', edit: 'A', add: 'A', delete: 'A', export: 'A' };
 const OWN = { view: 'A', edit: 'M', add: 'A', delete: 'M', export: 'M' };
@@ -37,18 +36,10 @@ function serialize(base: string, u: User) {
 export function userRoutes(state: EmulatorState): Hono {
   const app = new Hono();
   app.get('/users', (c) => {
-    const page = parseOrIssues(PageQuery, c.req.query());
-    if (!page.ok) return validationProblem(c, page.issues);
+    const page = pageQuery(c);
+    if (page instanceof Response) return page;
     const all = [...state.users.values()].sort((a, b) => a.id - b.id);
-    const { items, hasNext } = paginate(all, page.value);
-    if (items.length === 0) return emptyList(c);
-    return hal(c, {
-      _total_items: all.length,
-      _page: page.value.page,
-      _page_count: Math.ceil(all.length / page.value.limit),
-      _links: pageLinks(c, page.value, hasNext),
-      _embedded: { users: items.map((u) => serialize(apiBase(c), u)) },
-    });
+    return listPage(c, all, page, 'users', (u) => serialize(apiBase(c), u), true);
   });
   app.get('/users/:id{[0-9]+}', (c) => {
     const user = state.users.get(Number(c.req.param('id')));

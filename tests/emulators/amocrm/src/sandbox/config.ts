@@ -36,13 +36,8 @@ export interface SandboxConfig {
   texts: (typeof SANDBOX_TEXTS)[SandboxLang];
 }
 
-export interface SandboxLead {
-  id: number;
-  name: string;
-  price: number;
-  statusId: number;
-  pipelineId: number;
-  responsibleUserId: number;
+export interface SandboxLead
+  extends Pick<Lead, 'id' | 'name' | 'price' | 'statusId' | 'pipelineId' | 'responsibleUserId'> {
   contact: { name: string; company: string } | null;
   products: { elementId: number; name: string; sku: string | null; quantity: number; price: number | null }[];
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { matches } from '../filter.js';
 import type { EmulatorState, Product, Service, Store } from '../state.js';
-import { entityMeta, MEDIA_TYPE, moscowTime } from '../wire.js';
+import { entityMeta, MEDIA_TYPE, moscowTime, uiMeta } from '../wire.js';
 import { requestFilter } from './filter-request.js';
 import { listResponse, sortRows } from './list.js';
 
@@ -106,10 +106,7 @@ function salePrices(state: EmulatorState, value: number, base: string) {
 
 export function serializeService(state: EmulatorState, svc: Service, base: string) {
   return {
-    meta: {
-      ...entityMeta(base, 'service', svc.id),
-      uuidHref: `https://online.moysklad.ru/app/#good/edit?id=${svc.id}`,
-    },
+    meta: uiMeta(base, 'service', svc.id, 'good'),
     id: svc.id,
     accountId: state.accountId,
     updated: UPDATED,
@@ -140,10 +137,7 @@ export function serializeProduct(state: EmulatorState, p: Product, base: string,
     mediaType: MEDIA_TYPE,
   };
   return {
-    meta: {
-      ...entityMeta(base, 'product', p.id),
-      uuidHref: `https://online.moysklad.ru/app/#good/edit?id=${p.id}`,
-    },
+    meta: uiMeta(base, 'product', p.id, 'good'),
     id: p.id,
     accountId: state.accountId,
     updated: UPDATED,

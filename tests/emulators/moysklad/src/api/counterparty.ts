@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { matches } from '../filter.js';
 import type { Counterparty, EmulatorState } from '../state.js';
-import { entityMeta, fail, json, MEDIA_TYPE, moscowTime } from '../wire.js';
+import { fail, json, MEDIA_TYPE, moscowTime, uiMeta } from '../wire.js';
 import { searchMatches } from './counterparty-search.js';
 import { requestFilter } from './filter-request.js';
 import { listResponse } from './list.js';
@@ -69,10 +69,7 @@ export function counterpartyRoutes(state: EmulatorState, opts: { counterpartyRep
     return json(c, {
       meta: { href: `${base}/report/counterparty/${cp.id}`, type: 'counterparty', mediaType: MEDIA_TYPE },
       counterparty: {
-        meta: {
-          ...entityMeta(base, 'counterparty', cp.id),
-          uuidHref: `https://online.moysklad.ru/app/#company/edit?id=${cp.id}`,
-        },
+        meta: uiMeta(base, 'counterparty', cp.id, 'company'),
         id: cp.id,
         name: cp.name,
         externalCode: cp.externalCode,
@@ -108,10 +105,7 @@ export const notFound = (c: Parameters<typeof fail>[0], id: string) =>
 
 export function serializeCounterparty(state: EmulatorState, cp: Counterparty, base: string) {
   return {
-    meta: {
-      ...entityMeta(base, 'counterparty', cp.id),
-      uuidHref: `https://online.moysklad.ru/app/#company/edit?id=${cp.id}`,
-    },
+    meta: uiMeta(base, 'counterparty', cp.id, 'company'),
     id: cp.id,
     accountId: state.accountId,
     updated: cp.created,

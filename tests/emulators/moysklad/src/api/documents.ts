@@ -1,32 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { matches } from '../filter.js';
 import { type Document, type EmulatorState, seededId } from '../state.js';
-import { apiBase, entityMeta, fail, idFromHref, json, MEDIA_TYPE, moscowTime, ref } from '../wire.js';
+import { apiBase, entityMeta, fail, idFromHref, json, MEDIA_TYPE, ref, uiMeta } from '../wire.js';
 import { notFound } from './counterparty.js';
 import { requestFilter } from './filter-request.js';
 import { listResponse, sortRows } from './list.js';
+import { documentBody, newDocument } from './new-document.js';
 
-const MetaRef = z.object({ meta: z.object({ href: z.string(), type: z.string().optional() }) });
-const InvoiceBody = z.object({
-  name: z.string().optional(),
-  externalCode: z.string().max(255).optional(),
-  description: z.string().optional(),
-  moment: z.string().optional(),
-  organization: MetaRef,
-  agent: MetaRef,
-  positions: z
-    .array(
-      z.object({
-        assortment: MetaRef,
-        quantity: z.number().positive(),
-        price: z.number().nonnegative().optional(),
-        vat: z.number().optional(),
-      }),
-    )
-    .default([]),
-});
+const InvoiceBody = documentBody({ moment: z.string().optional() }, { vat: z.number().optional() });
 
 /**
  * Customer orders and invoices: lists filtered by agent/externalCode, and invoice creation.
@@ -114,22 +96,15 @@ export function documentRoutes(state: EmulatorState): Hono {
         return fail(c, 400, 3007, 'Ошибка валидации: неверная ссылка на товар', `positions[${i}].assortment`);
       positions.push({ assortmentId: product.id, quantity: p.quantity, price: Math.round(p.price ?? 0) });
     }
-    const now = moscowTime(new Date());
     state.invoiceCounter++;
-    const doc: Document = {
-      id: randomUUID(),
-      type: 'invoiceout',
+    const doc = newDocument(state, 'invoiceout', {
       name: body.name ?? String(state.invoiceCounter).padStart(5, '0'),
-      moment: body.moment ?? now,
-      created: now,
-      updated: now,
-      sum: positions.reduce((s, p) => s + Math.round(p.price * p.quantity), 0),
-      externalCode: body.externalCode ?? randomUUID(),
+      moment: body.moment,
+      externalCode: body.externalCode,
+      description: body.description,
       agentId,
-      organizationId: state.organization.id,
-      ...(body.description ? { description: body.description } : {}),
       positions,
-    };
+    });
     state.documents.push(doc);
     return json(c, serializeDocument(state, doc, apiBase(c)));
   });
@@ -155,10 +130,7 @@ export function documentRoutes(state: EmulatorState): Hono {
 
 export function serializeDocument(state: EmulatorState, d: Document, base: string, expand?: string) {
   return {
-    meta: {
-      ...entityMeta(base, d.type, d.id),
-      uuidHref: `https://online.moysklad.ru/app/#${d.type}/edit?id=${d.id}`,
-    },
+    meta: uiMeta(base, d.type, d.id),
     id: d.id,
     accountId: state.accountId,
     updated: d.updated,

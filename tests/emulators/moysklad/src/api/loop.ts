@@ -6,25 +6,9 @@ import type { WebhookSender } from '../webhook-sender.js';
 import { apiBase, entityMeta, fail, idFromHref, json, MEDIA_TYPE, moscowTime, ref } from '../wire.js';
 import { notFound } from './counterparty.js';
 import { serializeDocument } from './documents.js';
+import { documentBody, newDocument } from './new-document.js';
 
-const MetaRef = z.object({ meta: z.object({ href: z.string(), type: z.string().optional() }) });
-const OrderBody = z.object({
-  name: z.string().optional(),
-  externalCode: z.string().max(255).optional(),
-  description: z.string().optional(),
-  organization: MetaRef,
-  agent: MetaRef,
-  positions: z
-    .array(
-      z.object({
-        assortment: MetaRef,
-        quantity: z.number().positive(),
-        price: z.number().nonnegative().optional(),
-        reserve: z.number().nonnegative().optional(),
-      }),
-    )
-    .default([]),
-});
+const OrderBody = documentBody({}, { reserve: z.number().nonnegative().optional() });
 const WebhookBody = z.object({
   url: z.string().url().max(255),
   action: z.enum(['CREATE', 'UPDATE', 'DELETE']),
@@ -74,23 +58,15 @@ export function loopRoutes(state: EmulatorState, hooks: WebhookSender): Hono {
       });
       addUnassignedReserve(state, product.id, reserve);
     }
-    const now = moscowTime(new Date());
-    const doc: Document = {
-      id: randomUUID(),
-      type: 'customerorder',
+    const doc = newDocument(state, 'customerorder', {
       name:
         body.name ??
         String(state.documents.filter((d) => d.type === 'customerorder').length + 1).padStart(5, '0'),
-      moment: now,
-      created: now,
-      updated: now,
-      sum: positions.reduce((s, p) => s + Math.round(p.price * p.quantity), 0),
-      externalCode: body.externalCode ?? randomUUID(),
+      externalCode: body.externalCode,
+      description: body.description,
       agentId,
-      organizationId: state.organization.id,
-      ...(body.description ? { description: body.description } : {}),
       positions,
-    };
+    });
     state.documents.push(doc);
     hooks.notify('customerorder', doc.id, 'CREATE');
     return json(c, serializeDocument(state, doc, apiBase(c)));
