@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type Stack, startStack } from '../support/stack.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
+import { enableGuard, webhookSubscribed } from '../support/stack-state.js';
 import { until } from '../support/wait.js';
 import {
   ACCOUNT,
@@ -19,16 +20,13 @@ import {
 // Issue 15, "the ERP talks back", end to end: backend + amoCRM emulator + MoySklad emulator.
 const TOKEN = 'erp-loop-token';
 const CANCELLED_TAG = 'Счёт отменён';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: TOKEN });
-  stack = await startStack({
-    emulator: { rateLimitPerSecond: 7 },
-    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
-  });
-  await until(() => stack.emulator.state.webhooks.size > 0, 'amoCRM webhook subscription');
+  stack = await startMoySkladStack(TOKEN, { emulator: { rateLimitPerSecond: 7 } });
+  moysklad = stack.moysklad;
+  await webhookSubscribed(stack);
   await stack.server.services.accountSettings.update(ACCOUNT, {
     loop: {
       paidStage: { pipelineId: PIPELINE, statusId: WON },
@@ -39,11 +37,18 @@ beforeAll(async () => {
   // What the poll does on its first pass for an account whose ERP has webhooks.
   await stack.server.services.erpLoop.subscribe(await installation(stack));
 }, 60_000);
-afterAll(async () => {
-  await stack?.close();
-  await moysklad?.close();
-});
+afterAll(() => stack?.close());
 
+/** Until the card's ERP-loop section shows the deal's order in `status`. */
+const orderUntil = (leadId: number, status: string) =>
+  until(
+    async () => {
+      const v = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
+      return v.order?.status === status;
+    },
+    `order ${status}`,
+    30_000,
+  );
 const paidNotes = (leadId: number) => loopNotes(stack, leadId, /оплачен(?! частично)/);
 
 describe('invoice payments follow the ERP (MoySklad)', () => {
@@ -150,12 +155,8 @@ describe('reserve on a stage (MoySklad customerorder)', () => {
     )?.reserve ?? 0;
 
   it('reaching the reserve stage creates exactly one order, even when its answer is lost; the guard does not block the deal on its own reserve; lost releases it', async () => {
-    await stack.server.services.accountSettings.update(ACCOUNT, {
-      guard: {
-        enabled: true,
-        gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-        action: { type: 'move_back' },
-      },
+    await enableGuard(stack, ACCOUNT, [{ pipelineId: PIPELINE, statusId: INVOICED }], {
+      action: { type: 'move_back' },
     });
     // All 26 free drills (msk 20 + spb 6): once reserved, the ERP shows 0 free.
     const leadId = await dealWithDrills(stack, 26);
@@ -163,14 +164,7 @@ describe('reserve on a stage (MoySklad customerorder)', () => {
     // MoySklad creates the order but the answer never reaches us (a crash between its commit and ours).
     moysklad.faults.loseNextAnswer(1, { method: 'POST', pathIncludes: '/entity/customerorder' });
     stack.emulator.state.uiMoveLead(leadId, INVOICED, PIPELINE);
-    await until(
-      async () => {
-        const v = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
-        return v.order?.status === 'reserved';
-      },
-      'order reserved',
-      30_000,
-    );
+    await orderUntil(leadId, 'reserved');
     expect(ordersOf(leadId)).toHaveLength(1);
     expect(ordersOf(leadId)[0]?.positions[0]).toMatchObject({ quantity: 26, reserve: 26 });
     expect(unassignedDrillReserve() - before).toBe(26);
@@ -183,14 +177,7 @@ describe('reserve on a stage (MoySklad customerorder)', () => {
     expect(leadOf(stack, leadId).statusId).toBe(INVOICED);
 
     stack.emulator.state.uiMoveLead(leadId, LOST, PIPELINE);
-    await until(
-      async () => {
-        const v = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json();
-        return v.order?.status === 'released';
-      },
-      'order released',
-      30_000,
-    );
+    await orderUntil(leadId, 'released');
     expect(unassignedDrillReserve()).toBe(before);
     expect(ordersOf(leadId)).toHaveLength(1);
     await until(() => loopNotes(stack, leadId, /снят/).length > 0, 'release note');

@@ -1,6 +1,6 @@
 import { importStockCsv } from '@erp-bridge/server/local-stock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { amoApi } from '../support/amo-api.js';
+import { createLead, linkProducts } from '../support/amo-api.js';
 import { type Stack, startStack } from '../support/stack.js';
 import {
   enableGuard,
@@ -26,24 +26,20 @@ const lead = (id: number) => leadOf(stack, id);
 const installation = () => installationOf(stack, ACCOUNT);
 const notesOf = (id: number) => notesOfLead(stack, id);
 const tasksOf = (id: number) => tasksOfLead(stack, id);
-/** Another amoCRM client (a web form) sharing the account's limit: it waits out a 429 like any good client. */
-const api = (path: string, method: string, body: unknown) => amoApi(stack, path, method, body);
 const productId = (sku: string) => ({ 'DRL-18V': 500101, 'GLV-NIT-L': 500104, 'TAPE-50': 500105 })[sku] ?? 0;
 
 /** A deal created through the API (a web form, an import) in a stage, then given products. */
 async function createDeal(statusId: number, products: [string, number][]): Promise<number> {
-  const created = await api('/leads', 'POST', [
-    { name: `Form deal ${Date.now()}`, pipeline_id: PIPELINE, status_id: statusId },
-  ]);
-  const id = created._embedded.leads[0].id as number;
-  await api(
-    `/leads/${id}/link`,
-    'POST',
-    products.map(([sku, quantity]) => ({
-      to_entity_id: productId(sku),
-      to_entity_type: 'catalog_elements',
-      metadata: { quantity, catalog_id: CATALOG },
-    })),
+  const id = await createLead(stack, {
+    name: `Form deal ${Date.now()}`,
+    pipeline_id: PIPELINE,
+    status_id: statusId,
+  });
+  await linkProducts(
+    stack,
+    id,
+    products.map(([sku, quantity]) => [productId(sku), quantity]),
+    CATALOG,
   );
   return id;
 }

@@ -25,3 +25,31 @@ export async function amoApi(
     return r.json();
   }
 }
+
+/** Creates one deal through amoCRM's API (a web form, an import); its id. */
+export async function createLead(
+  stack: Pick<Stack, 'emulator' | 'accessToken'>,
+  lead: Record<string, unknown>,
+): Promise<number> {
+  const created = await amoApi(stack, '/leads', 'POST', [lead]);
+  return created._embedded.leads[0].id as number;
+}
+
+/** Links catalog elements to a deal as its products: `[elementId, quantity]` pairs. */
+export async function linkProducts(
+  stack: Pick<Stack, 'emulator' | 'accessToken'>,
+  leadId: number,
+  products: [elementId: number, quantity: number][],
+  catalogId = 7001,
+): Promise<void> {
+  await amoApi(
+    stack,
+    `/leads/${leadId}/link`,
+    'POST',
+    products.map(([elementId, quantity]) => ({
+      to_entity_id: elementId,
+      to_entity_type: 'catalog_elements',
+      metadata: { quantity, catalog_id: catalogId },
+    })),
+  );
+}

@@ -33,3 +33,20 @@ export async function startMoySkladStack(
     throw err;
   }
 }
+
+/**
+ * ERP stock reads in the MoySklad emulator's call log: one read asks the stock report once per
+ * stockType (free, stock, in transit), so only the free-stock requests are counted.
+ */
+export const moyskladStockReads = (moysklad: StartedMoySkladEmulator) =>
+  moysklad.calls.filter(
+    (c) =>
+      c.path.endsWith('/report/stock/bystore/current') &&
+      new URLSearchParams(c.query).get('stockType') === 'freeStock',
+  ).length;
+
+/** The MoySklad invoice the backend made for a deal (its externalCode names account and deal). */
+export const moyskladInvoiceOf = (moysklad: StartedMoySkladEmulator, accountId: number, leadId: number) =>
+  moysklad.state.documents.find(
+    (d) => d.type === 'invoiceout' && d.externalCode.startsWith(`erpb-${accountId}-${leadId}-`),
+  );

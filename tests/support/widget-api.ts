@@ -31,6 +31,8 @@ export interface WidgetRequest {
   /** The Idempotency-Key header. */
   key?: string;
   user?: WidgetUser;
+  /** More request headers (after the token, content type and key). */
+  headers?: Record<string, string>;
 }
 
 /** One widget API call with a fresh disposable token, as the widget's client makes it. */
@@ -47,6 +49,7 @@ export async function widgetCall(
       'X-Auth-Token': token,
       ...(opts.body !== undefined && { 'content-type': 'application/json' }),
       ...(opts.key && { 'Idempotency-Key': opts.key }),
+      ...opts.headers,
     },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
