@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { startMoySkladStack } from '../support/moysklad-stack.js';
-import type { Stack } from '../support/stack.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
 import { widgetCall } from '../support/widget-api.js';
 
 // Issue 13: a card nobody matched can be created in the ERP (MoySklad here) and searched by name;
 // the technical detail of a problem reaches administrators only.
 const ACCOUNT = 31000001;
 const TOKEN = 'create-search-token';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
 const call = (method: string, path: string, opts: { admin?: boolean } = {}) =>

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { startMoySkladStack } from '../support/moysklad-stack.js';
-import type { Stack } from '../support/stack.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
 import { installationOf } from '../support/stack-state.js';
 import { widgetCall } from '../support/widget-api.js';
 
 const ACCOUNT = 31000001;
 const TOKEN = 'customers-moysklad-token';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
 const get = (path: string) => widgetCall(stack.backend, 'GET', path, { user: { userId: 5 } });

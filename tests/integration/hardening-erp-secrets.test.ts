@@ -2,8 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { startMoySkladStack } from '../support/moysklad-stack.js';
-import type { Stack } from '../support/stack.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
 import { widgetCall } from '../support/widget-api.js';
 
 const ENV_TOKEN = 'env-moysklad-token-4f1c';
@@ -11,7 +10,7 @@ const STORED_TOKEN = 'stored-moysklad-token-9a2e';
 const STORED_PASSWORD = 'stored-onec-password-77';
 const MARKER = 'ATTACKER-BODY-7731';
 
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 /** A host a stranger controls: records every request, answers with a body we must never echo. */
 let attacker: Server;

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { moyskladStockReads, startMoySkladStack } from '../support/moysklad-stack.js';
-import type { Stack } from '../support/stack.js';
+import { type MoySkladStack, moyskladStockReads, startMoySkladStack } from '../support/moysklad-stack.js';
 import { until } from '../support/wait.js';
 import { widgetCall } from '../support/widget-api.js';
 
 const ACCOUNT = 31000001;
 const TOKEN = 'invoice-moysklad-token';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
 const call = (

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
 import { amoApi, createLead, linkProducts } from '../support/amo-api.js';
 import { invoiceCreated } from '../support/invoices.js';
-import { moyskladInvoiceOf, startMoySkladStack } from '../support/moysklad-stack.js';
-import type { Stack } from '../support/stack.js';
+import { type MoySkladStack, moyskladInvoiceOf, startMoySkladStack } from '../support/moysklad-stack.js';
 import { type WidgetRequest, widgetCall } from '../support/widget-api.js';
 
 // Issue 9 item 13: a service line is never unknown, never blocks the invoice, and is invoiced with its price.
@@ -12,7 +11,7 @@ const TOKEN = 'invoice-services-token';
 const CATALOG = 7001;
 const SKU_FIELD = 710001;
 const PRICE_FIELD = 710003;
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
 const call = (method: string, path: string, opts: WidgetRequest = {}) =>
