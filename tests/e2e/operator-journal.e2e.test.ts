@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import { canRunBrowser, openSandbox, startBrowserDemo } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
 /**
@@ -11,32 +10,28 @@ import { screenshotPath } from '../support/screenshots.js';
  * those requests, filters it, and offers the CSV; an open alert shows as a banner.
  */
 const SECRET = 'e2e-operator-journal-secret-0123456789';
-const canRun = browserRequired || Boolean(findChromium());
 const ACCOUNT = 31000001;
 
 let demo: Demo;
 let browser: Browser;
+let stopDemo: () => Promise<void>;
+let backend: string;
 
 beforeAll(async () => {
-  ({ demo } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
+  ({ demo, backend, browser, close: stopDemo } = await startBrowserDemo(SECRET));
 });
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => stopDemo?.());
 
 async function settings(lang: 'ru' | 'en', width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 1400 } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  await page.goto(`${demo.emulator.url}/sandbox?page=settings&lang=${lang}`);
-  await page.locator('[data-section="journal"] table tbody tr').first().waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
+  const { page } = await openSandbox({ browser, demo, backend }, `page=settings&lang=${lang}`, {
+    width,
+    height: 1400,
+    ready: '[data-section="journal"] table tbody tr >> nth=0',
+  });
   return page;
 }
 
-describe.runIf(canRun)('journal and health view in Chromium', () => {
+describe.runIf(canRunBrowser)('journal and health view in Chromium', () => {
   it('shows the requests a deal card caused, the health per account and an open alert', async () => {
     const card = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await card.goto(`${demo.emulator.url}/sandbox?lead=1002&lang=ru`);

@@ -3,27 +3,21 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import { canRunBrowser, skippedWithoutBrowser, startBrowserDemo } from '../support/browser-demo.js';
 import { signDisposableToken } from '../support/tokens.js';
 
 const SECRET = 'e2e-client-secret-0123456789abcdef';
 const ISS = 'https://erpbridgedemo.amocrm.ru';
-const canRun = browserRequired || Boolean(findChromium());
 
 let demo: Demo;
 let browser: Browser;
+let stopDemo: () => Promise<void>;
 let backend: string;
 
 beforeAll(async () => {
-  ({ demo, backend } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
+  ({ demo, backend, browser, close: stopDemo } = await startBrowserDemo(SECRET));
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => stopDemo?.());
 
 async function openSandbox(lead: number, lang = 'ru'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -37,7 +31,7 @@ async function openSandbox(lead: number, lang = 'ru'): Promise<Page> {
 const freeCell = (page: Page, sku: string, warehouse: string) =>
   page.locator(`.erpb-root [data-sku="${sku}"] [data-warehouse="${warehouse}"]`);
 
-describe.runIf(canRun)('sandbox deal card in Chromium', () => {
+describe.runIf(canRunBrowser)('sandbox deal card in Chromium', () => {
   it("shows the deal's products with free stock per warehouse from the demo CSV, then another deal's", async () => {
     const page = await openSandbox(1001);
     await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 15_000 });
@@ -168,6 +162,4 @@ describe('stock route refuses requests without a valid disposable token', () => 
   });
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import { canRunBrowser, skippedWithoutBrowser, startBrowserDemo } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { setColumnWidth } from '../support/widget-page.js';
 
@@ -14,21 +13,16 @@ import { setColumnWidth } from '../support/widget-page.js';
  * roles). The sandbox marks the dark theme on <html> and sets the host variables (card.css).
  */
 const SECRET = 'e2e-a11y-client-secret-0123456789abcdef';
-const canRun = browserRequired || Boolean(findChromium());
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let demo: Demo;
 let browser: Browser;
+let stopDemo: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ demo } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
+  ({ demo, browser, close: stopDemo } = await startBrowserDemo(SECRET));
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => stopDemo?.());
 
 interface AxeViolation {
   id: string;
@@ -74,7 +68,7 @@ const SURFACES = [
   { name: 'settings', query: 'page=settings', ready: '.erpb-root[data-state="ready"]' },
 ] as const;
 
-describe.runIf(canRun)('the widget follows the host theme', () => {
+describe.runIf(canRunBrowser)('the widget follows the host theme', () => {
   for (const marker of ['attr', 'class', 'both'] as const) {
     it(`takes the dark set when the host marks it by ${marker}, and the host's variables where they exist`, async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -90,7 +84,7 @@ describe.runIf(canRun)('the widget follows the host theme', () => {
   }
 });
 
-describe.runIf(canRun)('accessibility (axe-core) in both host themes', () => {
+describe.runIf(canRunBrowser)('accessibility (axe-core) in both host themes', () => {
   for (const theme of ['light', 'dark'] as const) {
     for (const lang of ['ru', 'en'] as const) {
       for (const surface of SURFACES) {
@@ -123,6 +117,4 @@ describe.runIf(canRun)('accessibility (axe-core) in both host themes', () => {
   }
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

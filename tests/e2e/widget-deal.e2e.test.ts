@@ -1,72 +1,52 @@
 import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import {
+  canRunBrowser,
+  openSandbox,
+  skippedWithoutBrowser,
+  startBrowserDemo,
+} from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { signDisposableToken } from '../support/tokens.js';
 import { until } from '../support/wait.js';
+import { widgetCall } from '../support/widget-api.js';
 
 const SECRET = 'e2e-deal-client-secret-0123456789abcdef';
 const MS_TOKEN = 'e2e-moysklad-token';
 const LEAD = 1001;
 const GATED = 80013;
-const canRun = browserRequired || Boolean(findChromium());
 
 let demo: Demo;
 let moysklad: StartedMoySkladEmulator;
 let browser: Browser;
+let stopDemo: () => Promise<void>;
 let backend: string;
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
-  ({ demo, backend } = await startTestDemo(SECRET, {
-    ERP_KIND: 'moysklad',
-    MOYSKLAD_TOKEN: MS_TOKEN,
-    MOYSKLAD_API_BASE: moysklad.url,
-  }));
-  if (canRun) browser = await launchChromium();
+  ({ demo, backend, browser, moysklad, close: stopDemo } = await startBrowserDemo(SECRET, MS_TOKEN));
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await moysklad?.close();
-});
+afterAll(() => stopDemo?.());
 
 /** The widget API as the manager's browser calls it, for setting the scene and checking results. */
 async function api<T>(path: string): Promise<T> {
-  const token = await signDisposableToken(SECRET, {
-    iss: `https://${DEMO_ACCOUNT.subdomain}.amocrm.ru`,
-    aud: backend,
-    account_id: DEMO_ACCOUNT.id,
-    user_id: DEMO_ACCOUNT.userId,
+  const res = await widgetCall(backend, 'GET', path, {
+    user: { secret: SECRET, userId: DEMO_ACCOUNT.userId },
   });
-  const res = await fetch(backend + path, { headers: { 'X-Auth-Token': token } });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 }
 
-async function openDeal(lead: number, lang = 'ru'): Promise<{ page: Page; requests: Request[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  const requests: Request[] = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(backend)) requests.push(r);
+const openDeal = (lead: number, lang = 'ru') =>
+  openSandbox({ browser, demo, backend }, `lead=${lead}&lang=${lang}`, {
+    ready: '.erpb-invoices[data-state="ready"]',
   });
-  await page.goto(`${demo.emulator.url}/sandbox?lead=${lead}&lang=${lang}`);
-  await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
-  return { page, requests };
-}
 
 const invoiceDocs = () => moysklad.state.documents.filter((d) => d.type === 'invoiceout');
 const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
-describe.runIf(canRun)('deal panel in Chromium', () => {
+describe.runIf(canRunBrowser)('deal panel in Chromium', () => {
   it('requests an invoice once: a double click on Confirm sends one Idempotency-Key, and a 503 from MoySklad is retried', async () => {
     const { page, requests } = await openDeal(LEAD);
     const before = invoiceDocs().length;
@@ -229,6 +209,4 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
   });
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

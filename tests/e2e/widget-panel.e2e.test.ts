@@ -2,9 +2,14 @@ import type { StockReport } from '@erp-bridge/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import {
+  canRunBrowser,
+  openSandbox,
+  skippedWithoutBrowser,
+  startBrowserDemo,
+} from '../support/browser-demo.js';
+import { moyskladStockReads } from '../support/moysklad-stack.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { assertNoOverflow, setColumnWidth } from '../support/widget-page.js';
 
@@ -16,28 +21,17 @@ import { assertNoOverflow, setColumnWidth } from '../support/widget-page.js';
  */
 const SECRET = 'e2e-panel-client-secret-0123456789abcdef';
 const MS_TOKEN = 'e2e-panel-moysklad-token';
-const canRun = browserRequired || Boolean(findChromium());
 
 let demo: Demo;
 let moysklad: StartedMoySkladEmulator;
 let browser: Browser;
+let stopDemo: () => Promise<void>;
 let backend: string;
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
-  ({ demo, backend } = await startTestDemo(SECRET, {
-    ERP_KIND: 'moysklad',
-    MOYSKLAD_TOKEN: MS_TOKEN,
-    MOYSKLAD_API_BASE: moysklad.url,
-  }));
-  if (canRun) browser = await launchChromium();
+  ({ demo, backend, browser, moysklad, close: stopDemo } = await startBrowserDemo(SECRET, MS_TOKEN));
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await moysklad?.close();
-});
+afterAll(() => stopDemo?.());
 
 interface OpenOptions {
   lang?: 'ru' | 'en' | 'es' | 'pt';
@@ -49,15 +43,17 @@ interface OpenOptions {
 }
 
 async function openDeal(lead: number, opts: OpenOptions = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  await opts.before?.(page);
   const theme = opts.theme === 'dark' ? '&theme=dark' : '';
-  await page.goto(`${demo.emulator.url}/sandbox?lead=${lead}&lang=${opts.lang ?? 'ru'}${theme}`);
-  if (opts.width) await setColumnWidth(page, opts.width);
-  await page.locator(`.erpb-root[data-state="${opts.state ?? 'data'}"]`).waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
+  const { page } = await openSandbox(
+    { browser, demo, backend },
+    `lead=${lead}&lang=${opts.lang ?? 'ru'}${theme}`,
+    {
+      height: 1000,
+      column: opts.width,
+      before: opts.before,
+      ready: `.erpb-root[data-state="${opts.state ?? 'data'}"]`,
+    },
+  );
   return page;
 }
 
@@ -67,12 +63,7 @@ const plain = (s: string | null) =>
     .replace(/\s+/g, ' ')
     .trim();
 /** ERP stock reads: each asks the report once per stockType (free, stock, in transit); count one. */
-const stockReads = () =>
-  moysklad.calls.filter(
-    (c) =>
-      c.path.endsWith('/report/stock/bystore/current') &&
-      new URLSearchParams(c.query).get('stockType') === 'freeStock',
-  ).length;
+const stockReads = () => moyskladStockReads(moysklad);
 /** What a person reads (closed disclosures and screen-reader-only text left out). */
 const visibleText = (page: Page, selector = '.erpb-root') =>
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point here
@@ -140,7 +131,7 @@ function richReport(leadId: number): StockReport {
   };
 }
 
-describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', () => {
+describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right column', () => {
   for (const width of [260, 280, 300, 360]) {
     for (const lang of ['ru', 'en'] as const) {
       it(`fits ${width} px without horizontal overflow (${lang})`, async () => {
@@ -389,11 +380,9 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();
 
-describe.runIf(canRun)('the deal panel in the marketplace locales', () => {
+describe.runIf(canRunBrowser)('the deal panel in the marketplace locales', () => {
   it('speaks Spanish and Portuguese when amoCRM does (i18n/es.json, pt.json), with money in that locale', async () => {
     for (const [lang, title, button, total] of [
       ['es', 'Stock en almacén', 'Solicitar factura', '34.382,50 ₽'],
