@@ -8,6 +8,7 @@ import { ERPNEXT_API_KEY, ERPNEXT_API_SECRET, startErpNextEmulator } from '../em
 import { ODOO_API_KEY, ODOO_DATABASE, startOdooEmulator } from '../emulators/odoo/index.js';
 import { startOneCEmulator } from '../emulators/onec/src/index.js';
 import { amoApi, createLead, linkProducts } from '../support/amo-api.js';
+import { expectServiceInvoicedAtItsPrice } from '../support/erp-service-line.js';
 import { type Stack, startStack } from '../support/stack.js';
 import { enableGuard, installationOf } from '../support/stack-state.js';
 import { widgetCall } from '../support/widget-api.js';
@@ -86,16 +87,7 @@ describe.each(erpsWithServices())('an ERP service item on $name', ({ start }) =>
       expect(verdict.lines[0]).toMatchObject({ kind: 'service', status: 'ok' });
       // The guard decides on this verdict: nothing short, nothing unknown.
       expect(verdict.status).toBe('ok');
-      const [customer] = await connector.findCustomers({ inn: '500100732259' });
-      const invoice = await connector.createInvoice({
-        idempotencyKey: `svc-${Date.now()}`,
-        customerId: customer?.id ?? '',
-        positions: [
-          { sku: 'DRL-18V', quantity: 1 },
-          { sku: 'SRV-DELIVERY', quantity: 1 },
-        ],
-      });
-      expect(invoice.sum.amount).toBe(8990 + 1500);
+      await expectServiceInvoicedAtItsPrice(connector);
     } finally {
       await close();
     }

@@ -3,6 +3,7 @@ import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { type Database, openDatabase } from '@erp-bridge/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_SECRET, type Cluster, NGINX, startCluster, stopChild } from '../support/cluster.js';
+import { seedLead } from '../support/seed-leads.js';
 import { signDisposableToken } from '../support/tokens.js';
 import { until } from '../support/wait.js';
 
@@ -55,23 +56,14 @@ async function storedBy(port: number): Promise<number> {
 }
 /** Adds deals to the emulator's state (as if created earlier), each asking for `qty` of one product. */
 function seedDeals(first: number, n: number, statusId: number, qty: number) {
-  const template = cluster.emulator.state.leads.get(1002);
-  if (!template) throw new Error('emulator lead 1002 missing');
-  const now = Math.floor(Date.now() / 1000);
   for (let id = first; id < first + n; id++)
-    cluster.emulator.state.leads.set(id, {
-      ...template,
+    seedLead(cluster.emulator.state, {
       id,
       name: `Scale-out deal ${id}`,
       statusId,
       pipelineId: PIPELINE,
-      createdAt: now,
-      updatedAt: now,
-      contactIds: [],
-      companyId: null,
-      tags: [],
-      customFieldsValues: [],
-      products: [{ elementId: SHORT_PRODUCT, catalogId: 7001, quantity: qty, priceId: null }],
+      products: [[SHORT_PRODUCT, qty]],
+      priceId: null,
     });
 }
 const apiCalls = () => cluster.emulator.calls.filter((c) => c.path.startsWith('/api/v4'));

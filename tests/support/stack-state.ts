@@ -42,6 +42,12 @@ export async function installationOf(stack: Stack, accountId: number) {
   return inst;
 }
 
+/** The account's amoCRM webhook URL on the backend (its installation's secret hook key). */
+export async function amoHookUrl(stack: Stack, accountId: number): Promise<string> {
+  const inst = await installationOf(stack, accountId);
+  return `${stack.backend}/webhooks/amocrm/${inst.hookKey}`;
+}
+
 /** Switches the guard on for `accountId` with `gatedStages` gated, plus whatever else `guard` names. */
 export async function enableGuard(
   stack: Stack,

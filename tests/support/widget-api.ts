@@ -28,6 +28,8 @@ export function widgetToken(backend: string, user: WidgetUser = {}): Promise<str
 export interface WidgetRequest {
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, labelled JSON (for bodies that are not valid JSON). */
+  rawBody?: string;
   /** The Idempotency-Key header. */
   key?: string;
   user?: WidgetUser;
@@ -47,10 +49,10 @@ export async function widgetCall(
     method,
     headers: {
       'X-Auth-Token': token,
-      ...(opts.body !== undefined && { 'content-type': 'application/json' }),
+      ...((opts.body !== undefined || opts.rawBody !== undefined) && { 'content-type': 'application/json' }),
       ...(opts.key && { 'Idempotency-Key': opts.key }),
       ...opts.headers,
     },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    body: opts.body === undefined ? opts.rawBody : JSON.stringify(opts.body),
   });
 }
