@@ -1,9 +1,6 @@
 import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { canRunBrowser, openSandbox, startBrowserDemo } from '../support/browser-demo.js';
+import { describe, expect, it } from 'vitest';
+import { canRunBrowser, openSandbox, useBrowserDemo } from '../support/browser-demo.js';
 import { requestInvoice } from '../support/invoices.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { until } from '../support/wait.js';
@@ -17,26 +14,17 @@ const LEAD = 1001;
 const PIPELINE = DEMO_ACCOUNT.pipelineId;
 const RESERVE = 80012;
 
-let demo: Demo;
-let moysklad: StartedMoySkladEmulator;
-let browser: Browser;
-let stopDemo: () => Promise<void>;
-let backend: string;
-
 const api = (method: string, path: string, opts: WidgetRequest = {}) =>
-  widgetCall(backend, method, path, {
+  widgetCall(e2e.backend, method, path, {
     ...opts,
     user: { secret: SECRET, userId: DEMO_ACCOUNT.userId, isAdmin: true },
   });
 
-beforeAll(async () => {
-  ({ demo, backend, browser, moysklad, close: stopDemo } = await startBrowserDemo(SECRET, MS_TOKEN));
-}, 60_000);
-afterAll(() => stopDemo?.());
+const e2e = useBrowserDemo(SECRET, MS_TOKEN);
 
 describe.runIf(canRunBrowser)('ERP loop in the deal card (Chromium)', () => {
   it('shows the reserve order and the paid invoice with links into MoySklad', async () => {
-    const services = demo.server.services;
+    const services = e2e.demo.server.services;
     await services.accountSettings.update(DEMO_ACCOUNT.id, {
       loop: { reserveStage: { pipelineId: PIPELINE, statusId: RESERVE } },
     });
@@ -48,9 +36,9 @@ describe.runIf(canRunBrowser)('ERP loop in the deal card (Chromium)', () => {
     await services.erpLoop.runOrder({ accountId: DEMO_ACCOUNT.id, leadId: LEAD, action: 'reserve' });
     // An invoice, then the customer pays it in MoySklad.
     await requestInvoice(api, LEAD, 'e2e-loop');
-    const invoice = moysklad.state.documents.filter((d) => d.type === 'invoiceout').at(-1);
+    const invoice = e2e.moysklad.state.documents.filter((d) => d.type === 'invoiceout').at(-1);
     if (!invoice) throw new Error('no invoice');
-    moysklad.loop.pay(invoice.id, invoice.sum / 100);
+    e2e.moysklad.loop.pay(invoice.id, invoice.sum / 100);
     await until(
       async () => {
         const v = await (await api('GET', `/api/v1/leads/${LEAD}/erp-loop`)).json();
@@ -60,7 +48,7 @@ describe.runIf(canRunBrowser)('ERP loop in the deal card (Chromium)', () => {
       30_000,
     );
 
-    const { page, errors } = await openSandbox({ browser, demo, backend }, `lead=${LEAD}&lang=ru`, {
+    const { page, errors } = await openSandbox(e2e, `lead=${LEAD}&lang=ru`, {
       ready: '[data-testid="erpb-loop"][data-state="ready"]',
     });
     const section = page.locator('[data-testid="erpb-loop"][data-state="ready"]');

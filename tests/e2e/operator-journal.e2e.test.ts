@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { canRunBrowser, openSandbox, startBrowserDemo } from '../support/browser-demo.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { canRunBrowser, openSandbox, useBrowserDemo } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
 /**
@@ -12,18 +11,10 @@ import { screenshotPath } from '../support/screenshots.js';
 const SECRET = 'e2e-operator-journal-secret-0123456789';
 const ACCOUNT = 31000001;
 
-let demo: Demo;
-let browser: Browser;
-let stopDemo: () => Promise<void>;
-let backend: string;
-
-beforeAll(async () => {
-  ({ demo, backend, browser, close: stopDemo } = await startBrowserDemo(SECRET));
-});
-afterAll(() => stopDemo?.());
+const e2e = useBrowserDemo(SECRET);
 
 async function settings(lang: 'ru' | 'en', width = 1280): Promise<Page> {
-  const { page } = await openSandbox({ browser, demo, backend }, `page=settings&lang=${lang}`, {
+  const { page } = await openSandbox(e2e, `page=settings&lang=${lang}`, {
     width,
     height: 1400,
     ready: '[data-section="journal"] table tbody tr >> nth=0',
@@ -33,11 +24,11 @@ async function settings(lang: 'ru' | 'en', width = 1280): Promise<Page> {
 
 describe.runIf(canRunBrowser)('journal and health view in Chromium', () => {
   it('shows the requests a deal card caused, the health per account and an open alert', async () => {
-    const card = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await card.goto(`${demo.emulator.url}/sandbox?lead=1002&lang=ru`);
+    const card = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await card.goto(`${e2e.demo.emulator.url}/sandbox?lead=1002&lang=ru`);
     await card.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
     await card.close();
-    await demo.server.services.operator.alertStore.raise(
+    await e2e.demo.server.services.operator.alertStore.raise(
       ACCOUNT,
       'webhooks_silent',
       'webhooks',

@@ -1,14 +1,13 @@
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   canRunBrowser,
   openSandbox,
   plainText,
   settingsPutBodies,
   skippedWithoutBrowser,
-  startBrowserDemo,
+  useBrowserDemo,
 } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
@@ -19,18 +18,10 @@ import { screenshotPath } from '../support/screenshots.js';
 const SECRET = 'e2e-settings-pickers-secret-0123456789';
 const ACCOUNT = 31000001;
 
-let demo: Demo;
-let browser: Browser;
-let stopDemo: () => Promise<void>;
-let backend: string;
-
-beforeAll(async () => {
-  ({ demo, backend, browser, close: stopDemo } = await startBrowserDemo(SECRET));
-});
-afterAll(() => stopDemo?.());
+const e2e = useBrowserDemo(SECRET);
 
 const open = (lang: 'ru' | 'en', height = 900) =>
-  openSandbox({ browser, demo, backend }, `page=settings&lang=${lang}`, {
+  openSandbox(e2e, `page=settings&lang=${lang}`, {
     height,
     ready: 'form[data-catalog="ready"]',
   });
@@ -79,9 +70,9 @@ async function fullPageShot(page: Page, name: string) {
 describe.runIf(canRunBrowser)('settings pickers in Chromium', () => {
   // First: the backend caches amoCRM's lists, so the failure must come before any other test loads them.
   it('falls back to typed ids when amoCRM lists cannot be loaded', async () => {
-    demo.emulator.faults.failNext(1, 400, { pathPrefix: '/users' });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${demo.emulator.url}/sandbox?page=settings&lang=en`);
+    e2e.demo.emulator.faults.failNext(1, 400, { pathPrefix: '/users' });
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${e2e.demo.emulator.url}/sandbox?page=settings&lang=en`);
     await page.locator('form[data-catalog="failed"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('[data-section="invoices"] label', { hasText: /^User ids/ }).count()).toBe(1);
     expect(await page.getByTestId('erpb-add-stage').count()).toBe(1);
@@ -150,7 +141,7 @@ describe.runIf(canRunBrowser)('settings pickers in Chromium', () => {
         fields: { innFieldId: 740002 },
       },
     ]);
-    const saved = await demo.server.services.accountSettings.get(ACCOUNT);
+    const saved = await e2e.demo.server.services.accountSettings.get(ACCOUNT);
     expect(saved.invoices).toMatchObject({
       allowedUserIds: [5100001],
       allowedGroupIds: [350001],

@@ -1,7 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { widgetAxeViolations } from '../support/axe.js';
 import {
   canRunBrowser,
@@ -9,7 +7,7 @@ import {
   PANEL_SETTLED,
   panelState,
   plainText,
-  startBrowserDemo,
+  useBrowserDemo,
 } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { assertNoOverflow } from '../support/widget-page.js';
@@ -19,19 +17,9 @@ import { assertNoOverflow } from '../support/widget-page.js';
 const SECRET = 'e2e-customer-create-secret-0123456789';
 const MS_TOKEN = 'e2e-create-moysklad-token';
 
-let demo: Demo;
-let browser: Browser;
-let stopDemo: () => Promise<void>;
-let backend: string;
-let moysklad: StartedMoySkladEmulator;
+const e2e = useBrowserDemo(SECRET, MS_TOKEN);
 
-beforeAll(async () => {
-  ({ demo, backend, browser, moysklad, close: stopDemo } = await startBrowserDemo(SECRET, MS_TOKEN));
-});
-afterAll(() => stopDemo?.());
-
-const open = (query: string, column?: number) =>
-  openSandbox({ browser, demo, backend }, query, { column, ready: PANEL_SETTLED });
+const open = (query: string, column?: number) => openSandbox(e2e, query, { column, ready: PANEL_SETTLED });
 
 const plain = plainText;
 const state = panelState;
@@ -52,7 +40,7 @@ describe.runIf(canRunBrowser)('a contact nobody matched, against MoySklad (issue
     ]);
     expect(requests.some((r) => r.url().includes('/api/v1/customers/search?q=stroymontazh'))).toBe(true);
     expect(
-      moysklad.calls.some(
+      e2e.moysklad.calls.some(
         (c) => c.path === '/api/remap/1.2/entity/counterparty' && c.query.includes('search='),
       ),
     ).toBe(true);
@@ -104,7 +92,7 @@ describe.runIf(canRunBrowser)('a contact nobody matched, against MoySklad (issue
     expect(
       requests.filter((r) => r.method() === 'POST' && r.url().endsWith('/contacts/2003/customer/create')),
     ).toHaveLength(1);
-    const made = moysklad.state.counterparties.filter((c) => c.name === 'Мария Кузнецова');
+    const made = e2e.moysklad.state.counterparties.filter((c) => c.name === 'Мария Кузнецова');
     expect(made).toHaveLength(1);
     expect(made[0]?.externalCode).toBe('amocrm-31000001-contacts-2003');
     // Linked as a pick: "not this customer" is offered.
@@ -116,7 +104,7 @@ describe.runIf(canRunBrowser)('a contact nobody matched, against MoySklad (issue
 describe.runIf(canRunBrowser)('technical detail for administrators only (issue 13)', () => {
   const failingSummary = async (admin: boolean) => {
     // The company's summary read fails at MoySklad (401): the panel shows its error box.
-    moysklad.faults.failNext(1, 401, { pathIncludes: '/entity/counterparty' });
+    e2e.moysklad.faults.failNext(1, 401, { pathIncludes: '/entity/counterparty' });
     const { page } = await open(`entity=companies&id=3001&lang=ru${admin ? '' : '&admin=0'}`);
     expect(await state(page)).toBe('error');
     return page;

@@ -1,7 +1,5 @@
 import { DEMO_CONTACTS } from '@erp-bridge/emulator-amocrm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
+import { describe, expect, it } from 'vitest';
 import {
   canRunBrowser,
   openSandbox,
@@ -10,24 +8,15 @@ import {
   plainText,
   settingsPutBodies,
   skippedWithoutBrowser,
-  startBrowserDemo,
+  useBrowserDemo,
 } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
 const SECRET = 'e2e-customer-client-secret-0123456789';
 
-let demo: Demo;
-let browser: Browser;
-let stopDemo: () => Promise<void>;
-let backend: string;
+const e2e = useBrowserDemo(SECRET);
 
-beforeAll(async () => {
-  ({ demo, backend, browser, close: stopDemo } = await startBrowserDemo(SECRET));
-});
-afterAll(() => stopDemo?.());
-
-const open = (query: string, height = 900) =>
-  openSandbox({ browser, demo, backend }, query, { height, ready: PANEL_SETTLED });
+const open = (query: string, height = 900) => openSandbox(e2e, query, { height, ready: PANEL_SETTLED });
 
 const plain = plainText;
 const state = panelState;
@@ -197,7 +186,7 @@ describe.runIf(canRunBrowser)('advanced settings page in Chromium', () => {
     expect(putBodies(requests)).toEqual([
       { guard: { tag: 'Нет на складе' }, invoices: { allowedUserIds: [5100001, 5100002] } },
     ]);
-    const saved = await demo.server.services.accountSettings.get(31000001);
+    const saved = await e2e.demo.server.services.accountSettings.get(31000001);
     expect(saved.guard.tag).toBe('Нет на складе');
     expect(saved.invoices.allowedUserIds).toEqual([5100001, 5100002]);
 

@@ -1,13 +1,11 @@
 import type { StockReport } from '@erp-bridge/shared';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   canRunBrowser,
   openSandbox,
   skippedWithoutBrowser,
-  startBrowserDemo,
+  useBrowserDemo,
 } from '../support/browser-demo.js';
 import { moyskladStockReads } from '../support/moysklad-stack.js';
 import { screenshotPath } from '../support/screenshots.js';
@@ -22,16 +20,7 @@ import { assertNoOverflow, setColumnWidth } from '../support/widget-page.js';
 const SECRET = 'e2e-panel-client-secret-0123456789abcdef';
 const MS_TOKEN = 'e2e-panel-moysklad-token';
 
-let demo: Demo;
-let moysklad: StartedMoySkladEmulator;
-let browser: Browser;
-let stopDemo: () => Promise<void>;
-let backend: string;
-
-beforeAll(async () => {
-  ({ demo, backend, browser, moysklad, close: stopDemo } = await startBrowserDemo(SECRET, MS_TOKEN));
-});
-afterAll(() => stopDemo?.());
+const e2e = useBrowserDemo(SECRET, MS_TOKEN);
 
 interface OpenOptions {
   lang?: 'ru' | 'en' | 'es' | 'pt';
@@ -44,16 +33,12 @@ interface OpenOptions {
 
 async function openDeal(lead: number, opts: OpenOptions = {}): Promise<Page> {
   const theme = opts.theme === 'dark' ? '&theme=dark' : '';
-  const { page } = await openSandbox(
-    { browser, demo, backend },
-    `lead=${lead}&lang=${opts.lang ?? 'ru'}${theme}`,
-    {
-      height: 1000,
-      column: opts.width,
-      before: opts.before,
-      ready: `.erpb-root[data-state="${opts.state ?? 'data'}"]`,
-    },
-  );
+  const { page } = await openSandbox(e2e, `lead=${lead}&lang=${opts.lang ?? 'ru'}${theme}`, {
+    height: 1000,
+    column: opts.width,
+    before: opts.before,
+    ready: `.erpb-root[data-state="${opts.state ?? 'data'}"]`,
+  });
   return page;
 }
 
@@ -63,7 +48,7 @@ const plain = (s: string | null) =>
     .replace(/\s+/g, ' ')
     .trim();
 /** ERP stock reads: each asks the report once per stockType (free, stock, in transit); count one. */
-const stockReads = () => moyskladStockReads(moysklad);
+const stockReads = () => moyskladStockReads(e2e.moysklad);
 /** What a person reads (closed disclosures and screen-reader-only text left out). */
 const visibleText = (page: Page, selector = '.erpb-root') =>
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point here
@@ -178,10 +163,10 @@ describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right colu
           theme,
           width,
           before: (p) =>
-            p.route(`${backend}/api/v1/leads/1001/stock*`, (route) =>
+            p.route(`${e2e.backend}/api/v1/leads/1001/stock*`, (route) =>
               route.fulfill({
                 json: richReport(1001),
-                headers: { 'access-control-allow-origin': demo.emulator.url },
+                headers: { 'access-control-allow-origin': e2e.demo.emulator.url },
               }),
             ),
         });
@@ -275,7 +260,7 @@ describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right colu
   }, async () => {
     const page = await openDeal(1001);
     await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
-    moysklad.faults.outage(true);
+    e2e.moysklad.faults.outage(true);
     try {
       await setColumnWidth(page, 280);
       // ↻ is limited to once per 10 s per user, and the test before pressed it.
@@ -297,7 +282,7 @@ describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right colu
         await page.getByTestId('erpb-request-invoice').evaluate((el) => el === document.activeElement),
       ).toBe(true);
     } finally {
-      moysklad.faults.outage(false);
+      e2e.moysklad.faults.outage(false);
     }
     await page.close();
   });
@@ -307,7 +292,7 @@ describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right colu
     const page = await openDeal(1001, {
       state: 'error',
       before: (p) =>
-        p.route(`${backend}/**`, (route) => (down ? route.abort('connectionrefused') : route.continue())),
+        p.route(`${e2e.backend}/**`, (route) => (down ? route.abort('connectionrefused') : route.continue())),
     });
     const box = page.locator('.erpb-down');
     await box.waitFor();
@@ -325,14 +310,14 @@ describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right colu
   });
 
   it('invoice reasons: an ERP failure says the ERP is down (not "no products"); the disabled button stays focusable with its reason', async () => {
-    moysklad.faults.outage(true);
+    e2e.moysklad.faults.outage(true);
     try {
       // Deal 1004 was never read: no cached stock to stand in.
       const page = await openDeal(1004, { state: 'error', lang: 'en' });
       await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 30_000 });
       const text = await visibleText(page);
       expect(text).toContain('The ERP is not answering right now.');
-      expect(text).not.toMatch(/within \d+ ms|HTTP \d{3}|moysklad/);
+      expect(text).not.toMatch(/within \d+ ms|HTTP \d{3}|e2e.moysklad/);
       const why = page.locator('[data-blocked-by]');
       expect(await why.getAttribute('data-blocked-by')).toBe('erp_unavailable');
       expect(plain(await why.textContent())).toBe(
@@ -348,7 +333,7 @@ describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right colu
       expect(await page.locator('.erpb-confirm').count()).toBe(0);
       await page.close();
     } finally {
-      moysklad.faults.outage(false);
+      e2e.moysklad.faults.outage(false);
     }
   });
 

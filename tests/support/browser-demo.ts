@@ -1,5 +1,5 @@
 import type { Browser, Page, Request } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Demo } from '../../scripts/demo.js';
 import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
 import { browserRequired, findChromium, launchChromium } from './browser.js';
@@ -122,3 +122,24 @@ export const plainText = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]
 
 /** The widget panel's state (`data-state` on its root). */
 export const panelState = (page: Page) => page.locator('.erpb-root').getAttribute('data-state');
+
+/**
+ * startBrowserDemo for a whole test file: started before its tests, closed after them. The object
+ * answered is filled in once the suite starts (read it inside tests and hooks only).
+ */
+export function useBrowserDemo(secret: string): BrowserDemo;
+export function useBrowserDemo(
+  secret: string,
+  moyskladToken: string,
+): BrowserDemo & { moysklad: StartedMoySkladEmulator };
+export function useBrowserDemo(secret: string, moyskladToken?: string): BrowserDemo {
+  const suite = {} as BrowserDemo;
+  beforeAll(async () => {
+    Object.assign(
+      suite,
+      moyskladToken ? await startBrowserDemo(secret, moyskladToken) : await startBrowserDemo(secret),
+    );
+  });
+  afterAll(() => suite.close?.());
+  return suite;
+}
