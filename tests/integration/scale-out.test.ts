@@ -3,6 +3,7 @@ import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { type Database, openDatabase } from '@erp-bridge/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_SECRET, type Cluster, NGINX, startCluster, stopChild } from '../support/cluster.js';
+import { moveBackGuard } from '../support/guard-settings.js';
 import { seedLead } from '../support/seed-leads.js';
 import { signDisposableToken } from '../support/tokens.js';
 import { until } from '../support/wait.js';
@@ -91,15 +92,7 @@ describe.skipIf(!adminUrl || !haveNginx)(
       await until(() => cluster.emulator.state.webhooks.size > 0, 'webhook subscription by the worker');
       const put = await widget('/api/v1/settings', {
         method: 'PUT',
-        body: JSON.stringify({
-          guard: {
-            enabled: true,
-            gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-            action: { type: 'move_back' },
-            createTask: true,
-            tag: TAG,
-          },
-        }),
+        body: JSON.stringify({ guard: moveBackGuard({ pipelineId: PIPELINE, statusId: INVOICED }, TAG) }),
       });
       expect(put.status, await put.text()).toBe(200);
     }, 60_000);

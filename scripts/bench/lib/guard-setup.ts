@@ -1,3 +1,4 @@
+import { moveBackGuard } from '../../../tests/support/guard-settings.js';
 import type { Target } from './child.js';
 
 // The demo pipeline's stages the guard benches move deals between (tests/emulators/amocrm seed).
@@ -13,13 +14,5 @@ export const TAG = 'Нет в наличии';
  * moved back, tagged TAG and given a task (once the webhook subscription is registered).
  */
 export async function enableBenchGuard(target: Pick<Target<unknown>, 'call'>): Promise<void> {
-  await target.call('guardEnable', {
-    guard: {
-      enabled: true,
-      gatedStages: [{ pipelineId: PIPELINE, statusId: GATED }],
-      action: { type: 'move_back' },
-      createTask: true,
-      tag: TAG,
-    },
-  });
+  await target.call('guardEnable', { guard: moveBackGuard({ pipelineId: PIPELINE, statusId: GATED }, TAG) });
 }
