@@ -1,41 +1,18 @@
-import { crc32 } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { pngHeader, widgetSection } from './lib/zip-fixtures.js';
 import { IMAGE_SIZES } from './lib/zip-images.js';
 import { validateWidgetZip } from './lib/zip-rules.js';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const json = (value: unknown) => enc(JSON.stringify(value, null, 2));
 
-/** PNG signature + IHDR (all the validator reads), padded to `bytes`. */
-function png(width: number, height: number, bytes = 0): Uint8Array {
-  const ihdr = Buffer.alloc(17);
-  ihdr.write('IHDR', 0, 'latin1');
-  ihdr.writeUInt32BE(width, 4);
-  ihdr.writeUInt32BE(height, 8);
-  ihdr.set([8, 6, 0, 0, 0], 12);
-  const chunk = Buffer.alloc(25);
-  chunk.writeUInt32BE(13, 0);
-  ihdr.copy(chunk, 4);
-  chunk.writeUInt32BE(crc32(ihdr), 21);
-  const head = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk]);
-  return new Uint8Array(Buffer.concat([head, Buffer.alloc(Math.max(0, bytes - head.length))]));
-}
+const png = pngHeader;
 
 const LOCALES = ['ru', 'en', 'es', 'pt'];
 const TOUR = ['/images/tour_1.png', '/images/tour_2.png'];
 const manifest = () => ({
-  widget: {
-    name: 'widget.name',
-    description: 'widget.description',
-    short_description: 'widget.short_description',
-    version: '1.2.3',
-    interface_version: 2,
-    init_once: false,
-    locale: [...LOCALES],
-    installation: true,
-    support: { link: 'https://example.com/help', email: 'support@example.com' },
-  },
+  widget: widgetSection([...LOCALES], 'https://example.com/help'),
   locations: ['lcard-1', 'advanced_settings', 'digital_pipeline'] as string[],
   tour: {
     is_tour: true,

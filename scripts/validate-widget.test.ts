@@ -1,6 +1,6 @@
-import { crc32 } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { pngHeader, widgetSection } from './lib/zip-fixtures.js';
 import { manifestI18nKeys } from './lib/zip-i18n.js';
 import { IMAGE_SIZES, pngSize } from './lib/zip-images.js';
 import { validateWidgetZip } from './lib/zip-rules.js';
@@ -8,34 +8,10 @@ import { validateWidgetZip } from './lib/zip-rules.js';
 const enc = (text: string) => new TextEncoder().encode(text);
 const json = (value: unknown) => enc(JSON.stringify(value));
 
-/** PNG signature + IHDR: all the validator reads (it never decodes pixels). */
-function png(width: number, height: number): Uint8Array {
-  const ihdr = Buffer.alloc(17);
-  ihdr.write('IHDR', 0, 'latin1');
-  ihdr.writeUInt32BE(width, 4);
-  ihdr.writeUInt32BE(height, 8);
-  ihdr.set([8, 6, 0, 0, 0], 12); // 8-bit RGBA, no interlace
-  const chunk = Buffer.alloc(25);
-  chunk.writeUInt32BE(13, 0);
-  ihdr.copy(chunk, 4);
-  chunk.writeUInt32BE(crc32(ihdr), 21);
-  return new Uint8Array(
-    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk]),
-  );
-}
+const png = (width: number, height: number) => pngHeader(width, height);
 
 const MANIFEST = {
-  widget: {
-    name: 'widget.name',
-    description: 'widget.description',
-    short_description: 'widget.short_description',
-    version: '1.2.3',
-    interface_version: 2,
-    init_once: false,
-    locale: ['ru', 'en'],
-    installation: true,
-    support: { link: 'https://example.com', email: 'support@example.com' },
-  },
+  widget: widgetSection(['ru', 'en'], 'https://example.com'),
   locations: ['lcard-1', 'settings'],
   settings: { backend_url: { name: 'settings.backend_url', type: 'text', required: false } },
 };

@@ -1,5 +1,6 @@
 import { startMoySkladEmulator } from '../../tests/emulators/moysklad/src/index.js';
 import { isMain, startTarget } from './lib/child.js';
+import { BEFORE, enableBenchGuard, GATED, PIPELINE } from './lib/guard-setup.js';
 import { type Bench, latencySummary, ms, percentile, sleep } from './lib/report.js';
 import { runAlone } from './lib/run.js';
 import type { StackInfo } from './targets/stack-server.js';
@@ -9,10 +10,6 @@ const SAMPLES = 30;
 const WARMUP = 3;
 const SPACING_MS = 1500;
 const FIRST_LEAD = 7_000_001;
-const PIPELINE = 8001;
-const BEFORE = 80012;
-const GATED = 80013;
-const TAG = 'Нет в наличии';
 const TOKEN = 'bench-moysklad-token';
 /** GLV-NIT-L x200 (free 100 in the dataset) and TAPE-50 x10, as demo deal 1002. */
 const SHORT: [number, number][] = [
@@ -55,15 +52,7 @@ const bench: Bench = {
         statusId: BEFORE,
         short: SHORT,
       });
-      await target.call('guardEnable', {
-        guard: {
-          enabled: true,
-          gatedStages: [{ pipelineId: PIPELINE, statusId: GATED }],
-          action: { type: 'move_back' },
-          createTask: true,
-          tag: TAG,
-        },
-      });
+      await enableBenchGuard(target);
       ctx.log('guard enabled; moving deals');
       await sleep(1000); // start-up calls (subscription) out of the rate window
 

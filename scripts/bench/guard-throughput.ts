@@ -1,5 +1,6 @@
 import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { isMain, startTarget, type Target } from './lib/child.js';
+import { BEFORE, enableBenchGuard, GATED, PIPELINE, TAG } from './lib/guard-setup.js';
 import { createHttpClient, pool, type Timed } from './lib/http.js';
 import { type Bench, type BenchContext, sleep } from './lib/report.js';
 import { runAlone } from './lib/run.js';
@@ -11,10 +12,6 @@ const BACKLOG_FULL = 20_000;
 const BACKLOG_QUICK = 2_000;
 const FIRST_LEAD = 7_100_000;
 const BACKLOG_FIRST = 7_400_000;
-const PIPELINE = 8001;
-const BEFORE = 80012;
-const GATED = 80013;
-const TAG = 'Нет в наличии';
 const CONNECTIONS = 16;
 /** Anchor: amoCRM requests of the 10,000-event run before issue 10 (50 leads per read, no echo skip). */
 const ANCHOR_REQUESTS = 1_464;
@@ -151,15 +148,7 @@ const bench: Bench = {
       },
     });
     try {
-      await target.call('guardEnable', {
-        guard: {
-          enabled: true,
-          gatedStages: [{ pipelineId: PIPELINE, statusId: GATED }],
-          action: { type: 'move_back' },
-          createTask: true,
-          tag: TAG,
-        },
-      });
+      await enableBenchGuard(target);
       await sleep(1500); // start-up calls out of the rate window
 
       // Phase 1: 10,000 events, every deal decided.

@@ -117,23 +117,12 @@ const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} MB`;
 
 /** Target mode: the stack, plus a command that reads memory after a full GC. */
 async function serveTarget() {
-  const { startStack, TEST_SECRET } = await import('../../tests/support/stack.js');
+  const { startStack } = await import('../../tests/support/stack.js');
+  const { stackInfo } = await import('./lib/stack-info.js');
   const stack = await startStack(JSON.parse(process.env.BENCH_STACK ?? '{}'));
-  const accountId = stack.emulator.state.account.id;
-  const inst = await stack.server.services.installations.findActive(accountId);
-  if (!inst) throw new Error('the installation was not created');
   const gc = (globalThis as { gc?: () => void }).gc;
-  const info: StackInfo = {
-    backend: stack.backend,
-    database: stack.server.services.database.kind,
-    emulatorUrl: stack.emulator.url,
-    accountId,
-    subdomain: inst.subdomain,
-    hookKey: inst.hookKey,
-    secret: TEST_SECRET,
-  };
   serveCommands(
-    info,
+    await stackInfo(stack),
     {
       async memory() {
         for (let i = 0; i < 3; i++) {

@@ -1,13 +1,10 @@
 import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import { describe, expect, it } from 'vitest';
+import { canRunBrowser, openSandbox, useBrowserDemo } from '../support/browser-demo.js';
+import { requestInvoice } from '../support/invoices.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { signDisposableToken } from '../support/tokens.js';
 import { until } from '../support/wait.js';
+import { type WidgetRequest, widgetCall } from '../support/widget-api.js';
 
 // Issue 15: the deal card shows the ERP's side of the deal: the order with its reserve and the
 // invoice's payment state, with links into MoySklad.
@@ -16,51 +13,18 @@ const MS_TOKEN = 'e2e-loop-moysklad-token';
 const LEAD = 1001;
 const PIPELINE = DEMO_ACCOUNT.pipelineId;
 const RESERVE = 80012;
-const canRun = browserRequired || Boolean(findChromium());
 
-let demo: Demo;
-let moysklad: StartedMoySkladEmulator;
-let browser: Browser;
-let backend: string;
-
-async function api(method: string, path: string, opts: { body?: unknown; key?: string } = {}) {
-  const token = await signDisposableToken(SECRET, {
-    iss: `https://${DEMO_ACCOUNT.subdomain}.amocrm.ru`,
-    aud: backend,
-    account_id: DEMO_ACCOUNT.id,
-    user_id: DEMO_ACCOUNT.userId,
-    is_admin: true,
+const api = (method: string, path: string, opts: WidgetRequest = {}) =>
+  widgetCall(e2e.backend, method, path, {
+    ...opts,
+    user: { secret: SECRET, userId: DEMO_ACCOUNT.userId, isAdmin: true },
   });
-  return fetch(backend + path, {
-    method,
-    headers: {
-      'X-Auth-Token': token,
-      ...(opts.body !== undefined && { 'content-type': 'application/json' }),
-      ...(opts.key && { 'Idempotency-Key': opts.key }),
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-}
 
-beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
-  ({ demo, backend } = await startTestDemo(SECRET, {
-    ERP_KIND: 'moysklad',
-    MOYSKLAD_TOKEN: MS_TOKEN,
-    MOYSKLAD_API_BASE: moysklad.url,
-  }));
-  if (canRun) browser = await launchChromium();
-}, 60_000);
+const e2e = useBrowserDemo(SECRET, MS_TOKEN);
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await moysklad?.close();
-});
-
-describe.runIf(canRun)('ERP loop in the deal card (Chromium)', () => {
+describe.runIf(canRunBrowser)('ERP loop in the deal card (Chromium)', () => {
   it('shows the reserve order and the paid invoice with links into MoySklad', async () => {
-    const services = demo.server.services;
+    const services = e2e.demo.server.services;
     await services.accountSettings.update(DEMO_ACCOUNT.id, {
       loop: { reserveStage: { pipelineId: PIPELINE, statusId: RESERVE } },
     });
@@ -71,22 +35,10 @@ describe.runIf(canRun)('ERP loop in the deal card (Chromium)', () => {
     // The deal reaches the reserve stage: an order with a reserve appears in MoySklad.
     await services.erpLoop.runOrder({ accountId: DEMO_ACCOUNT.id, leadId: LEAD, action: 'reserve' });
     // An invoice, then the customer pays it in MoySklad.
-    const list = await (await api('GET', `/api/v1/leads/${LEAD}/invoices`)).json();
-    expect(
-      (
-        await api('POST', `/api/v1/leads/${LEAD}/invoices`, {
-          body: { confirmedTotal: list.preview.total },
-          key: 'e2e-loop',
-        })
-      ).status,
-    ).toBe(202);
-    await until(async () => {
-      const now = await (await api('GET', `/api/v1/leads/${LEAD}/invoices`)).json();
-      return now.items[0]?.status === 'created';
-    }, 'invoice created');
-    const invoice = moysklad.state.documents.filter((d) => d.type === 'invoiceout').at(-1);
+    await requestInvoice(api, LEAD, 'e2e-loop');
+    const invoice = e2e.moysklad.state.documents.filter((d) => d.type === 'invoiceout').at(-1);
     if (!invoice) throw new Error('no invoice');
-    moysklad.loop.pay(invoice.id, invoice.sum / 100);
+    e2e.moysklad.loop.pay(invoice.id, invoice.sum / 100);
     await until(
       async () => {
         const v = await (await api('GET', `/api/v1/leads/${LEAD}/erp-loop`)).json();
@@ -96,12 +48,10 @@ describe.runIf(canRun)('ERP loop in the deal card (Chromium)', () => {
       30_000,
     );
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: Error[] = [];
-    page.on('pageerror', (err) => errors.push(err));
-    await page.goto(`${demo.emulator.url}/sandbox?lead=${LEAD}&lang=ru`);
+    const { page, errors } = await openSandbox(e2e, `lead=${LEAD}&lang=ru`, {
+      ready: '[data-testid="erpb-loop"][data-state="ready"]',
+    });
     const section = page.locator('[data-testid="erpb-loop"][data-state="ready"]');
-    await section.waitFor({ timeout: 20_000 });
     const order = page.getByTestId('erpb-loop-order');
     expect(await order.getAttribute('data-state')).toBe('reserved');
     expect(await order.textContent()).toContain('в резерве');

@@ -1,8 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { canRunBrowser, openSandbox, useBrowserDemo } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
 /**
@@ -11,38 +9,26 @@ import { screenshotPath } from '../support/screenshots.js';
  * those requests, filters it, and offers the CSV; an open alert shows as a banner.
  */
 const SECRET = 'e2e-operator-journal-secret-0123456789';
-const canRun = browserRequired || Boolean(findChromium());
 const ACCOUNT = 31000001;
 
-let demo: Demo;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ demo } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const e2e = useBrowserDemo(SECRET);
 
 async function settings(lang: 'ru' | 'en', width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 1400 } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  await page.goto(`${demo.emulator.url}/sandbox?page=settings&lang=${lang}`);
-  await page.locator('[data-section="journal"] table tbody tr').first().waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
+  const { page } = await openSandbox(e2e, `page=settings&lang=${lang}`, {
+    width,
+    height: 1400,
+    ready: '[data-section="journal"] table tbody tr >> nth=0',
+  });
   return page;
 }
 
-describe.runIf(canRun)('journal and health view in Chromium', () => {
+describe.runIf(canRunBrowser)('journal and health view in Chromium', () => {
   it('shows the requests a deal card caused, the health per account and an open alert', async () => {
-    const card = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await card.goto(`${demo.emulator.url}/sandbox?lead=1002&lang=ru`);
+    const card = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await card.goto(`${e2e.demo.emulator.url}/sandbox?lead=1002&lang=ru`);
     await card.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
     await card.close();
-    await demo.server.services.operator.alertStore.raise(
+    await e2e.demo.server.services.operator.alertStore.raise(
       ACCOUNT,
       'webhooks_silent',
       'webhooks',

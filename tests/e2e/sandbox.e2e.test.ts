@@ -1,43 +1,28 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { canRunBrowser, skippedWithoutBrowser, useBrowserDemo } from '../support/browser-demo.js';
 import { signDisposableToken } from '../support/tokens.js';
 
 const SECRET = 'e2e-client-secret-0123456789abcdef';
 const ISS = 'https://erpbridgedemo.amocrm.ru';
-const canRun = browserRequired || Boolean(findChromium());
 
-let demo: Demo;
-let browser: Browser;
-let backend: string;
-
-beforeAll(async () => {
-  ({ demo, backend } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const e2e = useBrowserDemo(SECRET);
 
 async function openSandbox(lead: number, lang = 'ru'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (err) => {
     throw err;
   });
-  await page.goto(`${demo.emulator.url}/sandbox?lead=${lead}&lang=${lang}`);
+  await page.goto(`${e2e.demo.emulator.url}/sandbox?lead=${lead}&lang=${lang}`);
   return page;
 }
 
 const freeCell = (page: Page, sku: string, warehouse: string) =>
   page.locator(`.erpb-root [data-sku="${sku}"] [data-warehouse="${warehouse}"]`);
 
-describe.runIf(canRun)('sandbox deal card in Chromium', () => {
+describe.runIf(canRunBrowser)('sandbox deal card in Chromium', () => {
   it("shows the deal's products with free stock per warehouse from the demo CSV, then another deal's", async () => {
     const page = await openSandbox(1001);
     await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 15_000 });
@@ -74,7 +59,7 @@ describe.runIf(canRun)('sandbox deal card in Chromium', () => {
     await page.waitForLoadState('networkidle');
     const requests: string[] = [];
     page.on('request', (r) => {
-      if (r.url().startsWith(backend)) requests.push(r.url());
+      if (r.url().startsWith(e2e.backend)) requests.push(r.url());
     });
     await page.locator('#sandbox-deal-switcher').selectOption('0');
     await page.locator('.erpb-root[data-state="unsaved"]').waitFor({ timeout: 15_000 });
@@ -85,7 +70,7 @@ describe.runIf(canRun)('sandbox deal card in Chromium', () => {
 
 describe('stock route refuses requests without a valid disposable token', () => {
   const stock = (token?: string) =>
-    fetch(`${backend}/api/v1/leads/1001/stock`, { headers: token ? { 'X-Auth-Token': token } : {} });
+    fetch(`${e2e.backend}/api/v1/leads/1001/stock`, { headers: token ? { 'X-Auth-Token': token } : {} });
 
   async function expectUnauthorized(res: Response, code: string) {
     expect(res.status).toBe(401);
@@ -100,7 +85,7 @@ describe('stock route refuses requests without a valid disposable token', () => 
 
   it('answers 200 to a genuine token, so the refusals below are about the token', async () => {
     const res = await stock(
-      await signDisposableToken(SECRET, { iss: ISS, aud: backend, account_id: 31000001 }),
+      await signDisposableToken(SECRET, { iss: ISS, aud: e2e.backend, account_id: 31000001 }),
     );
     expect(res.status).toBe(200);
     expect((await res.json()).lines).toHaveLength(3);
@@ -115,7 +100,7 @@ describe('stock route refuses requests without a valid disposable token', () => 
       await stock(
         await signDisposableToken('forged-secret-0123456789abcdef', {
           iss: ISS,
-          aud: backend,
+          aud: e2e.backend,
           account_id: 31000001,
         }),
       ),
@@ -142,7 +127,7 @@ describe('stock route refuses requests without a valid disposable token', () => 
       await stock(
         await signDisposableToken(
           SECRET,
-          { iss: ISS, aud: backend, account_id: 31000001 },
+          { iss: ISS, aud: e2e.backend, account_id: 31000001 },
           { now: past, ttlSeconds: 1800 },
         ),
       ),
@@ -152,7 +137,7 @@ describe('stock route refuses requests without a valid disposable token', () => 
 
   it('answers the CORS preflight only for allowed origins', async () => {
     const preflight = (origin: string) =>
-      fetch(`${backend}/api/v1/leads/1001/stock`, {
+      fetch(`${e2e.backend}/api/v1/leads/1001/stock`, {
         method: 'OPTIONS',
         headers: {
           origin,
@@ -168,6 +153,4 @@ describe('stock route refuses requests without a valid disposable token', () => 
   });
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

@@ -1,9 +1,14 @@
 import { createRequire } from 'node:module';
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  canRunBrowser,
+  openSandbox,
+  plainText,
+  settingsPutBodies,
+  skippedWithoutBrowser,
+  useBrowserDemo,
+} from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
 /**
@@ -11,39 +16,16 @@ import { screenshotPath } from '../support/screenshots.js';
  * colours, users and groups, and custom fields come from the amoCRM emulator through our backend.
  */
 const SECRET = 'e2e-settings-pickers-secret-0123456789';
-const canRun = browserRequired || Boolean(findChromium());
 const ACCOUNT = 31000001;
 
-let demo: Demo;
-let browser: Browser;
-let backend: string;
+const e2e = useBrowserDemo(SECRET);
 
-beforeAll(async () => {
-  ({ demo, backend } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
-
-async function open(lang: 'ru' | 'en', height = 900): Promise<{ page: Page; requests: Request[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  const requests: Request[] = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(backend)) requests.push(r);
+const open = (lang: 'ru' | 'en', height = 900) =>
+  openSandbox(e2e, `page=settings&lang=${lang}`, {
+    height,
+    ready: 'form[data-catalog="ready"]',
   });
-  await page.goto(`${demo.emulator.url}/sandbox?page=settings&lang=${lang}`);
-  await page.locator('form[data-catalog="ready"]').waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
-  return { page, requests };
-}
-const putBodies = (requests: Request[]) =>
-  requests
-    .filter((r) => r.method() === 'PUT' && r.url().endsWith('/api/v1/settings'))
-    .map((r) => r.postDataJSON());
+const putBodies = settingsPutBodies;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
@@ -72,7 +54,7 @@ async function axeSerious(page: Page): Promise<string[]> {
       .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
   });
 }
-const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
+const plain = plainText;
 
 async function fullPageShot(page: Page, name: string) {
   // The settings column scrolls inside the page (as in amoCRM): grow the window to show all of it.
@@ -85,12 +67,12 @@ async function fullPageShot(page: Page, name: string) {
   await page.setViewportSize({ width, height: 900 });
 }
 
-describe.runIf(canRun)('settings pickers in Chromium', () => {
+describe.runIf(canRunBrowser)('settings pickers in Chromium', () => {
   // First: the backend caches amoCRM's lists, so the failure must come before any other test loads them.
   it('falls back to typed ids when amoCRM lists cannot be loaded', async () => {
-    demo.emulator.faults.failNext(1, 400, { pathPrefix: '/users' });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${demo.emulator.url}/sandbox?page=settings&lang=en`);
+    e2e.demo.emulator.faults.failNext(1, 400, { pathPrefix: '/users' });
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${e2e.demo.emulator.url}/sandbox?page=settings&lang=en`);
     await page.locator('form[data-catalog="failed"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('[data-section="invoices"] label', { hasText: /^User ids/ }).count()).toBe(1);
     expect(await page.getByTestId('erpb-add-stage').count()).toBe(1);
@@ -159,7 +141,7 @@ describe.runIf(canRun)('settings pickers in Chromium', () => {
         fields: { innFieldId: 740002 },
       },
     ]);
-    const saved = await demo.server.services.accountSettings.get(ACCOUNT);
+    const saved = await e2e.demo.server.services.accountSettings.get(ACCOUNT);
     expect(saved.invoices).toMatchObject({
       allowedUserIds: [5100001],
       allowedGroupIds: [350001],
@@ -214,6 +196,4 @@ describe.runIf(canRun)('settings pickers in Chromium', () => {
   });
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { canRunBrowser, skippedWithoutBrowser, useBrowserDemo } from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { setColumnWidth } from '../support/widget-page.js';
 
@@ -14,21 +12,9 @@ import { setColumnWidth } from '../support/widget-page.js';
  * roles). The sandbox marks the dark theme on <html> and sets the host variables (card.css).
  */
 const SECRET = 'e2e-a11y-client-secret-0123456789abcdef';
-const canRun = browserRequired || Boolean(findChromium());
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let demo: Demo;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ demo } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const e2e = useBrowserDemo(SECRET);
 
 interface AxeViolation {
   id: string;
@@ -74,11 +60,11 @@ const SURFACES = [
   { name: 'settings', query: 'page=settings', ready: '.erpb-root[data-state="ready"]' },
 ] as const;
 
-describe.runIf(canRun)('the widget follows the host theme', () => {
+describe.runIf(canRunBrowser)('the widget follows the host theme', () => {
   for (const marker of ['attr', 'class', 'both'] as const) {
     it(`takes the dark set when the host marks it by ${marker}, and the host's variables where they exist`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`${demo.emulator.url}/sandbox?lead=1001&theme=dark&theme_marker=${marker}`);
+      const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${e2e.demo.emulator.url}/sandbox?lead=1001&theme=dark&theme_marker=${marker}`);
       await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 20_000 });
       const root = page.locator('.erpb-root');
       expect(await root.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(230, 233, 237)');
@@ -90,14 +76,14 @@ describe.runIf(canRun)('the widget follows the host theme', () => {
   }
 });
 
-describe.runIf(canRun)('accessibility (axe-core) in both host themes', () => {
+describe.runIf(canRunBrowser)('accessibility (axe-core) in both host themes', () => {
   for (const theme of ['light', 'dark'] as const) {
     for (const lang of ['ru', 'en'] as const) {
       for (const surface of SURFACES) {
         it(`${surface.name}, ${theme}, ${lang}: no serious or critical violations`, async () => {
-          const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+          const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 1000 } });
           await page.goto(
-            `${demo.emulator.url}/sandbox?${surface.query}&lang=${lang}${theme === 'dark' ? '&theme=dark' : ''}`,
+            `${e2e.demo.emulator.url}/sandbox?${surface.query}&lang=${lang}${theme === 'dark' ? '&theme=dark' : ''}`,
           );
           await page.locator(surface.ready).waitFor({ timeout: 20_000 });
           if (theme === 'dark') {
@@ -123,6 +109,4 @@ describe.runIf(canRun)('accessibility (axe-core) in both host themes', () => {
   }
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

@@ -1,60 +1,31 @@
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { widgetAxeViolations } from '../support/axe.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import {
+  canRunBrowser,
+  openSandbox,
+  PANEL_SETTLED,
+  panelState,
+  plainText,
+  useBrowserDemo,
+} from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { assertNoOverflow, setColumnWidth } from '../support/widget-page.js';
+import { assertNoOverflow } from '../support/widget-page.js';
 
 // Issue 13 in Chromium against MoySklad as documented: a contact nobody matched is searched in the
 // ERP by name (context search) and created there; the technical detail is an administrator's.
 const SECRET = 'e2e-customer-create-secret-0123456789';
 const MS_TOKEN = 'e2e-create-moysklad-token';
-const canRun = browserRequired || Boolean(findChromium());
 
-let demo: Demo;
-let browser: Browser;
-let backend: string;
-let moysklad: StartedMoySkladEmulator;
+const e2e = useBrowserDemo(SECRET, MS_TOKEN);
 
-beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
-  ({ demo, backend } = await startTestDemo(SECRET, {
-    ERP_KIND: 'moysklad',
-    MOYSKLAD_TOKEN: MS_TOKEN,
-    MOYSKLAD_API_BASE: moysklad.url,
-  }));
-  if (canRun) browser = await launchChromium();
-});
+const open = (query: string, column?: number) => openSandbox(e2e, query, { column, ready: PANEL_SETTLED });
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await moysklad?.close();
-});
-
-async function open(query: string, column?: number): Promise<{ page: Page; requests: Request[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  const requests: Request[] = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(backend)) requests.push(r);
-  });
-  await page.goto(`${demo.emulator.url}/sandbox?${query}`);
-  if (column) await setColumnWidth(page, column);
-  await page.locator('.erpb-root[data-state]:not([data-state="loading"])').waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
-  return { page, requests };
-}
-
-const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
-const state = (page: Page) => page.locator('.erpb-root').getAttribute('data-state');
+const plain = plainText;
+const state = panelState;
 const inPanel = (page: Page) => page.evaluate(() => Boolean(document.activeElement?.closest('.erpb-root')));
 
-describe.runIf(canRun)('a contact nobody matched, against MoySklad (issue 13)', () => {
+describe.runIf(canRunBrowser)('a contact nobody matched, against MoySklad (issue 13)', () => {
   it('searches MoySklad by name (its context search) and lists what it found', async () => {
     const { page, requests } = await open('entity=contacts&id=2003&lang=en');
     expect(await state(page)).toBe('not_found');
@@ -69,7 +40,7 @@ describe.runIf(canRun)('a contact nobody matched, against MoySklad (issue 13)', 
     ]);
     expect(requests.some((r) => r.url().includes('/api/v1/customers/search?q=stroymontazh'))).toBe(true);
     expect(
-      moysklad.calls.some(
+      e2e.moysklad.calls.some(
         (c) => c.path === '/api/remap/1.2/entity/counterparty' && c.query.includes('search='),
       ),
     ).toBe(true);
@@ -121,7 +92,7 @@ describe.runIf(canRun)('a contact nobody matched, against MoySklad (issue 13)', 
     expect(
       requests.filter((r) => r.method() === 'POST' && r.url().endsWith('/contacts/2003/customer/create')),
     ).toHaveLength(1);
-    const made = moysklad.state.counterparties.filter((c) => c.name === 'Мария Кузнецова');
+    const made = e2e.moysklad.state.counterparties.filter((c) => c.name === 'Мария Кузнецова');
     expect(made).toHaveLength(1);
     expect(made[0]?.externalCode).toBe('amocrm-31000001-contacts-2003');
     // Linked as a pick: "not this customer" is offered.
@@ -130,10 +101,10 @@ describe.runIf(canRun)('a contact nobody matched, against MoySklad (issue 13)', 
   });
 });
 
-describe.runIf(canRun)('technical detail for administrators only (issue 13)', () => {
+describe.runIf(canRunBrowser)('technical detail for administrators only (issue 13)', () => {
   const failingSummary = async (admin: boolean) => {
     // The company's summary read fails at MoySklad (401): the panel shows its error box.
-    moysklad.faults.failNext(1, 401, { pathIncludes: '/entity/counterparty' });
+    e2e.moysklad.faults.failNext(1, 401, { pathIncludes: '/entity/counterparty' });
     const { page } = await open(`entity=companies&id=3001&lang=ru${admin ? '' : '&admin=0'}`);
     expect(await state(page)).toBe('error');
     return page;

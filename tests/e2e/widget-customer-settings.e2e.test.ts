@@ -1,46 +1,27 @@
 import { DEMO_CONTACTS } from '@erp-bridge/emulator-amocrm';
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import { describe, expect, it } from 'vitest';
+import {
+  canRunBrowser,
+  openSandbox,
+  PANEL_SETTLED,
+  panelState,
+  plainText,
+  settingsPutBodies,
+  skippedWithoutBrowser,
+  useBrowserDemo,
+} from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
 
 const SECRET = 'e2e-customer-client-secret-0123456789';
-const canRun = browserRequired || Boolean(findChromium());
 
-let demo: Demo;
-let browser: Browser;
-let backend: string;
+const e2e = useBrowserDemo(SECRET);
 
-beforeAll(async () => {
-  ({ demo, backend } = await startTestDemo(SECRET));
-  if (canRun) browser = await launchChromium();
-});
+const open = (query: string, height = 900) => openSandbox(e2e, query, { height, ready: PANEL_SETTLED });
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const plain = plainText;
+const state = panelState;
 
-async function open(query: string, height = 900): Promise<{ page: Page; requests: Request[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  const requests: Request[] = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(backend)) requests.push(r);
-  });
-  await page.goto(`${demo.emulator.url}/sandbox?${query}`);
-  await page.locator('.erpb-root[data-state]:not([data-state="loading"])').waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
-  return { page, requests };
-}
-
-const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
-const state = (page: Page) => page.locator('.erpb-root').getAttribute('data-state');
-
-describe.runIf(canRun)('contact and company panels in Chromium', () => {
+describe.runIf(canRunBrowser)('contact and company panels in Chromium', () => {
   it('finds the contact in the ERP: debt in red, recent orders and invoices with dates and sums', async () => {
     const { page } = await open('entity=contacts&id=2001&lang=ru');
     expect(await state(page)).toBe('found');
@@ -147,11 +128,8 @@ describe.runIf(canRun)('contact and company panels in Chromium', () => {
   });
 });
 
-describe.runIf(canRun)('advanced settings page in Chromium', () => {
-  const putBodies = (requests: Request[]) =>
-    requests
-      .filter((r) => r.method() === 'PUT' && r.url().endsWith('/api/v1/settings'))
-      .map((r) => r.postDataJSON());
+describe.runIf(canRunBrowser)('advanced settings page in Chromium', () => {
+  const putBodies = settingsPutBodies;
 
   it('refuses a manager who is not an admin, politely', async () => {
     const { page } = await open('page=settings&lang=ru&admin=0');
@@ -208,7 +186,7 @@ describe.runIf(canRun)('advanced settings page in Chromium', () => {
     expect(putBodies(requests)).toEqual([
       { guard: { tag: 'Нет на складе' }, invoices: { allowedUserIds: [5100001, 5100002] } },
     ]);
-    const saved = await demo.server.services.accountSettings.get(31000001);
+    const saved = await e2e.demo.server.services.accountSettings.get(31000001);
     expect(saved.guard.tag).toBe('Нет на складе');
     expect(saved.invoices.allowedUserIds).toEqual([5100001, 5100002]);
 
@@ -292,6 +270,4 @@ describe.runIf(canRun)('advanced settings page in Chromium', () => {
   });
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

@@ -1,72 +1,40 @@
 import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import { describe, expect, it } from 'vitest';
+import {
+  canRunBrowser,
+  openSandbox,
+  skippedWithoutBrowser,
+  useBrowserDemo,
+} from '../support/browser-demo.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { signDisposableToken } from '../support/tokens.js';
 import { until } from '../support/wait.js';
+import { widgetCall } from '../support/widget-api.js';
 
 const SECRET = 'e2e-deal-client-secret-0123456789abcdef';
 const MS_TOKEN = 'e2e-moysklad-token';
 const LEAD = 1001;
 const GATED = 80013;
-const canRun = browserRequired || Boolean(findChromium());
 
-let demo: Demo;
-let moysklad: StartedMoySkladEmulator;
-let browser: Browser;
-let backend: string;
-
-beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
-  ({ demo, backend } = await startTestDemo(SECRET, {
-    ERP_KIND: 'moysklad',
-    MOYSKLAD_TOKEN: MS_TOKEN,
-    MOYSKLAD_API_BASE: moysklad.url,
-  }));
-  if (canRun) browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await moysklad?.close();
-});
+const e2e = useBrowserDemo(SECRET, MS_TOKEN);
 
 /** The widget API as the manager's browser calls it, for setting the scene and checking results. */
 async function api<T>(path: string): Promise<T> {
-  const token = await signDisposableToken(SECRET, {
-    iss: `https://${DEMO_ACCOUNT.subdomain}.amocrm.ru`,
-    aud: backend,
-    account_id: DEMO_ACCOUNT.id,
-    user_id: DEMO_ACCOUNT.userId,
+  const res = await widgetCall(e2e.backend, 'GET', path, {
+    user: { secret: SECRET, userId: DEMO_ACCOUNT.userId },
   });
-  const res = await fetch(backend + path, { headers: { 'X-Auth-Token': token } });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 }
 
-async function openDeal(lead: number, lang = 'ru'): Promise<{ page: Page; requests: Request[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  const requests: Request[] = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(backend)) requests.push(r);
+const openDeal = (lead: number, lang = 'ru') =>
+  openSandbox(e2e, `lead=${lead}&lang=${lang}`, {
+    ready: '.erpb-invoices[data-state="ready"]',
   });
-  await page.goto(`${demo.emulator.url}/sandbox?lead=${lead}&lang=${lang}`);
-  await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
-  return { page, requests };
-}
 
-const invoiceDocs = () => moysklad.state.documents.filter((d) => d.type === 'invoiceout');
+const invoiceDocs = () => e2e.moysklad.state.documents.filter((d) => d.type === 'invoiceout');
 const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
-describe.runIf(canRun)('deal panel in Chromium', () => {
+describe.runIf(canRunBrowser)('deal panel in Chromium', () => {
   it('requests an invoice once: a double click on Confirm sends one Idempotency-Key, and a 503 from MoySklad is retried', async () => {
     const { page, requests } = await openDeal(LEAD);
     const before = invoiceDocs().length;
@@ -87,7 +55,7 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
     expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
 
     // The ERP's first attempt to create the invoice fails; the job retries.
-    moysklad.faults.failNext(1, 503, { method: 'POST', pathIncludes: '/entity/invoiceout' });
+    e2e.moysklad.faults.failNext(1, 503, { method: 'POST', pathIncludes: '/entity/invoiceout' });
     await confirm.dblclick();
     await page.locator('[data-invoice-status="created"]').waitFor({ timeout: 30_000 });
 
@@ -101,7 +69,7 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
     expect(posts[0]?.postDataJSON()).toEqual({ confirmedTotal: { amount: 34382.5, currency: 'RUB' } });
 
     expect(
-      moysklad.calls.some(
+      e2e.moysklad.calls.some(
         (c) => c.method === 'POST' && c.path.includes('/entity/invoiceout') && c.status === 503,
       ),
     ).toBe(true);
@@ -119,11 +87,11 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
 
   it('shows the guard blocking a short deal, then "Check again" after the deal is fixed clears it', async () => {
     // The manager raises the drills to 40 (26 free) and drags the deal into the gated stage.
-    const lead = demo.emulator.state.leads.get(LEAD);
+    const lead = e2e.demo.emulator.state.leads.get(LEAD);
     const drill = lead?.products.find((p) => p.elementId === 500101);
     if (!drill) throw new Error('deal 1001 has no drill');
     drill.quantity = 40;
-    expect(demo.emulator.state.uiMoveLead(LEAD, GATED)).toMatchObject({ ok: true });
+    expect(e2e.demo.emulator.state.uiMoveLead(LEAD, GATED)).toMatchObject({ ok: true });
     // The guard stops it (moves it back); the hook its own move causes is skipped as our echo.
     await until(async () => {
       const guard = await api<{ latest: { verdict: string } | null; history: { verdict: string }[] }>(
@@ -172,7 +140,7 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
   });
 
   it('paints the stock soon after mount on a warm backend (budget 150 ms, measured and logged)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
     // Stamp the moment the panel mounts (data-state=loading) and the moment data is painted.
     await page.addInitScript(() => {
       const marks: Record<string, number> = {};
@@ -187,7 +155,7 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
     });
     const times: number[] = [];
     for (let i = 0; i < 9; i++) {
-      await page.goto(`${demo.emulator.url}/sandbox?lead=1002&lang=ru`);
+      await page.goto(`${e2e.demo.emulator.url}/sandbox?lead=1002&lang=ru`);
       await page.locator('.erpb-root[data-state="data"]').waitFor({ timeout: 15_000 });
       await page.waitForFunction(() => 'painted' in (window as unknown as { __marks: object }).__marks);
       const marks = await page.evaluate(
@@ -208,7 +176,7 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
   });
 
   it('says why the button is disabled when the user may not request invoices, in English', async () => {
-    const settings = demo.server.services.accountSettings;
+    const settings = e2e.demo.server.services.accountSettings;
     await settings.update(DEMO_ACCOUNT.id, { invoices: { allowedUserIds: [DEMO_ACCOUNT.adminUserId] } });
     try {
       const { page } = await openDeal(1003, 'en');
@@ -229,6 +197,4 @@ describe.runIf(canRun)('deal panel in Chromium', () => {
   });
 });
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();

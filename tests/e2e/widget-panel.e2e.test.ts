@@ -1,10 +1,13 @@
 import type { StockReport } from '@erp-bridge/shared';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../scripts/demo.js';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { browserRequired, findChromium, launchChromium } from '../support/browser.js';
-import { startTestDemo } from '../support/demo.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  canRunBrowser,
+  openSandbox,
+  skippedWithoutBrowser,
+  useBrowserDemo,
+} from '../support/browser-demo.js';
+import { moyskladStockReads } from '../support/moysklad-stack.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { assertNoOverflow, setColumnWidth } from '../support/widget-page.js';
 
@@ -16,28 +19,8 @@ import { assertNoOverflow, setColumnWidth } from '../support/widget-page.js';
  */
 const SECRET = 'e2e-panel-client-secret-0123456789abcdef';
 const MS_TOKEN = 'e2e-panel-moysklad-token';
-const canRun = browserRequired || Boolean(findChromium());
 
-let demo: Demo;
-let moysklad: StartedMoySkladEmulator;
-let browser: Browser;
-let backend: string;
-
-beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: MS_TOKEN });
-  ({ demo, backend } = await startTestDemo(SECRET, {
-    ERP_KIND: 'moysklad',
-    MOYSKLAD_TOKEN: MS_TOKEN,
-    MOYSKLAD_API_BASE: moysklad.url,
-  }));
-  if (canRun) browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await moysklad?.close();
-});
+const e2e = useBrowserDemo(SECRET, MS_TOKEN);
 
 interface OpenOptions {
   lang?: 'ru' | 'en' | 'es' | 'pt';
@@ -49,15 +32,13 @@ interface OpenOptions {
 }
 
 async function openDeal(lead: number, opts: OpenOptions = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const errors: Error[] = [];
-  page.on('pageerror', (err) => errors.push(err));
-  await opts.before?.(page);
   const theme = opts.theme === 'dark' ? '&theme=dark' : '';
-  await page.goto(`${demo.emulator.url}/sandbox?lead=${lead}&lang=${opts.lang ?? 'ru'}${theme}`);
-  if (opts.width) await setColumnWidth(page, opts.width);
-  await page.locator(`.erpb-root[data-state="${opts.state ?? 'data'}"]`).waitFor({ timeout: 20_000 });
-  expect(errors).toEqual([]);
+  const { page } = await openSandbox(e2e, `lead=${lead}&lang=${opts.lang ?? 'ru'}${theme}`, {
+    height: 1000,
+    column: opts.width,
+    before: opts.before,
+    ready: `.erpb-root[data-state="${opts.state ?? 'data'}"]`,
+  });
   return page;
 }
 
@@ -67,12 +48,7 @@ const plain = (s: string | null) =>
     .replace(/\s+/g, ' ')
     .trim();
 /** ERP stock reads: each asks the report once per stockType (free, stock, in transit); count one. */
-const stockReads = () =>
-  moysklad.calls.filter(
-    (c) =>
-      c.path.endsWith('/report/stock/bystore/current') &&
-      new URLSearchParams(c.query).get('stockType') === 'freeStock',
-  ).length;
+const stockReads = () => moyskladStockReads(e2e.moysklad);
 /** What a person reads (closed disclosures and screen-reader-only text left out). */
 const visibleText = (page: Page, selector = '.erpb-root') =>
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point here
@@ -140,7 +116,7 @@ function richReport(leadId: number): StockReport {
   };
 }
 
-describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', () => {
+describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right column', () => {
   for (const width of [260, 280, 300, 360]) {
     for (const lang of ['ru', 'en'] as const) {
       it(`fits ${width} px without horizontal overflow (${lang})`, async () => {
@@ -187,10 +163,10 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
           theme,
           width,
           before: (p) =>
-            p.route(`${backend}/api/v1/leads/1001/stock*`, (route) =>
+            p.route(`${e2e.backend}/api/v1/leads/1001/stock*`, (route) =>
               route.fulfill({
                 json: richReport(1001),
-                headers: { 'access-control-allow-origin': demo.emulator.url },
+                headers: { 'access-control-allow-origin': e2e.demo.emulator.url },
               }),
             ),
         });
@@ -284,7 +260,7 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
   }, async () => {
     const page = await openDeal(1001);
     await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 20_000 });
-    moysklad.faults.outage(true);
+    e2e.moysklad.faults.outage(true);
     try {
       await setColumnWidth(page, 280);
       // ↻ is limited to once per 10 s per user, and the test before pressed it.
@@ -306,7 +282,7 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
         await page.getByTestId('erpb-request-invoice').evaluate((el) => el === document.activeElement),
       ).toBe(true);
     } finally {
-      moysklad.faults.outage(false);
+      e2e.moysklad.faults.outage(false);
     }
     await page.close();
   });
@@ -316,7 +292,7 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
     const page = await openDeal(1001, {
       state: 'error',
       before: (p) =>
-        p.route(`${backend}/**`, (route) => (down ? route.abort('connectionrefused') : route.continue())),
+        p.route(`${e2e.backend}/**`, (route) => (down ? route.abort('connectionrefused') : route.continue())),
     });
     const box = page.locator('.erpb-down');
     await box.waitFor();
@@ -334,14 +310,14 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
   });
 
   it('invoice reasons: an ERP failure says the ERP is down (not "no products"); the disabled button stays focusable with its reason', async () => {
-    moysklad.faults.outage(true);
+    e2e.moysklad.faults.outage(true);
     try {
       // Deal 1004 was never read: no cached stock to stand in.
       const page = await openDeal(1004, { state: 'error', lang: 'en' });
       await page.locator('.erpb-invoices[data-state="ready"]').waitFor({ timeout: 30_000 });
       const text = await visibleText(page);
       expect(text).toContain('The ERP is not answering right now.');
-      expect(text).not.toMatch(/within \d+ ms|HTTP \d{3}|moysklad/);
+      expect(text).not.toMatch(/within \d+ ms|HTTP \d{3}|e2e.moysklad/);
       const why = page.locator('[data-blocked-by]');
       expect(await why.getAttribute('data-blocked-by')).toBe('erp_unavailable');
       expect(plain(await why.textContent())).toBe(
@@ -357,7 +333,7 @@ describe.runIf(canRun)('deal panel at the widths of amoCRM’s right column', ()
       expect(await page.locator('.erpb-confirm').count()).toBe(0);
       await page.close();
     } finally {
-      moysklad.faults.outage(false);
+      e2e.moysklad.faults.outage(false);
     }
   });
 
@@ -389,11 +365,9 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-it.runIf(!canRun)('browser e2e skipped: Chromium not installed (CI=true makes this a failure)', () => {
-  expect(browserRequired).toBe(false);
-});
+skippedWithoutBrowser();
 
-describe.runIf(canRun)('the deal panel in the marketplace locales', () => {
+describe.runIf(canRunBrowser)('the deal panel in the marketplace locales', () => {
   it('speaks Spanish and Portuguese when amoCRM does (i18n/es.json, pt.json), with money in that locale', async () => {
     for (const [lang, title, button, total] of [
       ['es', 'Stock en almacén', 'Solicitar factura', '34.382,50 ₽'],

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import { type Stack, startStack } from '../support/stack.js';
 import { until } from '../support/wait.js';
+import { widgetCall } from '../support/widget-api.js';
 
 /**
  * amoCRM revokes the integration's tokens, seen two ways: (1) the next refresh answers 401 "Token
@@ -17,21 +17,8 @@ let stack: Stack;
 let receiver: Server;
 const received: { event: string; rule: string }[] = [];
 
-const widget = async (method: string, path: string, body?: unknown) =>
-  fetch(`${stack.backend}${path}`, {
-    method,
-    headers: {
-      'X-Auth-Token': await signDisposableToken(TEST_SECRET, {
-        iss: 'https://erpbridgedemo.amocrm.ru',
-        aud: stack.backend,
-        account_id: ACCOUNT,
-        user_id: ADMIN_USER,
-        is_admin: true,
-      }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const widget = (method: string, path: string, body?: unknown) =>
+  widgetCall(stack.backend, method, path, { body, user: { userId: ADMIN_USER, isAdmin: true } });
 const install = async () => {
   const code = stack.emulator.state.issueAuthCode();
   const res = await fetch(

@@ -1,37 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
+import { widgetCall } from '../support/widget-api.js';
 
 // Issue 13: a card nobody matched can be created in the ERP (MoySklad here) and searched by name;
 // the technical detail of a problem reaches administrators only.
 const ACCOUNT = 31000001;
 const TOKEN = 'create-search-token';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
-const call = async (method: string, path: string, opts: { admin?: boolean } = {}) => {
-  const token = await signDisposableToken(TEST_SECRET, {
-    iss: 'https://erpbridgedemo.amocrm.ru',
-    aud: stack.backend,
-    account_id: ACCOUNT,
-    user_id: 5,
-    is_admin: opts.admin ?? false,
-  });
-  return fetch(`${stack.backend}${path}`, { method, headers: { 'X-Auth-Token': token } });
-};
+const call = (method: string, path: string, opts: { admin?: boolean } = {}) =>
+  widgetCall(stack.backend, method, path, { user: { userId: 5, isAdmin: opts.admin ?? false } });
 const counterpartiesNamed = (name: string) => moysklad.state.counterparties.filter((c) => c.name === name);
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: TOKEN });
-  stack = await startStack({
-    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
-  });
+  stack = await startMoySkladStack(TOKEN);
+  moysklad = stack.moysklad;
 });
-afterAll(async () => {
-  await stack?.close();
-  await moysklad?.close();
-});
+afterAll(() => stack?.close());
 
 describe('create the customer in the ERP (issue 13)', () => {
   it('offers creation for a card nobody matched, with what it would send', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type Stack, startStack } from '../support/stack.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
+import { webhookSubscribed } from '../support/stack-state.js';
 import { until } from '../support/wait.js';
 import {
   dealWithDrills,
@@ -23,24 +24,18 @@ import {
 // Issue 15, "the ERP talks back", end to end: backend + amoCRM emulator + MoySklad emulator.
 const TOKEN = 'erp-loop-token';
 const CANCELLED_TAG = 'Счёт отменён';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: TOKEN });
-  stack = await startStack({
-    emulator: { rateLimitPerSecond: 7 },
-    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
-  });
-  await until(() => stack.emulator.state.webhooks.size > 0, 'amoCRM webhook subscription');
+  stack = await startMoySkladStack(TOKEN, { emulator: { rateLimitPerSecond: 7 } });
+  moysklad = stack.moysklad;
+  await webhookSubscribed(stack);
   await mapLoopStages(stack, CANCELLED_TAG);
   // What the poll does on its first pass for an account whose ERP has webhooks.
   await stack.server.services.erpLoop.subscribe(await installation(stack));
 }, 60_000);
-afterAll(async () => {
-  await stack?.close();
-  await moysklad?.close();
-});
+afterAll(() => stack?.close());
 
 const paidNotes = (leadId: number) => loopNotes(stack, leadId, /оплачен(?! частично)/);
 

@@ -4,9 +4,10 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { encodeAmoWebhookBody, startAmoEmulator } from '@erp-bridge/emulator-amocrm';
+import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
+import { leadAddedHookBody, seedLead } from '../support/seed-leads.js';
 import { until } from '../support/wait.js';
 
 /**
@@ -124,27 +125,8 @@ describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) =>
     const template = state.leads.get(1002);
     if (!template) throw new Error('emulator lead 1002 missing');
     const total = WAVE * 4;
-    const now = Math.floor(Date.now() / 1000);
     for (let i = 0; i < total; i++)
-      state.leads.set(FIRST + i, {
-        ...template,
-        id: FIRST + i,
-        name: `Crash deal ${i}`,
-        createdAt: now,
-        updatedAt: now,
-        contactIds: [],
-        companyId: null,
-        tags: [],
-        customFieldsValues: [],
-        products: [
-          {
-            elementId: SHORT_ELEMENT,
-            catalogId: 7001,
-            quantity: 200,
-            priceId: template.products[0]?.priceId ?? null,
-          },
-        ],
-      });
+      seedLead(state, { id: FIRST + i, name: `Crash deal ${i}`, products: [[SHORT_ELEMENT, 200]] });
     const ours = (id: number | null) => id !== null && id >= FIRST && id < FIRST + total;
     const notesOf = () => [...state.notes.values()].filter((n) => ours(n.entityId));
     const tasksOf = () => [...state.tasks.values()].filter((t) => ours(t.entityId));
@@ -164,27 +146,7 @@ describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) =>
         ids.map(async (id) => {
           const lead = state.leads.get(id);
           if (!lead) return;
-          const body = encodeAmoWebhookBody(
-            [
-              {
-                entity: 'leads',
-                action: 'add',
-                record: {
-                  id,
-                  name: lead.name,
-                  status_id: lead.statusId,
-                  pipeline_id: lead.pipelineId,
-                  responsible_user_id: lead.responsibleUserId,
-                  last_modified: lead.updatedAt,
-                  modified_user_id: lead.responsibleUserId,
-                  created_user_id: lead.responsibleUserId,
-                  date_create: lead.createdAt,
-                  account_id: state.account.id,
-                },
-              },
-            ],
-            { id: state.account.id, subdomain: state.account.subdomain },
-          );
+          const body = leadAddedHookBody(lead, state.account);
           const res = await fetch(`${backend.url}${hookPath}`, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,7 +1,8 @@
-import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { accountSettings, webhookInbox } from '@erp-bridge/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leadAddedHookBody } from '../support/seed-leads.js';
 import { type Stack, startStack } from '../support/stack.js';
+import { amoHookUrl } from '../support/stack-state.js';
 import { until } from '../support/wait.js';
 
 /**
@@ -15,9 +16,7 @@ let hookUrl: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const inst = await stack.server.services.installations.findActive(ACCOUNT);
-  if (!inst) throw new Error('demo installation missing');
-  hookUrl = `${stack.backend}/webhooks/amocrm/${inst.hookKey}`;
+  hookUrl = await amoHookUrl(stack, ACCOUNT);
 });
 afterAll(() => stack?.close());
 
@@ -27,25 +26,7 @@ const addHook = (id: number) => {
   return fetch(hookUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: encodeAmoWebhookBody(
-      [
-        {
-          entity: 'leads',
-          action: 'add',
-          record: {
-            id,
-            name: lead.name,
-            status_id: lead.statusId,
-            pipeline_id: lead.pipelineId,
-            responsible_user_id: lead.responsibleUserId,
-            last_modified: lead.updatedAt,
-            modified_user_id: lead.responsibleUserId,
-            account_id: ACCOUNT,
-          },
-        },
-      ],
-      { id: ACCOUNT, subdomain: 'erpbridgedemo' },
-    ),
+    body: leadAddedHookBody(lead, { id: ACCOUNT, subdomain: 'erpbridgedemo' }),
   });
 };
 

@@ -1,8 +1,17 @@
 import { importStockCsv } from '@erp-bridge/server/local-stock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLead, linkProducts } from '../support/amo-api.js';
 import { type Stack, startStack } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
-import { until } from '../support/wait.js';
+import {
+  enableGuard,
+  installationOf,
+  leadOf,
+  notesOf as notesOfLead,
+  settle as settleStack,
+  tasksOf as tasksOfLead,
+  webhookSubscribed,
+} from '../support/stack-state.js';
+import { widgetCall } from '../support/widget-api.js';
 
 const ACCOUNT = 31000001;
 const PIPELINE = 8001;
@@ -12,73 +21,36 @@ const CATALOG = 7001;
 const TAG = 'Нет в наличии';
 let stack: Stack;
 
-/** Waits until amoCRM has sent every hook and we have processed every stored event. */
-const settle = async () => {
-  for (let i = 0; i < 3; i++) {
-    await stack.emulator.webhooks.flush();
-    await until(async () => (await stack.server.services.inbox.counts()).pending === 0, 'inbox drained');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
-const lead = (id: number) => {
-  const l = stack.emulator.state.leads.get(id);
-  if (!l) throw new Error(`no lead ${id}`);
-  return l;
-};
-const installation = async () => {
-  const inst = await stack.server.services.installations.findActive(ACCOUNT);
-  if (!inst) throw new Error('not installed');
-  return inst;
-};
-const notesOf = (id: number) => [...stack.emulator.state.notes.values()].filter((n) => n.entityId === id);
-const tasksOf = (id: number) => [...stack.emulator.state.tasks.values()].filter((t) => t.entityId === id);
-/** Another amoCRM client (a web form) sharing the account's limit: it waits out a 429 like any good client. */
-async function api(path: string, method: string, body: unknown) {
-  for (let attempt = 0; ; attempt++) {
-    const r = await fetch(`${stack.emulator.url}/api/v4${path}`, {
-      method,
-      headers: { authorization: `Bearer ${stack.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (r.status === 429 && attempt < 10) {
-      await new Promise((done) => setTimeout(done, 1000));
-      continue;
-    }
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  }
-}
+const settle = () => settleStack(stack);
+const lead = (id: number) => leadOf(stack, id);
+const installation = () => installationOf(stack, ACCOUNT);
+const notesOf = (id: number) => notesOfLead(stack, id);
+const tasksOf = (id: number) => tasksOfLead(stack, id);
 const productId = (sku: string) => ({ 'DRL-18V': 500101, 'GLV-NIT-L': 500104, 'TAPE-50': 500105 })[sku] ?? 0;
 
 /** A deal created through the API (a web form, an import) in a stage, then given products. */
 async function createDeal(statusId: number, products: [string, number][]): Promise<number> {
-  const created = await api('/leads', 'POST', [
-    { name: `Form deal ${Date.now()}`, pipeline_id: PIPELINE, status_id: statusId },
-  ]);
-  const id = created._embedded.leads[0].id as number;
-  await api(
-    `/leads/${id}/link`,
-    'POST',
-    products.map(([sku, quantity]) => ({
-      to_entity_id: productId(sku),
-      to_entity_type: 'catalog_elements',
-      metadata: { quantity, catalog_id: CATALOG },
-    })),
+  const id = await createLead(stack, {
+    name: `Form deal ${Date.now()}`,
+    pipeline_id: PIPELINE,
+    status_id: statusId,
+  });
+  await linkProducts(
+    stack,
+    id,
+    products.map(([sku, quantity]) => [productId(sku), quantity]),
+    CATALOG,
   );
   return id;
 }
 
 beforeAll(async () => {
   stack = await startStack({ emulator: { rateLimitPerSecond: 7 } });
-  await until(() => stack.emulator.state.webhooks.size > 0, 'webhook subscription');
-  await stack.server.services.accountSettings.update(ACCOUNT, {
-    guard: {
-      enabled: true,
-      gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-      action: { type: 'move_back' },
-      createTask: true,
-      tag: TAG,
-    },
+  await webhookSubscribed(stack);
+  await enableGuard(stack, ACCOUNT, [{ pipelineId: PIPELINE, statusId: INVOICED }], {
+    action: { type: 'move_back' },
+    createTask: true,
+    tag: TAG,
   });
 });
 afterAll(() => stack?.close());
@@ -145,15 +117,7 @@ describe('stock guard against the emulators', () => {
       'sku,name,warehouse_id,warehouse_name,stock,reserve\nGLV-NIT-L,"Перчатки нитриловые, размер L",msk,"Москва, основной",500,20\n',
     );
     stack.server.services.erp.invalidate(ACCOUNT);
-    const token = await signDisposableToken('integration-client-secret-0123456789', {
-      iss: 'https://erpbridgedemo.amocrm.ru',
-      aud: stack.backend,
-      account_id: ACCOUNT,
-    });
-    const res = await fetch(`${stack.backend}/api/v1/leads/1002/stock-check`, {
-      method: 'POST',
-      headers: { 'X-Auth-Token': token },
-    });
+    const res = await widgetCall(stack.backend, 'POST', '/api/v1/leads/1002/stock-check');
     expect(res.status).toBe(200);
     const { record } = await res.json();
     expect(record.verdict).toBe('ok');
@@ -165,15 +129,7 @@ describe('stock guard against the emulators', () => {
     expect(notesOf(1002)).toHaveLength(2);
     expect(String(notesOf(1002)[1]?.params.text)).toMatch(/разблокирована/);
 
-    const guardRes = await fetch(`${stack.backend}/api/v1/leads/1002/guard`, {
-      headers: {
-        'X-Auth-Token': await signDisposableToken('integration-client-secret-0123456789', {
-          iss: 'https://erpbridgedemo.amocrm.ru',
-          aud: stack.backend,
-          account_id: ACCOUNT,
-        }),
-      },
-    });
+    const guardRes = await widgetCall(stack.backend, 'GET', '/api/v1/leads/1002/guard');
     const history = await guardRes.json();
     expect(history.enabled).toBe(true);
     expect(history.latest.verdict).toBe('ok');

@@ -3,8 +3,9 @@ import { webhookBodies, webhookInbox } from '@erp-bridge/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withResilience } from '../../server/src/erp/resilient.js';
 import { expectWellFormed, MB, pool, retainedHeap } from '../fuzz/support.js';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import { type Stack, startStack } from '../support/stack.js';
+import { amoHookUrl } from '../support/stack-state.js';
+import { widgetCall } from '../support/widget-api.js';
 
 const ACCOUNT = 31000001;
 const OPS_TOKEN = 'hardening-ops-token-0123456789';
@@ -13,9 +14,7 @@ let hookUrl: string;
 
 beforeAll(async () => {
   stack = await startStack({ env: { METRICS_TOKEN: OPS_TOKEN } });
-  const inst = await stack.server.services.installations.findActive(ACCOUNT);
-  if (!inst) throw new Error('demo installation missing');
-  hookUrl = `${stack.backend}/webhooks/amocrm/${inst.hookKey}`;
+  hookUrl = await amoHookUrl(stack, ACCOUNT);
 });
 afterAll(() => stack?.close());
 
@@ -27,21 +26,8 @@ const stored = async () => {
     events: (await db.select().from(webhookInbox)).length,
   };
 };
-const widget = async (method: string, path: string, body?: string, admin = false) =>
-  fetch(`${stack.backend}${path}`, {
-    method,
-    headers: {
-      'X-Auth-Token': await signDisposableToken(TEST_SECRET, {
-        iss: 'https://erpbridgedemo.amocrm.ru',
-        aud: stack.backend,
-        account_id: ACCOUNT,
-        user_id: 7,
-        is_admin: admin,
-      }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body,
-  });
+const widget = (method: string, path: string, body?: string, admin = false) =>
+  widgetCall(stack.backend, method, path, { rawBody: body, user: { userId: 7, isAdmin: admin } });
 
 describe('hostile keys and ids cost no memory (issue 9.1)', () => {
   // The full 50k / 20k over HTTP runs in `pnpm bench hostile`; here the bulk goes straight to the

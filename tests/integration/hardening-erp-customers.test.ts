@@ -1,33 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
+import { installationOf } from '../support/stack-state.js';
+import { widgetCall } from '../support/widget-api.js';
 
 const ACCOUNT = 31000001;
 const TOKEN = 'customers-moysklad-token';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
-const get = async (path: string) => {
-  const token = await signDisposableToken(TEST_SECRET, {
-    iss: 'https://erpbridgedemo.amocrm.ru',
-    aud: stack.backend,
-    account_id: ACCOUNT,
-    user_id: 5,
-  });
-  return fetch(`${stack.backend}${path}`, { headers: { 'X-Auth-Token': token } });
-};
+const get = (path: string) => widgetCall(stack.backend, 'GET', path, { user: { userId: 5 } });
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: TOKEN });
-  stack = await startStack({
-    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
-  });
+  stack = await startMoySkladStack(TOKEN);
+  moysklad = stack.moysklad;
 });
-afterAll(async () => {
-  await stack?.close();
-  await moysklad?.close();
-});
+afterAll(() => stack?.close());
 
 describe('a failing part of the customer summary is not "customer not found"', () => {
   it('shows the balance and invoices, marks only the orders unavailable, and the deal still finds its customer', async () => {
@@ -45,8 +33,7 @@ describe('a failing part of the customer summary is not "customer not found"', (
     // The invoices list failing (500, retried and still failing) leaves the customer found for an invoice.
     stack.server.services.erp.invalidate(ACCOUNT);
     moysklad.faults.failNext(3, 500, { pathIncludes: '/entity/invoiceout' });
-    const inst = await stack.server.services.installations.findActive(ACCOUNT);
-    if (!inst) throw new Error('no installation');
+    const inst = await installationOf(stack, ACCOUNT);
     const customerId = await stack.server.services.customers.customerForLead(inst, {
       id: 1001,
       _embedded: { companies: [{ id: 3001 }], contacts: [] },

@@ -1,37 +1,24 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
+import { widgetCall } from '../support/widget-api.js';
 
-const ACCOUNT = 31000001;
 const ENV_TOKEN = 'env-moysklad-token-4f1c';
 const STORED_TOKEN = 'stored-moysklad-token-9a2e';
 const STORED_PASSWORD = 'stored-onec-password-77';
 const MARKER = 'ATTACKER-BODY-7731';
 
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 /** A host a stranger controls: records every request, answers with a body we must never echo. */
 let attacker: Server;
 let attackerUrl: string;
 const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const token = await signDisposableToken(TEST_SECRET, {
-    iss: 'https://erpbridgedemo.amocrm.ru',
-    aud: stack.backend,
-    account_id: ACCOUNT,
-    user_id: 5,
-    is_admin: true,
-  });
-  return fetch(`${stack.backend}${path}`, {
-    method,
-    headers: { 'X-Auth-Token': token, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-};
+const call = (method: string, path: string, body?: unknown) =>
+  widgetCall(stack.backend, method, path, { body, user: { userId: 5, isAdmin: true } });
 
 /** Any of our secrets in what reached the attacker (headers and URL). */
 const leaked = () =>
@@ -49,14 +36,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
   attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/api/remap/1.2`;
-  moysklad = await startMoySkladEmulator({ token: STORED_TOKEN });
-  stack = await startStack({
-    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: ENV_TOKEN, MOYSKLAD_API_BASE: moysklad.url },
-  });
+  // The emulator takes the token the settings store; the environment names another.
+  stack = await startMoySkladStack(STORED_TOKEN, { env: { MOYSKLAD_TOKEN: ENV_TOKEN } });
+  moysklad = stack.moysklad;
 });
 afterAll(async () => {
   await stack?.close();
-  await moysklad?.close();
   await new Promise((resolve) => attacker?.close(resolve));
 });
 

@@ -7,8 +7,11 @@ import { availabilityOf } from '../../server/src/stock/lead-stock.js';
 import { ERPNEXT_API_KEY, ERPNEXT_API_SECRET, startErpNextEmulator } from '../emulators/erpnext/index.js';
 import { ODOO_API_KEY, ODOO_DATABASE, startOdooEmulator } from '../emulators/odoo/index.js';
 import { startOneCEmulator } from '../emulators/onec/src/index.js';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import { amoApi, createLead, linkProducts } from '../support/amo-api.js';
+import { expectServiceInvoicedAtItsPrice } from '../support/erp-service-line.js';
+import { type Stack, startStack } from '../support/stack.js';
+import { enableGuard, installationOf } from '../support/stack-state.js';
+import { widgetCall } from '../support/widget-api.js';
 
 const ACCOUNT = 31000001;
 const PIPELINE = 8001;
@@ -16,30 +19,10 @@ const INVOICED = 80013; // the gated stage
 const CATALOG = 7001;
 let stack: Stack;
 
-async function api(path: string, method: string, body: unknown) {
-  for (let attempt = 0; ; attempt++) {
-    const r = await fetch(`${stack.emulator.url}/api/v4${path}`, {
-      method,
-      headers: { authorization: `Bearer ${stack.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (r.status === 429 && attempt < 10) {
-      await new Promise((done) => setTimeout(done, 1000));
-      continue;
-    }
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
-    return r.json();
-  }
-}
-
 beforeAll(async () => {
   stack = await startStack({ emulator: { rateLimitPerSecond: 7 } });
-  await stack.server.services.accountSettings.update(ACCOUNT, {
-    guard: {
-      enabled: true,
-      gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-      unknownStock: 'block',
-    },
+  await enableGuard(stack, ACCOUNT, [{ pipelineId: PIPELINE, statusId: INVOICED }], {
+    unknownStock: 'block',
   });
 });
 afterAll(() => stack?.close());
@@ -47,40 +30,31 @@ afterAll(() => stack?.close());
 describe('a service line (catalog element without an SKU) is not a stock line', () => {
   it('is shown as a service, never unknown, and does not block the guard even when unknown stock blocks', async () => {
     // "Доставка" in the products catalog, with no SKU field: a service.
-    const created = await api(`/catalogs/${CATALOG}/elements`, 'POST', [{ name: 'Доставка' }]);
+    const created = await amoApi(stack, `/catalogs/${CATALOG}/elements`, 'POST', [{ name: 'Доставка' }]);
     const serviceId = created._embedded.elements[0].id as number;
-    const lead = await api('/leads', 'POST', [
-      { name: 'Deal with delivery', pipeline_id: PIPELINE, status_id: INVOICED },
-    ]);
-    const leadId = lead._embedded.leads[0].id as number;
-    await api(`/leads/${leadId}/link`, 'POST', [
-      {
-        to_entity_id: 500101,
-        to_entity_type: 'catalog_elements',
-        metadata: { quantity: 1, catalog_id: CATALOG },
-      },
-      {
-        to_entity_id: serviceId,
-        to_entity_type: 'catalog_elements',
-        metadata: { quantity: 1, catalog_id: CATALOG },
-      },
-    ]);
-
-    const token = await signDisposableToken(TEST_SECRET, {
-      iss: 'https://erpbridgedemo.amocrm.ru',
-      aud: stack.backend,
-      account_id: ACCOUNT,
-      user_id: 5,
+    const leadId = await createLead(stack, {
+      name: 'Deal with delivery',
+      pipeline_id: PIPELINE,
+      status_id: INVOICED,
     });
+    await linkProducts(
+      stack,
+      leadId,
+      [
+        [500101, 1],
+        [serviceId, 1],
+      ],
+      CATALOG,
+    );
+
     const report = await (
-      await fetch(`${stack.backend}/api/v1/leads/${leadId}/stock`, { headers: { 'X-Auth-Token': token } })
+      await widgetCall(stack.backend, 'GET', `/api/v1/leads/${leadId}/stock`, { user: { userId: 5 } })
     ).json();
     const service = report.lines.find((l: { elementId: number }) => l.elementId === serviceId);
     expect(service).toMatchObject({ kind: 'service', status: 'ok', sku: null });
     expect(report.status).toBe('ok');
 
-    const inst = await stack.server.services.installations.findActive(ACCOUNT);
-    if (!inst) throw new Error('not installed');
+    const inst = await installationOf(stack, ACCOUNT);
     const record = await stack.server.services.guard.checkNow(inst, leadId);
     expect(record?.verdict).toBe('ok');
     expect(record?.reasons).toEqual([]);
@@ -113,16 +87,7 @@ describe.each(erpsWithServices())('an ERP service item on $name', ({ start }) =>
       expect(verdict.lines[0]).toMatchObject({ kind: 'service', status: 'ok' });
       // The guard decides on this verdict: nothing short, nothing unknown.
       expect(verdict.status).toBe('ok');
-      const [customer] = await connector.findCustomers({ inn: '500100732259' });
-      const invoice = await connector.createInvoice({
-        idempotencyKey: `svc-${Date.now()}`,
-        customerId: customer?.id ?? '',
-        positions: [
-          { sku: 'DRL-18V', quantity: 1 },
-          { sku: 'SRV-DELIVERY', quantity: 1 },
-        ],
-      });
-      expect(invoice.sum.amount).toBe(8990 + 1500);
+      await expectServiceInvoicedAtItsPrice(connector);
     } finally {
       await close();
     }

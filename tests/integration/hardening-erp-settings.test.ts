@@ -1,25 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import { type Stack, startStack } from '../support/stack.js';
+import { widgetCall } from '../support/widget-api.js';
 
-const ACCOUNT = 31000001;
 let stack: Stack;
 
-async function call(method: 'GET' | 'PUT', body?: unknown) {
-  const token = await signDisposableToken(TEST_SECRET, {
-    iss: 'https://erpbridgedemo.amocrm.ru',
-    aud: stack.backend,
-    account_id: ACCOUNT,
-    user_id: 5,
-    is_admin: true,
-  });
-  return fetch(`${stack.backend}/api/v1/settings`, {
-    method,
-    headers: { 'X-Auth-Token': token, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const call = (method: 'GET' | 'PUT', body?: unknown) =>
+  widgetCall(stack.backend, method, '/api/v1/settings', { body, user: { userId: 5, isAdmin: true } });
 
 const id = fc.integer({ min: 1, max: 2_000_000_000 });
 const word = fc.stringMatching(/^[A-Za-zА-Яа-я0-9_][A-Za-zА-Яа-я0-9_ -]{0,20}[A-Za-zА-Яа-я0-9_]$/);

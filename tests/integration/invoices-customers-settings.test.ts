@@ -1,50 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import type { StartedMoySkladEmulator } from '../emulators/moysklad/src/index.js';
+import { type MoySkladStack, moyskladStockReads, startMoySkladStack } from '../support/moysklad-stack.js';
 import { until } from '../support/wait.js';
+import { widgetCall } from '../support/widget-api.js';
 
 const ACCOUNT = 31000001;
 const TOKEN = 'invoice-moysklad-token';
-let stack: Stack;
+let stack: MoySkladStack;
 let moysklad: StartedMoySkladEmulator;
 
-const call = async (
+const call = (
   method: string,
   path: string,
   opts: { body?: unknown; admin?: boolean; headers?: Record<string, string>; userId?: number } = {},
-) => {
-  const token = await signDisposableToken(TEST_SECRET, {
-    iss: 'https://erpbridgedemo.amocrm.ru',
-    aud: stack.backend,
-    account_id: ACCOUNT,
-    user_id: opts.userId ?? 5,
-    is_admin: opts.admin ?? false,
+) =>
+  widgetCall(stack.backend, method, path, {
+    body: opts.body,
+    headers: opts.headers,
+    user: { userId: opts.userId ?? 5, isAdmin: opts.admin ?? false },
   });
-  return fetch(`${stack.backend}${path}`, {
-    method,
-    headers: {
-      'X-Auth-Token': token,
-      ...(opts.body !== undefined && { 'content-type': 'application/json' }),
-      ...opts.headers,
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-};
 const invoicesInErp = () =>
   moysklad.state.documents.filter((d) => d.type === 'invoiceout' && d.externalCode.startsWith('erpb-'));
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: TOKEN });
-  stack = await startStack({
-    emulator: { rateLimitPerSecond: 7 },
-    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN: TOKEN, MOYSKLAD_API_BASE: moysklad.url },
-  });
+  stack = await startMoySkladStack(TOKEN, { emulator: { rateLimitPerSecond: 7 } });
+  moysklad = stack.moysklad;
 });
-afterAll(async () => {
-  await stack?.close();
-  await moysklad?.close();
-});
+afterAll(() => stack?.close());
 
 describe('invoice requests', () => {
   it('offers the deal positions with prices and the total for confirmation', async () => {
@@ -306,13 +288,7 @@ describe('settings (admins only)', () => {
 });
 
 describe('deal panel support (issue 13)', () => {
-  // One stock read asks the short report once per stockType; count the free-stock requests.
-  const stockReads = () =>
-    moysklad.calls.filter(
-      (c) =>
-        c.path.endsWith('/report/stock/bystore/current') &&
-        new URLSearchParams(c.query).get('stockType') === 'freeStock',
-    ).length;
+  const stockReads = () => moyskladStockReads(moysklad);
 
   it('?refresh=1 reads the ERP again past the cache, at most once per 10 s per user', async () => {
     expect((await call('GET', '/api/v1/leads/1001/stock', { userId: 77 })).status).toBe(200);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMoySkladEmulator, startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
-import { signDisposableToken } from '../support/tokens.js';
+import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
+import { TEST_SECRET } from '../support/stack.js';
+import { enableGuard, inboxDrained, webhookSubscribed } from '../support/stack-state.js';
 import { until } from '../support/wait.js';
+import { widgetToken } from '../support/widget-api.js';
 
 /**
  * The request journal sees a whole guard enforcement: the hook amoCRM sent, the amoCRM reads and
@@ -12,41 +13,23 @@ const ACCOUNT = 31000001;
 const PIPELINE = 8001;
 const INVOICED = 80013;
 const MOYSKLAD_TOKEN = 'journal-moysklad-token-5d1e9c';
-let stack: Stack;
-let moysklad: StartedMoySkladEmulator;
+let stack: MoySkladStack;
 const tokensUsed: string[] = [];
 
 const widget = async (path: string, admin = true) => {
-  const token = await signDisposableToken(TEST_SECRET, {
-    iss: 'https://erpbridgedemo.amocrm.ru',
-    aud: stack.backend,
-    account_id: ACCOUNT,
-    user_id: 5,
-    is_admin: admin,
-  });
+  const token = await widgetToken(stack.backend, { userId: 5, isAdmin: admin });
   tokensUsed.push(token);
   return fetch(`${stack.backend}${path}`, { headers: { 'X-Auth-Token': token } });
 };
 
 beforeAll(async () => {
-  moysklad = await startMoySkladEmulator({ token: MOYSKLAD_TOKEN });
-  stack = await startStack({
-    emulator: { rateLimitPerSecond: 7 },
-    env: { ERP_KIND: 'moysklad', MOYSKLAD_TOKEN, MOYSKLAD_API_BASE: moysklad.url },
-  });
-  await until(() => stack.emulator.state.webhooks.size > 0, 'webhook subscription');
-  await stack.server.services.accountSettings.update(ACCOUNT, {
-    guard: {
-      enabled: true,
-      gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-      action: { type: 'move_back' },
-    },
+  stack = await startMoySkladStack(MOYSKLAD_TOKEN, { emulator: { rateLimitPerSecond: 7 } });
+  await webhookSubscribed(stack);
+  await enableGuard(stack, ACCOUNT, [{ pipelineId: PIPELINE, statusId: INVOICED }], {
+    action: { type: 'move_back' },
   });
 });
-afterAll(async () => {
-  await stack?.close();
-  await moysklad?.close();
-});
+afterAll(() => stack?.close());
 
 describe('request journal', () => {
   it('records a full guard enforcement end to end, with no secret in any row', async () => {
@@ -54,7 +37,7 @@ describe('request journal', () => {
     expect(stack.emulator.state.uiMoveLead(1002, INVOICED).ok).toBe(true);
     await stack.emulator.webhooks.flush();
     await until(() => stack.emulator.state.leads.get(1002)?.statusId === before, 'deal moved back');
-    await until(async () => (await stack.server.services.inbox.counts()).pending === 0, 'inbox drained');
+    await inboxDrained(stack);
 
     const res = await widget('/api/v1/journal?hours=1&limit=500');
     expect(res.status).toBe(200);
@@ -101,7 +84,7 @@ describe('request journal', () => {
     const byDeal = await (await widget('/api/v1/journal?hours=1&leadId=1002')).json();
     expect(byDeal.entries.length).toBeGreaterThan(0);
     expect(byDeal.entries.every((e: { leadId: number }) => e.leadId === 1002)).toBe(true);
-    moysklad.faults.failNext(1, 500);
+    stack.moysklad.faults.failNext(1, 500);
     await widget('/api/v1/leads/1003/stock?refresh=1');
     const errors = await (await widget('/api/v1/journal?hours=1&errors=1')).json();
     expect(errors.entries.length).toBeGreaterThan(0);

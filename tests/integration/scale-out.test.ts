@@ -3,6 +3,8 @@ import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { type Database, openDatabase } from '@erp-bridge/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_SECRET, type Cluster, NGINX, startCluster, stopChild } from '../support/cluster.js';
+import { moveBackGuard } from '../support/guard-settings.js';
+import { seedLead } from '../support/seed-leads.js';
 import { signDisposableToken } from '../support/tokens.js';
 import { until } from '../support/wait.js';
 
@@ -55,23 +57,14 @@ async function storedBy(port: number): Promise<number> {
 }
 /** Adds deals to the emulator's state (as if created earlier), each asking for `qty` of one product. */
 function seedDeals(first: number, n: number, statusId: number, qty: number) {
-  const template = cluster.emulator.state.leads.get(1002);
-  if (!template) throw new Error('emulator lead 1002 missing');
-  const now = Math.floor(Date.now() / 1000);
   for (let id = first; id < first + n; id++)
-    cluster.emulator.state.leads.set(id, {
-      ...template,
+    seedLead(cluster.emulator.state, {
       id,
       name: `Scale-out deal ${id}`,
       statusId,
       pipelineId: PIPELINE,
-      createdAt: now,
-      updatedAt: now,
-      contactIds: [],
-      companyId: null,
-      tags: [],
-      customFieldsValues: [],
-      products: [{ elementId: SHORT_PRODUCT, catalogId: 7001, quantity: qty, priceId: null }],
+      products: [[SHORT_PRODUCT, qty]],
+      priceId: null,
     });
 }
 const apiCalls = () => cluster.emulator.calls.filter((c) => c.path.startsWith('/api/v4'));
@@ -99,15 +92,7 @@ describe.skipIf(!adminUrl || !haveNginx)(
       await until(() => cluster.emulator.state.webhooks.size > 0, 'webhook subscription by the worker');
       const put = await widget('/api/v1/settings', {
         method: 'PUT',
-        body: JSON.stringify({
-          guard: {
-            enabled: true,
-            gatedStages: [{ pipelineId: PIPELINE, statusId: INVOICED }],
-            action: { type: 'move_back' },
-            createTask: true,
-            tag: TAG,
-          },
-        }),
+        body: JSON.stringify({ guard: moveBackGuard({ pipelineId: PIPELINE, statusId: INVOICED }, TAG) }),
       });
       expect(put.status, await put.text()).toBe(200);
     }, 60_000);

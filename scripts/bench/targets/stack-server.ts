@@ -1,20 +1,14 @@
-import { type Stack, startStack, TEST_SECRET } from '../../../tests/support/stack.js';
+import { seedLead } from '../../../tests/support/seed-leads.js';
+import { type Stack, startStack } from '../../../tests/support/stack.js';
 import { serveCommands } from '../lib/child.js';
+import { type StackInfo, stackInfo } from '../lib/stack-info.js';
 
 /**
  * The real backend plus an amoCRM emulator (tests/support/stack.ts) in a process of its own.
  * BENCH_STACK (JSON) is passed to startStack: { emulator?, env?, oauth? }; BENCH_POSTGRES (an
  * admin URL) puts the backend on a fresh PostgreSQL database, dropped on close.
  */
-export interface StackInfo {
-  backend: string;
-  emulatorUrl: string;
-  accountId: number;
-  subdomain: string;
-  hookKey: string;
-  secret: string;
-  database: 'pglite' | 'postgres';
-}
+export type { StackInfo };
 
 const rows = (r: unknown) => (r as { rows: Record<string, unknown>[] }).rows;
 
@@ -29,19 +23,9 @@ async function main() {
     dropDatabase = () => fresh.close();
   }
   const stack: Stack = await startStack(opts);
-  const accountId = stack.emulator.state.account.id;
-  const inst = await stack.server.services.installations.findActive(accountId);
-  if (!inst) throw new Error('the installation was not created');
+  const info = await stackInfo(stack);
+  const { accountId } = info;
   const db = stack.server.services.database.db;
-  const info: StackInfo = {
-    backend: stack.backend,
-    database: stack.server.services.database.kind,
-    emulatorUrl: stack.emulator.url,
-    accountId,
-    subdomain: inst.subdomain,
-    hookKey: inst.hookKey,
-    secret: TEST_SECRET,
-  };
   serveCommands(
     info,
     {
@@ -114,32 +98,16 @@ function guardCommands(stack: Stack, accountId: number) {
       const first = Number(args.first);
       const n = Number(args.n);
       const shortEvery = Number(args.shortEvery ?? 1);
-      const template = emu.state.leads.get(1002);
-      if (!template) throw new Error('emulator lead 1002 missing');
       const short = args.short as [number, number][];
       const fine = (args.fine ?? short) as [number, number][];
-      const now = Math.floor(Date.now() / 1000);
       for (let i = 0; i < n; i++) {
         const id = first + i;
-        const lines = i % shortEvery === 0 ? short : fine;
-        emu.state.leads.set(id, {
-          ...template,
+        seedLead(emu.state, {
           id,
           name: `Bench guard deal ${id}`,
           statusId: Number(args.statusId),
           pipelineId: 8001,
-          createdAt: now,
-          updatedAt: now,
-          contactIds: [],
-          companyId: null,
-          tags: [],
-          customFieldsValues: [],
-          products: lines.map(([elementId, quantity]) => ({
-            elementId,
-            catalogId: 7001,
-            quantity,
-            priceId: template.products[0]?.priceId ?? null,
-          })),
+          products: i % shortEvery === 0 ? short : fine,
         });
       }
       return { leads: emu.state.leads.size };
