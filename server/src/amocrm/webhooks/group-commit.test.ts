@@ -62,7 +62,10 @@ describe.each(testBackends)('webhook group commit on $name', (backend) => {
     // 5001 is stored once, by whichever of the two the database took first.
     expect((a?.ids.length ?? 0) + (b?.ids.length ?? 0)).toBe(2);
     expect((a?.duplicates ?? 0) + (b?.duplicates ?? 0)).toBe(1);
-    const rows = await database.db.select().from(webhookInbox).where(eq(webhookInbox.dedupeKey, '7:dup:5001'));
+    const rows = await database.db
+      .select()
+      .from(webhookInbox)
+      .where(eq(webhookInbox.dedupeKey, '7:dup:5001'));
     expect(rows).toHaveLength(1);
   });
 
@@ -76,6 +79,8 @@ describe.each(testBackends)('webhook group commit on $name', (backend) => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     for (const key of ['7:fail:6001', '7:fail:6003'])
-      expect(await database.db.select().from(webhookInbox).where(eq(webhookInbox.dedupeKey, key))).toHaveLength(1);
+      expect(
+        await database.db.select().from(webhookInbox).where(eq(webhookInbox.dedupeKey, key)),
+      ).toHaveLength(1);
   });
 });
