@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { createBatcher } from '../../db/batcher.js';
 import type { Db } from '../../db/open.js';
 import type { WebhookEvent } from './parse.js';
 
@@ -7,12 +8,10 @@ export interface StoredHook {
   duplicates: number;
 }
 
-interface PendingHook {
+interface Hook {
   accountId: number;
   rawBody: string;
   events: readonly WebhookEvent[];
-  resolve(stored: StoredHook): void;
-  reject(err: unknown): void;
 }
 
 export interface GroupCommitOptions {
@@ -26,71 +25,34 @@ export interface GroupCommitOptions {
  * Group commit for the webhook ack path. Every hook must be durable before amoCRM gets its 204,
  * and one commit per hook caps acks at the database's commits per second (one WAL flush each on
  * PostgreSQL, one statement turn each on PGlite). Hooks that arrive while a write is in flight
- * wait for the next one and share it: one multi-row INSERT of their bodies and events, one
- * commit. Each caller is answered only after that statement committed, with its own rows' ids;
- * the unique dedupe key still drops a duplicate event, across batches and inside one. A write
- * that fails is retried hook by hook, so one bad body cannot fail its neighbours.
+ * wait for the next one and share it (db/batcher.ts): one multi-row INSERT of their bodies and
+ * events, one commit. Each caller is answered only after that statement committed, with its own
+ * rows' ids; the unique dedupe key still drops a duplicate event, across batches and inside one.
+ * A write that fails is retried hook by hook, so one bad body cannot fail its neighbours.
  */
 export function createGroupCommit(
   db: Db,
   storeOne: (accountId: number, rawBody: string, events: readonly WebhookEvent[]) => Promise<StoredHook>,
   opts: GroupCommitOptions = {},
 ) {
-  const maxBodies = opts.maxBodies ?? 256;
-  const maxInFlight = opts.maxInFlight ?? 1;
-  let pending: PendingHook[] = [];
-  let inFlight = 0;
-  let scheduled = false;
-
-  const pump = () => {
-    scheduled = false;
-    while (inFlight < maxInFlight && pending.length > 0) {
-      const batch = pending.slice(0, maxBodies);
-      pending = pending.slice(batch.length);
-      inFlight++;
-      void write(batch).finally(() => {
-        inFlight--;
-        pump();
-      });
-    }
-  };
-
-  async function write(batch: PendingHook[]) {
-    if (batch.length === 1) {
-      const [only] = batch as [PendingHook];
-      await storeOne(only.accountId, only.rawBody, only.events).then(only.resolve, only.reject);
-      return;
-    }
-    let rows: { id: number | string; ord: number | string }[];
-    try {
-      rows = await insertBatch(db, batch);
-    } catch {
-      // Alone, each hook gets its own answer (a stored one, or its own error).
-      await Promise.all(
-        batch.map((h) => storeOne(h.accountId, h.rawBody, h.events).then(h.resolve, h.reject)),
-      );
-      return;
-    }
-    const idsOf = batch.map(() => [] as number[]);
-    for (const r of rows) idsOf[Number(r.ord)]?.push(Number(r.id));
-    batch.forEach((h, i) => {
-      const ids = (idsOf[i] as number[]).sort((a, b) => a - b);
-      h.resolve({ ids, duplicates: h.events.length - ids.length });
-    });
-  }
-
-  return {
-    store(accountId: number, rawBody: string, events: readonly WebhookEvent[]): Promise<StoredHook> {
-      return new Promise<StoredHook>((resolve, reject) => {
-        pending.push({ accountId, rawBody, events, resolve, reject });
-        // The first hook of a quiet moment waits one turn of the loop (what arrived with it joins);
-        // under load the batch is whatever queued while the previous write was in flight.
-        if (!scheduled && inFlight < maxInFlight) {
-          scheduled = true;
-          setImmediate(pump);
-        }
+  const one = (h: Hook) => storeOne(h.accountId, h.rawBody, h.events);
+  const batcher = createBatcher<Hook, StoredHook>({
+    maxBatch: opts.maxBodies ?? 256,
+    maxInFlight: opts.maxInFlight ?? 1,
+    single: one,
+    async write(batch) {
+      if (batch.length === 1) return [await one(batch[0] as Hook)];
+      const idsOf = batch.map(() => [] as number[]);
+      for (const r of await insertBatch(db, batch)) idsOf[Number(r.ord)]?.push(Number(r.id));
+      return batch.map((h, i) => {
+        const ids = (idsOf[i] as number[]).sort((a, b) => a - b);
+        return { ids, duplicates: h.events.length - ids.length };
       });
     },
+  });
+  return {
+    store: (accountId: number, rawBody: string, events: readonly WebhookEvent[]) =>
+      batcher.add({ accountId, rawBody, events }),
   };
 }
 
@@ -99,7 +61,7 @@ export function createGroupCommit(
  * each event row points at its own body and each answer finds its rows by the batch position
  * (`ord`), whatever order the database inserts in.
  */
-async function insertBatch(db: Db, batch: readonly PendingHook[]) {
+async function insertBatch(db: Db, batch: readonly Hook[]) {
   const bodies = batch.map((h, ord) => ({ ord, account_id: h.accountId, body: h.rawBody }));
   const events = batch.flatMap((h, ord) =>
     h.events.map((e) => ({
