@@ -38,7 +38,9 @@ export function createBatcher<In, Out>(opts: BatcherOptions<In, Out>) {
       else await Promise.all(batch.map((p) => single(p.item).then(p.resolve, p.reject)));
       return;
     }
-    batch.forEach((p, i) => p.resolve(outs[i] as Out));
+    batch.forEach((p, i) => {
+      p.resolve(outs[i] as Out);
+    });
   }
 
   function pump() {
