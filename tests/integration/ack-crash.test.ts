@@ -1,20 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { encodeAmoWebhookBody, startAmoEmulator } from '@erp-bridge/emulator-amocrm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/open.js';
+import { COMPILED_START, spawnTail, waitHealthy } from '../support/cluster.js';
 import { freePort } from '../support/ports.js';
 import { until } from '../support/wait.js';
 
 /**
  * Group commit across kill -9: hooks sent together over many connections share INSERTs and
- * commits (server/src/amocrm/webhooks/group-commit.ts); the backend's process group is killed
+ * commits (server/src/amocrm/webhooks/group-commit.ts); the backend process is killed
  * while hundreds are in flight, and every hook that got its 204 must be in the inbox afterwards.
- * On PGlite (its data directory reopened) and on PostgreSQL.
+ * The backend is the compiled start (needs `pnpm build`, as the scale-out tests do).
  */
 const SECRET = 'ack-crash-client-secret-0123456789';
 const FIRST = 7_600_000;
@@ -28,48 +27,20 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function startBackend(env: Record<string, string>): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/support/backend-process.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: SIGKILL reaches all of it
+/** PGlite (its data directory reopened after the kill), and PostgreSQL when the suite has one. */
+const backends: { name: string; databaseUrl?: () => Promise<string> }[] = [{ name: 'pglite' }];
+if (adminUrl)
+  backends.push({
+    name: 'postgres',
+    async databaseUrl() {
+      const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
+      const fresh = await freshPostgresDatabase(adminUrl);
+      cleanups.push(fresh.drop);
+      return fresh.url;
+    },
   });
-  cleanups.push(() => {
-    if (proc.exitCode === null && proc.signalCode === null) process.kill(-(proc.pid as number), 'SIGKILL');
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-3000);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backend did not start: ${stderr}`)), 60_000);
-    proc.once('exit', (code) => reject(new Error(`backend exited (${code}): ${stderr}`)));
-    createInterface({ input: proc.stdout as NonNullable<ChildProcess['stdout']> }).on('line', (line) => {
-      if (line.includes('"ready"')) {
-        clearTimeout(timer);
-        resolve(proc);
-      }
-    });
-  });
-}
 
-const backends = [
-  { name: 'pglite', database: async () => ({ env: {} as Record<string, string>, drop: async () => {} }) },
-  ...(adminUrl
-    ? [
-        {
-          name: 'postgres',
-          database: async () => {
-            const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-            const fresh = await freshPostgresDatabase(adminUrl);
-            return { env: { DATABASE_URL: fresh.url } as Record<string, string>, drop: fresh.drop };
-          },
-        },
-      ]
-    : []),
-];
-
-describe.each(backends)('webhook acks across SIGKILL on $name', ({ database }) => {
+describe.each(backends)('webhook acks across SIGKILL on $name', (backend) => {
   it('keeps every acknowledged hook of a concurrent burst', { timeout: 120_000 }, async () => {
     const accessToken = randomBytes(16).toString('hex');
     const port = await freePort();
@@ -84,26 +55,30 @@ describe.each(backends)('webhook acks across SIGKILL on $name', ({ database }) =
     cleanups.push(() => emulator.close());
     const dataDir = mkdtempSync(join(tmpdir(), 'erpb-ack-crash-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const db = await database();
-    cleanups.push(db.drop);
-    const proc = await startBackend({
+    const databaseUrl = await backend.databaseUrl?.();
+    // The compiled production start (pnpm build), a private integration with a long-lived token.
+    const { child, output } = spawnTail(process.execPath, [COMPILED_START], {
+      ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: backendUrl,
       DATA_DIR: dataDir,
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      AMO_CLIENT_ID: 'ack-crash-client',
       AMO_CLIENT_SECRET: SECRET,
       AMO_API_BASE: emulator.url,
       AMO_LONG_LIVED_TOKEN: accessToken,
       AMO_SUBDOMAIN: 'erpbridgedemo',
       LOG_LEVEL: 'silent',
-      ...db.env,
+      ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     });
+    cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+    await waitHealthy(backendUrl, child, output, 60_000);
     const { state } = emulator;
     await until(() => state.webhooks.size > 0, 'the webhook subscription', 15_000);
     const hookUrl = `${backendUrl}${new URL([...state.webhooks.keys()][0] as string).pathname}`;
 
-    const exited = new Promise((r) => proc.once('exit', r));
+    const exited = new Promise((r) => child.once('exit', r));
     const acked: number[] = [];
     let killed = false;
     const now = Math.floor(Date.now() / 1000);
@@ -130,14 +105,14 @@ describe.each(backends)('webhook acks across SIGKILL on $name', ({ database }) =
         // Killed with most of the burst still in flight, batches half written.
         if (!killed && acked.length >= TOTAL / 4) {
           killed = true;
-          process.kill(-(proc.pid as number), 'SIGKILL');
+          child.kill('SIGKILL');
         }
       }),
     );
     await exited;
     expect(killed).toBe(true);
 
-    const reopened = await openDatabase({ dataDir, databaseUrl: db.env.DATABASE_URL });
+    const reopened = await openDatabase({ dataDir, databaseUrl });
     try {
       const result = await reopened.db.execute(
         `select entity_id::bigint as id from webhook_inbox where entity_id between ${FIRST} and ${FIRST + TOTAL - 1}`,
