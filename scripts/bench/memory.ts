@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
 import autocannon from 'autocannon';
+import { longLivedInstall } from '../../tests/support/long-lived-install.js';
 import { freePort } from '../../tests/support/ports.js';
 import { isMain } from './lib/child.js';
 import { type CompiledServer, startCompiled, waitFor } from './lib/compiled-server.js';
@@ -43,26 +42,16 @@ const bench: Bench = {
     for (const mode of modes) {
       const port = await freePort();
       const backend = `http://127.0.0.1:${port}`;
-      const accessToken = randomBytes(16).toString('hex');
-      const emulator = await startAmoEmulator({
-        port: 0,
-        clientSecret: SECRET,
-        backendUrl: backend,
-        widgetDir: 'widget/dist/widget',
-        accessToken,
-      });
+      const install = await longLivedInstall(backend, SECRET);
+      const { emulator } = install;
       const dataDir = mkdtempSync(join(tmpdir(), 'erpb-bench-mem-'));
       const servers: CompiledServer[] = [];
       let dropDb = async () => {};
       try {
         const env: Record<string, string> = {
           DATA_DIR: dataDir,
+          ...install.env,
           AMO_CLIENT_ID: 'bench-memory-client',
-          AMO_CLIENT_SECRET: SECRET,
-          AMO_API_BASE: emulator.url,
-          AMO_LONG_LIVED_TOKEN: accessToken,
-          AMO_SUBDOMAIN: 'erpbridgedemo',
-          ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         };
         if (mode.key === 'postgres-web') {
           const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
@@ -75,7 +64,7 @@ const bench: Bench = {
         }
         const server = await startCompiled(env, port);
         servers.push(server);
-        await waitFor(() => emulator.state.webhooks.size > 0, 'the installation', 60_000);
+        await waitFor(install.installed, 'the installation', 60_000);
         const sign = disposableTokenSigner(SECRET, {
           iss: `https://${emulator.state.account.subdomain}.amocrm.ru`,
           aud: backend,

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeAmoWebhookBody, startAmoEmulator } from '@erp-bridge/emulator-amocrm';
+import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/open.js';
 import { COMPILED_START, spawnTail, waitHealthy } from '../support/cluster.js';
+import { longLivedInstall } from '../support/long-lived-install.js';
 import { freePort } from '../support/ports.js';
 import { until } from '../support/wait.js';
 
@@ -42,16 +42,10 @@ if (adminUrl)
 
 describe.each(backends)('webhook acks across SIGKILL on $name', (backend) => {
   it('keeps every acknowledged hook of a concurrent burst', { timeout: 120_000 }, async () => {
-    const accessToken = randomBytes(16).toString('hex');
     const port = await freePort();
     const backendUrl = `http://127.0.0.1:${port}`;
-    const emulator = await startAmoEmulator({
-      port: 0,
-      clientSecret: SECRET,
-      backendUrl,
-      widgetDir: 'widget/dist/widget',
-      accessToken,
-    });
+    const install = await longLivedInstall(backendUrl, SECRET);
+    const { emulator } = install;
     cleanups.push(() => emulator.close());
     const dataDir = mkdtempSync(join(tmpdir(), 'erpb-ack-crash-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -63,19 +57,15 @@ describe.each(backends)('webhook acks across SIGKILL on $name', (backend) => {
       HOST: '127.0.0.1',
       PUBLIC_URL: backendUrl,
       DATA_DIR: dataDir,
-      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ...install.env,
       AMO_CLIENT_ID: 'ack-crash-client',
-      AMO_CLIENT_SECRET: SECRET,
-      AMO_API_BASE: emulator.url,
-      AMO_LONG_LIVED_TOKEN: accessToken,
-      AMO_SUBDOMAIN: 'erpbridgedemo',
       LOG_LEVEL: 'silent',
       ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     });
     cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
     await waitHealthy(backendUrl, child, output, 60_000);
     const { state } = emulator;
-    await until(() => state.webhooks.size > 0, 'the webhook subscription', 15_000);
+    await until(install.installed, 'the webhook subscription', 15_000);
     const hookUrl = `${backendUrl}${new URL([...state.webhooks.keys()][0] as string).pathname}`;
 
     const exited = new Promise((r) => child.once('exit', r));
