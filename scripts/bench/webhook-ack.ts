@@ -63,6 +63,7 @@ const bench: Bench = {
       const target = await startTarget<StackInfo>('scripts/bench/targets/stack-server.ts', {
         env: { BENCH_STACK: JSON.stringify(dataDir ? { env: { DATA_DIR: dataDir } } : {}), ...backend.env },
         nodeArgs: profile.nodeArgs,
+        readyTimeoutMs: 180_000, // a loaded shared machine can take over a minute to start it
       });
       const idleRss = target.rss();
       let peakRss = idleRss ?? 0;

@@ -159,6 +159,7 @@ const bench: Bench = {
       const target = await startTarget<StackInfo>('scripts/bench/targets/stack-server.ts', {
         env: { BENCH_STACK: JSON.stringify(stack), ...v.env },
         nodeArgs: profile.nodeArgs,
+        readyTimeoutMs: 180_000, // a loaded shared machine can take over a minute to start it
       });
       try {
         const sign = disposableTokenSigner(target.info.secret, {

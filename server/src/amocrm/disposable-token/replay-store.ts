@@ -1,41 +1,33 @@
 import { inArray, lt, sql } from 'drizzle-orm';
+import { createBatcher } from '../../db/batcher.js';
 import type { Db } from '../../db/open.js';
 import { usedTokenIds } from '../../db/schema.js';
 
-interface PendingClaim {
+interface Claim {
   jti: string;
   accountId: number;
   expiresAt: Date;
-  resolve(first: boolean): void;
-  reject(err: unknown): void;
 }
 
-/**
- * Remembers every accepted jti until its token expires. The primary key makes the claim atomic
- * across server instances sharing one database: exactly one request wins a given jti. Claims that
- * arrive together are written in one multi-row insert, so the check does not cap throughput.
- */
 /** A PostgreSQL array literal element: quoted, with backslashes and quotes escaped. */
 const arrayItem = (v: string) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
-export function createReplayStore(db: Db, opts: { maxBatch?: number } = {}) {
-  const maxBatch = opts.maxBatch ?? 200;
-  let pending: PendingClaim[] = [];
-  let scheduled = false;
-
-  async function flush() {
-    scheduled = false;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    // The same jti twice in one batch: only its first claim may win.
-    const first = new Map<string, PendingClaim>();
-    for (const c of batch) {
-      if (first.has(c.jti)) c.resolve(false);
-      else first.set(c.jti, c);
-    }
-    const claims = [...first.values()];
-    try {
+/**
+ * Remembers every accepted jti until its token expires. The primary key makes the claim atomic
+ * across server instances sharing one database: exactly one request wins a given jti. Claims are
+ * group-committed (db/batcher.ts): those that arrive while an insert is in flight share the next
+ * one, so the check costs about one statement per database round trip, not one per request, and
+ * each request is answered only after its own row is in.
+ */
+export function createReplayStore(db: Db, opts: { maxBatch?: number; maxInFlight?: number } = {}) {
+  const batcher = createBatcher<Claim, boolean>({
+    maxBatch: opts.maxBatch ?? 256,
+    maxInFlight: opts.maxInFlight ?? 1,
+    async write(batch) {
+      // The same jti twice in one batch: only its first claim may win.
+      const firsts = new Map<string, Claim>();
+      for (const c of batch) if (!firsts.has(c.jti)) firsts.set(c.jti, c);
+      const claims = [...firsts.values()];
       // One statement text for any batch size (three array parameters, not 3 × n placeholders):
       // the hot path pays no query building per row, and the database parses the same text.
       const result = await db.execute<{ jti: string }>(sql`
@@ -49,23 +41,14 @@ export function createReplayStore(db: Db, opts: { maxBatch?: number } = {}) {
       const rows =
         (result as unknown as { rows?: { jti: string }[] }).rows ?? (result as unknown as { jti: string }[]);
       const won = new Set(rows.map((r) => r.jti));
-      for (const c of claims) c.resolve(won.has(c.jti));
-    } catch (err) {
-      for (const c of claims) c.reject(err);
-    }
-  }
+      return batch.map((c) => won.has(c.jti) && firsts.get(c.jti) === c);
+    },
+  });
 
   return {
     /** true = first use of this jti; false = replay. */
     claim(jti: string, accountId: number, expiresAt: Date): Promise<boolean> {
-      return new Promise<boolean>((resolve, reject) => {
-        pending.push({ jti, accountId, expiresAt, resolve, reject });
-        if (pending.length >= maxBatch) void flush();
-        else if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void flush());
-        }
-      });
+      return batcher.add({ jti, accountId, expiresAt });
     },
 
     async purgeExpired(now = new Date()): Promise<number> {

@@ -1,12 +1,13 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
 import { webhookInbox } from '../../db/schema.js';
+import { createGroupCommit, type GroupCommitOptions } from './group-commit.js';
 import type { WebhookEvent } from './parse.js';
 
 export type InboxRow = typeof webhookInbox.$inferSelect;
 
 /** Durable record of every webhook event: written before amoCRM gets its 204. */
-export function createWebhookInbox(db: Db) {
+export function createWebhookInbox(db: Db, opts: { groupCommit?: GroupCommitOptions | false } = {}) {
   /** Marks the rows as enqueued or processed now. */
   async function stamp(ids: readonly number[], field: 'enqueuedAt' | 'processedAt') {
     if (ids.length)
@@ -15,24 +16,23 @@ export function createWebhookInbox(db: Db) {
         .set({ [field]: new Date() })
         .where(inArray(webhookInbox.id, [...ids]));
   }
-  return {
-    /**
-     * Stores the body and its events in one statement (one round trip on the hot path); a
-     * duplicate event (same dedupe key) is dropped. Returns the new rows' ids.
-     */
-    async store(
-      accountId: number,
-      rawBody: string,
-      events: readonly WebhookEvent[],
-    ): Promise<{ ids: number[]; duplicates: number }> {
-      const records = events.map((e) => ({
-        dedupe_key: e.dedupeKey,
-        entity: e.entity,
-        action: e.action,
-        entity_id: e.record.id,
-        event: JSON.stringify(e),
-      }));
-      const result = await db.execute<{ id: number | string }>(sql`
+  /**
+   * Stores the body and its events in one statement (one round trip on the hot path); a
+   * duplicate event (same dedupe key) is dropped. Returns the new rows' ids.
+   */
+  async function storeOne(
+    accountId: number,
+    rawBody: string,
+    events: readonly WebhookEvent[],
+  ): Promise<{ ids: number[]; duplicates: number }> {
+    const records = events.map((e) => ({
+      dedupe_key: e.dedupeKey,
+      entity: e.entity,
+      action: e.action,
+      entity_id: e.record.id,
+      event: JSON.stringify(e),
+    }));
+    const result = await db.execute<{ id: number | string }>(sql`
         with body as (
           insert into webhook_bodies (account_id, body) values (${accountId}, ${rawBody}) returning id
         )
@@ -42,9 +42,14 @@ export function createWebhookInbox(db: Db) {
           as x(dedupe_key text, entity text, action text, entity_id bigint, event text)
         on conflict (dedupe_key) do nothing
         returning id`);
-      const ids = rowsOf(result).map((r) => Number(r.id));
-      return { ids, duplicates: events.length - ids.length };
-    },
+    const ids = rowsOf(result).map((r) => Number(r.id));
+    return { ids, duplicates: events.length - ids.length };
+  }
+  const grouped = opts.groupCommit === false ? undefined : createGroupCommit(db, storeOne, opts.groupCommit);
+
+  return {
+    /** Durable when it resolves; hooks stored at the same moment share one statement (group-commit.ts). */
+    store: grouped ? grouped.store : storeOne,
 
     async get(id: number): Promise<InboxRow | undefined> {
       const [row] = await db.select().from(webhookInbox).where(eq(webhookInbox.id, id));
