@@ -13,14 +13,20 @@ export const LOST = 143;
 export const CATALOG = 7001;
 export const DRILL = 500101;
 
+/**
+ * What these helpers need of a running backend: a Stack (in-process), or a backend child process
+ * with its amoCRM emulator (the kill -9 tests); `secret` signs the widget's tokens.
+ */
+export type LoopHost = Pick<Stack, 'backend' | 'accessToken' | 'emulator'> & { secret?: string };
+
 /** The backend's widget API with a fresh disposable token. */
 export async function widget(
-  stack: Stack,
+  stack: LoopHost,
   method: string,
   path: string,
   opts: { body?: unknown; key?: string } = {},
 ) {
-  const token = await signDisposableToken(TEST_SECRET, {
+  const token = await signDisposableToken(stack.secret ?? TEST_SECRET, {
     iss: 'https://erpbridgedemo.amocrm.ru',
     aud: stack.backend,
     account_id: ACCOUNT,
@@ -39,7 +45,7 @@ export async function widget(
 }
 
 /** Another amoCRM client (a manager in the UI, a form) sharing the account's limit. */
-export async function amo(stack: Stack, path: string, method: string, body: unknown) {
+export async function amo(stack: LoopHost, path: string, method: string, body: unknown) {
   for (let attempt = 0; ; attempt++) {
     const r = await fetch(`${stack.emulator.url}/api/v4${path}`, {
       method,
@@ -56,7 +62,11 @@ export async function amo(stack: Stack, path: string, method: string, body: unkn
 }
 
 /** A deal of ООО Ромашка (company 3001, found in the ERP by INN) with `drills` drills. */
-export async function dealWithDrills(stack: Stack, drills: number, statusId = NEGOTIATION): Promise<number> {
+export async function dealWithDrills(
+  stack: LoopHost,
+  drills: number,
+  statusId = NEGOTIATION,
+): Promise<number> {
   const created = await amo(stack, '/leads', 'POST', [
     {
       name: `ERP loop ${Date.now()}`,
@@ -77,7 +87,7 @@ export async function dealWithDrills(stack: Stack, drills: number, statusId = NE
 }
 
 /** Requests an invoice from the card and waits until the ERP created it; the MoySklad invoice. */
-export async function invoiceFor(stack: Stack, moysklad: StartedMoySkladEmulator, leadId: number) {
+export async function invoiceFor(stack: LoopHost, moysklad: StartedMoySkladEmulator, leadId: number) {
   const list = await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/invoices`)).json();
   const res = await widget(stack, 'POST', `/api/v1/leads/${leadId}/invoices`, {
     body: { confirmedTotal: list.preview.total },
@@ -95,13 +105,13 @@ export async function invoiceFor(stack: Stack, moysklad: StartedMoySkladEmulator
   return invoice;
 }
 
-export const notesOf = (stack: Stack, leadId: number) =>
+export const notesOf = (stack: LoopHost, leadId: number) =>
   [...stack.emulator.state.notes.values()].filter((n) => n.entityId === leadId);
 
-export const loopNotes = (stack: Stack, leadId: number, word: RegExp) =>
+export const loopNotes = (stack: LoopHost, leadId: number, word: RegExp) =>
   notesOf(stack, leadId).filter((n) => /erp-bridge/.test(JSON.stringify(n)) && word.test(JSON.stringify(n)));
 
-export const leadOf = (stack: Stack, id: number) => {
+export const leadOf = (stack: LoopHost, id: number) => {
   const l = stack.emulator.state.leads.get(id);
   if (!l) throw new Error(`no lead ${id}`);
   return l;

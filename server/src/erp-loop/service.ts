@@ -49,7 +49,10 @@ export function createErpLoop(deps: ErpLoopDeps) {
   /** Asks the ERP about these invoices (one batched read) and applies what changed. */
   async function check(inst: Installation, rows: InvoiceStateRow[]) {
     const erp = await deps.erp.forAccount(inst.accountId);
-    if (!erp.invoiceStatus || rows.length === 0) return { changed: 0 };
+    if (!erp.invoiceStatus || rows.length === 0) {
+      await flush(inst);
+      return { changed: 0 };
+    }
     const statuses = await erp.invoiceStatus(rows.map((r) => r.erpInvoiceId));
     const settings = await loopSettings(deps, inst.accountId);
     const numbers = await numbersOf(rows);
@@ -64,11 +67,28 @@ export function createErpLoop(deps: ErpLoopDeps) {
       } as const;
       if ((await applyStatus(db, row, status, ctx)) === 'changed') changed++;
     }
-    if (changed) await flush(inst);
+    // Always: a flush a crash interrupted (note sent, move not) is finished by the next check.
+    await flush(inst);
     return { changed };
   }
 
-  const flush = (inst: Installation) => flushOutbox(db, deps.access.clientFor(inst), inst.accountId);
+  /**
+   * One flush per account at a time in this process: two jobs (a duplicated webhook's checks, the
+   * poll) flushing the same undone rows at once would each send their note.
+   */
+  const flushing = new Map<number, Promise<unknown>>();
+  const flush = (inst: Installation) => {
+    const run = (flushing.get(inst.accountId) ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => flushOutbox(db, deps.access.clientFor(inst), inst.accountId));
+    flushing.set(inst.accountId, run);
+    void run
+      .finally(() => {
+        if (flushing.get(inst.accountId) === run) flushing.delete(inst.accountId);
+      })
+      .catch(() => {});
+    return run;
+  };
 
   async function hookKeyOf(accountId: number): Promise<string> {
     await db
@@ -137,7 +157,6 @@ export function createErpLoop(deps: ErpLoopDeps) {
           }
           await adoptCreatedInvoices(db, inst.accountId);
           await check(inst, await dueForPoll(db, inst.accountId, pollBatch, pollMinAgeMs));
-          await flush(inst);
         } catch (err) {
           deps.log.warn({ err, accountId: inst.accountId }, 'ERP invoice poll failed');
         }

@@ -56,7 +56,7 @@ export async function defineJobs(s: CoreServices, config: Config, opts: JobOptio
       ...(opts.eventHandlers ?? []),
     ],
   });
-  await defineErpLoopJobs(queue, s.erpLoop);
+  await defineErpLoopJobs(queue, s.erpLoop, opts.log);
 
   if (config.amo.longLivedToken) {
     const inst = await ensureLongLivedInstallation({
