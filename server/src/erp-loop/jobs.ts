@@ -3,7 +3,7 @@ import { resendTakenJobs } from '../jobs/platform-jobs.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
 import type { OrderAction } from './orders.js';
-import { type ErpLoop, LOOP_CHECK_JOB, LOOP_ORDER_JOB, LOOP_POLL_JOB } from './service.js';
+import { type CheckJob, type ErpLoop, LOOP_CHECK_JOB, LOOP_ORDER_JOB, LOOP_POLL_JOB } from './service.js';
 
 /**
  * The ERP loop's jobs: the webhook-driven check, the per-minute poll (a bounded share of each
@@ -18,7 +18,7 @@ import { type ErpLoop, LOOP_CHECK_JOB, LOOP_ORDER_JOB, LOOP_POLL_JOB } from './s
  * makes that a second read, unless both calls reach MoySklad within the same instant.)
  */
 export async function defineErpLoopJobs(queue: JobQueue, loop: ErpLoop, log: Logger) {
-  await queue.define<{ accountId: number; invoiceIds?: string[]; payment?: boolean }>({
+  await queue.define<CheckJob>({
     name: LOOP_CHECK_JOB,
     concurrency: 2,
     handler: (job) => loop.runCheck(job),

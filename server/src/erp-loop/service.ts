@@ -24,6 +24,14 @@ export const LOOP_ORDER_JOB = 'erp-loop.order';
 
 export type { ErpLoopDeps } from './deps.js';
 
+/** What a webhook asks the check job to look at (hook-body.ts). */
+export interface CheckJob {
+  accountId: number;
+  invoiceIds?: string[];
+  paymentIds?: string[];
+  payment?: boolean;
+}
+
 /** Issue 15: invoice states follow the ERP, and the deal's stage drives an order with a reserve. */
 export function createErpLoop(deps: ErpLoopDeps) {
   const { db } = deps;
@@ -136,13 +144,27 @@ export function createErpLoop(deps: ErpLoopDeps) {
       return 'accepted';
     },
 
-    /** The check job: the named invoices, or (a payment came) every open invoice of the account. */
-    async runCheck(job: { accountId: number; invoiceIds?: string[]; payment?: boolean }) {
+    /**
+     * The check job: the named invoices, and those the named payments pay (read from the ERP's
+     * payment links). Only when a payment's links do not say (linked to an order, unreadable, a
+     * job queued before payments were named) are the account's open invoices re-read, bounded.
+     */
+    async runCheck(job: CheckJob) {
       const inst = await deps.installations.findActive(job.accountId);
       if (!inst) return;
       await adoptCreatedInvoices(db, inst.accountId);
-      const named = await byErpIds(db, inst.accountId, job.invoiceIds ?? []);
-      const rows = job.payment ? [...named, ...(await openOf(db, inst.accountId, 1000))] : named;
+      const ids = new Set(job.invoiceIds ?? []);
+      let rereadOpen = false;
+      if (job.payment) {
+        const erp = await deps.erp.forAccount(inst.accountId);
+        if (erp.paymentInvoices && job.paymentIds?.length) {
+          const links = await erp.paymentInvoices(job.paymentIds);
+          for (const id of links.invoiceIds) ids.add(id);
+          rereadOpen = links.unresolved > 0;
+        } else rereadOpen = true;
+      }
+      const named = await byErpIds(db, inst.accountId, [...ids]);
+      const rows = rereadOpen ? [...named, ...(await openOf(db, inst.accountId, 1000))] : named;
       const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
       await check(inst, unique);
     },

@@ -10,12 +10,15 @@ type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
 export function loopCapabilities(
   inner: ErpConnector,
   guarded: Guard,
-): Pick<ErpConnector, 'invoiceStatus' | 'createOrder' | 'releaseOrder' | 'subscribe'> {
-  const { invoiceStatus, createOrder, releaseOrder, subscribe } = inner;
+): Pick<ErpConnector, 'invoiceStatus' | 'createOrder' | 'releaseOrder' | 'subscribe' | 'paymentInvoices'> {
+  const { invoiceStatus, createOrder, releaseOrder, subscribe, paymentInvoices } = inner;
   return {
     ...(invoiceStatus && { invoiceStatus: (ids) => guarded(() => invoiceStatus.call(inner, ids)) }),
     ...(createOrder && { createOrder: (input) => guarded(() => createOrder.call(inner, input)) }),
     ...(releaseOrder && { releaseOrder: (id) => guarded(() => releaseOrder.call(inner, id)) }),
     ...(subscribe && { subscribe: (input) => guarded(() => subscribe.call(inner, input)) }),
+    ...(paymentInvoices && {
+      paymentInvoices: (ids) => guarded(() => paymentInvoices.call(inner, ids)),
+    }),
   };
 }
