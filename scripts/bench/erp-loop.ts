@@ -91,6 +91,18 @@ const bench: Bench = {
           checkedAt: new Date(0),
         })),
       );
+      // Counted once the backend is done: jobs still queued when the last deal moved (the second
+      // notification of a payment, the moves' own amoCRM hooks) belong to the path that caused them.
+      const quiet = async () => {
+        const end = Date.now() + 120_000;
+        let seen = -1;
+        while (Date.now() < end) {
+          const now = erp.calls.length + stack.emulator.calls.length;
+          if (now === seen) return;
+          seen = now;
+          await sleep(2000);
+        }
+      };
       const moved = (leadId: number) => stack.emulator.state.leads.get(leadId)?.statusId === PAID;
       const waitMoved = async (ids: number[], timeoutMs: number) => {
         const until = Date.now() + timeoutMs;
@@ -120,7 +132,7 @@ const bench: Bench = {
       const tBulk = performance.now();
       await waitMoved(viaHooks, 600_000);
       const bulkHookMs = performance.now() - tBulk;
-      await sleep(1500);
+      await quiet();
       const hookErp = erp.calls.length - erpFrom;
       const hookAmo = stack.emulator.calls.length - amoFrom;
 
@@ -135,7 +147,7 @@ const bench: Bench = {
       await s.erpLoop.poll();
       await waitMoved(viaPoll, 600_000);
       const pollPassMs = performance.now() - tPoll;
-      await sleep(1500);
+      await quiet();
       const pollErp = erp.calls.length - erpFrom;
       const pollAmo = stack.emulator.calls.length - amoFrom;
       const per1000 = (n: number, of: number) => String(Math.round((n / of) * 1000));
@@ -171,10 +183,11 @@ const bench: Bench = {
         },
       );
       out.notes.push(
-        `Counts measured on ${bulk} invoices per path and scaled to 1,000, for the whole backend: besides the loop's own note and PATCH (move) per paid invoice, ` +
+        `Counts measured on ${bulk} invoices per path and scaled to 1,000, for the whole backend: besides the loop's own notes and moves (bulk requests), ` +
           'the move comes back as an amoCRM status hook and the stock guard re-reads the deal (amoCRM) and its stock (MoySklad). ' +
-          'the ERP is read once per webhook notification (MoySklad sends two per payment: paymentin and invoiceout; a paymentin re-reads the open invoices in batches of 40) ' +
-          'or once per 40 invoices by the poll. The poll runs every minute and takes at most 100 open invoices per account per pass.',
+          'the ERP is read once per webhook notification (MoySklad sends two per payment: paymentin and invoiceout; a paymentin is read for the invoices its `operations` name, then those invoices) ' +
+          'or once per 40 invoices by the poll; the notes and moves of the loop go to amoCRM in bulk (50 deals per request). The poll runs every minute and takes at most 100 open invoices per account per pass. ' +
+          'Requests are counted until the backend has been quiet for 2 s.',
       );
     } finally {
       await stack.close();
