@@ -37,28 +37,19 @@ const bench: Bench = {
       if (!inst) throw new Error('not installed');
       await s.erpLoop.subscribe(inst);
 
-      // The deals are put into amoCRM's store directly: created through the API they would share
-      // the backend's own token and per-integration limit (and did: a 429 right after seeding).
+      // Managers create the deals in amoCRM's UI: through the API they would share the backend's own
+      // token and per-integration limit (and did: a 429 right after seeding).
       const total = samples + 2 * bulk;
-      const template = stack.emulator.state.leads.get(1002);
-      if (!template) throw new Error('amoCRM emulator lead 1002 missing');
-      const now = Math.floor(Date.now() / 1000);
-      const leads = Array.from({ length: total }, (_, i) => 9_100_000 + i);
-      for (const [i, id] of leads.entries())
-        stack.emulator.state.leads.set(id, {
-          ...template,
-          id,
+      const leads: number[] = [];
+      for (let i = 0; i < total; i++) {
+        const made = stack.emulator.state.uiCreateLead({
           name: `bench loop ${i}`,
-          pipelineId: PIPELINE,
-          statusId: START,
-          createdAt: now,
-          updatedAt: now,
-          contactIds: [],
-          companyId: null,
-          tags: [],
-          customFieldsValues: [],
-          products: [],
+          pipeline_id: PIPELINE,
+          status_id: START,
         });
+        if (!made.ok) throw new Error(`amoCRM refused the deal: ${made.reason}`);
+        leads.push(made.leadId);
+      }
       // Invoices erp-bridge created earlier: in MoySklad, and followed in our table.
       const agent = erp.state.counterparties[0]?.id ?? '';
       const invoiceOf = new Map<number, string>();

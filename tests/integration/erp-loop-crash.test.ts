@@ -1,24 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMoySkladEmulator } from '../emulators/moysklad/src/index.js';
-import { type BackendChild, killBackendChild, startBackendChild } from '../support/backend-child.js';
-import { freePort } from '../support/ports.js';
-import { until } from '../support/wait.js';
 import {
-  dealWithDrills,
-  INVOICED,
-  invoiceFor,
-  type LoopHost,
-  leadOf,
-  loopNotes,
-  PIPELINE,
-  WON,
-  widget,
-} from './erp-loop-support.js';
+  type BackendChild,
+  crashAmoEmulator,
+  crashDatabases,
+  killBackendChild,
+  startBackendChild,
+} from '../support/backend-child.js';
+import { until } from '../support/wait.js';
+import * as loop from './erp-loop-support.js';
 
 /**
  * Issue 15, "exactly one order even across a crash", for real: the backend runs as a child process
@@ -30,97 +23,60 @@ import {
  */
 const SECRET = 'erp-loop-crash-client-secret-0123456789';
 const TOKEN = 'erp-loop-crash-token';
-const adminUrl = process.env.TEST_DATABASE_URL;
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-const databases = [
-  { name: 'pglite', database: async () => ({ env: {}, drop: async () => {} }) },
-  ...(adminUrl
-    ? [
-        {
-          name: 'postgres',
-          database: async () => {
-            const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-            const fresh = await freshPostgresDatabase(adminUrl);
-            return { env: { DATABASE_URL: fresh.url }, drop: fresh.drop };
-          },
-        },
-      ]
-    : []),
-];
-
-describe.each(databases)('the ERP loop across SIGKILL on $name', ({ name, database }) => {
+describe.each(crashDatabases())('the ERP loop across SIGKILL on $name', ({ name, database }) => {
   it('one customer order and one paid note, however the backend dies', { timeout: 240_000 }, async () => {
-    const accessToken = randomBytes(16).toString('hex');
-    const port = await freePort();
-    const backendUrl = `http://127.0.0.1:${port}`;
-    const amocrm = await startAmoEmulator({
-      port: 0,
-      clientSecret: SECRET,
-      backendUrl,
-      widgetDir: 'widget/dist/widget',
-      accessToken,
-      latencyMs: 30,
-      webhookRetries: 0,
-    });
+    const dataDir = mkdtempSync(join(tmpdir(), `erpb-loop-crash-${name}-`));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const amo = await crashAmoEmulator({ secret: SECRET, latencyMs: 30, dataDir });
+    const { emulator: amocrm, backendUrl, accessToken } = amo;
     cleanups.push(() => amocrm.close());
     const moysklad = await startMoySkladEmulator({ token: TOKEN });
     cleanups.push(() => moysklad.close());
-    const dataDir = mkdtempSync(join(tmpdir(), `erpb-loop-crash-${name}-`));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const db = await database();
     cleanups.push(db.drop);
     const env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: backendUrl,
-      DATA_DIR: dataDir,
-      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      AMO_CLIENT_SECRET: SECRET,
-      AMO_API_BASE: amocrm.url,
-      AMO_LONG_LIVED_TOKEN: accessToken,
-      AMO_SUBDOMAIN: 'erpbridgedemo',
+      ...amo.env,
       ERP_KIND: 'moysklad',
       MOYSKLAD_TOKEN: TOKEN,
       MOYSKLAD_API_BASE: moysklad.url,
-      LOG_LEVEL: process.env.CRASH_TEST_LOG ? 'info' : 'silent',
       ...db.env,
     };
     let backend: BackendChild = await startBackendChild(env);
     cleanups.push(() => killBackendChild(backend));
-    const host: LoopHost = { backend: backendUrl, accessToken, emulator: amocrm, secret: SECRET };
+    const host: loop.LoopHost = { backend: backendUrl, accessToken, emulator: amocrm, secret: SECRET };
     const restart = async () => {
       await killBackendChild(backend);
       backend = await startBackendChild(env);
     };
     await until(() => amocrm.state.webhooks.size > 0, 'the amoCRM webhook subscription', 30_000);
-    const saved = await widget(host, 'PUT', '/api/v1/settings', {
+    const saved = await loop.widget(host, 'PUT', '/api/v1/settings', {
       body: {
         loop: {
-          paidStage: { pipelineId: PIPELINE, statusId: WON },
-          reserveStage: { pipelineId: PIPELINE, statusId: INVOICED },
+          paidStage: { pipelineId: loop.PIPELINE, statusId: loop.WON },
+          reserveStage: { pipelineId: loop.PIPELINE, statusId: loop.INVOICED },
         },
       },
     });
     expect(saved.status).toBe(200);
     const card = async (leadId: number) =>
-      (await (await widget(host, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json()) as {
+      (await (await loop.widget(host, 'GET', `/api/v1/leads/${leadId}/erp-loop`)).json()) as {
         order: { status: string; number: string } | null;
         invoices: { state: string }[];
       };
 
     // 1. Killed after MoySklad wrote the order, before its answer (and so our record) arrived.
-    const ordered = await dealWithDrills(host, 2);
+    const ordered = await loop.dealWithDrills(host, 2);
     const ordersOf = () =>
       moysklad.state.documents.filter(
         (d) => d.type === 'customerorder' && d.description === `amoCRM #${ordered}`,
       );
     moysklad.faults.holdNextAnswer(1, { method: 'POST', pathIncludes: '/entity/customerorder' });
-    amocrm.state.uiMoveLead(ordered, INVOICED, PIPELINE);
+    amocrm.state.uiMoveLead(ordered, loop.INVOICED, loop.PIPELINE);
     await until(() => ordersOf().length === 1 && moysklad.faults.heldCount === 1, 'the order held', 30_000);
     await restart();
     moysklad.faults.releaseHeldAnswers(); // to a connection nobody listens on any more
@@ -128,11 +84,11 @@ describe.each(databases)('the ERP loop across SIGKILL on $name', ({ name, databa
     expect(ordersOf()).toHaveLength(1);
     expect(ordersOf()[0]?.positions[0]).toMatchObject({ quantity: 2, reserve: 2 });
     expect((await card(ordered)).order?.number).toBe(ordersOf()[0]?.name);
-    await until(() => loopNotes(host, ordered, /заказ/).length > 0, 'the order note', 30_000);
+    await until(() => loop.loopNotes(host, ordered, /заказ/).length > 0, 'the order note', 30_000);
 
     // 2. Killed between the paid invoice's note (sent) and the stage move (amoCRM refusing it).
-    const paid = await dealWithDrills(host, 1);
-    const invoice = await invoiceFor(host, moysklad, paid);
+    const paid = await loop.dealWithDrills(host, 1);
+    const invoice = await loop.invoiceFor(host, moysklad, paid);
     // The first poll registers MoySklad's webhooks (once a minute).
     await until(() => moysklad.state.webhooks.length >= 3, 'MoySklad webhooks registered', 75_000);
     // The moves go out as amoCRM's bulk PATCH /api/v4/leads; nothing else PATCHes deals here.
@@ -142,17 +98,21 @@ describe.each(databases)('the ERP loop across SIGKILL on $name', ({ name, databa
         (c) => c.method === 'PATCH' && c.path.startsWith('/api/v4/leads') && c.status === 503,
       ).length;
     moysklad.loop.pay(invoice.id, invoice.sum / 100);
-    const paidNotes = () => loopNotes(host, paid, /оплачен(?! частично)/);
+    const paidNotes = () => loop.loopNotes(host, paid, /оплачен(?! частично)/);
     await until(() => paidNotes().length === 1 && refusedMoves() > 0, 'note sent, move refused', 75_000);
     await restart();
     amocrm.faults.reset();
-    await until(() => leadOf(host, paid).statusId === WON, 'the deal moved after the restart', 90_000);
+    await until(
+      () => loop.leadOf(host, paid).statusId === loop.WON,
+      'the deal moved after the restart',
+      90_000,
+    );
     await until(async () => (await card(paid)).invoices[0]?.state === 'paid', 'the card shows paid');
     // Late retries, the poll and the move's own hook have time to double something.
     await moysklad.hooks.settle();
     await new Promise((r) => setTimeout(r, 3000));
     expect(paidNotes()).toHaveLength(1);
-    expect(loopNotes(host, ordered, /заказ/)).toHaveLength(1);
+    expect(loop.loopNotes(host, ordered, /заказ/)).toHaveLength(1);
     expect(ordersOf()).toHaveLength(1);
     await killBackendChild(backend);
   });

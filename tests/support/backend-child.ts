@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
+import { freePort } from './ports.js';
 
 /** The real backend in a process of its own (tests/support/backend-process.ts), for kill -9 tests. */
 export interface BackendChild {
@@ -47,4 +50,55 @@ export async function killBackendChild(b: BackendChild): Promise<void> {
   const exited = new Promise((r) => b.proc.once('exit', r));
   process.kill(-(b.proc.pid as number), 'SIGKILL');
   await exited;
+}
+
+/** The databases a kill -9 test runs on: PGlite (the same data dir), and PostgreSQL when given. */
+export function crashDatabases(adminUrl = process.env.TEST_DATABASE_URL) {
+  return [
+    { name: 'pglite', database: async () => ({ env: {} as Record<string, string>, drop: async () => {} }) },
+    ...(adminUrl
+      ? [
+          {
+            name: 'postgres',
+            database: async () => {
+              const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
+              const fresh = await freshPostgresDatabase(adminUrl);
+              return { env: { DATABASE_URL: fresh.url } as Record<string, string>, drop: fresh.drop };
+            },
+          },
+        ]
+      : []),
+  ];
+}
+
+/**
+ * An amoCRM emulator for a backend child that runs as a private integration (long-lived token)
+ * on `port`, and that child's environment (add the database's and the test's own variables).
+ */
+export async function crashAmoEmulator(o: { secret: string; latencyMs: number; dataDir: string }) {
+  const accessToken = randomBytes(16).toString('hex');
+  const port = await freePort();
+  const backendUrl = `http://127.0.0.1:${port}`;
+  const emulator = await startAmoEmulator({
+    port: 0,
+    clientSecret: o.secret,
+    backendUrl,
+    widgetDir: 'widget/dist/widget',
+    accessToken,
+    latencyMs: o.latencyMs,
+    webhookRetries: 0,
+  });
+  const env: Record<string, string> = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: backendUrl,
+    DATA_DIR: o.dataDir,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    AMO_CLIENT_SECRET: o.secret,
+    AMO_API_BASE: emulator.url,
+    AMO_LONG_LIVED_TOKEN: accessToken,
+    AMO_SUBDOMAIN: 'erpbridgedemo',
+    LOG_LEVEL: process.env.CRASH_TEST_LOG ? 'info' : 'silent',
+  };
+  return { emulator, env, backendUrl, accessToken };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API, fakeFetch, meta, msError } from './fake-fetch.test-helper.js';
-import { HttpClient } from './http.js';
+import { fakeHttpClient, meta, msError } from './fake-fetch.test-helper.js';
 import { moySkladPaymentLinks } from './payment-links.js';
 
 const INVOICE = '7944ef04-f831-11e5-7a69-971500188b19';
@@ -19,22 +18,14 @@ const PAYMENTS: Record<string, unknown> = {
 };
 
 function links() {
-  const fake = fakeFetch((call) => {
-    const id = call.url.pathname.split('/').pop() ?? '';
-    return PAYMENTS[id] ? { body: PAYMENTS[id] } : msError(404, 1021);
-  });
-  const http = new HttpClient({
-    token: 'tok',
-    apiBase: API,
-    fetch: fake.fetch,
-    timeoutMs: 1000,
-    maxInFlight: 5,
-    maxRateLimitRetries: 0,
-    maxServerRetries: 0,
-    retryBaseMs: 1,
-    maxRetryWaitMs: 10,
-  });
-  return { read: moySkladPaymentLinks(http), calls: fake.calls };
+  const { http, calls } = fakeHttpClient(
+    (call) => {
+      const id = call.url.pathname.split('/').pop() ?? '';
+      return PAYMENTS[id] ? { body: PAYMENTS[id] } : msError(404, 1021);
+    },
+    { maxRateLimitRetries: 0, maxServerRetries: 0 },
+  );
+  return { read: moySkladPaymentLinks(http), calls };
 }
 
 describe('MoySklad payment links (paymentin operations)', () => {
