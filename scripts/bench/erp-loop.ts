@@ -132,6 +132,10 @@ const bench: Bench = {
       erp.hooks.dropNext(viaPoll.length * 2);
       for (const leadId of viaPoll) erp.loop.pay(invoiceOf.get(leadId) as string, 1000);
       await erp.hooks.settle();
+      // Every invoice due for the poll (last read over a minute ago; only these are still open): a
+      // payment webhook of step 2 whose links could not be read re-reads all open invoices, which
+      // would make these not due for another minute.
+      await s.database.db.update(erpInvoiceStates).set({ checkedAt: new Date(0) });
       erpFrom = erp.calls.length;
       amoFrom = stack.emulator.calls.length;
       const tPoll = performance.now();
