@@ -1,10 +1,12 @@
 import { DEMO_ACCOUNT } from '@erp-bridge/emulator-amocrm';
 import { describe, expect, it } from 'vitest';
+import { widgetAxeViolations } from '../support/axe.js';
 import { canRunBrowser, openSandbox, useBrowserDemo } from '../support/browser-demo.js';
 import { requestInvoice } from '../support/invoices.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { until } from '../support/wait.js';
 import { type WidgetRequest, widgetCall } from '../support/widget-api.js';
+import { assertNoOverflow } from '../support/widget-page.js';
 
 // Issue 15: the deal card shows the ERP's side of the deal: the order with its reserve and the
 // invoice's payment state, with links into MoySklad.
@@ -64,5 +66,38 @@ describe.runIf(canRunBrowser)('ERP loop in the deal card (Chromium)', () => {
     await section.screenshot({ path: screenshotPath('panel-erp-loop-ru.png') });
     expect(errors).toEqual([]);
     await page.close();
+  }, 90_000);
+
+  it('shows the released reserve (the deal was lost) in English, dark, at 280 and 360 px, readable', async () => {
+    // After the test above: the order of lead 1001 is reserved; the deal is lost, its reserve released.
+    await e2e.demo.server.services.erpLoop.runOrder({
+      accountId: DEMO_ACCOUNT.id,
+      leadId: LEAD,
+      action: 'release',
+    });
+    await until(
+      async () =>
+        (await (await api('GET', `/api/v1/leads/${LEAD}/erp-loop`)).json()).order?.status === 'released',
+      'order released',
+    );
+    for (const width of [280, 360]) {
+      const { page } = await openSandbox(e2e, `lead=${LEAD}&lang=en&theme=dark`, {
+        column: width,
+        ready: '[data-testid="erpb-loop"][data-state="ready"]',
+      });
+      const section = page.locator('[data-testid="erpb-loop"][data-state="ready"]');
+      const order = page.getByTestId('erpb-loop-order');
+      expect(await order.getAttribute('data-state')).toBe('released');
+      expect(await order.textContent()).toMatch(/released/i);
+      // A released order lists no reserved lines any more.
+      expect(await order.textContent()).not.toContain('×');
+      expect(
+        await page.locator('[data-testid="erpb-loop-invoice"][data-state="paid"]').textContent(),
+      ).toMatch(/paid/i);
+      await assertNoOverflow(page);
+      expect(await widgetAxeViolations(page)).toEqual([]);
+      if (width === 280) await section.screenshot({ path: screenshotPath('panel-erp-loop-en-280-dark.png') });
+      await page.close();
+    }
   }, 90_000);
 });

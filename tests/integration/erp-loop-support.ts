@@ -17,15 +17,28 @@ export const LOST = 143;
 export const CATALOG = 7001;
 export const DRILL = 500101;
 
+/**
+ * What these helpers need of a running backend: a Stack (in-process), or a backend child process
+ * with its amoCRM emulator (the kill -9 tests); `secret` signs the widget's tokens.
+ */
+export type LoopHost = Pick<Stack, 'backend' | 'accessToken' | 'emulator'> & { secret?: string };
+
 /** The backend's widget API with a fresh disposable token (an admin, user 5). */
-export const widget = (stack: Stack, method: string, path: string, opts: WidgetRequest = {}) =>
-  widgetCall(stack.backend, method, path, { ...opts, user: { userId: 5, isAdmin: true } });
+export const widget = (stack: LoopHost, method: string, path: string, opts: WidgetRequest = {}) =>
+  widgetCall(stack.backend, method, path, {
+    ...opts,
+    user: { userId: 5, isAdmin: true, ...(stack.secret && { secret: stack.secret }) },
+  });
 
 /** Another amoCRM client (a manager in the UI, a form) sharing the account's limit. */
 export const amo = amoApi;
 
 /** A deal of ООО Ромашка (company 3001, found in the ERP by INN) with `drills` drills. */
-export async function dealWithDrills(stack: Stack, drills: number, statusId = NEGOTIATION): Promise<number> {
+export async function dealWithDrills(
+  stack: LoopHost,
+  drills: number,
+  statusId = NEGOTIATION,
+): Promise<number> {
   const id = await createLead(stack, {
     name: `ERP loop ${Date.now()}`,
     pipeline_id: PIPELINE,
@@ -37,7 +50,7 @@ export async function dealWithDrills(stack: Stack, drills: number, statusId = NE
 }
 
 /** Requests an invoice from the card and waits until the ERP created it; the MoySklad invoice. */
-export async function invoiceFor(stack: Stack, moysklad: StartedMoySkladEmulator, leadId: number) {
+export async function invoiceFor(stack: LoopHost, moysklad: StartedMoySkladEmulator, leadId: number) {
   await requestInvoice((method, path, opts) => widget(stack, method, path, opts), leadId, `loop-${leadId}`);
   const invoice = moyskladInvoiceOf(moysklad, ACCOUNT, leadId);
   if (!invoice) throw new Error('no invoice in MoySklad');
@@ -46,7 +59,7 @@ export async function invoiceFor(stack: Stack, moysklad: StartedMoySkladEmulator
 
 export { leadOf, notesOf };
 
-export const loopNotes = (stack: Stack, leadId: number, word: RegExp) =>
+export const loopNotes = (stack: LoopHost, leadId: number, word: RegExp) =>
   notesOf(stack, leadId).filter((n) => /erp-bridge/.test(JSON.stringify(n)) && word.test(JSON.stringify(n)));
 
 export const installation = (stack: Stack) => installationOf(stack, ACCOUNT);

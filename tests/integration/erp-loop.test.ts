@@ -90,6 +90,23 @@ describe('invoice payments follow the ERP (MoySklad)', () => {
     expect(leadOf(stack, leadId).statusId).toBe(WON);
   });
 
+  it("a payment's webhook reads only the invoices its paymentin names in `operations`", async () => {
+    const other = await invoiceFor(stack, moysklad, await dealWithDrills(stack, 1));
+    const leadId = await dealWithDrills(stack, 1);
+    const invoice = await invoiceFor(stack, moysklad, leadId);
+    const from = moysklad.calls.length;
+    const paymentId = moysklad.loop.pay(invoice.id, 8990);
+    await until(() => leadOf(stack, leadId).statusId === WON, 'deal moved to the paid stage');
+    await moysklad.hooks.settle();
+    await new Promise((r) => setTimeout(r, 500));
+    const calls = moysklad.calls.slice(from);
+    expect(calls.some((c) => c.path.endsWith(`/entity/paymentin/${paymentId}`))).toBe(true);
+    const invoiceReads = calls.filter((c) => c.path.endsWith('/entity/invoiceout') && c.method === 'GET');
+    expect(invoiceReads.length).toBeGreaterThan(0);
+    // The other open invoice is not re-read because some payment came.
+    for (const read of invoiceReads) expect(decodeURIComponent(read.query)).not.toContain(other.id);
+  });
+
   it('when every webhook is lost, the poll sees the payment: the deal moves, one note', async () => {
     const leadId = await dealWithDrills(stack, 1);
     const invoice = await invoiceFor(stack, moysklad, leadId);

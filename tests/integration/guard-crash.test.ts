@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports.js';
+import {
+  crashAmoEmulator,
+  crashDatabases,
+  killBackendChild,
+  startBackendChild,
+} from '../support/backend-child.js';
 import { leadAddedHookBody, seedLead } from '../support/seed-leads.js';
 import { until } from '../support/wait.js';
 
@@ -26,97 +27,23 @@ const adminUrl = process.env.TEST_DATABASE_URL;
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 if (ci && !adminUrl) throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
 
-interface Backend {
-  proc: ChildProcess;
-  url: string;
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function startBackend(env: Record<string, string>): Promise<Backend> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/support/backend-process.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: SIGKILL reaches every process it started
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-3000);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backend did not start: ${stderr}`)), 60_000);
-    proc.once('exit', (code) => reject(new Error(`backend exited (${code}): ${stderr}`)));
-    createInterface({ input: proc.stdout as NonNullable<ChildProcess['stdout']> }).on('line', (line) => {
-      if (process.env.CRASH_TEST_LOG) appendFileSync(process.env.CRASH_TEST_LOG, `${line}\n`);
-      try {
-        const msg = JSON.parse(line) as { ready?: { url: string } };
-        if (msg.ready) {
-          clearTimeout(timer);
-          resolve({ proc, url: msg.ready.url });
-        }
-      } catch {
-        // a log line
-      }
-    });
-  });
-}
-
-async function killGroup(b: Backend) {
-  const exited = new Promise((r) => b.proc.once('exit', r));
-  process.kill(-(b.proc.pid as number), 'SIGKILL');
-  await exited;
-}
-
-const backends = [
-  { name: 'pglite', database: async () => ({ env: {}, drop: async () => {} }) },
-  ...(adminUrl
-    ? [
-        {
-          name: 'postgres',
-          database: async () => {
-            const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-            const fresh = await freshPostgresDatabase(adminUrl);
-            return { env: { DATABASE_URL: fresh.url }, drop: fresh.drop };
-          },
-        },
-      ]
-    : []),
-];
-
-describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) => {
+describe.each(crashDatabases(adminUrl))('guard across SIGKILL on $name', ({ name, database }) => {
   it('gives every acknowledged short deal exactly one note and one task', { timeout: 180_000 }, async () => {
-    const accessToken = randomBytes(16).toString('hex');
-    const port = await freePort();
-    const backendUrl = `http://127.0.0.1:${port}`;
-    const emulator = await startAmoEmulator({
-      port: 0,
-      clientSecret: SECRET,
-      backendUrl,
-      widgetDir: 'widget/dist/widget',
-      accessToken,
-      latencyMs: 150,
-      webhookRetries: 0,
-    });
-    cleanups.push(() => emulator.close());
     const dataDir = mkdtempSync(join(tmpdir(), `erpb-crash-${name}-`));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const amo = await crashAmoEmulator({ secret: SECRET, latencyMs: 150, dataDir });
+    const { emulator } = amo;
+    cleanups.push(() => emulator.close());
     const db = await database();
     if (process.env.CRASH_TEST_KEEP_DB) console.log(`crash test database ${JSON.stringify(db.env)}`);
     else cleanups.push(db.drop);
     const env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: backendUrl,
-      DATA_DIR: dataDir,
-      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      AMO_CLIENT_SECRET: SECRET,
-      AMO_API_BASE: emulator.url,
-      AMO_LONG_LIVED_TOKEN: accessToken,
-      AMO_SUBDOMAIN: 'erpbridgedemo',
-      LOG_LEVEL: process.env.CRASH_TEST_LOG ? 'info' : 'silent',
+      ...amo.env,
       GUARD_LEASE_MS: '4000',
       ...db.env,
     };
@@ -131,11 +58,8 @@ describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) =>
     const notesOf = () => [...state.notes.values()].filter((n) => ours(n.entityId));
     const tasksOf = () => [...state.tasks.values()].filter((t) => ours(t.entityId));
 
-    let backend = await startBackend(env);
-    cleanups.push(() => {
-      if (backend.proc.exitCode === null && backend.proc.signalCode === null)
-        process.kill(-(backend.proc.pid as number), 'SIGKILL');
-    });
+    let backend = await startBackendChild(env);
+    cleanups.push(() => killBackendChild(backend));
     await until(() => state.webhooks.size > 0, 'the webhook subscription', 15_000);
     const hookPath = new URL([...state.webhooks.keys()][0] as string).pathname;
 
@@ -157,8 +81,8 @@ describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) =>
       );
     };
     const restart = async () => {
-      await killGroup(backend);
-      backend = await startBackend(env);
+      await killBackendChild(backend);
+      backend = await startBackendChild(env);
     };
 
     // 1: killed the moment a batch of notes has landed (its tasks are still on their way).
@@ -211,6 +135,6 @@ describe.each(backends)('guard across SIGKILL on $name', ({ name, database }) =>
     expect(sample?.params.text).toMatch(/GLV-NIT-L/);
     expect(sample?.params.text).toMatch(/200/);
     expect(tasksOf().every((t) => t.responsibleUserId === template.responsibleUserId)).toBe(true);
-    await killGroup(backend);
+    await killBackendChild(backend);
   });
 });

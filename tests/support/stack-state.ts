@@ -23,13 +23,13 @@ export async function settle(stack: Stack): Promise<void> {
 }
 
 /** The deal as amoCRM holds it; throws when there is none. */
-export function leadOf(stack: Stack, id: number) {
+export function leadOf(stack: Pick<Stack, 'emulator'>, id: number) {
   const l = stack.emulator.state.leads.get(id);
   if (!l) throw new Error(`no lead ${id}`);
   return l;
 }
 
-export const notesOf = (stack: Stack, id: number) =>
+export const notesOf = (stack: Pick<Stack, 'emulator'>, id: number) =>
   [...stack.emulator.state.notes.values()].filter((n) => n.entityId === id);
 
 export const tasksOf = (stack: Stack, id: number) =>

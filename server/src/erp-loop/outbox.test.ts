@@ -19,7 +19,7 @@ const fakeAmo = (existing: string[] = []) => ({
   listLeadNotes: vi.fn(async () =>
     existing.map((text, i) => ({ id: i + 1, entity_id: 1, params: { text } })),
   ),
-  patchLead: vi.fn(async () => ({}) as never),
+  patchLeads: vi.fn(async () => []),
 });
 
 describe('ERP loop outbox: one note per change, also across a crash', () => {
@@ -49,7 +49,7 @@ describe('ERP loop outbox: one note per change, also across a crash', () => {
     const amo = fakeAmo([`paid ${noteMarker(key)}`]);
     await flushOutbox(database.db, amo, 2);
     expect(amo.addLeadNotes).not.toHaveBeenCalled();
-    expect(amo.patchLead).toHaveBeenCalledWith(20, { pipeline_id: 1, status_id: 142 });
+    expect(amo.patchLeads).toHaveBeenCalledWith([{ id: 20, pipeline_id: 1, status_id: 142 }]);
   });
 
   it('an interrupted send whose note amoCRM never got is written then', async () => {
@@ -67,6 +67,37 @@ describe('ERP loop outbox: one note per change, also across a crash', () => {
     const amo = fakeAmo([]);
     await flushOutbox(database.db, amo, 3);
     expect(amo.addLeadNotes).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('ERP loop outbox: in bulk', () => {
+  it('sends many changes as one notes request and one PATCH (one entry per deal)', async () => {
+    for (let i = 0; i < 30; i++)
+      await recordWrites(database.db, {
+        accountId: 4,
+        leadId: 400 + (i % 20),
+        dedupeKey: `k-bulk-${i}`,
+        writes: {
+          note: noteMarker(`k-bulk-${i}`),
+          ...(i < 20 ? { move: { pipelineId: 1, statusId: 142 } } : { tag: `t${i}` }),
+        },
+      });
+    const amo = fakeAmo();
+    expect(await flushOutbox(database.db, amo, 4)).toBe(30);
+    expect(amo.addLeadNotes).toHaveBeenCalledTimes(1);
+    expect((amo.addLeadNotes.mock.calls[0] as unknown as [unknown[]])[0]).toHaveLength(30);
+    expect(amo.patchLeads).toHaveBeenCalledTimes(1);
+    const patches = (
+      amo.patchLeads.mock.calls[0] as unknown as [{ id: number; tags_to_add?: unknown[] }[]]
+    )[0];
+    expect(patches).toHaveLength(20);
+    expect(patches.find((p) => p.id === 400)).toEqual({
+      id: 400,
+      pipeline_id: 1,
+      status_id: 142,
+      tags_to_add: [{ name: 't20' }],
+    });
+    expect(await flushOutbox(database.db, amo, 4)).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import type { LeadPatch } from '../amocrm/api-schemas.js';
 import type { AmoClient } from '../amocrm/client.js';
 import type { Db } from '../db/open.js';
 import { erpLoopOutbox } from '../db/schema.js';
@@ -29,14 +30,16 @@ export async function recordWrites(
 }
 
 /**
- * Sends what the outbox holds for an account, oldest first, through the rate-limited amoCRM
- * client. Record-then-send: a row is marked attempted before its note goes out; a row found
- * attempted but not done (a crash mid-send) first looks for its marker in the deal's notes, so
- * the note is written once. The move and the tag set a value and are safe to repeat.
+ * Sends what the outbox holds for an account, oldest first, in bulk through the rate-limited
+ * amoCRM client: one notes request and one PATCH per 50 deals (amoCRM's batch size), so a poll
+ * that finds 40 paid invoices spends 2 requests, not 80. Record-then-send: rows are marked
+ * attempted before their notes go out; rows found attempted but not done (a crash mid-send) first
+ * look for their marker in the deals' notes, so each note is written once. The move and the tag
+ * set a value and are safe to repeat (a deal with two rows gets the later move and both tags).
  */
 export async function flushOutbox(
   db: Db,
-  amo: Pick<AmoClient, 'addLeadNotes' | 'listLeadNotes' | 'patchLead'>,
+  amo: Pick<AmoClient, 'addLeadNotes' | 'listLeadNotes' | 'patchLeads'>,
   accountId: number,
   limit = 200,
 ): Promise<number> {
@@ -46,24 +49,36 @@ export async function flushOutbox(
     .where(and(eq(erpLoopOutbox.accountId, accountId), isNull(erpLoopOutbox.doneAt)))
     .orderBy(asc(erpLoopOutbox.id))
     .limit(limit);
-  let sent = 0;
-  for (const row of rows) {
-    const writes = LoopWrites.parse(JSON.parse(row.writes));
-    let noteThere = false;
-    if (row.attemptedAt) {
-      const notes = await amo.listLeadNotes([row.leadId]);
-      noteThere = notes.some((n) => (n.params?.text ?? '').includes(noteMarker(row.dedupeKey)));
-    }
-    await db.update(erpLoopOutbox).set({ attemptedAt: new Date() }).where(eq(erpLoopOutbox.id, row.id));
-    if (!noteThere)
-      await amo.addLeadNotes([{ entity_id: row.leadId, note_type: 'common', params: { text: writes.note } }]);
-    if (writes.move || writes.tag)
-      await amo.patchLead(row.leadId, {
-        ...(writes.move && { pipeline_id: writes.move.pipelineId, status_id: writes.move.statusId }),
-        ...(writes.tag && { tags_to_add: [{ name: writes.tag }] }),
-      });
-    await db.update(erpLoopOutbox).set({ doneAt: new Date() }).where(eq(erpLoopOutbox.id, row.id));
-    sent++;
+  if (rows.length === 0) return 0;
+  const interrupted = rows.filter((r) => r.attemptedAt);
+  const present = new Set<string>();
+  if (interrupted.length) {
+    const notes = await amo.listLeadNotes([...new Set(interrupted.map((r) => r.leadId))]);
+    for (const r of interrupted)
+      if (notes.some((n) => (n.params?.text ?? '').includes(noteMarker(r.dedupeKey))))
+        present.add(r.dedupeKey);
   }
-  return sent;
+  const ids = rows.map((r) => r.id);
+  await db.update(erpLoopOutbox).set({ attemptedAt: new Date() }).where(inArray(erpLoopOutbox.id, ids));
+  const parsed = rows.map((r) => ({ row: r, writes: LoopWrites.parse(JSON.parse(r.writes)) }));
+  const notes = parsed
+    .filter(({ row }) => !present.has(row.dedupeKey))
+    .map(({ row, writes }) => ({
+      entity_id: row.leadId,
+      note_type: 'common' as const,
+      params: { text: writes.note },
+    }));
+  if (notes.length) await amo.addLeadNotes(notes);
+  const patches = new Map<number, LeadPatch & { id: number }>();
+  for (const { row, writes } of parsed) {
+    if (!writes.move && !writes.tag) continue;
+    const p = patches.get(row.leadId) ?? { id: row.leadId };
+    if (writes.move)
+      Object.assign(p, { pipeline_id: writes.move.pipelineId, status_id: writes.move.statusId });
+    if (writes.tag) p.tags_to_add = [...(p.tags_to_add ?? []), { name: writes.tag }];
+    patches.set(row.leadId, p);
+  }
+  if (patches.size) await amo.patchLeads([...patches.values()]);
+  await db.update(erpLoopOutbox).set({ doneAt: new Date() }).where(inArray(erpLoopOutbox.id, ids));
+  return rows.length;
 }

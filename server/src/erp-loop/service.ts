@@ -24,6 +24,14 @@ export const LOOP_ORDER_JOB = 'erp-loop.order';
 
 export type { ErpLoopDeps } from './deps.js';
 
+/** What a webhook asks the check job to look at (hook-body.ts). */
+export interface CheckJob {
+  accountId: number;
+  invoiceIds?: string[];
+  paymentIds?: string[];
+  payment?: boolean;
+}
+
 /** Issue 15: invoice states follow the ERP, and the deal's stage drives an order with a reserve. */
 export function createErpLoop(deps: ErpLoopDeps) {
   const { db } = deps;
@@ -49,7 +57,10 @@ export function createErpLoop(deps: ErpLoopDeps) {
   /** Asks the ERP about these invoices (one batched read) and applies what changed. */
   async function check(inst: Installation, rows: InvoiceStateRow[]) {
     const erp = await deps.erp.forAccount(inst.accountId);
-    if (!erp.invoiceStatus || rows.length === 0) return { changed: 0 };
+    if (!erp.invoiceStatus || rows.length === 0) {
+      await flush(inst);
+      return { changed: 0 };
+    }
     const statuses = await erp.invoiceStatus(rows.map((r) => r.erpInvoiceId));
     const settings = await loopSettings(deps, inst.accountId);
     const numbers = await numbersOf(rows);
@@ -64,11 +75,28 @@ export function createErpLoop(deps: ErpLoopDeps) {
       } as const;
       if ((await applyStatus(db, row, status, ctx)) === 'changed') changed++;
     }
-    if (changed) await flush(inst);
+    // Always: a flush a crash interrupted (note sent, move not) is finished by the next check.
+    await flush(inst);
     return { changed };
   }
 
-  const flush = (inst: Installation) => flushOutbox(db, deps.access.clientFor(inst), inst.accountId);
+  /**
+   * One flush per account at a time in this process: two jobs (a duplicated webhook's checks, the
+   * poll) flushing the same undone rows at once would each send their note.
+   */
+  const flushing = new Map<number, Promise<unknown>>();
+  const flush = (inst: Installation) => {
+    const run = (flushing.get(inst.accountId) ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => flushOutbox(db, deps.access.clientFor(inst), inst.accountId));
+    flushing.set(inst.accountId, run);
+    void run
+      .finally(() => {
+        if (flushing.get(inst.accountId) === run) flushing.delete(inst.accountId);
+      })
+      .catch(() => {});
+    return run;
+  };
 
   async function hookKeyOf(accountId: number): Promise<string> {
     await db
@@ -116,13 +144,27 @@ export function createErpLoop(deps: ErpLoopDeps) {
       return 'accepted';
     },
 
-    /** The check job: the named invoices, or (a payment came) every open invoice of the account. */
-    async runCheck(job: { accountId: number; invoiceIds?: string[]; payment?: boolean }) {
+    /**
+     * The check job: the named invoices, and those the named payments pay (read from the ERP's
+     * payment links). Only when a payment's links do not say (linked to an order, unreadable, a
+     * job queued before payments were named) are the account's open invoices re-read, bounded.
+     */
+    async runCheck(job: CheckJob) {
       const inst = await deps.installations.findActive(job.accountId);
       if (!inst) return;
       await adoptCreatedInvoices(db, inst.accountId);
-      const named = await byErpIds(db, inst.accountId, job.invoiceIds ?? []);
-      const rows = job.payment ? [...named, ...(await openOf(db, inst.accountId, 1000))] : named;
+      const ids = new Set(job.invoiceIds ?? []);
+      let rereadOpen = false;
+      if (job.payment) {
+        const erp = await deps.erp.forAccount(inst.accountId);
+        if (erp.paymentInvoices && job.paymentIds?.length) {
+          const links = await erp.paymentInvoices(job.paymentIds);
+          for (const id of links.invoiceIds) ids.add(id);
+          rereadOpen = links.unresolved > 0;
+        } else rereadOpen = true;
+      }
+      const named = await byErpIds(db, inst.accountId, [...ids]);
+      const rows = rereadOpen ? [...named, ...(await openOf(db, inst.accountId, 1000))] : named;
       const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
       await check(inst, unique);
     },
@@ -137,7 +179,6 @@ export function createErpLoop(deps: ErpLoopDeps) {
           }
           await adoptCreatedInvoices(db, inst.accountId);
           await check(inst, await dueForPoll(db, inst.accountId, pollBatch, pollMinAgeMs));
-          await flush(inst);
         } catch (err) {
           deps.log.warn({ err, accountId: inst.accountId }, 'ERP invoice poll failed');
         }

@@ -160,6 +160,13 @@ export interface SubscribeInput {
   url: string;
 }
 
+/** What incoming payments pay: the invoices they name, and how many links named something else. */
+export interface PaymentLinks {
+  invoiceIds: string[];
+  /** Links (or payments) that did not say which invoice: the caller re-reads the open invoices. */
+  unresolved: number;
+}
+
 export type ErpKind = 'local' | 'moysklad' | 'onec' | 'rest';
 
 /** Per call: the caller's cancellation (a widget request the browser abandoned). */
@@ -197,6 +204,8 @@ export interface ErpConnector {
   releaseOrder?(orderId: string): Promise<ErpOrder>;
   /** Registers the ERP's webhooks for invoice and payment changes; idempotent per url. */
   subscribe?(input: SubscribeInput): Promise<void>;
+  /** The invoices these incoming payments pay (from a payment webhook), where the ERP links them. */
+  paymentInvoices?(paymentIds: readonly string[]): Promise<PaymentLinks>;
   /** `code` says what failed (auth, unavailable, ...); `detail` is for logs, never for answers. */
   health(): Promise<{ ok: boolean; detail?: string; code?: ErpErrorCode }>;
 }

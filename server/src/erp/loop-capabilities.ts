@@ -13,8 +13,8 @@ export function loopCapabilities(
   inner: ErpConnector,
   guarded: Guard,
   stockMoved: () => void,
-): Pick<ErpConnector, 'invoiceStatus' | 'createOrder' | 'releaseOrder' | 'subscribe'> {
-  const { invoiceStatus, createOrder, releaseOrder, subscribe } = inner;
+): Pick<ErpConnector, 'invoiceStatus' | 'createOrder' | 'releaseOrder' | 'subscribe' | 'paymentInvoices'> {
+  const { invoiceStatus, createOrder, releaseOrder, subscribe, paymentInvoices } = inner;
   const movingStock = async <T>(fn: () => Promise<T>): Promise<T> => {
     const result = await guarded(fn);
     stockMoved();
@@ -25,5 +25,8 @@ export function loopCapabilities(
     ...(createOrder && { createOrder: (input) => movingStock(() => createOrder.call(inner, input)) }),
     ...(releaseOrder && { releaseOrder: (id) => movingStock(() => releaseOrder.call(inner, id)) }),
     ...(subscribe && { subscribe: (input) => guarded(() => subscribe.call(inner, input)) }),
+    ...(paymentInvoices && {
+      paymentInvoices: (ids) => guarded(() => paymentInvoices.call(inner, ids)),
+    }),
   };
 }

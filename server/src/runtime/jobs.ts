@@ -43,7 +43,7 @@ export async function defineJobs(s: CoreServices, config: Config, opts: JobOptio
       ...(opts.eventHandlers ?? []),
     ],
   });
-  await defineErpLoopJobs(queue, s.erpLoop);
+  await defineErpLoopJobs(queue, s.erpLoop, log);
   if (config.amo.longLivedToken)
     await installLongLived({
       token: config.amo.longLivedToken,

@@ -1,3 +1,5 @@
+import { HttpClient, type HttpClientOptions } from './http.js';
+
 /** A scripted stand-in for MoySklad, for unit tests that need exact control over answers. */
 export interface FakeCall {
   method: string;
@@ -65,3 +67,24 @@ export const meta = (type: string, id: string) => ({
   type,
   mediaType: 'application/json',
 });
+
+/** An HttpClient on a scripted MoySklad: short timeouts and retries, any option overridable. */
+export function fakeHttpClient(
+  answer: Parameters<typeof fakeFetch>[0],
+  opts: Partial<HttpClientOptions> = {},
+) {
+  const fake = fakeFetch(answer);
+  const http = new HttpClient({
+    token: 'tok',
+    apiBase: API,
+    fetch: fake.fetch,
+    timeoutMs: 1000,
+    maxInFlight: 5,
+    maxRateLimitRetries: 2,
+    maxServerRetries: 2,
+    retryBaseMs: 1,
+    maxRetryWaitMs: 1000,
+    ...opts,
+  });
+  return { http, calls: fake.calls };
+}

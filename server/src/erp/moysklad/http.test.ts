@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ErpError } from '../connector.js';
-import { API, type FakeAnswer, fakeFetch, msError } from './fake-fetch.test-helper.js';
-import { HttpClient, type HttpClientOptions } from './http.js';
+import { type FakeAnswer, fakeHttpClient, msError } from './fake-fetch.test-helper.js';
 
 const Ok = z.object({ ok: z.boolean() });
 
-function client(answer: Parameters<typeof fakeFetch>[0], opts: Partial<HttpClientOptions> = {}) {
-  const fake = fakeFetch(answer);
-  const http = new HttpClient({
-    token: 'tok',
-    apiBase: API,
-    fetch: fake.fetch,
-    timeoutMs: 1000,
-    maxInFlight: 5,
-    maxRateLimitRetries: 2,
-    maxServerRetries: 2,
-    retryBaseMs: 1,
-    maxRetryWaitMs: 1000,
-    ...opts,
-  });
-  return { http, calls: fake.calls };
-}
+const client = fakeHttpClient;
 
 const fail = (p: Promise<unknown>) =>
   p.then(() => expect.fail('should have failed')).catch((e: unknown) => e as ErpError);

@@ -36,6 +36,23 @@ export const OrderPosition = z.object({
   assortment: z.object({ meta: Meta }),
 });
 
+/**
+ * paymentin as the payment webhook needs it: `operations`, the documents it pays, each a link
+ * with `linkedSum` (https://dev.moysklad.ru/doc/api/remap/1.2/documents/#dokumenty-vhodqschij-platezh).
+ */
+export const PaymentIn = z.object({
+  id: z.string(),
+  operations: z
+    .array(
+      z.object({
+        meta: z.object({ href: z.string(), type: z.string().optional() }),
+        linkedSum: z.number().optional(),
+      }),
+    )
+    .optional(),
+});
+export type PaymentIn = z.infer<typeof PaymentIn>;
+
 /** A registered webhook (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-vebhuki). */
 export const Webhook = z.object({
   id: z.string(),

@@ -19,6 +19,10 @@ export class Faults {
   #failures: { status: ContentfulStatusCode; options: FailOptions }[] = [];
   #corrupt = 0;
   #lostAnswers: FailOptions[] = [];
+  #heldAnswers: FailOptions[] = [];
+  readonly #holding: (() => void)[] = [];
+  /** Requests carried out whose answer is being held (holdNextAnswer). */
+  heldCount = 0;
 
   constructor(latencyMs: number) {
     this.latencyMs = latencyMs;
@@ -48,6 +52,31 @@ export class Faults {
     for (let i = 0; i < n; i++) this.#lostAnswers.push(options);
   }
 
+  /**
+   * The next `n` matching requests are carried out, and their answer waits until
+   * releaseHeldAnswers(): the moment between MoySklad's commit and its answer reaching the client
+   * (a slow network), when the client may die (crash tests kill -9 it there).
+   */
+  holdNextAnswer(n: number, options: FailOptions = {}): void {
+    for (let i = 0; i < n; i++) this.#heldAnswers.push(options);
+  }
+
+  releaseHeldAnswers(): void {
+    for (const release of this.#holding.splice(0)) release();
+  }
+
+  /** Resolves when the answer may go: at once, or (a held request) on releaseHeldAnswers(). */
+  holdAnswer(method: string, path: string): Promise<void> | undefined {
+    if (!takeMatching(this.#heldAnswers, method, path)) return undefined;
+    this.heldCount++;
+    return new Promise((resolve) =>
+      this.#holding.push(() => {
+        this.heldCount--;
+        resolve();
+      }),
+    );
+  }
+
   takeLostAnswer(method: string, path: string): boolean {
     const i = this.#lostAnswers.findIndex(
       (o) => (!o.method || o.method === method) && (!o.pathIncludes || path.includes(o.pathIncludes)),
@@ -63,6 +92,8 @@ export class Faults {
     this.#failures = [];
     this.#corrupt = 0;
     this.#lostAnswers = [];
+    this.#heldAnswers = [];
+    this.releaseHeldAnswers();
     this.latencyMs = this.#initialLatencyMs;
   }
 
@@ -85,6 +116,15 @@ export class Faults {
     this.#corrupt--;
     return true;
   }
+}
+
+function takeMatching(list: FailOptions[], method: string, path: string): boolean {
+  const i = list.findIndex(
+    (o) => (!o.method || o.method === method) && (!o.pathIncludes || path.includes(o.pathIncludes)),
+  );
+  if (i < 0) return false;
+  list.splice(i, 1);
+  return true;
 }
 
 const ERROR_TEXT: Record<number, [number, string]> = {
@@ -115,7 +155,9 @@ export function faultInjection(faults: Faults): MiddlewareHandler {
       return fail(c, failure.status, code, text);
     }
     const lose = faults.takeLostAnswer(c.req.method, c.req.path);
+    const hold = faults.holdAnswer(c.req.method, c.req.path);
     await next();
+    await hold;
     if (lose) c.res = fail(c, 502, 1000, 'Сервис временно недоступен');
   };
 }

@@ -123,7 +123,15 @@ export interface EmulatorState {
   /** Last auto-assigned invoice number. */
   invoiceCounter: number;
   /** Registered webhooks (POST /entity/webhook). */
-  webhooks: { id: string; url: string; action: string; entityType: string; enabled: boolean }[];
+  webhooks: {
+    id: string;
+    url: string;
+    action: string;
+    entityType: string;
+    enabled: boolean;
+    /** UPDATE hooks only: FIELDS adds `updatedFields` to each event (default NONE). */
+    diffType?: 'NONE' | 'FIELDS';
+  }[];
   /** Highest number of requests in flight at once, over all tokens (tests assert limiters with it). */
   peakInFlight: number;
 }

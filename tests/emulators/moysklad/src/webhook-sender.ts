@@ -3,12 +3,13 @@ import type { EmulatorState } from './state.js';
 import { moscowTime } from './wire.js';
 
 /**
- * MoySklad's entity webhooks. The body follows the webhook page of the documentation
- * (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-vebhuki, and the workbook
- * https://dev.moysklad.ru/workbook/api/remap/1.1/ru/webhooks.html): `events[]` with the changed
- * entity's `meta` {type, href}, `action` (CREATE | UPDATE | DELETE), `accountId`, `updatedFields`
- * for UPDATE, and an `auditContext` {meta, uid, moment}; the URL gets `?requestId=<uuid>`. The
- * notification carries only a link: the receiver reads the entity itself.
+ * MoySklad's entity webhooks, as the webhook page of the 1.2 documentation shows them
+ * (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-vebhuki, "Пример вебхука";
+ * github.com/moysklad/api-remap-1.2-doc, source/includes/dictionaries/_webhook.md): POST to the
+ * URL with `?requestId=<uuid>` (the same id on every retry of one notification), body
+ * `{auditContext: {meta: {type: "audit", href}, moment, uid}, events: [{meta: {type, href},
+ * updatedFields?, action, accountId}]}`. `updatedFields` only for UPDATE on a webhook made with
+ * diffType=FIELDS. The notification carries only a link: the receiver reads the entity itself.
  *
  * Faults, as a real network delivers them: lost (never sent), duplicated (sent twice) and held
  * back (sent later, after newer ones: out of order).
@@ -60,7 +61,7 @@ export class WebhookSender {
         events: [
           {
             meta: { type: entityType, href: `${base}/entity/${entityType}/${id}` },
-            ...(action === 'UPDATE' && updatedFields ? { updatedFields } : {}),
+            ...(action === 'UPDATE' && hook.diffType === 'FIELDS' && updatedFields ? { updatedFields } : {}),
             action,
             accountId: this.state.accountId,
           },
@@ -85,7 +86,10 @@ export class WebhookSender {
     }
   }
 
-  /** MoySklad waits 1500 ms for an answer and retries up to 3 times (shared/reference/erp.md). */
+  /**
+   * MoySklad waits 1500 ms for a 200 or 204 and otherwise tries 3 more times, one after the
+   * other without a pause; then the notification is dropped (the webhook page, as above).
+   */
   async #deliver(url: string, body: unknown) {
     for (let attempt = 0; attempt < 4; attempt++) {
       let status = 0;
@@ -102,8 +106,7 @@ export class WebhookSender {
         status = 0;
       }
       this.deliveries.push({ url, status, body });
-      if (status >= 200 && status < 300) return;
-      await new Promise((r) => setTimeout(r, 50));
+      if (status === 200 || status === 204) return;
     }
   }
 }

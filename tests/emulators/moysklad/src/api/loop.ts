@@ -9,10 +9,13 @@ import { serializeDocument } from './documents.js';
 import { documentBody, newDocument } from './new-document.js';
 
 const OrderBody = documentBody({}, { reserve: z.number().nonnegative().optional() });
+// https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-vebhuki: url up to 255
+// characters, action CREATE | UPDATE | DELETE | PROCESSED, diffType NONE | FIELDS (UPDATE only).
 const WebhookBody = z.object({
   url: z.string().url().max(255),
-  action: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+  action: z.enum(['CREATE', 'UPDATE', 'DELETE', 'PROCESSED']),
   entityType: z.string().min(1),
+  diffType: z.enum(['NONE', 'FIELDS']).optional(),
 });
 
 /** Strictly increasing `updated` stamps, so two changes within one millisecond still order. */
