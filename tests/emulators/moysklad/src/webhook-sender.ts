@@ -71,7 +71,11 @@ export class WebhookSender {
         this.#drop--;
         continue;
       }
-      const copies = this.#duplicate > 0 ? (this.#duplicate--, 2) : 1;
+      let copies = 1;
+      if (this.#duplicate > 0) {
+        this.#duplicate--;
+        copies = 2;
+      }
       const send = () =>
         this.#deliver(`${hook.url}${hook.url.includes('?') ? '&' : '?'}requestId=${randomUUID()}`, body);
       for (let i = 0; i < copies; i++) {
