@@ -1,4 +1,4 @@
-import { JOURNAL_CSV_COLUMNS, type JournalEntry, type JournalQuery } from '@erp-bridge/shared';
+import type { JournalEntry, JournalQuery } from '@erp-bridge/shared';
 import { and, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { exchangeJournal } from './table.js';
@@ -57,15 +57,3 @@ export function createJournalStore(db: Db) {
 }
 
 export type JournalStore = ReturnType<typeof createJournalStore>;
-
-/** RFC 4180 CSV; a cell starting with = + - @ is prefixed so a spreadsheet never runs it as a formula. */
-export function journalCsv(entries: readonly JournalEntry[]): string {
-  const cell = (v: unknown) => {
-    let s = v === null || v === undefined ? '' : String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [JOURNAL_CSV_COLUMNS.join(',')];
-  for (const e of entries) lines.push(JOURNAL_CSV_COLUMNS.map((k) => cell(e[k])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}

@@ -1,16 +1,10 @@
-import {
-  JOURNAL_CSV_COLUMNS,
-  type JournalEntry,
-  journalCsvName,
-  type OperatorHealth,
-} from '@erp-bridge/shared';
+import { type JournalEntry, journalCsv, journalCsvName, type OperatorHealth } from '@erp-bridge/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fill, formatDateTime } from '../format.js';
 import type { SettingsMessages } from '../i18n.js';
 import { ErrorBox, Spinner, useLoad } from '../ui/common.js';
-import type { OperatorApi } from './operator-api.js';
-
-type Props = { api: OperatorApi; t: SettingsMessages; locale: string };
+import { AlertSettingsForm } from './AlertSettingsForm.js';
+import type { OperatorProps as Props } from './operator-api.js';
 
 /** The id of the health section, the target of the card banner's link (entry.ts). */
 const HEALTH_ANCHOR = 'erpb-health';
@@ -107,17 +101,9 @@ export function OperatorHealthView({
 }
 
 function downloadCsv(entries: JournalEntry[]) {
-  const cell = (v: unknown) => {
-    let s = v === null || v === undefined ? '' : String(v);
-    if (/^[=+\-@]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const text = [
-    JOURNAL_CSV_COLUMNS.join(','),
-    ...entries.map((e) => JOURNAL_CSV_COLUMNS.map((k) => cell(e[k])).join(',')),
-  ].join('\r\n');
+  const text = journalCsv(entries);
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([`${text}\r\n`], { type: 'text/csv' }));
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
   a.download = journalCsvName(new Date());
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
@@ -210,73 +196,6 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
           </table>
         </section>
       )}
-    </fieldset>
-  );
-}
-
-/** Where alerts go: the admin who gets the amoCRM task, the outgoing webhook URL and its secret. */
-export function AlertSettingsForm({ api, t, users }: Props & { users: { id: number; name: string }[] }) {
-  const [state, , setView] = useLoad(() => api.alertSettings(), []);
-  const [url, setUrl] = useState<string | null>(null);
-  const [secret, setSecret] = useState('');
-  const [admin, setAdmin] = useState<string | null>(null);
-  const [saved, setSaved] = useState<'ok' | 'failed' | null>(null);
-  const v = state.data;
-  if (!v) return null;
-  const save = () => {
-    api
-      .saveAlertSettings({
-        ...(admin !== null && { adminUserId: admin ? Number(admin) : null }),
-        ...(url !== null && { webhookUrl: url || null }),
-        ...(secret && { webhookSecret: secret }),
-      })
-      .then(
-        (next) => {
-          setView(next);
-          setSecret('');
-          setSaved('ok');
-        },
-        () => setSaved('failed'),
-      );
-  };
-  return (
-    <fieldset class="erpb-section" data-section="alerts">
-      <legend>{t.sec_alerts}</legend>
-      <label class="erpb-field">
-        {t.al_admin}
-        <select
-          value={admin ?? String(v.adminUserId ?? '')}
-          onChange={(e) => setAdmin((e.target as HTMLSelectElement).value)}
-        >
-          <option value="">—</option>
-          {users.map((u) => (
-            <option key={u.id} value={String(u.id)}>
-              {u.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="erpb-field">
-        {t.al_url}
-        <input
-          type="url"
-          value={url ?? v.webhookUrl ?? ''}
-          onInput={(e) => setUrl((e.target as HTMLInputElement).value.trim())}
-        />
-      </label>
-      <label class="erpb-field">
-        {fill(t.al_secret, { state: v.webhookSecret === 'set' ? t.al_set : t.al_not_set })}
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={secret}
-          onInput={(e) => setSecret((e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <button type="button" class="erpb-btn" onClick={save}>
-        {t.al_save}
-      </button>{' '}
-      {saved && <span role="status">{saved === 'ok' ? t.al_saved : t.al_failed}</span>}
     </fieldset>
   );
 }

@@ -1,5 +1,6 @@
 import type { RouteAnswer, RouteBody } from '@erp-bridge/shared';
 import { type AuthorizedAjax, createRouteCall, shaped } from '../api-client.js';
+import type { SettingsMessages } from '../i18n.js';
 
 /** The answer of an operator route, typed by the route table (shared/src/contract/operator-routes.ts). */
 type Answer<K extends 'journal' | 'alerts' | 'operatorHealth' | 'alertSettings'> = Promise<RouteAnswer<K>>;
@@ -33,3 +34,6 @@ export function createOperatorApi(backend: string, ajax: AuthorizedAjax): Operat
     saveAlertSettings: (body) => call('PUT', '/api/v1/alerts/settings', alertSettingsView, { body }),
   };
 }
+
+/** What every operator view of the settings page gets: the client, the words, the user's locale. */
+export type OperatorProps = { api: OperatorApi; t: SettingsMessages; locale: string };

@@ -1,7 +1,7 @@
-import { journalCsvName, operatorRoutes } from '@erp-bridge/shared';
+import { journalCsv, journalCsvName, operatorRoutes } from '@erp-bridge/shared';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { type AuthVariables, requireAdmin } from '../../amocrm/disposable-token/index.js';
-import { type JournalStore, journalCsv } from '../../journal/store.js';
+import type { JournalStore } from '../../journal/store.js';
 import { openApiRoute } from '../contract-route.js';
 
 export function journalRoutes(deps: { store: JournalStore; dropped(): number; flush(): Promise<void> }) {
