@@ -1,23 +1,16 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
+import { describe, it } from 'vitest';
+import { TEST_SECRET } from '../support/stack.js';
 import { signDisposableToken } from '../support/tokens.js';
 import { nastyText } from './arbitraries.js';
+import { useFuzzStack } from './fuzz-stack.js';
 import { expectWellFormed } from './support.js';
 
 // Only the edge contract here (no 5xx, problem+json); the merge law of PUT is tested with the
 // settings service. Every URL a body may name is on loopback port 9 (discard): a fuzzed save must
 // never send traffic anywhere.
 const ACCOUNT = 31000001;
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({
-    emulator: { rateLimitPerSecond: 0, autoDeliverWebhooks: false },
-    env: { AMO_RATE_LIMIT: '50' },
-  });
-});
-afterAll(() => stack?.close());
+const fuzz = useFuzzStack();
 
 const loopback = fc.constantFrom('http://127.0.0.1:9', 'http://127.0.0.1:9/api/1.2', 'not a url', '');
 const value = fc.oneof(
@@ -69,12 +62,12 @@ const body = fc.oneof(
 );
 
 const put = async (json: string, admin: boolean) =>
-  fetch(`${stack.backend}/api/v1/settings`, {
+  fetch(`${fuzz.stack.backend}/api/v1/settings`, {
     method: 'PUT',
     headers: {
       'X-Auth-Token': await signDisposableToken(TEST_SECRET, {
         iss: 'https://erpbridgedemo.amocrm.ru',
-        aud: stack.backend,
+        aud: fuzz.stack.backend,
         account_id: ACCOUNT,
         user_id: 1,
         is_admin: admin,
@@ -90,11 +83,11 @@ describe('fuzz: settings PUT', () => {
       fc.asyncProperty(body, fc.boolean(), async (b, admin) => {
         const json = JSON.stringify(b) ?? 'null';
         await expectWellFormed(await put(json, admin), json.slice(0, 300));
-        const view = await fetch(`${stack.backend}/api/v1/settings`, {
+        const view = await fetch(`${fuzz.stack.backend}/api/v1/settings`, {
           headers: {
             'X-Auth-Token': await signDisposableToken(TEST_SECRET, {
               iss: 'https://erpbridgedemo.amocrm.ru',
-              aud: stack.backend,
+              aud: fuzz.stack.backend,
               account_id: ACCOUNT,
               is_admin: true,
             }),

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_SECRET } from '../support/stack.js';
 import { nastyText } from './arbitraries.js';
+import { useFuzzStack } from './fuzz-stack.js';
 import { expectWellFormed } from './support.js';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({
-    emulator: { rateLimitPerSecond: 0, autoDeliverWebhooks: false },
-    env: { AMO_RATE_LIMIT: '50' },
-  });
-});
-afterAll(() => stack?.close());
+const fuzz = useFuzzStack();
 
 const now = () => Math.floor(Date.now() / 1000);
 const claim = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -48,9 +41,11 @@ describe('fuzz: disposable tokens', () => {
         }),
         async ({ alg, secret, aud, ...claims }) => {
           const payload = Object.fromEntries(
-            Object.entries({ ...claims, aud: aud === 'BACKEND' ? stack.backend : aud, iat: now() }).filter(
-              ([, v]) => v !== undefined,
-            ),
+            Object.entries({
+              ...claims,
+              aud: aud === 'BACKEND' ? fuzz.stack.backend : aud,
+              iat: now(),
+            }).filter(([, v]) => v !== undefined),
           );
           let jwt: string;
           try {
@@ -60,7 +55,7 @@ describe('fuzz: disposable tokens', () => {
           } catch {
             return; // jose refuses to sign it: nothing to send
           }
-          const res = await fetch(`${stack.backend}/api/v1/leads/1001/guard`, {
+          const res = await fetch(`${fuzz.stack.backend}/api/v1/leads/1001/guard`, {
             headers: { 'X-Auth-Token': jwt },
           });
           await expectWellFormed(res, JSON.stringify(payload).slice(0, 200));
@@ -90,7 +85,7 @@ describe('fuzz: disposable tokens', () => {
       fc.asyncProperty(
         fc.string({ unit: fc.constantFrom(...'abcXYZ012.-_=+/ '.split('')), maxLength: 300 }),
         async (raw) => {
-          const res = await fetch(`${stack.backend}/api/v1/leads/1001/stock`, {
+          const res = await fetch(`${fuzz.stack.backend}/api/v1/leads/1001/stock`, {
             headers: { 'X-Auth-Token': raw.trim() || 'x' },
           });
           expect(res.status).toBe(401);
@@ -104,7 +99,7 @@ describe('fuzz: disposable tokens', () => {
   it('a replayed valid token is refused the second time', async () => {
     const jwt = await new SignJWT({
       iss: 'https://erpbridgedemo.amocrm.ru',
-      aud: stack.backend,
+      aud: fuzz.stack.backend,
       account_id: 31000001,
       jti: randomUUID(),
       iat: now(),
@@ -112,11 +107,11 @@ describe('fuzz: disposable tokens', () => {
     })
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(TEST_SECRET));
-    const first = await fetch(`${stack.backend}/api/v1/leads/1001/guard`, {
+    const first = await fetch(`${fuzz.stack.backend}/api/v1/leads/1001/guard`, {
       headers: { 'X-Auth-Token': jwt },
     });
     expect(first.status).toBeLessThan(500);
-    const again = await fetch(`${stack.backend}/api/v1/leads/1001/guard`, {
+    const again = await fetch(`${fuzz.stack.backend}/api/v1/leads/1001/guard`, {
       headers: { 'X-Auth-Token': jwt },
     });
     expect(again.status).toBe(401);

@@ -1,21 +1,14 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, TEST_SECRET } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_SECRET } from '../support/stack.js';
 import { signDisposableToken } from '../support/tokens.js';
 import { jsonBody, nastyText } from './arbitraries.js';
+import { useFuzzStack } from './fuzz-stack.js';
 import { routeUrl, tokenRoutes } from './routes.js';
 import { expectWellFormed } from './support.js';
 
 const ACCOUNT = 31000001;
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({
-    emulator: { rateLimitPerSecond: 0, autoDeliverWebhooks: false },
-    env: { AMO_RATE_LIMIT: '50' },
-  });
-});
-afterAll(() => stack?.close());
+const fuzz = useFuzzStack();
 
 // Every route a token opens, from the route table: a route added there is fuzzed here too.
 const ROUTES = tokenRoutes;
@@ -25,14 +18,14 @@ const token = (valid: boolean, admin: boolean) =>
   valid
     ? signDisposableToken(TEST_SECRET, {
         iss: 'https://erpbridgedemo.amocrm.ru',
-        aud: stack.backend,
+        aud: fuzz.stack.backend,
         account_id: ACCOUNT,
         user_id: 5,
         is_admin: admin,
       })
     : signDisposableToken('not-the-secret', {
         iss: 'https://erpbridgedemo.amocrm.ru',
-        aud: stack.backend,
+        aud: fuzz.stack.backend,
         account_id: ACCOUNT,
       });
 
@@ -51,7 +44,7 @@ describe('fuzz: widget API', () => {
             { nil: undefined },
           ),
           async (url, body, valid, admin, idempotencyKey) => {
-            const res = await fetch(`${stack.backend}${url}`, {
+            const res = await fetch(`${fuzz.stack.backend}${url}`, {
               method,
               headers: {
                 'X-Auth-Token': await token(valid, admin),

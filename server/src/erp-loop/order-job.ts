@@ -39,18 +39,11 @@ export async function runOrderJob(
     const released = await erp.releaseOrder(row.erpOrderId);
     await db.transaction(async (tx) => {
       await setOrder(tx as unknown as Db, row, { status: 'released', reserved: '{}' });
-      const key = `ord:${inst.accountId}:${job.leadId}:released`;
-      await recordWrites(tx, {
-        accountId: inst.accountId,
-        leadId: job.leadId,
-        dedupeKey: key,
-        writes: {
-          note: orderNote(
-            lang,
-            { number: released.number, reserved: {}, released: true, link: released.link },
-            key,
-          ),
-        },
+      await recordOrderNote(tx, inst, job.leadId, lang, 'released', {
+        number: released.number,
+        reserved: {},
+        released: true,
+        link: released.link,
       });
     });
     await flush(inst);
@@ -92,19 +85,33 @@ export async function runOrderJob(
       reserved: JSON.stringify(order.reserved),
       error: null,
     });
-    const key = `ord:${inst.accountId}:${job.leadId}:reserved`;
-    await recordWrites(tx, {
-      accountId: inst.accountId,
-      leadId: job.leadId,
-      dedupeKey: key,
-      writes: {
-        note: orderNote(
-          lang,
-          { number: order.number, reserved: order.reserved, released: false, link: order.link },
-          key,
-        ),
-      },
+    await recordOrderNote(tx, inst, job.leadId, lang, 'reserved', {
+      number: order.number,
+      reserved: order.reserved,
+      released: false,
+      link: order.link,
     });
   });
   await flush(inst);
+}
+
+/**
+ * The deal's one note for this order state, recorded in the same transaction as the state: the
+ * dedupe key (account, deal, state) keeps it to one note whatever re-runs after a crash.
+ */
+function recordOrderNote(
+  tx: Parameters<typeof recordWrites>[0],
+  inst: Installation,
+  leadId: number,
+  lang: ReturnType<typeof languageOf>,
+  state: 'reserved' | 'released',
+  order: Parameters<typeof orderNote>[1],
+) {
+  const key = `ord:${inst.accountId}:${leadId}:${state}`;
+  return recordWrites(tx, {
+    accountId: inst.accountId,
+    leadId,
+    dedupeKey: key,
+    writes: { note: orderNote(lang, order, key) },
+  });
 }
