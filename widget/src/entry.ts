@@ -126,8 +126,9 @@ function ErpBridgeWidget(this: WidgetHost) {
               id,
               t: toMessages(self.i18n('customer')),
             });
-      // Managers never see the integration's alerts, nor pay a request for them.
-      return isAdmin() && ctx.backend ? h(Fragment, null, adminAlerts(ctx), panel) : panel;
+      // Managers never see the integration's alerts, nor pay a request for them; an unsaved card
+      // (id 0: a deal being created) asks nothing of the backend at all.
+      return isAdmin() && ctx.backend && id > 0 ? h(Fragment, null, adminAlerts(ctx), panel) : panel;
     });
     return true;
   }
