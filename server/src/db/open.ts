@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
 import * as schema from './schema.js';
+import { trySessionLock, type Unlock } from './session-lock.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -22,6 +23,11 @@ export interface Database {
   connectionString?: string;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
+  /**
+   * PostgreSQL only (instances share it): a lock held across instances while the caller works,
+   * freed by the server if the holder dies (session-lock.ts). PGlite has one process: none needed.
+   */
+  trySessionLock?(space: number, key: number): Promise<Unlock | null>;
   close(): Promise<void>;
 }
 
@@ -87,6 +93,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       kind: 'postgres',
       connectionString: opts.databaseUrl,
       ping: async () => void (await pool.query('select 1')),
+      trySessionLock: (space, key) => trySessionLock(pool, space, key),
       close: () => pool.end(),
     };
   }

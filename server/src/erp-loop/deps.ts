@@ -24,6 +24,11 @@ export interface ErpLoopDeps {
   pollBatch?: number;
   /** An open invoice is polled again after this long (default 60 s). */
   pollMinAgeMs?: number;
+  /**
+   * Holds one deal's order work across instances (PostgreSQL's session lock; freed if the holder
+   * dies). Null: another run holds it. Absent on PGlite, where one process runs every job.
+   */
+  lockDeal?(accountId: number, leadId: number): Promise<(() => Promise<void>) | null>;
 }
 
 export const languageOf = (inst: Installation) => (inst.domain === 'amocrm.ru' ? 'ru' : 'en');

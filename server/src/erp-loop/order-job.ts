@@ -22,6 +22,30 @@ export async function runOrderJob(
   flush: (inst: Installation) => Promise<unknown>,
   job: OrderJob,
 ): Promise<void> {
+  // Two runs of one deal's job can overlap across instances: a worker starting re-sends the jobs
+  // it finds taken (jobs.ts), and one of them may still be running on a live worker. Both would
+  // pass the ERP lookup by key before either created the order. One deal, one run at a time.
+  const unlock = deps.lockDeal ? await deps.lockDeal(job.accountId, job.leadId) : async () => {};
+  if (!unlock) throw new OrderBusy(job); // the queue retries; the live run has finished by then
+  try {
+    await runOrderJobAlone(deps, flush, job);
+  } finally {
+    await unlock();
+  }
+}
+
+/** Another run holds this deal's order lock. */
+export class OrderBusy extends Error {
+  constructor(job: OrderJob) {
+    super(`order job of deal ${job.leadId} (account ${job.accountId}) is running elsewhere; retried`);
+  }
+}
+
+async function runOrderJobAlone(
+  deps: ErpLoopDeps,
+  flush: (inst: Installation) => Promise<unknown>,
+  job: OrderJob,
+): Promise<void> {
   const { db } = deps;
   const inst = await deps.installations.findActive(job.accountId);
   if (!inst) return;

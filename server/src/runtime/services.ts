@@ -11,6 +11,7 @@ import { createCustomerService } from '../customers/service.js';
 import { openDatabase } from '../db/open.js';
 import { createErpRegistry } from '../erp/registry.js';
 import { createErpSettingsStore } from '../erp/settings.js';
+import { dealLock } from '../erp-loop/deal-lock.js';
 import { createErpLoop } from '../erp-loop/service.js';
 import { createGuardService } from '../guard/service.js';
 import { createGuardStore } from '../guard/store.js';
@@ -105,6 +106,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs,
     queue,
     log,
     publicUrl: config.publicUrl,
+    ...(database.trySessionLock && { lockDeal: dealLock(database.trySessionLock) }),
   });
   const guard = createGuardService({
     access,
