@@ -1,5 +1,5 @@
 import { AUTH_TOKEN_HEADER } from '@erp-bridge/shared';
-import { cors } from 'hono/cors';
+import type { MiddlewareHandler } from 'hono';
 
 /** amoCRM and Kommo account origins: https://<subdomain>.amocrm.ru | amocrm.com | kommo.com */
 const ACCOUNT_ORIGIN = /^https:\/\/[a-z0-9][a-z0-9-]{0,62}\.(amocrm\.ru|amocrm\.com|kommo\.com)$/;
@@ -8,12 +8,35 @@ export function isAllowedOrigin(origin: string, extra: readonly string[]): boole
   return ACCOUNT_ORIGIN.test(origin) || extra.includes(origin);
 }
 
-/** CORS for the widget API: only account origins (plus the sandbox's in demo mode) may call it. */
-export function widgetCors(extraOrigins: readonly string[]) {
-  return cors({
-    origin: (origin) => (origin && isAllowedOrigin(origin, extraOrigins) ? origin : null),
-    allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
-    allowHeaders: [AUTH_TOKEN_HEADER, 'Content-Type', 'Idempotency-Key'],
-    maxAge: 600,
-  });
+const ALLOW_METHODS = 'GET,POST,PUT,OPTIONS';
+const ALLOW_HEADERS = [AUTH_TOKEN_HEADER, 'Content-Type', 'Idempotency-Key'].join(',');
+/** How long a browser may reuse a preflight answer, seconds. */
+const MAX_AGE_S = '600';
+
+/**
+ * CORS for the widget API: only account origins (plus the sandbox's in demo mode) may call it
+ * (Fetch standard, "CORS protocol"). Every header is set before the route runs, so it rides on the
+ * answer the route builds, errors included. Hono's own cors() appends `Vary` after the route, which
+ * rebuilds the finished answer on @hono/node-server (~8 % of the widget API's CPU,
+ * docs/performance.md).
+ */
+export function widgetCors(extraOrigins: readonly string[]): MiddlewareHandler {
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    const allowed = origin !== undefined && isAllowedOrigin(origin, extraOrigins) ? origin : undefined;
+    if (c.req.method === 'OPTIONS') {
+      const headers: Record<string, string> = {
+        vary: 'Origin, Access-Control-Request-Headers',
+        'access-control-max-age': MAX_AGE_S,
+        'access-control-allow-methods': ALLOW_METHODS,
+        'access-control-allow-headers': ALLOW_HEADERS,
+      };
+      if (allowed) headers['access-control-allow-origin'] = allowed;
+      return c.body(null, 204, headers);
+    }
+    // The answer depends on Origin: caches must key on it (Fetch standard, "CORS protocol and HTTP caches").
+    c.header('vary', 'Origin');
+    if (allowed) c.header('access-control-allow-origin', allowed);
+    await next();
+  };
 }

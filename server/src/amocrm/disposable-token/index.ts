@@ -1,9 +1,9 @@
 import { AUTH_TOKEN_HEADER } from '@erp-bridge/shared';
 import type { MiddlewareHandler } from 'hono';
-import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { accountUrl, type Installation, type InstallationRepo } from '../installations.js';
+import { type Hs256Failure, hs256Verifier } from './hs256.js';
 import type { ReplayStore } from './replay-store.js';
 
 /** Claims amoCRM puts in a widget's disposable token (https://www.amocrm.ru/developers/content/web_sdk/start; see docs/architecture.md). */
@@ -68,32 +68,17 @@ export function disposableTokenAuth(
   if (opts.secret.length < 16) throw new Error('disposableTokenAuth: secret is too short');
   const audience = new URL(opts.audience).origin;
   const leeway = Math.min(opts.leewaySeconds ?? 30, 30);
-  // Imported once: handed raw bytes, jose would import the HMAC key again on every request.
-  const key = crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(opts.secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
+  const verify = hs256Verifier(opts.secret);
 
   return async (c, next) => {
     const token = c.req.header(AUTH_TOKEN_HEADER);
     if (!token) throw unauthorized('auth.missing_token', `The ${AUTH_TOKEN_HEADER} header is required.`);
 
-    let payload: unknown;
-    try {
-      ({ payload } = await jwtVerify(token, await key, {
-        algorithms: ['HS256'],
-        audience,
-        clockTolerance: leeway,
-        requiredClaims: ['exp', 'jti', 'iss'],
-      }));
-    } catch (err) {
-      if (err instanceof errors.JWTExpired)
-        throw unauthorized('auth.expired_token', 'The token has expired.');
-      throw unauthorized('auth.invalid_token', describeJoseError(err));
-    }
+    const verified = verify(token);
+    if (!verified.ok) throw unauthorized('auth.invalid_token', FAILURE_DETAIL[verified.failure]);
+    const { payload } = verified;
+    const refusal = registeredClaimsRefusal(payload, audience, leeway, Date.now() / 1000);
+    if (refusal) throw unauthorized(refusal.code, refusal.detail);
     const claims = DisposableClaims.safeParse(payload);
     if (!claims.success) throw unauthorized('auth.invalid_token', 'The token lacks required claims.');
     // amoCRM's disposable tokens live minutes (exact lifetime UNCONFIRMED); an expiry over a day
@@ -124,15 +109,38 @@ export function disposableTokenAuth(
   };
 }
 
-function describeJoseError(err: unknown): string {
-  if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'aud') return 'The token was issued for another backend.';
-    if (err.claim === 'nbf') return 'The token is not valid yet.';
-    return `The token's ${err.claim} claim is invalid.`;
-  }
-  if (err instanceof errors.JOSEAlgNotAllowed) return 'The token algorithm is not accepted.';
-  if (err instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
-  return 'The token is malformed.';
+const FAILURE_DETAIL: Record<Hs256Failure, string> = {
+  malformed: 'The token is malformed.',
+  algorithm: 'The token algorithm is not accepted.',
+  signature: 'The token signature is invalid.',
+};
+
+/**
+ * The registered claims (RFC 7519 §4.1) checked after the signature: exp required and not past,
+ * nbf and iat numbers when present and nbf reached, both with `leeway` seconds of clock skew; aud
+ * naming this backend; iss and jti present.
+ */
+function registeredClaimsRefusal(
+  payload: Record<string, unknown>,
+  audience: string,
+  leeway: number,
+  now: number,
+): { code: 'auth.invalid_token' | 'auth.expired_token'; detail: string } | undefined {
+  const invalid = (claim: string) => ({
+    code: 'auth.invalid_token' as const,
+    detail: `The token's ${claim} claim is invalid.`,
+  });
+  for (const claim of ['exp', 'nbf', 'iat'] as const)
+    if (payload[claim] !== undefined && typeof payload[claim] !== 'number') return invalid(claim);
+  for (const claim of ['exp', 'jti', 'iss'] as const) if (payload[claim] === undefined) return invalid(claim);
+  const { aud, exp, nbf } = payload as { aud?: unknown; exp: number; nbf?: number };
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (!audiences.includes(audience))
+    return { code: 'auth.invalid_token', detail: 'The token was issued for another backend.' };
+  if (nbf !== undefined && nbf > now + leeway)
+    return { code: 'auth.invalid_token', detail: 'The token is not valid yet.' };
+  if (exp <= now - leeway) return { code: 'auth.expired_token', detail: 'The token has expired.' };
+  return undefined;
 }
 
 /** For admin-only routes, after disposableTokenAuth. */

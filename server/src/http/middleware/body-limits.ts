@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from '../../errors.js';
+import { declaresBody } from './declares-body.js';
 
 export interface BodyLimitRule {
   /** Matched against the request path; the first rule that matches applies. */
@@ -18,7 +19,8 @@ export interface BodyLimitRule {
 export function bodyLimits(rules: readonly BodyLimitRule[], fallbackBytes: number): MiddlewareHandler {
   const limiters = rules.map((rule) => ({ path: rule.path, limit: limiterOf(rule.maxBytes) }));
   const fallback = limiterOf(fallbackBytes);
-  return (c, next) => (limiters.find((l) => l.path.test(c.req.path))?.limit ?? fallback)(c, next);
+  return (c, next) =>
+    declaresBody(c) ? (limiters.find((l) => l.path.test(c.req.path))?.limit ?? fallback)(c, next) : next();
 }
 
 function limiterOf(maxBytes: number): MiddlewareHandler {
