@@ -8,7 +8,7 @@ import { createMoySkladConnector } from './moysklad/index.js';
 import { createOneCConnector } from './onec/index.js';
 import { type ResilienceOptions, type ResilientErp, withResilience } from './resilient.js';
 import { createRestConnector, loadRestMapping } from './rest/index.js';
-import type { ErpConnection, ErpSettingsStore } from './settings.js';
+import type { ErpConnection, ErpSettingsStore, StoredConnection } from './settings.js';
 
 /** Builds the connector a connection describes. Adding an ERP adds a case here and a folder. */
 export function buildConnector(
@@ -93,14 +93,14 @@ export function createErpRegistry(deps: {
   // Connectors by account; the settings behind one are re-read after `ttl`. An entry not used for
   // a day goes (its cache and circuit with it); a later call simply builds it again.
   const built = new BoundedCache<{ version: string; erp: ResilientErp }>({ max: 1000, ttlMs: 86_400_000 });
-  const checked = new BoundedCache<true>({ max: 1000, ttlMs: Math.max(ttl, 1) });
+  // The settings as last read, trusted for `ttl`; concurrent reads of one account share one query.
+  const fresh = new BoundedCache<StoredConnection>({ max: 1000, ttlMs: Math.max(ttl, 1) });
   return {
     async forAccount(accountId: number): Promise<ResilientErp> {
       const key = String(accountId);
+      const stored = await fresh.getOrLoad(key, () => deps.settings.get(accountId));
+      // Read after the await: callers that shared the read find the connector the first one built.
       const cached = built.get(key);
-      if (cached && checked.get(key)) return cached.erp;
-      const stored = await deps.settings.get(accountId);
-      checked.set(key, true, { ttlMs: ttl });
       if (cached && cached.version === stored.version) return cached.erp;
       const erp = withResilience(connectorOrBroken(stored.connection, deps), deps.resilience);
       built.set(key, { version: stored.version, erp });
@@ -109,7 +109,7 @@ export function createErpRegistry(deps: {
     /** Settings of this account changed here: rebuild on next use. */
     invalidate(accountId: number) {
       built.delete(String(accountId));
-      checked.delete(String(accountId));
+      fresh.delete(String(accountId));
     },
   };
 }
