@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from '../../errors.js';
-import { declaresBody } from './declares-body.js';
+import { declaredBody } from './declares-body.js';
 
 export interface BodyLimitRule {
   /** Matched against the request path; the first rule that matches applies. */
@@ -17,20 +17,25 @@ export interface BodyLimitRule {
  * so the connection cannot carry another request) and the connection is then closed.
  */
 export function bodyLimits(rules: readonly BodyLimitRule[], fallbackBytes: number): MiddlewareHandler {
-  const limiters = rules.map((rule) => ({ path: rule.path, limit: limiterOf(rule.maxBytes) }));
+  const limiters = rules.map((rule) => ({ path: rule.path, ...limiterOf(rule.maxBytes) }));
   const fallback = limiterOf(fallbackBytes);
-  return (c, next) =>
-    declaresBody(c) ? (limiters.find((l) => l.path.test(c.req.path))?.limit ?? fallback)(c, next) : next();
+  return (c, next) => {
+    const body = declaredBody(c);
+    if (body.kind === 'none') return next();
+    const limiter = limiters.find((l) => l.path.test(c.req.path)) ?? fallback;
+    // A declared length is judged from the header alone, so the body is then read straight from
+    // the socket; only a chunked (or in-process) body is counted through a stream as it arrives.
+    if (body.kind === 'length') return body.bytes > limiter.maxBytes ? limiter.refuse() : next();
+    return limiter.streaming(c, next);
+  };
 }
 
-function limiterOf(maxBytes: number): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new DomainError('request.payload_too_large', `The request body exceeds ${maxBytes} bytes.`, {
-        title: 'Payload too large',
-        headers: { connection: 'close' },
-      });
-    },
-  });
+function limiterOf(maxBytes: number) {
+  const refuse = (): never => {
+    throw new DomainError('request.payload_too_large', `The request body exceeds ${maxBytes} bytes.`, {
+      title: 'Payload too large',
+      headers: { connection: 'close' },
+    });
+  };
+  return { maxBytes, refuse, streaming: bodyLimit({ maxSize: maxBytes, onError: refuse }) };
 }

@@ -30,7 +30,7 @@ export function cleanInput(): MiddlewareHandler {
     }
     if (url.search && !isCleanFormText(url.search.slice(1))) throw invalidText('query');
 
-    if (declaresBody(c) && c.req.raw.body) {
+    if (declaresBody(c)) {
       const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
       if (text === null || !isCleanText(text)) throw invalidText('body');
       const type = c.req.header('content-type') ?? '';

@@ -2,16 +2,28 @@ import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
 /**
- * Whether the request carries a body. On @hono/node-server the `c.req.raw.body` getter builds a
- * full WHATWG Request and stream for every request, which the widget API's GETs never need (~10 %
- * of its CPU in the profile, docs/performance.md), so there the wire decides: in HTTP/1.1 only a
- * Transfer-Encoding or a non-zero Content-Length announces a body (RFC 9112 §6.3). A request built
- * in process (tests, `app.request`) is a real Request already and is asked directly.
+ * What the request says about its body, read without touching `c.req.raw.body`: on
+ * @hono/node-server that getter builds a full WHATWG Request and stream for every request (a tenth
+ * of the widget API's CPU, docs/performance.md), while `c.req.arrayBuffer()` alone reads the
+ * socket directly. In HTTP/1.1 only a Transfer-Encoding or a Content-Length announces a body
+ * (RFC 9112 §6.3); Node's parser refuses a request with both. A request built in process (tests,
+ * `app.request`) is a real Request already: `unknown`, asked directly.
  */
-export function declaresBody(c: Context): boolean {
+export type DeclaredBody =
+  | { kind: 'none' }
+  | { kind: 'length'; bytes: number }
+  | { kind: 'chunked' }
+  | { kind: 'unknown' };
+
+export function declaredBody(c: Context): DeclaredBody {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming) return c.req.raw.body !== null;
-  if (incoming.headers['transfer-encoding'] !== undefined) return true;
+  if (!incoming) return c.req.raw.body === null ? { kind: 'none' } : { kind: 'unknown' };
+  if (incoming.headers['transfer-encoding'] !== undefined) return { kind: 'chunked' };
   const length = incoming.headers['content-length'];
-  return length !== undefined && length.trim() !== '0';
+  if (length === undefined) return { kind: 'none' };
+  const bytes = Number(length);
+  return bytes === 0 ? { kind: 'none' } : { kind: 'length', bytes };
 }
+
+/** Whether the request carries a body (see declaredBody). */
+export const declaresBody = (c: Context): boolean => declaredBody(c).kind !== 'none';
