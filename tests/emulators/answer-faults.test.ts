@@ -16,7 +16,7 @@ function erp() {
     return c.json({ id: written.length });
   });
   app.get('/orders', (c) => c.json(written));
-  const post = (body: string) => app.request('/orders', { method: 'POST', body });
+  const post = async (body: string) => app.request('/orders', { method: 'POST', body });
   return { faults, written, app, post };
 }
 
