@@ -43,8 +43,9 @@ export async function freshPostgresDatabase(url: string): Promise<{ url: string;
 const dropAtEnd: (() => Promise<void>)[] = [];
 
 /**
- * Registered when a test file imports this module, so it is the file's first afterAll and runs
- * last (vitest runs after-hooks as a stack): what the file still connects is closed by then.
+ * Registered when a test file imports this module (vitest evaluates modules afresh per file), so
+ * it is the file's first afterAll and runs last (after-hooks run as a stack): what the file still
+ * connects is closed by then.
  * Not where no vitest runner is: a dynamic import inside a running test (the hook would never run)
  * or a process a test spawned (VITEST is inherited, the runner is not).
  */
