@@ -42,7 +42,7 @@ describe('1C orders: exactly one reserve across lost answers and duplicates', ()
 
   it('settles on the first of two documents a retried POST made: only it reserves, a retry returns it', async () => {
     const key = `dup-order-${Date.now()}`;
-    emulator.loopFaults.duplicateNextCreate(1, isCreate);
+    emulator.loopFaults.duplicateNext(1, isCreate);
     const input = { idempotencyKey: key, customerId: petrov(), positions: [{ sku: 'DRL-18V', quantity: 1 }] };
     const order = await connect().createOrder?.(input);
     const docs = ordersWith(key);

@@ -47,18 +47,14 @@ export type Started<E> = E & { url: string; port: number; close(): Promise<void>
  * the rest, serve its app, and say where. `located` turns the origin into the emulator's URL (an
  * API prefix, an OData root) once the port is known.
  */
-export async function startEmulator<
-  O extends object,
-  E extends { app: { fetch: FetchHandler }; fetch?: FetchHandler },
->(
+export async function startEmulator<O extends object, E extends { app: { fetch: FetchHandler } }>(
   options: O & ListenOptions,
   create: (options: O) => E,
   located: (origin: string, emulator: E) => string = (origin) => origin,
 ): Promise<Started<E>> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const emulator = create(rest as O);
-  // An emulator with answer faults serves through them (`fetch`), others serve their app.
-  const server = await listen(emulator.fetch ?? emulator.app.fetch, { port, host });
+  const server = await listen(emulator.app.fetch, { port, host });
   return {
     ...emulator,
     url: located(server.origin, emulator),

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { AnswerFaults, nginxBadGateway } from './answer-faults.js';
+import { AnswerFaults } from './answer-faults.js';
 import type { CallLogEntry } from './call-log.js';
 import { ProxyRateLimit } from './proxy-rate-limit.js';
 
@@ -9,6 +9,8 @@ export interface RestFaultState {
   corruptNext: boolean;
   /** The nginx in front of the ERP turning requests away with 429. */
   proxy: ProxyRateLimit;
+  /** Lost and duplicated answers on the way through that nginx (the app's outermost middleware). */
+  answers: AnswerFaults;
 }
 
 export interface RestFaults {
@@ -18,9 +20,9 @@ export interface RestFaults {
   corruptNext(): void;
   /** The next `n` requests get the proxy's 429 with Retry-After (see proxy-rate-limit.ts). */
   rateLimitNext(n: number, waitMs: number): void;
-  /** The next matching request is carried out, then its answer is lost (the proxy's 502). */
+  /** The next matching requests are carried out, then their answer is lost (the proxy's 502). */
   loseNextAnswer: AnswerFaults['loseNextAnswer'];
-  /** The next matching request reaches the ERP twice; the client sees the second answer. */
+  /** The next matching requests reach the ERP twice; the client sees the second answer. */
   duplicateNext: AnswerFaults['duplicateNext'];
 }
 
@@ -32,8 +34,6 @@ export interface RestEmulator<S extends RestFaultState, L, E extends CallLogEntr
   faults: RestFaults;
   /** What the ERP's users do to its documents (payments, cancellation), for tests to drive. */
   loop: L;
-  /** The app behind the answer faults: what a client reaching the emulator over HTTP meets. */
-  fetch(req: Request): Promise<Response>;
 }
 
 /** Builds the emulator around its seeded state, every fault off. */
@@ -42,11 +42,10 @@ export function restEmulator<S extends RestFaultState, L, E extends CallLogEntry
   buildApp: (state: S, calls: E[]) => Hono,
   buildLoop: (state: S) => L,
 ): RestEmulator<S, L, E> {
-  const state = { ...seeded, outage: false, corruptNext: false, proxy: new ProxyRateLimit() } as S;
+  const answers = new AnswerFaults();
+  const state = { ...seeded, outage: false, corruptNext: false, proxy: new ProxyRateLimit(), answers } as S;
   const calls: E[] = [];
   const app = buildApp(state, calls);
-  const answers = new AnswerFaults();
-  const fetch = answers.wrap((req) => app.fetch(req), nginxBadGateway);
   const faults: RestFaults = {
     loseNextAnswer: (n, match) => answers.loseNextAnswer(n, match),
     duplicateNext: (n, match) => answers.duplicateNext(n, match),
@@ -58,5 +57,5 @@ export function restEmulator<S extends RestFaultState, L, E extends CallLogEntry
     },
     rateLimitNext: (n, waitMs) => state.proxy.next(n, waitMs),
   };
-  return { app, state, calls, faults, loop: buildLoop(state), fetch: async (req) => fetch(req) };
+  return { app, state, calls, faults, loop: buildLoop(state) };
 }

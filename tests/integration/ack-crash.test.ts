@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/src/db/open.js';
+import { freshDatabase, postgresForTests } from '../../server/src/db/test-databases.js';
 import { COMPILED_START, spawnTail, waitHealthy } from '../support/cluster.js';
 import { longLivedInstall } from '../support/long-lived-install.js';
 import { freePort } from '../support/ports.js';
@@ -18,9 +19,6 @@ import { until } from '../support/wait.js';
 const SECRET = 'ack-crash-client-secret-0123456789';
 const FIRST = 7_600_000;
 const TOTAL = 600;
-const adminUrl = process.env.TEST_DATABASE_URL;
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (ci && !adminUrl) throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterAll(async () => {
@@ -29,16 +27,7 @@ afterAll(async () => {
 
 /** PGlite (its data directory reopened after the kill), and PostgreSQL when the suite has one. */
 const backends: { name: string; databaseUrl?: () => Promise<string> }[] = [{ name: 'pglite' }];
-if (adminUrl)
-  backends.push({
-    name: 'postgres',
-    async databaseUrl() {
-      const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-      const fresh = await freshPostgresDatabase(adminUrl);
-      cleanups.push(fresh.drop);
-      return fresh.url;
-    },
-  });
+if (postgresForTests()) backends.push({ name: 'postgres', databaseUrl: () => freshDatabase() });
 
 describe.each(backends)('webhook acks across SIGKILL on $name', (backend) => {
   it('keeps every acknowledged hook of a concurrent burst', { timeout: 120_000 }, async () => {

@@ -38,7 +38,6 @@ describe.each(crashDatabases())('the ERP loop across SIGKILL on $name', ({ name,
     const moysklad = await startMoySkladEmulator({ token: TOKEN });
     cleanups.push(() => moysklad.close());
     const db = await database();
-    cleanups.push(db.drop);
     const env = {
       ...amo.env,
       ERP_KIND: 'moysklad',

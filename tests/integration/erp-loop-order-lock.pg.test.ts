@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase } from '../../server/src/db/test-databases.js';
+import { freshDatabase, postgresForTests } from '../../server/src/db/test-databases.js';
 import { OrderBusy } from '../../server/src/erp-loop/order-job.js';
 import { type MoySkladStack, startMoySkladStack } from '../support/moysklad-stack.js';
 import { webhookSubscribed } from '../support/stack-state.js';
@@ -11,9 +11,7 @@ import { ACCOUNT, dealWithDrills } from './erp-loop-support.js';
  * by externalCode before either created the order. On PostgreSQL (what several instances share);
  * skipped only without TEST_DATABASE_URL outside CI.
  */
-const adminUrl = process.env.TEST_DATABASE_URL;
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (ci && !adminUrl) throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
+const adminUrl = postgresForTests();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -24,9 +22,8 @@ describe.runIf(adminUrl)('one deal, one order run at a time (PostgreSQL)', () =>
   let stack: MoySkladStack;
 
   it('creates one order when two runs of the job overlap; the busy one is left to the retry', async () => {
-    const db = await freshPostgresDatabase(adminUrl as string);
-    cleanups.push(db.drop);
-    stack = await startMoySkladStack('order-lock-moysklad-token', { env: { DATABASE_URL: db.url } });
+    const databaseUrl = await freshDatabase();
+    stack = await startMoySkladStack('order-lock-moysklad-token', { env: { DATABASE_URL: databaseUrl } });
     cleanups.push(() => stack.close());
     await webhookSubscribed(stack);
     const leadId = await dealWithDrills(stack, 2);

@@ -165,9 +165,11 @@ describe('reserve on a stage (MoySklad customerorder)', () => {
     const leadId = await dealWithDrills(stack, 26);
     const before = unassignedDrillReserve();
     // MoySklad creates the order but the answer never reaches us (a crash between its commit and ours).
+    const callsBefore = moysklad.calls.length;
     moysklad.faults.loseNextAnswer(1, { method: 'POST', pathIncludes: '/entity/customerorder' });
     stack.emulator.state.uiMoveLead(leadId, INVOICED, PIPELINE);
     await untilOrder(stack, leadId, 'reserved');
+    expect(moysklad.calls.slice(callsBefore).some((c) => c.status === 502)).toBe(true); // lost indeed
     expect(ordersOf(leadId)).toHaveLength(1);
     expect(ordersOf(leadId)[0]?.positions[0]).toMatchObject({ quantity: 26, reserve: 26 });
     expect(unassignedDrillReserve() - before).toBe(26);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { postgresForTests } from '../../server/src/db/test-databases.js';
 import { prepareRefreshRace, type RefreshRace, runRefreshWorkers } from '../support/refresh-worker.js';
 
 /**
@@ -6,9 +7,7 @@ import { prepareRefreshRace, type RefreshRace, runRefreshWorkers } from '../supp
  * account. Two real processes on one real PostgreSQL, 50 concurrent callers each, must cause
  * exactly one refresh. Skipped only without TEST_DATABASE_URL outside CI; under CI it must run.
  */
-const adminUrl = process.env.TEST_DATABASE_URL;
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (ci && !adminUrl) throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
+const adminUrl = postgresForTests();
 
 let race: RefreshRace | undefined;
 afterEach(async () => {

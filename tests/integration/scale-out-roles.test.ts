@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { encodeAmoWebhookBody, type StartedAmoEmulator, startAmoEmulator } from '@erp-bridge/emulator-amocrm';
 import { type Database, openDatabase } from '@erp-bridge/server/db';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freshDatabase, postgresForTests } from '../../server/src/db/test-databases.js';
 import { COMPILED_START, spawnTail, stopChild, waitHealthy } from '../support/cluster.js';
 import { freePort } from '../support/ports.js';
 import { signDisposableToken } from '../support/tokens.js';
@@ -13,9 +14,7 @@ import { until } from '../support/wait.js';
  * ROLE=web answers and enqueues, ROLE=worker runs the jobs, and both stop gracefully on SIGTERM.
  * Real processes of the compiled build (`node server/dist/start.js`), as deploy/ runs them.
  */
-const adminUrl = process.env.TEST_DATABASE_URL;
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (ci && !adminUrl) throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
+const adminUrl = postgresForTests();
 
 const SECRET = 'roles-client-secret-0123456789abcdef';
 const ACCOUNT = 31000001;
@@ -73,14 +72,12 @@ const hook = (leadId: number) =>
 
 describe.skipIf(!adminUrl)('roles on one PostgreSQL', () => {
   it('a web instance stores and enqueues but runs no job; a worker runs them and serves only probes', async () => {
-    const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-    const fresh = await freshPostgresDatabase(adminUrl as string);
-    cleanups.push(() => fresh.drop());
+    const databaseUrl = await freshDatabase();
     const token = 'roles-long-lived-token';
     const webPort = await freePort();
     const emulator = await emulatorFor(`http://127.0.0.1:${webPort}`, token);
-    const web = await instance({ ROLE: 'web', DATABASE_URL: fresh.url }, emulator, webPort, token);
-    const database: Database = await openDatabase({ databaseUrl: fresh.url, dataDir: 'unused', poolMax: 2 });
+    const web = await instance({ ROLE: 'web', DATABASE_URL: databaseUrl }, emulator, webPort, token);
+    const database: Database = await openDatabase({ databaseUrl, dataDir: 'unused', poolMax: 2 });
     cleanups.push(() => database.close());
     const q = async (text: string) =>
       ((await database.db.execute(text)) as unknown as { rows: Record<string, unknown>[] }).rows;
@@ -103,7 +100,7 @@ describe.skipIf(!adminUrl)('roles on one PostgreSQL', () => {
     expect(emulator.state.webhooks.size).toBe(0);
 
     const worker = await instance(
-      { ROLE: 'worker', DATABASE_URL: fresh.url },
+      { ROLE: 'worker', DATABASE_URL: databaseUrl },
       emulator,
       await freePort(),
       token,

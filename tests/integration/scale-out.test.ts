@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { type Database, openDatabase } from '@erp-bridge/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inCI, postgresForTests } from '../../server/src/db/test-databases.js';
 import { CLUSTER_SECRET, type Cluster, NGINX, startCluster, stopChild } from '../support/cluster.js';
 import { moveBackGuard } from '../support/guard-settings.js';
 import { seedLead } from '../support/seed-leads.js';
@@ -15,11 +16,9 @@ import { until } from '../support/wait.js';
  * requests/second. Everything goes through the nginx address, as amoCRM and the widget would.
  * With CI=true a missing nginx or PostgreSQL is a failure, not a skip.
  */
-const adminUrl = process.env.TEST_DATABASE_URL;
-const ci = process.env.CI === 'true' || process.env.CI === '1';
+const adminUrl = postgresForTests();
 const haveNginx = existsSync(NGINX);
-if (ci && !adminUrl) throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
-if (ci && !haveNginx) throw new Error(`CI requires nginx at ${NGINX}; .ci/run installs it`);
+if (inCI && !haveNginx) throw new Error(`CI requires nginx at ${NGINX}; .ci/run installs it`);
 
 const ACCOUNT = 31000001;
 const PIPELINE = 8001;
@@ -82,7 +81,7 @@ describe.skipIf(!adminUrl || !haveNginx)(
   'two web instances and a worker behind nginx on one PostgreSQL',
   () => {
     beforeAll(async () => {
-      cluster = await startCluster(adminUrl as string);
+      cluster = await startCluster();
       database = await openDatabase({ databaseUrl: cluster.databaseUrl, dataDir: 'unused', poolMax: 2 });
       // Installed as amoCRM does it: the OAuth callback, through the load balancer.
       const code = cluster.emulator.state.issueAuthCode();

@@ -2,13 +2,12 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@erp-bridge/server';
 import { installations } from '@erp-bridge/server/db';
 import { describe, expect, it } from 'vitest';
-import { freshPostgresDatabase } from '../../server/src/db/test-databases.js';
+import { freshDatabase, postgresForTests } from '../../server/src/db/test-databases.js';
 import { startStack, TEST_SECRET } from '../support/stack.js';
 import { signDisposableToken } from '../support/tokens.js';
 
 const ACCOUNT = 31000001;
-const pgUrl = process.env.TEST_DATABASE_URL;
-const ci = process.env.CI === 'true' || process.env.CI === '1';
+const pgUrl = postgresForTests();
 
 describe('secrets never reach the logs', () => {
   it('logs an OAuth install, a refresh, widget calls and failures at debug level without a token or secret', async () => {
@@ -55,11 +54,12 @@ describe('secrets never reach the logs', () => {
   });
 });
 
-describe.runIf(pgUrl || ci)('the whole backend on PostgreSQL', () => {
+describe.runIf(pgUrl)('the whole backend on PostgreSQL', () => {
   it('serves the widget, ingests a webhook and enforces the guard with PostgreSQL as its only store', async () => {
-    if (!pgUrl) throw new Error('CI requires TEST_DATABASE_URL');
-    const fresh = await freshPostgresDatabase(pgUrl);
-    const stack = await startStack({ databaseUrl: fresh.url, emulator: { rateLimitPerSecond: 7 } });
+    const stack = await startStack({
+      databaseUrl: await freshDatabase(),
+      emulator: { rateLimitPerSecond: 7 },
+    });
     try {
       await stack.server.services.accountSettings.update(ACCOUNT, {
         guard: {
@@ -88,7 +88,6 @@ describe.runIf(pgUrl || ci)('the whole backend on PostgreSQL', () => {
       expect(stack.server.services.database.kind).toBe('postgres');
     } finally {
       await stack.close();
-      await fresh.drop();
     }
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { startAmoEmulator } from '@erp-bridge/emulator-amocrm';
+import { freshDatabase, postgresForTests } from '../../server/src/db/test-databases.js';
 import { freePort } from './ports.js';
 
 /** The real backend in a process of its own (tests/support/backend-process.ts), for kill -9 tests. */
@@ -52,18 +53,22 @@ export async function killBackendChild(b: BackendChild): Promise<void> {
   await exited;
 }
 
-/** The databases a kill -9 test runs on: PGlite (the same data dir), and PostgreSQL when given. */
-export function crashDatabases(adminUrl = process.env.TEST_DATABASE_URL) {
+/**
+ * The databases a kill -9 test runs on: PGlite (the same data dir), and PostgreSQL when the run has
+ * one. CRASH_TEST_KEEP_DB keeps (and prints) the PostgreSQL database, to look at after a failure.
+ */
+export function crashDatabases() {
+  const keep = Boolean(process.env.CRASH_TEST_KEEP_DB);
   return [
-    { name: 'pglite', database: async () => ({ env: {} as Record<string, string>, drop: async () => {} }) },
-    ...(adminUrl
+    { name: 'pglite', database: async () => ({ env: {} as Record<string, string> }) },
+    ...(postgresForTests()
       ? [
           {
             name: 'postgres',
             database: async () => {
-              const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-              const fresh = await freshPostgresDatabase(adminUrl);
-              return { env: { DATABASE_URL: fresh.url } as Record<string, string>, drop: fresh.drop };
+              const env: Record<string, string> = { DATABASE_URL: await freshDatabase({ keep }) };
+              if (keep) console.log(`crash test database ${JSON.stringify(env)}`);
+              return { env };
             },
           },
         ]

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type StartedAmoEmulator, startAmoEmulator } from '@erp-bridge/emulator-amocrm';
+import { freshDatabase } from '../../server/src/db/test-databases.js';
 import { freePort } from './ports.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -118,10 +119,9 @@ export async function stopChild(child: ChildProcess, exited: Promise<unknown>, m
  * with ROLE=web and one ROLE=worker on one fresh PostgreSQL database, behind nginx running
  * deploy/nginx.conf, talking to an amoCRM emulator (7 requests/second) as an OAuth integration.
  */
-export async function startCluster(adminUrl: string, opts: { webs?: number } = {}): Promise<Cluster> {
+export async function startCluster(opts: { webs?: number } = {}): Promise<Cluster> {
   if (!existsSync(COMPILED_START)) throw new Error(`${COMPILED_START} missing: run pnpm build`);
-  const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-  const db = await freshPostgresDatabase(adminUrl);
+  const databaseUrl = await freshDatabase();
   const prefix = mkdtempSync(join(tmpdir(), 'erpb-nginx-'));
   const nginxPort = await freePort();
   const url = `http://127.0.0.1:${nginxPort}`;
@@ -142,7 +142,7 @@ export async function startCluster(adminUrl: string, opts: { webs?: number } = {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
-    DATABASE_URL: db.url,
+    DATABASE_URL: databaseUrl,
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     AMO_CLIENT_ID: CLIENT_ID,
     AMO_CLIENT_SECRET: CLUSTER_SECRET,
@@ -168,7 +168,6 @@ export async function startCluster(adminUrl: string, opts: { webs?: number } = {
     if (nginx) await stopChild(nginx.child, nginx.exited, 3000);
     await Promise.all(started.map((p) => stopChild(p.child, p.exited)));
     await emulator.close();
-    await db.drop();
     rmSync(prefix, { recursive: true, force: true });
   };
   try {
@@ -200,7 +199,7 @@ export async function startCluster(adminUrl: string, opts: { webs?: number } = {
     return {
       url,
       emulator,
-      databaseUrl: db.url,
+      databaseUrl,
       webs,
       worker,
       nginxLog: () => readFileSafe(join(prefix, 'error.log')),

@@ -1,13 +1,11 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trySessionLock } from './session-lock.js';
-import { freshPostgresDatabase } from './test-databases.js';
+import { freshDatabase, postgresForTests } from './test-databases.js';
 
 // The lock several instances share (the ERP loop's one-order-run-per-deal): held while the holder
 // works, refused to others, and freed by PostgreSQL itself when the holder's connection dies.
-const adminUrl = process.env.TEST_DATABASE_URL;
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (ci && !adminUrl) throw new Error('CI requires TEST_DATABASE_URL (a real PostgreSQL); .ci/run starts one');
+const adminUrl = postgresForTests();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -16,10 +14,9 @@ afterAll(async () => {
 
 describe.runIf(adminUrl)('session lock (PostgreSQL)', () => {
   it('is refused while held and free again after unlock', async () => {
-    const db = await freshPostgresDatabase(adminUrl as string);
-    cleanups.push(db.drop);
-    const a = new pg.Pool({ connectionString: db.url, max: 2 });
-    const b = new pg.Pool({ connectionString: db.url, max: 2 });
+    const url = await freshDatabase();
+    const a = new pg.Pool({ connectionString: url, max: 2 });
+    const b = new pg.Pool({ connectionString: url, max: 2 });
     cleanups.push(async () => {
       await a.end();
       await b.end();
@@ -37,10 +34,9 @@ describe.runIf(adminUrl)('session lock (PostgreSQL)', () => {
   });
 
   it('frees the lock of a holder whose connection died (a worker killed with kill -9)', async () => {
-    const db = await freshPostgresDatabase(adminUrl as string);
-    cleanups.push(db.drop);
-    const holder = new pg.Pool({ connectionString: db.url, max: 1 });
-    const other = new pg.Pool({ connectionString: db.url, max: 1 });
+    const url = await freshDatabase();
+    const holder = new pg.Pool({ connectionString: url, max: 1 });
+    const other = new pg.Pool({ connectionString: url, max: 1 });
     cleanups.push(async () => {
       await holder.end().catch(() => {});
       await other.end();

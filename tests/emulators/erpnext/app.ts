@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { nginxBadGateway } from '../answer-faults.js';
 import { type CallLogEntry, callLog } from '../call-log.js';
 import type { RestFaultState } from '../rest-emulator.js';
 import { cancelDocument, insertSalesOrder } from './orders.js';
@@ -63,6 +64,7 @@ export function siteNow(): string {
 export function buildApp(state: ErpNextState, calls: CallLogEntry[]): Hono {
   const app = new Hono();
 
+  app.use('*', state.answers.middleware({ lostAnswer: nginxBadGateway, replay: (req) => app.fetch(req) }));
   app.use('*', callLog(calls));
 
   app.use('*', state.proxy.middleware());

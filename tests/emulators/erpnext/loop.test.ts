@@ -9,7 +9,7 @@ const headers = {
 function client() {
   const emu = createErpNextEmulator();
   const post = (path: string, body: unknown) =>
-    emu.fetch(new Request(`http://erp${path}`, { method: 'POST', headers, body: JSON.stringify(body) }));
+    emu.app.fetch(new Request(`http://erp${path}`, { method: 'POST', headers, body: JSON.stringify(body) }));
   const bin = () =>
     emu.state.docs
       .get('Bin')

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { nginxBadGateway } from '../answer-faults.js';
 import { type CallLogEntry as BaseEntry, callLog } from '../call-log.js';
 import type { RestFaultState } from '../rest-emulator.js';
 import { DomainError, filterDomain } from './domain.js';
@@ -233,6 +234,7 @@ export function buildApp(state: OdooState, calls: CallLogEntry[]): Hono {
     );
   }
 
+  app.use('*', state.answers.middleware({ lostAnswer: nginxBadGateway, replay: (req) => app.fetch(req) }));
   app.use(
     '*',
     callLog(calls, (entry) => {

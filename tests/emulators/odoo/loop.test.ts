@@ -4,7 +4,7 @@ import { createOdooEmulator, ODOO_API_KEY } from './index.js';
 function client() {
   const emu = createOdooEmulator();
   const rpc = (model: string, method: string, body: unknown) =>
-    emu.fetch(
+    emu.app.fetch(
       new Request(`http://odoo/json/2/${model}/${method}`, {
         method: 'POST',
         headers: { Authorization: `bearer ${ODOO_API_KEY}`, 'Content-Type': 'application/json' },

@@ -363,7 +363,7 @@ describe('1C emulator: the loop entities (issue 15)', () => {
     });
     expect(lost.status).toBe(502);
     expect(invoices()).toBe(before + 1);
-    emulator.loopFaults.duplicateNextCreate(1);
+    emulator.loopFaults.duplicateNext(1);
     expect((await request('Document_СчетНаОплатуКлиенту', '', body)).status).toBe(201);
     expect(invoices()).toBe(before + 3);
   });

@@ -47,6 +47,14 @@ export function buildApp(
     ),
   );
   app.use('*', faultInjection(faults));
+  // A lost answer is the error MoySklad's front answers when it cannot reach the API (code 1000).
+  app.use(
+    '*',
+    faults.middleware({
+      lostAnswer: (c) => fail(c, 502, 1000, 'Сервис временно недоступен'),
+      replay: (req) => app.fetch(req),
+    }),
+  );
 
   const api = new Hono();
   api.route('/', catalogRoutes(state));

@@ -1,30 +1,26 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AnswerFaults, matches, type PathMatch } from '../../answer-faults.js';
 import { fail } from './wire.js';
 
-export interface FailOptions {
+export interface FailOptions extends PathMatch {
   /** For 429: the X-Lognex-Retry-After the failure announces (ms). */
   retryAfterMs?: number;
-  /** Only requests with this method (e.g. POST) take the failure. */
-  method?: string;
-  /** Only requests whose path contains this (e.g. /entity/invoiceout) take the failure. */
-  pathIncludes?: string;
 }
 
-/** Fault injection, flipped by tests while the emulator runs. */
-export class Faults {
+/**
+ * Fault injection, flipped by tests while the emulator runs: MoySklad's own failures here, the
+ * lost, held and duplicated answers of the path to it inherited (../../answer-faults.ts).
+ */
+export class Faults extends AnswerFaults {
   latencyMs: number;
   readonly #initialLatencyMs: number;
   #outage = false;
   #failures: { status: ContentfulStatusCode; options: FailOptions }[] = [];
   #corrupt = 0;
-  #lostAnswers: FailOptions[] = [];
-  #heldAnswers: FailOptions[] = [];
-  readonly #holding: (() => void)[] = [];
-  /** Requests carried out whose answer is being held (holdNextAnswer). */
-  heldCount = 0;
 
   constructor(latencyMs: number) {
+    super();
     this.latencyMs = latencyMs;
     this.#initialLatencyMs = latencyMs;
   }
@@ -44,56 +40,12 @@ export class Faults {
     this.#corrupt++;
   }
 
-  /**
-   * The next `n` matching requests are carried out, but their answer is lost (502 after the change
-   * is made), as when a connection drops after MoySklad committed: the client must find its work.
-   */
-  loseNextAnswer(n: number, options: FailOptions = {}): void {
-    for (let i = 0; i < n; i++) this.#lostAnswers.push(options);
-  }
-
-  /**
-   * The next `n` matching requests are carried out, and their answer waits until
-   * releaseHeldAnswers(): the moment between MoySklad's commit and its answer reaching the client
-   * (a slow network), when the client may die (crash tests kill -9 it there).
-   */
-  holdNextAnswer(n: number, options: FailOptions = {}): void {
-    for (let i = 0; i < n; i++) this.#heldAnswers.push(options);
-  }
-
-  releaseHeldAnswers(): void {
-    for (const release of this.#holding.splice(0)) release();
-  }
-
-  /** Resolves when the answer may go: at once, or (a held request) on releaseHeldAnswers(). */
-  holdAnswer(method: string, path: string): Promise<void> | undefined {
-    if (!takeMatching(this.#heldAnswers, method, path)) return undefined;
-    this.heldCount++;
-    return new Promise((resolve) =>
-      this.#holding.push(() => {
-        this.heldCount--;
-        resolve();
-      }),
-    );
-  }
-
-  takeLostAnswer(method: string, path: string): boolean {
-    const i = this.#lostAnswers.findIndex(
-      (o) => (!o.method || o.method === method) && (!o.pathIncludes || path.includes(o.pathIncludes)),
-    );
-    if (i < 0) return false;
-    this.#lostAnswers.splice(i, 1);
-    return true;
-  }
-
   /** Clears every pending fault, turns the outage off and restores the configured latency. */
-  reset(): void {
+  override reset(): void {
+    super.reset();
     this.#outage = false;
     this.#failures = [];
     this.#corrupt = 0;
-    this.#lostAnswers = [];
-    this.#heldAnswers = [];
-    this.releaseHeldAnswers();
     this.latencyMs = this.#initialLatencyMs;
   }
 
@@ -103,11 +55,7 @@ export class Faults {
 
   /** The first queued failure that matches this request, removed from the queue. */
   takeFailure(method: string, path: string) {
-    const i = this.#failures.findIndex(
-      (f) =>
-        (!f.options.method || f.options.method === method) &&
-        (!f.options.pathIncludes || path.includes(f.options.pathIncludes)),
-    );
+    const i = this.#failures.findIndex((f) => matches(f.options, { method, path }));
     return i < 0 ? undefined : this.#failures.splice(i, 1)[0];
   }
 
@@ -116,15 +64,6 @@ export class Faults {
     this.#corrupt--;
     return true;
   }
-}
-
-function takeMatching(list: FailOptions[], method: string, path: string): boolean {
-  const i = list.findIndex(
-    (o) => (!o.method || o.method === method) && (!o.pathIncludes || path.includes(o.pathIncludes)),
-  );
-  if (i < 0) return false;
-  list.splice(i, 1);
-  return true;
 }
 
 const ERROR_TEXT: Record<number, [number, string]> = {
@@ -154,10 +93,6 @@ export function faultInjection(faults: Faults): MiddlewareHandler {
       }
       return fail(c, failure.status, code, text);
     }
-    const lose = faults.takeLostAnswer(c.req.method, c.req.path);
-    const hold = faults.holdAnswer(c.req.method, c.req.path);
     await next();
-    await hold;
-    if (lose) c.res = fail(c, 502, 1000, 'Сервис временно недоступен');
   };
 }

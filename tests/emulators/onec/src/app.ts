@@ -2,10 +2,9 @@ import { type Context, Hono } from 'hono';
 import { infobaseAuth } from './auth.js';
 import { type CallLogEntry, callLog } from './call-log.js';
 import { BodyError, createDocument, postDocument } from './documents.js';
-import { type FaultState, faultMiddleware } from './faults.js';
+import { type FaultState, faultMiddleware, type OneCLoopFaults } from './faults.js';
 import { FilterError, type Row } from './filter.js';
 import { completeRow } from './loop-entities.js';
-import type { OneCLoopFaults } from './loop-faults.js';
 import { metadataXml } from './metadata.js';
 import { ODATA_CODES, odataError } from './odata-error.js';
 import type { ResolvedOptions } from './options.js';
@@ -81,7 +80,23 @@ export function buildApp(
   app.use('*', callLog(calls));
   app.use('*', faults.proxy.middleware());
   app.use('*', faultMiddleware(faults, resourceOf));
-  if (loopFaults) app.use('*', loopFaults.middleware(resourceOf));
+  if (loopFaults) {
+    app.use(
+      '*',
+      loopFaults.middleware({
+        lostAnswer: () =>
+          new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', {
+            status: 502,
+            headers: { 'Content-Type': 'text/html' },
+          }),
+        replay: (req) => app.fetch(req),
+        targetOf: (c) => {
+          const url = new URL(c.req.url);
+          return { method: c.req.method, path: url.pathname, resource: resourceOf(url) };
+        },
+      }),
+    );
+  }
   app.use('*', infobaseAuth(opts.user, opts.password));
 
   app.all('*', async (c) => {
@@ -193,7 +208,6 @@ export function buildApp(
             completeRow(state, set, row);
             return row;
           };
-          if (loopFaults?.duplicates({ method, resource })) create();
           return element(c, root, resource, structuredClone(create()), 201);
         }
         if (method !== 'GET')

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AnswerFaults, AnswerTarget } from '../../answer-faults.js';
 import { ProxyRateLimit } from '../../proxy-rate-limit.js';
 import { ODATA_CODES, odataError } from './odata-error.js';
 
@@ -8,6 +9,16 @@ export interface FaultTarget {
   /** Decoded path after the OData root, e.g. `Document_СчетНаОплатуКлиенту(guid'...')/Post()`. */
   resource: string;
 }
+
+/**
+ * Faults of the path between the client and 1C that a write must survive (../../answer-faults.ts):
+ * a lost answer (1C wrote the object, then the web server in front of it answered 502) and a
+ * duplicate (a balancer retried the POST, so 1C created the document twice). 1C's standard
+ * interface has no idempotency key (platform docs, "Стандартный интерфейс OData":
+ * https://its.1c.ru/db/v838doc#bookmark:dev:TI000001358 documents none), so both leave the client
+ * to find out what was written. Matchers see the decoded resource too.
+ */
+export type OneCLoopFaults = AnswerFaults<AnswerTarget & FaultTarget>;
 
 interface FailRule {
   remaining: number;

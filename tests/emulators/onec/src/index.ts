@@ -1,20 +1,19 @@
 import type { Hono } from 'hono';
+import { AnswerFaults } from '../../answer-faults.js';
 import { type ListenOptions, type Started, startEmulator } from '../../listen.js';
 import { buildApp } from './app.js';
 import type { CallLogEntry } from './call-log.js';
-import { createFaults, type OneCFaults } from './faults.js';
+import { createFaults, type OneCFaults, type OneCLoopFaults } from './faults.js';
 import { addLoopEntities } from './loop-entities.js';
-import { createLoopFaults, type OneCLoopFaults } from './loop-faults.js';
 import { type OneCEmulatorOptions, resolveOptions } from './options.js';
 import { createLoopControls, type OneCLoopControls } from './payments.js';
 import { seedState } from './seed.js';
 import type { OneCState } from './state.js';
 
 export type { CallLogEntry } from './call-log.js';
-export type { FaultTarget, OneCFaults } from './faults.js';
+export type { FaultTarget, OneCFaults, OneCLoopFaults } from './faults.js';
 export { stableGuid } from './ids.js';
 export { PAYMENT_DOCUMENT } from './loop-entities.js';
-export type { OneCLoopFaults } from './loop-faults.js';
 export type { OneCEmulatorOptions } from './options.js';
 export { reservedBy } from './orders.js';
 export type { OneCLoopControls } from './payments.js';
@@ -38,7 +37,7 @@ export function createOneCEmulator(options: OneCEmulatorOptions): OneCEmulator {
   const state = seedState(opts);
   addLoopEntities(state);
   const { faults, state: faultState } = createFaults(opts.latencyMs);
-  const loopFaults = createLoopFaults();
+  const loopFaults: OneCLoopFaults = new AnswerFaults();
   const calls: CallLogEntry[] = [];
   const app = buildApp(opts, state, faultState, calls, loopFaults);
   return { app, calls, faults, state, loop: createLoopControls(state), loopFaults };
