@@ -57,7 +57,9 @@ interface Mode {
  * it (emulator in this process), on PGlite one compiled ROLE=all process; then the all-in-one
  * stack-server under tsx (backend, jobs and amoCRM emulator in one process) as before.
  * BENCH_ACK_BASELINE=<other build's start.js> adds that build's compiled modes right before ours
- * (A/B of two builds in one run, same machine state).
+ * (A/B of two builds in one run, same machine state): e.g. `git archive <commit> | tar -x -C
+ * /tmp/base`, node_modules folders symlinked from this checkout, `pnpm build` there.
+ * BENCH_ACK_ONLY=<text> runs only the modes whose label holds it.
  */
 function modes(postgresUrl: string | undefined): Mode[] {
   const baseline = process.env.BENCH_ACK_BASELINE;
@@ -84,7 +86,7 @@ function modes(postgresUrl: string | undefined): Mode[] {
     backend,
     start: (nodeArgs) => startStackTarget(backend, postgresUrl, nodeArgs),
   });
-  const only = process.env.BENCH_ACK_ONLY; // a substring of the labels to run (profiling one mode)
+  const only = process.env.BENCH_ACK_ONLY;
   return [
     ...(postgresUrl
       ? [
