@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
-import { isMain, startTarget } from './lib/child.js';
+import { type AckTarget, cpuMsOf, startCompiledTarget, startStackTarget } from './lib/ack-targets.js';
+import { isMain } from './lib/child.js';
 import { createHttpClient, pool, type Timed } from './lib/http.js';
 import { maybeProfile } from './lib/profiled.js';
-import { type Bench, latencySummary, percentile, sleep } from './lib/report.js';
+import { type Bench, latencySummary, percentile, type Row, sleep } from './lib/report.js';
 import { runAlone } from './lib/run.js';
-import type { StackInfo } from './targets/stack-server.js';
 
 const HOOKS = 2000;
 const mb = (b: number | undefined) => (b === undefined ? 'n/a' : `${(b / 1024 / 1024).toFixed(0)} MB`);
@@ -15,7 +12,7 @@ const RATE = 500;
 const CONNECTIONS = 64;
 
 /** amoCRM webhook bodies (form-encoded, one lead update each), for lead ids from `firstId`. */
-function bodies(info: StackInfo, firstId: number, n: number): string[] {
+function bodies(t: Pick<AckTarget, 'accountId' | 'subdomain'>, firstId: number, n: number): string[] {
   const now = Math.floor(Date.now() / 1000);
   return Array.from({ length: n }, (_, i) =>
     encodeAmoWebhookBody(
@@ -34,67 +31,110 @@ function bodies(info: StackInfo, firstId: number, n: number): string[] {
             created_user_id: 6_000_001,
             date_create: now - 3600,
             pipeline_id: 8001,
-            account_id: info.accountId,
+            account_id: t.accountId,
             created_at: now - 3600,
             updated_at: now,
             tags: [{ id: 90_001, name: 'опт' }],
           },
         },
       ],
-      { id: info.accountId, subdomain: info.subdomain },
+      { id: t.accountId, subdomain: t.subdomain },
     ),
   );
 }
 
+interface Mode {
+  /** Row label prefix; the issue-14 summary picks the rows up by their suffixes. */
+  label: string;
+  backend: 'pglite' | 'postgres';
+  start(nodeArgs: string[]): Promise<AckTarget>;
+  /** The production shape carries the budget; the all-in-one row is for comparison. */
+  budgetMs?: number;
+}
+
+/**
+ * Modes, production first: on PostgreSQL a compiled ROLE=web instance with a ROLE=worker beside
+ * it (emulator in this process), on PGlite one compiled ROLE=all process; then the all-in-one
+ * stack-server under tsx (backend, jobs and amoCRM emulator in one process) as before.
+ * BENCH_ACK_BASELINE=<other build's start.js> adds that build's compiled modes right before ours
+ * (A/B of two builds in one run, same machine state): e.g. `git archive <commit> | tar -x -C
+ * /tmp/base`, node_modules folders symlinked from this checkout, `pnpm build` there.
+ * BENCH_ACK_ONLY=<text> runs only the modes whose label holds it.
+ */
+function modes(postgresUrl: string | undefined): Mode[] {
+  const baseline = process.env.BENCH_ACK_BASELINE;
+  const compiled = (backend: 'pglite' | 'postgres', name: string, budgetMs: number): Mode[] => [
+    ...(baseline
+      ? [
+          {
+            label: `${name} [baseline build]`,
+            backend,
+            start: (nodeArgs: string[]) =>
+              startCompiledTarget(backend, postgresUrl, { entry: baseline, nodeArgs }),
+          },
+        ]
+      : []),
+    {
+      label: name,
+      backend,
+      budgetMs,
+      start: (nodeArgs) => startCompiledTarget(backend, postgresUrl, { nodeArgs }),
+    },
+  ];
+  const stack = (backend: 'pglite' | 'postgres', name: string): Mode => ({
+    label: name,
+    backend,
+    start: (nodeArgs) => startStackTarget(backend, postgresUrl, nodeArgs),
+  });
+  const only = process.env.BENCH_ACK_ONLY;
+  return [
+    ...(postgresUrl
+      ? [
+          ...compiled('postgres', 'PostgreSQL, ROLE=web + ROLE=worker (compiled)', 20),
+          stack('postgres', 'PostgreSQL, all in one (stack-server under tsx)'),
+        ]
+      : []),
+    ...compiled('pglite', 'PGlite, ROLE=all (compiled)', 50),
+    stack('pglite', 'PGlite, all in one (stack-server under tsx)'),
+  ].filter((m) => !only || m.label.includes(only));
+}
+
 const bench: Bench = {
   name: 'webhook-ack',
-  title: `${HOOKS} amoCRM webhooks at ${RATE}/s and all at once over ${CONNECTIONS} connections → 204 latency, all stored`,
+  title: `${HOOKS} amoCRM webhooks at ${RATE}/s and all at once over ${CONNECTIONS} connections → 204 latency, all stored, drained`,
   async run(ctx, out) {
-    const backends = [
-      { name: 'PGlite', env: {} as Record<string, string>, budgetMs: 50 },
-      ...(ctx.postgresUrl
-        ? [{ name: 'PostgreSQL', env: { BENCH_POSTGRES: ctx.postgresUrl }, budgetMs: 20 }]
-        : []),
-    ];
-    for (const backend of backends) {
+    for (const mode of modes(ctx.postgresUrl)) {
       const profile = maybeProfile();
-      // PGlite on a data directory, as deployed (the build's template copied), not in memory.
-      const dataDir = backend.env.BENCH_POSTGRES ? undefined : mkdtempSync(join(tmpdir(), 'erpb-bench-ack-'));
-      const target = await startTarget<StackInfo>('scripts/bench/targets/stack-server.ts', {
-        env: { BENCH_STACK: JSON.stringify(dataDir ? { env: { DATA_DIR: dataDir } } : {}), ...backend.env },
-        nodeArgs: profile.nodeArgs,
-        readyTimeoutMs: 180_000, // a loaded shared machine can take over a minute to start it
-      });
+      ctx.log(`${mode.label}: starting`);
+      const target = await mode.start(profile.nodeArgs);
       const idleRss = target.rss();
       let peakRss = idleRss ?? 0;
       const sampler = setInterval(() => {
         peakRss = Math.max(peakRss, target.rss() ?? 0);
       }, 200);
-      const http = createHttpClient(target.info.backend, CONNECTIONS);
+      const http = createHttpClient(target.backend, CONNECTIONS);
       try {
-        const path = `/webhooks/amocrm/${target.info.hookKey}`;
         const headers = { 'content-type': 'application/x-www-form-urlencoded' };
         // amoCRM gives up after ~2 s; we wait up to 60 s so slow answers are measured, not lost.
         const post = (body: string): Promise<Timed> =>
           http
-            .send('POST', path, headers, body, 60_000)
+            .send('POST', target.hookPath, headers, body, 60_000)
             .catch((err: Error) => ({ status: 0, ms: Number.NaN, body: err.message }));
 
         // Warm-up (JIT, sockets, first inserts), then let the queue drain; not counted.
-        const warm = bodies(target.info, 8_000_000, 100);
+        const warm = bodies(target, 8_000_000, 100);
         await pool(warm.length, 8, (i) => post(warm[i] as string));
-        await sleep(1000);
+        await drained(target, 8_000_000, 8_000_099, 60_000);
 
         for (const phase of [
-          { key: 'paced', label: `${backend.name}, paced ${RATE}/s`, firstId: 9_000_000 },
-          {
-            key: 'burst',
-            label: `${backend.name}, all at once over ${CONNECTIONS} conns`,
-            firstId: 9_100_000,
-          },
+          { key: 'paced', label: `${mode.label}, paced ${RATE}/s`, firstId: 9_000_000 },
+          { key: 'burst', label: `${mode.label}, all at once over ${CONNECTIONS} conns`, firstId: 9_100_000 },
         ] as const) {
-          const list = bodies(target.info, phase.firstId, HOOKS);
+          const list = bodies(target, phase.firstId, HOOKS);
+          const range = [phase.firstId, phase.firstId + HOOKS - 1] as const;
+          const before = await target.inbox(...range);
           ctx.log(`${phase.label}: ${HOOKS} hooks`);
+          const cpu0 = { web: cpuMsOf(target.pids.web), worker: cpuMsOf(target.pids.worker) };
           const started = performance.now();
           let results: Timed[];
           let sentIn = 0;
@@ -116,35 +156,46 @@ const bench: Bench = {
           } else {
             results = await pool(HOOKS, CONNECTIONS, (i) => post(list[i] as string));
           }
-          const elapsed = (performance.now() - started) / 1000;
+          const answeredMs = performance.now() - started;
+          const cpu1 = { web: cpuMsOf(target.pids.web), worker: cpuMsOf(target.pids.worker) };
+          const after = await drained(target, ...range, 180_000);
+          const drainMs = performance.now() - started;
+          const cpu2 = { web: cpuMsOf(target.pids.web), worker: cpuMsOf(target.pids.worker) };
           const acked = results.filter((r) => r.status === 204);
           const lat = acked.map((r) => r.ms);
           const other = results.length - acked.length;
-          const stored = await target.call<{ events: number; bodies: number }>('inbox', {
-            from: phase.firstId,
-            to: phase.firstId + HOOKS - 1,
-          });
+          // The compiled modes count the whole inbox: the hooks of this phase are its growth.
+          const stored = after.events - before.events;
           const p99 = percentile(lat, 99);
-          out.rows.push({
-            metric: `${phase.label}: ack latency (204)`,
-            value: latencySummary(lat),
-            ...(phase.key === 'paced' && {
-              budget: `p99 ≤ ${backend.budgetMs} ms`,
-              ok: p99 <= backend.budgetMs,
-            }),
-          });
+          const row: Row = { metric: `${phase.label}: ack latency (204)`, value: latencySummary(lat) };
+          if (phase.key === 'paced' && mode.budgetMs !== undefined) {
+            row.budget = `p99 ≤ ${mode.budgetMs} ms`;
+            row.ok = p99 <= mode.budgetMs;
+          }
+          out.rows.push(row);
           out.rows.push({
             metric: `${phase.label}: 204s / stored in inbox / lost`,
-            value: `${acked.length} / ${stored.events} / ${HOOKS - stored.events}`,
+            value: `${acked.length} / ${stored} / ${HOOKS - stored}`,
             budget: '0 lost',
-            ok: stored.events === HOOKS && other === 0,
+            ok: stored === HOOKS && other === 0,
+          });
+          const per = (a: number | undefined, b: number | undefined) =>
+            a === undefined || b === undefined ? 'n/a' : `${((b - a) / HOOKS).toFixed(2)} ms`;
+          out.rows.push({
+            metric: `${phase.label}: drain (all ${HOOKS} processed) · CPU per hook`,
+            value:
+              `drained ${(drainMs / 1000).toFixed(2)} s after the first hook (${((drainMs - answeredMs) / 1000).toFixed(2)} s after the last 204); ` +
+              `CPU/hook answering: ${per(cpu0.web, cpu1.web)} web` +
+              (target.pids.worker !== undefined ? `, ${per(cpu0.worker, cpu1.worker)} worker` : '') +
+              `; until drained: ${per(cpu0.web, cpu2.web)} web` +
+              (target.pids.worker !== undefined ? `, ${per(cpu0.worker, cpu2.worker)} worker` : ''),
           });
           out.notes.push(
             `${phase.label}: ${
               phase.key === 'paced'
-                ? `sent in ${sentIn.toFixed(2)} s (worst lag behind schedule ${sendLag.toFixed(1)} ms), last answer after ${elapsed.toFixed(2)} s`
-                : `${elapsed.toFixed(2)} s`
-            } → ${(HOOKS / elapsed).toFixed(0)} acks/s; non-204 answers: ${other}` +
+                ? `sent in ${sentIn.toFixed(2)} s (worst lag behind schedule ${sendLag.toFixed(1)} ms), last answer after ${(answeredMs / 1000).toFixed(2)} s`
+                : `${(answeredMs / 1000).toFixed(2)} s`
+            } → ${(HOOKS / (answeredMs / 1000)).toFixed(0)} acks/s; non-204 answers: ${other}` +
               ` (no answer within 60 s: ${results.filter((r) => r.status === 0).length}); answered within amoCRM's 2 s: ${
                 lat.filter((x) => x <= 2000).length
               }.`,
@@ -153,25 +204,40 @@ const bench: Bench = {
       } finally {
         clearInterval(sampler);
         out.rows.push({
-          metric: `${backend.name}: server RSS idle → peak during the hooks (stack-server under tsx, emulator included)`,
+          metric: `${mode.label}: server RSS idle → peak during the hooks (the answering process)`,
           value: `${mb(idleRss)} → ${mb(peakRss)}`,
         });
         http.close();
         await target.close();
-        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       }
       const prof = profile.summary();
-      if (prof) out.notes.push(`${backend.name}: ${prof}`);
+      if (prof) out.notes.push(`${mode.label}: ${prof}`);
     }
     out.notes.push(
-      'The server runs in its own process (PGlite on a fresh data directory, or a fresh PostgreSQL database when TEST_DATABASE_URL is set), ' +
-        'the load generator in this one; latency is measured by the client from request start to the last byte over ' +
-        'keep-alive sockets (time queued for a socket included). Each body is one lead update of ~960 bytes. ' +
-        'The hand-off to the queue (one pg-boss job per event on the same database) runs concurrently, as in production.',
+      'Compiled modes: `node server/dist/start.js` as production runs it; on PostgreSQL a ROLE=web instance answers ' +
+        'and a ROLE=worker instance beside it runs the queue (the event jobs), on PGlite one ROLE=all process; the amoCRM ' +
+        'emulator runs in the benchmark process. All-in-one modes: tests/support/stack.ts under tsx, backend, jobs and ' +
+        'emulator in one process (PGlite on a fresh data directory, or a fresh PostgreSQL database). Latency is measured ' +
+        'by the client from request start to the last byte over keep-alive sockets (time queued for a socket included). ' +
+        'Each body is one lead update of ~960 bytes. Each phase starts once the previous one drained (every event ' +
+        'processed by the event job); "drain" is the time until every hook of the phase is processed. CPU per hook is ' +
+        'user + system time from /proc of each server process over the phase, divided by the hooks (10 ms ticks).',
     );
-    if (!ctx.postgresUrl) out.notes.push('PostgreSQL variant skipped: TEST_DATABASE_URL is not set.');
+    if (!ctx.postgresUrl) out.notes.push('PostgreSQL modes skipped: TEST_DATABASE_URL is not set.');
   },
 };
+
+/** Waits until no event of [from, to] (the whole inbox, for the compiled modes) is unprocessed. */
+async function drained(target: AckTarget, from: number, to: number, ms: number) {
+  const until = performance.now() + ms;
+  for (;;) {
+    const counts = await target.inbox(from, to);
+    if (counts.pending === 0) return counts;
+    if (performance.now() > until)
+      throw new Error(`inbox not drained within ${ms / 1000} s (${counts.pending} pending)`);
+    await sleep(50);
+  }
+}
 
 export default bench;
 if (isMain(import.meta.url)) await runAlone(bench);

@@ -14,13 +14,19 @@ export interface CompiledServer {
  * `node server/dist/start.js` as production runs it (no tsx, no emulator in the process), with
  * `env` on top of a clean environment, on a free port; resolves at the first /healthz 200.
  */
-export async function startCompiled(env: Record<string, string>, port?: number): Promise<CompiledServer> {
+export async function startCompiled(
+  env: Record<string, string>,
+  port?: number,
+  /** `entry`: another build's start.js (A/B of two builds in one run); `nodeArgs`: --cpu-prof, say. */
+  opts: { entry?: string; nodeArgs?: string[] } = {},
+): Promise<CompiledServer> {
   port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const clean: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env))
     if (!/^(DATABASE_URL|ENCRYPTION_KEY|AMO_|ERP_|ROLE|PORT|HOST|PUBLIC_URL|DATA_DIR)/.test(k)) clean[k] = v;
-  const child: ChildProcess = spawn(process.execPath, COMMAND.compiled, {
+  const command = [...(opts.nodeArgs ?? []), ...(opts.entry ? [opts.entry] : COMMAND.compiled)];
+  const child: ChildProcess = spawn(process.execPath, command, {
     cwd: REPO,
     env: { ...clean, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

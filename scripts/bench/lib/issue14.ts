@@ -6,7 +6,7 @@ export const ISSUE14_BENCHES = ['widget-api', 'webhook-ack', 'startup', 'memory'
 /** Which rows of those benchmarks are issue 14's figures. */
 const WANTED: Record<(typeof ISSUE14_BENCHES)[number], RegExp> = {
   'widget-api': /minimal Hono|ratio our route|p99 of our route|server RSS/,
-  'webhook-ack': /ack latency|lost|server RSS/,
+  'webhook-ack': /ack latency|lost|drain|server RSS/,
   startup: /healthz 200|readyz|phases|openDatabase|pg-boss start|RSS/,
   memory: /RSS/,
 };

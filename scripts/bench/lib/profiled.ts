@@ -9,12 +9,14 @@ import { summariseProfile } from './profile.js';
  */
 export function maybeProfile(): { nodeArgs: string[]; summary(): string | undefined } {
   if (process.env.BENCH_PROFILE !== '1') return { nodeArgs: [], summary: () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), 'erpb-prof-'));
+  // BENCH_PROFILE_KEEP=<dir>: the .cpuprofile files stay there (read them with profile-inclusive.ts).
+  const keep = process.env.BENCH_PROFILE_KEEP;
+  const dir = mkdtempSync(keep ? `${keep}/prof-` : join(tmpdir(), 'erpb-prof-'));
   return {
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
     summary() {
       const s = summariseProfile(dir, 6);
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
       if (!s) return undefined;
       return `CPU profile of the server process (BENCH_PROFILE=1, ${(s.busyMs / 1000).toFixed(1)} s busy; self time): ${s.buckets.join(', ')}; top functions: ${s.functions.join(', ')}`;
     },

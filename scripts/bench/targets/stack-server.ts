@@ -29,7 +29,7 @@ async function main() {
   serveCommands(
     info,
     {
-      /** Inbox rows for lead ids in [from, to], and raw bodies stored. */
+      /** Inbox rows for lead ids in [from, to] (and of those not yet processed), and raw bodies stored. */
       async inbox(args) {
         const from = Number(args.from);
         const to = Number(args.to);
@@ -39,7 +39,12 @@ async function main() {
           ),
         );
         const bodies = rows(await db.execute('select count(*)::int as n from webhook_bodies'));
-        return { events: Number(events[0]?.n), bodies: Number(bodies[0]?.n) };
+        const pending = rows(
+          await db.execute(
+            `select count(*)::int as n from webhook_inbox where entity_id between ${from} and ${to} and processed_at is null`,
+          ),
+        );
+        return { events: Number(events[0]?.n), bodies: Number(bodies[0]?.n), pending: Number(pending[0]?.n) };
       },
       ...guardCommands(stack, accountId),
       /** The request journal on or off (scripts/bench/journal.ts), and what it wrote. */

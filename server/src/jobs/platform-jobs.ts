@@ -3,6 +3,7 @@ import type { AmoAccess } from '../amocrm/access.js';
 import { AmoApiError } from '../amocrm/client.js';
 import { WEBHOOK_SETTINGS, webhookDestination } from '../amocrm/install.js';
 import type { Installation, InstallationRepo } from '../amocrm/installations.js';
+import { createHandOff } from '../amocrm/webhooks/hand-off.js';
 import type { WebhookInbox } from '../amocrm/webhooks/inbox.js';
 import type { WebhookEvent } from '../amocrm/webhooks/parse.js';
 import { statusEventsBetween, updateEventsOf } from '../amocrm/webhooks/reconcile-events.js';
@@ -172,27 +173,8 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
     await inbox.markEnqueued(ids);
   }
 
-  // Hooks arriving together are handed to the queue together: one insert per tick, not per hook.
-  let waiting: { ids: readonly number[]; done(): void; fail(err: unknown): void }[] = [];
-  function enqueueEvents(ids: readonly number[]): Promise<void> {
-    return new Promise((done, fail) => {
-      waiting.push({ ids, done, fail });
-      if (waiting.length > 1) return;
-      setImmediate(() => {
-        const batch = waiting;
-        waiting = [];
-        // The start-up sweep and a hook can hand over one row in the same tick: one job per row.
-        enqueueNow([...new Set(batch.flatMap((b) => b.ids))]).then(
-          () => {
-            for (const b of batch) b.done();
-          },
-          (err: unknown) => {
-            for (const b of batch) b.fail(err);
-          },
-        );
-      });
-    });
-  }
+  // Hooks arriving together, or while a hand-off is in flight, are handed to the queue together.
+  const enqueueEvents = createHandOff(enqueueNow);
 
   const boot = randomUUID();
   void resendTakenJobs(queue, JOBS.event, boot).catch((err: unknown) =>

@@ -1,6 +1,6 @@
-import qs from 'qs';
 import { z } from 'zod';
 import { eventDedupeKey } from './dedupe-key.js';
+import { parseFormTree } from './form-tree.js';
 
 /**
  * An amoCRM entity id as a form value: a positive decimal integer. 0, -1, '', hex or a number
@@ -90,13 +90,7 @@ function listOf(v: unknown): unknown {
 }
 
 export function parseAmoWebhook(raw: string): ParsedWebhook {
-  const tree = qs.parse(raw, {
-    depth: 8,
-    arrayLimit: 1000,
-    parameterLimit: 20_000,
-    allowDots: false,
-    charset: 'utf-8',
-  });
+  const tree = parseFormTree(raw);
   const body = Body.safeParse(tree);
   if (!body.success) throw new WebhookParseError('the body has no account[id]');
   const accountId = body.data.account.id;

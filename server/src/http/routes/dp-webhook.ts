@@ -7,6 +7,7 @@ import { eventDedupeKey } from '../../amocrm/webhooks/dedupe-key.js';
 import type { WebhookInbox } from '../../amocrm/webhooks/inbox.js';
 import type { WebhookEvent } from '../../amocrm/webhooks/parse.js';
 import { DomainError } from '../../errors.js';
+import { bodyText } from '../body-text.js';
 
 const num = z.coerce.number().int();
 
@@ -39,7 +40,7 @@ export type DpBody = z.infer<typeof DpBody>;
  * Returns the raw text (stored in the inbox), the decoded body and its checked form.
  */
 export async function readDpBody(c: Context): Promise<{ raw: string; body: unknown; dp: DpBody }> {
-  const raw = await c.req.text();
+  const raw = await bodyText(c);
   const type = c.req.header('content-type') ?? '';
   let body: unknown;
   try {

@@ -5,6 +5,7 @@ import { parseAmoWebhook, WebhookParseError } from '../../amocrm/webhooks/parse.
 import { DomainError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
+import { bodyText } from '../body-text.js';
 
 export interface WebhookRouteDeps {
   findByHookKey(hookKey: string): Promise<Installation | undefined>;
@@ -42,7 +43,7 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
         { title: 'Unsupported media type' },
       );
     }
-    const raw = await c.req.text();
+    const raw = await bodyText(c);
     let parsed: ReturnType<typeof parseAmoWebhook>;
     try {
       parsed = parseAmoWebhook(raw);

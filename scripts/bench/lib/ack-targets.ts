@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { longLivedInstall } from '../../../tests/support/long-lived-install.js';
+import { freePort } from '../../../tests/support/ports.js';
+import type { StackInfo } from '../targets/stack-server.js';
+import { startTarget } from './child.js';
+import { type CompiledServer, startCompiled, waitFor } from './compiled-server.js';
+
+/** The inbox as the database holds it: events stored (in the id range, or all) and not yet processed. */
+export interface InboxCounts {
+  events: number;
+  pending: number;
+}
+
+/** One way of running the backend for the ack benchmark: where to post, and how to read the inbox. */
+export interface AckTarget {
+  backend: string;
+  hookPath: string;
+  accountId: number;
+  subdomain: string;
+  /** The process that answers the hooks, and the worker beside it (ROLE=web + ROLE=worker). */
+  pids: { web: number; worker?: number };
+  rss(): number | undefined;
+  inbox(from: number, to: number): Promise<InboxCounts>;
+  close(): Promise<void>;
+}
+
+const SECRET = 'bench-ack-client-secret-0123456789';
+const METRICS_TOKEN = 'bench-ack-metrics-token';
+
+/** CPU time (user + system) a process has used so far, ms (Linux /proc; clock ticks of 10 ms). */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The stack-server under tsx (backend, queue and jobs in one process with the amoCRM emulator):
+ * what the benchmark measured before the compiled modes existed, kept as the all-in-one row.
+ */
+export async function startStackTarget(
+  backend: 'pglite' | 'postgres',
+  postgresUrl: string | undefined,
+  nodeArgs: string[],
+): Promise<AckTarget> {
+  // PGlite on a data directory, as deployed (the build's template copied), not in memory.
+  const dataDir = backend === 'pglite' ? mkdtempSync(join(tmpdir(), 'erpb-bench-ack-')) : undefined;
+  const target = await startTarget<StackInfo>('scripts/bench/targets/stack-server.ts', {
+    env: {
+      BENCH_STACK: JSON.stringify(dataDir ? { env: { DATA_DIR: dataDir } } : {}),
+      ...(backend === 'postgres' && { BENCH_POSTGRES: postgresUrl as string }),
+    },
+    nodeArgs,
+    readyTimeoutMs: 180_000, // a loaded shared machine can take over a minute to start it
+  });
+  return {
+    backend: target.info.backend,
+    hookPath: `/webhooks/amocrm/${target.info.hookKey}`,
+    accountId: target.info.accountId,
+    subdomain: target.info.subdomain,
+    pids: { web: target.pid },
+    rss: () => target.rss(),
+    inbox: (from, to) => target.call<InboxCounts>('inbox', { from, to }),
+    async close() {
+      await target.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The compiled production start (`node server/dist/start.js`, or `entry`): on PostgreSQL a
+ * ROLE=web instance that answers with a ROLE=worker beside it, on PGlite one ROLE=all process
+ * (the embedded engine lives in one process). The amoCRM emulator runs in the benchmark's
+ * process. The inbox is read through the web instance's /readyz detail (whole database).
+ */
+export async function startCompiledTarget(
+  backend: 'pglite' | 'postgres',
+  postgresUrl: string | undefined,
+  opts: { entry?: string; nodeArgs?: string[] } = {},
+): Promise<AckTarget> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const install = await longLivedInstall(url, SECRET);
+  const { emulator } = install;
+  const dataDir = mkdtempSync(join(tmpdir(), 'erpb-bench-ack-'));
+  const servers: CompiledServer[] = [];
+  let dropDb = async () => {};
+  const close = async () => {
+    for (const s of servers.reverse()) await s.stop();
+    await emulator.close();
+    await dropDb();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const env: Record<string, string> = {
+      DATA_DIR: dataDir,
+      ...install.env,
+      AMO_CLIENT_ID: 'bench-ack-client',
+      METRICS_TOKEN,
+    };
+    let worker: CompiledServer | undefined;
+    if (backend === 'postgres') {
+      const { freshPostgresDatabase } = await import('../../../server/src/db/test-databases.js');
+      const fresh = await freshPostgresDatabase(postgresUrl as string);
+      dropDb = fresh.drop;
+      env.DATABASE_URL = fresh.url;
+      worker = await startCompiled({ ...env, ROLE: 'worker' }, undefined, opts);
+      servers.push(worker);
+      env.ROLE = 'web';
+    }
+    const web = await startCompiled(env, port, opts);
+    servers.push(web);
+    await waitFor(install.installed, 'the webhook subscription', 60_000);
+    const hookPath = new URL([...emulator.state.webhooks.keys()][0] as string).pathname;
+    return {
+      backend: url,
+      hookPath,
+      accountId: emulator.state.account.id,
+      subdomain: emulator.state.account.subdomain,
+      pids: { web: web.pid, ...(worker && { worker: worker.pid }) },
+      rss: () => web.rss(),
+      async inbox() {
+        const res = await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+        const body = (await res.json()) as { checks?: { webhooks?: { total: number; pending: number } } };
+        const w = body.checks?.webhooks;
+        if (!w) throw new Error(`/readyz answered ${res.status} without the inbox counts`);
+        return { events: w.total, pending: w.pending };
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
