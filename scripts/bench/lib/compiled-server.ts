@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { freePort } from '../../../tests/support/ports.js';
 import { REPO, rssOf } from './child.js';
 import { COMMAND } from './start-run.js';
@@ -20,6 +21,8 @@ export interface MemoryReading {
   external: number;
   /** V8's young generation (semi-spaces), committed size. */
   newSpace: number;
+  /** Time spent in garbage collection since the start, all kinds, seconds. */
+  gcSeconds: number;
 }
 
 /** The memory figures of a Prometheus text body of the server's /metrics. */
@@ -31,7 +34,22 @@ export function memoryOf(metrics: string): MemoryReading {
     heapTotal: value(/^erpb_nodejs_heap_size_total_bytes (\S+)$/m),
     external: value(/^erpb_nodejs_external_memory_bytes (\S+)$/m),
     newSpace: value(/^erpb_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)$/m),
+    gcSeconds: [...metrics.matchAll(/^erpb_nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    ),
   };
+}
+
+/** CPU time (user + system) a process has used, milliseconds (Linux /proc, 100 ticks a second). */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
