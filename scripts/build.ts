@@ -75,6 +75,7 @@ const steps: Step[] = [
     inputs: [
       'server/src/db/migrations',
       'server/src/db/open.ts',
+      'server/src/db/open-pglite.ts',
       'server/src/jobs/queue.ts',
       'pnpm-lock.yaml',
     ],
