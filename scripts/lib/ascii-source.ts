@@ -11,7 +11,7 @@ import { join } from 'node:path';
  * (`\é`, an identity escape) is dropped, since `\u00e9` replaces both.
  */
 export function asciiSource(text: string): string {
-  return text.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes: string, ch: string) => {
+  return text.replace(/(\\*)([\u0080-\uffff])/g, (_, slashes: string, ch: string) => {
     const kept = slashes.length % 2 === 1 ? slashes.slice(1) : slashes;
     return `${kept}\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
