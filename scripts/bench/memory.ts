@@ -59,9 +59,8 @@ const parts = (m: MemoryReading) =>
  */
 const bench: Bench = {
   name: 'memory',
-  title: `RSS of the compiled server per mode, idle and under the widget API at 64 connections (${
-    process.env.BENCH_QUICK ? 4 : 8
-  } s)`,
+  title:
+    'RSS of the compiled server per mode, idle and under the widget API at 64 connections (8 s, 4 s quick)',
   async run(ctx, out) {
     // BENCH_WEB_NODE_OPTIONS tries other flags against node's defaults (the A/B rows).
     const shipped = process.env.BENCH_WEB_NODE_OPTIONS ?? webNodeOptions();
