@@ -1,6 +1,6 @@
 import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
-import { type AckTarget, cpuMsOf, startCompiledTarget, startStackTarget } from './lib/ack-targets.js';
-import { isMain } from './lib/child.js';
+import { type AckTarget, startCompiledTarget, startStackTarget } from './lib/ack-targets.js';
+import { cpuMsOf, isMain } from './lib/child.js';
 import { createHttpClient, pool, type Timed } from './lib/http.js';
 import { maybeProfile } from './lib/profiled.js';
 import { type Bench, latencySummary, percentile, type Row, sleep } from './lib/report.js';

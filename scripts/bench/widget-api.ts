@@ -52,7 +52,7 @@ async function load(s: Subject, seconds: number, overallRate?: number): Promise<
   // the load generator, which shares this process's event loop).
   const expected = overallRate ?? Math.max(...s.rounds.map((l) => l.rps), 4000);
   s.next = tokenSupply(s.sign, Math.ceil(1.3 * expected * seconds));
-  const cpu0 = cpuMsOf(s.pid);
+  const cpu0 = cpuMsOf(s.pid) ?? Number.NaN;
   const sampler = setInterval(() => {
     s.peakRss = Math.max(s.peakRss, s.rss() ?? 0);
   }, 200);
@@ -78,7 +78,7 @@ async function load(s: Subject, seconds: number, overallRate?: number): Promise<
     bad: all - ok + r.timeouts + r.errors,
     p50: r.latency.p50,
     p99: r.latency.p99,
-    cpuUs: ok ? (1000 * (cpuMsOf(s.pid) - cpu0)) / ok : Number.NaN,
+    cpuUs: ok ? (1000 * ((cpuMsOf(s.pid) ?? Number.NaN) - cpu0)) / ok : Number.NaN,
   };
 }
 

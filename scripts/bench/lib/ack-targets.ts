@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { longLivedInstall } from '../../../tests/support/long-lived-install.js';
@@ -28,18 +28,6 @@ export interface AckTarget {
 
 const SECRET = 'bench-ack-client-secret-0123456789';
 const METRICS_TOKEN = 'bench-ack-metrics-token';
-
-/** CPU time (user + system) a process has used so far, ms (Linux /proc; clock ticks of 10 ms). */
-export function cpuMsOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The stack-server under tsx (backend, queue and jobs in one process with the amoCRM emulator):

@@ -107,14 +107,20 @@ export function rssOf(pid: number): number | undefined {
 const TICK_MS = 10;
 
 /**
- * CPU time (user + system) a process has used so far, ms (Linux). Per request, it is the figure a
- * shared machine disturbs least: other work slows a server's answers, not the CPU each one costs.
+ * CPU time (user + system) a process has used so far, ms (Linux), or undefined when it cannot be
+ * read (no pid, the process gone). Per request, it is the figure a shared machine disturbs least:
+ * other work slows a server's answers, not the CPU each one costs.
  */
-export function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The child side: announce, then serve commands until stdin closes, then `onClose`. */

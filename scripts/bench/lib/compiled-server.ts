@@ -7,12 +7,43 @@ export interface CompiledServer {
   url: string;
   pid: number;
   rss(): number | undefined;
+  /** The process's own view of its memory, from its /metrics (prom-client's default metrics). */
+  memory(): Promise<MemoryReading>;
   stop(): Promise<void>;
+}
+
+/** Bytes, as the server's /metrics reports them (erpb_ prefix). */
+export interface MemoryReading {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  /** V8's young generation (semi-spaces), committed size. */
+  newSpace: number;
+  /** Time spent in garbage collection since the start, all kinds, seconds. */
+  gcSeconds: number;
+}
+
+/** The memory figures of a Prometheus text body of the server's /metrics. */
+export function memoryOf(metrics: string): MemoryReading {
+  const value = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? Number.NaN);
+  return {
+    rss: value(/^erpb_process_resident_memory_bytes (\S+)$/m),
+    heapUsed: value(/^erpb_nodejs_heap_size_used_bytes (\S+)$/m),
+    heapTotal: value(/^erpb_nodejs_heap_size_total_bytes (\S+)$/m),
+    external: value(/^erpb_nodejs_external_memory_bytes (\S+)$/m),
+    newSpace: value(/^erpb_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)$/m),
+    gcSeconds: [...metrics.matchAll(/^erpb_nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    ),
+  };
 }
 
 /**
  * `node server/dist/start.js` as production runs it (no tsx, no emulator in the process), with
  * `env` on top of a clean environment, on a free port; resolves at the first /healthz 200.
+ * `nodeArgs` go before the script (V8 flags under comparison, --heapsnapshot-signal…).
  */
 export async function startCompiled(
   env: Record<string, string>,
@@ -58,6 +89,10 @@ export async function startCompiled(
     url,
     pid,
     rss: () => rssOf(pid),
+    async memory() {
+      const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+      return memoryOf(await res.text());
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -13,6 +13,19 @@ describe('BoundedCache', () => {
     expect(cache.get('b')).toBeUndefined();
   });
 
+  it('holds memory for the entries it has, not for its bound', () => {
+    // 50 caches bounded at 100k entries each: lru-cache's up-front arrays would be ~190 MB.
+    const held = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const before = held();
+    const caches = Array.from(
+      { length: 50 },
+      () => new BoundedCache<number>({ max: 100_000, ttlMs: 60_000 }),
+    );
+    for (const [i, cache] of caches.entries()) cache.set(`k${i}`, i);
+    expect(held() - before).toBeLessThan(20 * 1024 * 1024);
+    expect(caches[7]?.get('k7')).toBe(7);
+  });
+
   it('forgets entries after their time to live, per entry when asked', () => {
     let t = 1_000;
     const cache = new BoundedCache<string>({ max: 10, ttlMs: 100, now: () => t });

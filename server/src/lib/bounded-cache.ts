@@ -35,7 +35,13 @@ export class BoundedCache<V extends NonNullable<unknown>> {
     this.maxKeyLength = options.maxKeyLength ?? 512;
     const clock = options.now;
     this.entries = new LRUCache<string, V>({
-      max: options.max,
+      // The bound as maxSize (every entry counts 1), not max: lru-cache allocates its arrays for
+      // `max` entries when it is built ("At initial object creation, storage is allocated for
+      // `max` items", its README, Storage Bounds Safety), ~38 bytes an entry, so the ~120k
+      // entries of bounds one web instance builds held 4.5 MB empty, and every account added
+      // ~1.5 MB more (its lead reader and ERP caches). maxSize grows storage as entries come.
+      maxSize: options.max,
+      sizeCalculation: () => 1,
       ttl: options.ttlMs,
       ttlAutopurge: false,
       // lru-cache reads performance.now() by default; a test clock replaces it. lru-cache reads a

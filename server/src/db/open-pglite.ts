@@ -1,0 +1,90 @@
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
+import type { Database, Db, OpenOptions } from './open.js';
+import * as schema from './schema.js';
+
+/**
+ * PostgreSQL's defaults assume a server of its own (128 MB shared buffers, 64 MB maintenance
+ * memory); inside our process they are WASM memory that never shrinks. The embedded database holds
+ * a few MB of hot rows, so small buffers cost nothing measurable (scripts/bench/startup.ts and
+ * widget-api.ts report RSS).
+ */
+export const PGLITE_MEMORY_PARAMS = [
+  'shared_buffers=16MB',
+  'work_mem=2MB',
+  'temp_buffers=2MB',
+  'maintenance_work_mem=16MB',
+  'wal_buffers=1MB',
+];
+
+/**
+ * The embedded database (open.ts imports this module only when no DATABASE_URL is set): PGlite in
+ * <dataDir>/pglite, copied from the build's migrated template when new, then migrated.
+ */
+export async function openPglite(
+  opts: OpenOptions,
+  paths: { migrationsFolder: string; template: string },
+): Promise<Database> {
+  const inMemory = opts.dataDir.startsWith('memory://');
+  const dir = inMemory ? opts.dataDir : join(opts.dataDir, 'pglite');
+  if (!inMemory) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const template = opts.useTemplate !== false && existsSync(join(paths.template, 'PG_VERSION'));
+    if (template && !existsSync(dir)) {
+      // Copied beside, then renamed: a start killed mid-copy leaves no half a database behind.
+      const partial = `${dir}.partial-${process.pid}`;
+      rmSync(partial, { recursive: true, force: true });
+      cpSync(paths.template, partial, { recursive: true });
+      renameSync(partial, dir);
+      opts.mark?.('db.template-copy');
+    }
+  }
+  const client = new PGlite(dir, {
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS.flatMap((p) => ['-c', p])],
+  });
+  await client.waitReady;
+  opts.mark?.('db.pglite-init');
+  yieldBeforeStatements(client);
+  const db = drizzlePglite({ client, schema });
+  const newestApplied = async () => (await client.query<{ at: unknown }>(NEWEST_APPLIED_SQL)).rows[0]?.at;
+  if (!(await migrationsApplied(paths.migrationsFolder, newestApplied)))
+    await migratePglite(db, { migrationsFolder: paths.migrationsFolder });
+  opts.mark?.('db.migrations');
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    pglite: client,
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
+  };
+}
+
+/**
+ * PGlite runs a statement synchronously on this thread and settles its promise in a microtask,
+ * so a chain of awaited statements (a start-up phase, a job batch, a burst of hook inserts) never
+ * lets the event loop poll its sockets: /healthz, hook acks and widget reads wait for the whole
+ * chain. Each statement first yields one turn of the loop (setImmediate runs after the poll
+ * phase), in call order, so the order of statements is kept and answers interleave.
+ */
+function yieldBeforeStatements(client: PGlite) {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = (async (...args: Parameters<typeof query>) => {
+    await turn();
+    return query(...args);
+  }) as typeof client.query;
+  client.exec = async (...args) => {
+    await turn();
+    return exec(...args);
+  };
+  client.transaction = (async (...args: Parameters<typeof transaction>) => {
+    await turn();
+    return transaction(...args);
+  }) as typeof client.transaction;
+}
