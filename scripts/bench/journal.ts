@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { measureWritePath } from './journal-write-path.js';
 import { isMain, startTarget } from './lib/child.js';
 import { createHttpClient } from './lib/http.js';
 import { type Bench, type BenchContext, ms, percentile, type Row, sleep } from './lib/report.js';
@@ -183,7 +184,18 @@ async function measure(
         value: `${median(results.off.concat(results.on).map((x) => x.load)).toFixed(1)} median, ${cpus().length} cores; ${valid.length} of ${rounds} rounds usable (both runs ≥ ${MIN_ANSWERED} answers); server idle CPU ${idleCpuMsPerS.toFixed(0)} ms/s subtracted`,
       },
     );
+    ctx.log(`journal ${backend}: write path alone, before / after (in-process A/B)`);
+    const path = await measureWritePath(postgresUrl);
+    const offCpuUs = median(results.off.map((x) => x.cpuMsPerReq * 1000));
+    const share = (us: number) => pct(us / (offCpuUs + us));
+    out.rows.push({
+      metric: `${backend}: journal write path CPU per row (in-process A/B, alternating rounds), before → after`,
+      value: `${path.beforeUsPerRow.toFixed(1)} → ${path.afterUsPerRow.toFixed(1)} µs; against ${offCpuUs.toFixed(0)} µs per widget call without journaling: ${share(path.beforeUsPerRow)} → ${share(path.afterUsPerRow)} of a journaled call`,
+      budget: '≤ 5 % lower',
+      ok: path.afterUsPerRow / (offCpuUs + path.afterUsPerRow) <= 0.05,
+    });
     out.notes.push(
+      `${backend}: the write path row times the rows of a widget call from the writer's buffer into the table, ${postgresUrl ? 'this process plus its PostgreSQL backend' : 'PGlite in this process'}; before = one json_to_recordset INSERT per 200 rows into the table with the global at index (main before this change), after = ${postgresUrl ? 'one unnest INSERT' : 'COPY FROM /dev/blob'} per up to 1000 rows without it.`,
       `${backend}: journal rows written during the run: ${stats.written}, dropped: ${stats.dropped} (a full buffer drops, never waits).`,
       `${CONNECTIONS} connections, ${rounds} alternating rounds (ABBA) of ${seconds} s per mode after a warm-up; ${backend === 'PGlite' ? "embedded PGlite in the server's process (so the journal's inserts count in its CPU)" : 'PostgreSQL in its own process on the same machine (its inserts are not in the server’s CPU figure, but share the cores, so req/s carries them)'}; fresh token per request.`,
       'The load average counts every process on the machine: above the core count the server shares the CPU with others and req/s swings from run to run; the CPU the server process spends per answered request (utime + stime from /proc) does not depend on that share, so it is the figure to trust on a busy machine.',
