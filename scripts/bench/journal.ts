@@ -7,7 +7,8 @@ import { isMain, startTarget } from './lib/child.js';
 import { createHttpClient } from './lib/http.js';
 import { type Bench, type BenchContext, ms, percentile, type Row, sleep } from './lib/report.js';
 import { runAlone } from './lib/run.js';
-import { disposableTokenSigner, tokenSupply } from './lib/tokens.js';
+import { stackTokenSigner } from './lib/stack-signer.js';
+import { tokenSupply } from './lib/tokens.js';
 import type { StackInfo } from './targets/stack-server.js';
 
 /**
@@ -69,11 +70,7 @@ async function measure(
     },
   });
   try {
-    const sign = disposableTokenSigner(target.info.secret, {
-      iss: `https://${target.info.subdomain}.amocrm.ru`,
-      aud: target.info.backend,
-      account_id: target.info.accountId,
-    });
+    const sign = stackTokenSigner(target.info);
     const http = createHttpClient(target.info.backend, 1);
     for (let i = 0; i < 5; i++) {
       const res = await http.send('GET', ROUTE, { 'X-Auth-Token': sign() });

@@ -4,7 +4,7 @@ import { testBackends } from '../db/test-databases.js';
 import { exchangeContext } from '../lib/exchange.js';
 import { createLogger } from '../log.js';
 import { createJournalStore } from './store.js';
-import { createJournalWriter } from './writer.js';
+import { createJournalWriter, type JournalWriterOptions } from './writer.js';
 
 const record = (i: number, status = 200) => ({
   at: Date.now(),
@@ -24,9 +24,11 @@ describe.each(testBackends)('journal writer on $name', (backend) => {
     database = await backend.open();
   });
   afterAll(() => database?.close());
+  const writerOf = (opts: Partial<JournalWriterOptions> = {}) =>
+    createJournalWriter({ database, log: createLogger('silent'), flushMs: 60_000, ...opts });
 
   it('batches, sanitises, attributes from the context, and lists newest first with filters', async () => {
-    const writer = createJournalWriter({ database, log: createLogger('silent'), flushMs: 60_000 });
+    const writer = writerOf();
     exchangeContext.run({ jobId: 'job-1', leadId: 7 }, () => writer.observe(record(7, 503)));
     for (let i = 0; i < 5; i++) writer.observe(record(i));
     await writer.flush();
@@ -43,7 +45,7 @@ describe.each(testBackends)('journal writer on $name', (backend) => {
   });
 
   it('keeps every character of a value the bulk formats treat specially, and empty fields as NULL', async () => {
-    const writer = createJournalWriter({ database, log: createLogger('silent'), flushMs: 60_000 });
+    const writer = writerOf();
     const odd = 'a\tb\\c\nd\re"f,g{h}NULL\\N';
     writer.observe({ ...record(1), accountId: 44, path: `/odd/${odd}`, requestId: odd, jobId: '' });
     writer.observe({ ...record(2), accountId: 44, requestId: 'NULL' });
@@ -63,12 +65,7 @@ describe.each(testBackends)('journal writer on $name', (backend) => {
   });
 
   it('writes a burst larger than one batch in several statements, all of it', async () => {
-    const writer = createJournalWriter({
-      database,
-      log: createLogger('silent'),
-      flushMs: 60_000,
-      batchRows: 7,
-    });
+    const writer = writerOf({ batchRows: 7 });
     for (let i = 0; i < 50; i++) writer.observe({ ...record(i), accountId: 45 });
     await writer.close();
     expect(writer.written).toBe(50);
@@ -78,13 +75,7 @@ describe.each(testBackends)('journal writer on $name', (backend) => {
   });
 
   it('never grows past its bound: a full buffer drops and counts', async () => {
-    const writer = createJournalWriter({
-      database,
-      log: createLogger('silent'),
-      flushMs: 60_000,
-      batchRows: 1_000_000,
-      maxBuffered: 10,
-    });
+    const writer = writerOf({ batchRows: 1_000_000, maxBuffered: 10 });
     for (let i = 0; i < 25; i++) writer.observe(record(i));
     expect(writer.dropped).toBe(15);
     await writer.close();
@@ -93,7 +84,7 @@ describe.each(testBackends)('journal writer on $name', (backend) => {
 
   it('purges rows older than the retention, in id order, and keeps the newer ones', async () => {
     const store = createJournalStore(database.db);
-    const writer = createJournalWriter({ database, log: createLogger('silent'), flushMs: 60_000 });
+    const writer = writerOf();
     const fresh = Date.now() + 20 * 86_400_000;
     for (let i = 0; i < 3; i++) writer.observe({ ...record(i), accountId: 46, at: fresh });
     await writer.close();
