@@ -167,6 +167,11 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
       {state.kind === 'error' && <ErrorBox failure={state.failure} t={t} onRetry={reload} />}
       {state.kind === 'loading' && <Spinner />}
       {state.kind === 'ok' && !entries.length && <p class="erpb-msg">{t.j_empty}</p>}
+      {Boolean(state.data?.dropped) && (
+        <p class="erpb-msg erpb-msg--warn" data-journal-dropped={state.data?.dropped}>
+          {fill(t.j_dropped, { n: String(state.data?.dropped) })}
+        </p>
+      )}
       {entries.length > 0 && (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1)
         <section class="erpb-journal-scroll" tabIndex={0} aria-label={t.sec_journal}>
