@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { canRunBrowser, openSandbox, useBrowserDemo } from '../support/browser-demo.js';
@@ -73,6 +74,12 @@ describe.runIf(canRunBrowser)('journal and health view in Chromium', () => {
     await journal.getByRole('button', { name: 'Скачать CSV' }).click();
     const csv = await download;
     expect(csv.suggestedFilename()).toMatch(/^erp-bridge-journal-\d{4}-\d{2}-\d{2}\.csv$/);
+    // The file is the server's export of the whole filtered journal (fetched with the widget's
+    // token), so it holds at least every row on screen.
+    const file = (await readFile((await csv.path()) as string, 'utf8')).split('\r\n').filter(Boolean);
+    expect(file[0]?.startsWith('id,at,direction,system')).toBe(true);
+    expect(file.length - 1).toBeGreaterThanOrEqual(await journal.locator('tbody tr').count());
+    expect(file.some((l) => l.includes('/api/v1/leads/1002/stock'))).toBe(true);
     await page.close();
   });
 

@@ -102,4 +102,38 @@ describe('request journal', () => {
     expect((await widget('/api/v1/journal', false)).status).toBe(403);
     expect((await widget('/api/v1/journal?hours=0')).status).toBe(400);
   });
+
+  it('exports the whole filtered journal as CSV, far past one page of the screen', async () => {
+    // More rows than the old export's cap (10 000) and many pages of the stream.
+    const rows = 10_500;
+    const writer = stack.server.services.operator.journalWriter;
+    const at = Date.now();
+    for (let i = 0; i < rows; i++)
+      writer.observe({
+        at,
+        direction: 'out',
+        system: 'erp',
+        accountId: ACCOUNT,
+        method: 'GET',
+        path: `/entity/product/${i}`,
+        status: 503,
+        latencyMs: 1,
+        attempt: 1,
+        leadId: 4242,
+      });
+    await writer.flush();
+    const res = await widget('/api/v1/journal.csv?hours=1&errors=1&leadId=4242');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="erp-bridge-journal-/);
+    const lines = (await res.text()).split('\r\n').filter(Boolean);
+    expect(lines[0]?.startsWith('id,at,')).toBe(true);
+    expect(lines).toHaveLength(rows + 1);
+    const ids = lines.slice(1).map((l) => Number(l.split(',')[0]));
+    expect(new Set(ids).size).toBe(rows);
+    // Newest first, as on screen, with no page repeated or skipped at the seams.
+    expect(ids.every((id, i) => i === 0 || id < (ids[i - 1] as number))).toBe(true);
+    // The filter still holds: another deal's rows are not in it.
+    const other = await (await widget('/api/v1/journal.csv?hours=1&errors=1&leadId=4243')).text();
+    expect(other.split('\r\n').filter(Boolean)).toHaveLength(1);
+  });
 });

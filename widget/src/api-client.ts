@@ -26,7 +26,8 @@ export interface JqThenable {
 export interface AjaxOptions {
   url: string;
   method: 'GET' | 'POST' | 'PUT';
-  dataType: 'json';
+  /** 'text': the body as it came (the journal's CSV). */
+  dataType: 'json' | 'text';
   timeout?: number;
   /**
    * Extra request headers. amoCRM's $authorizedAjax is $.ajax plus X-Auth-Token; that it merges
@@ -111,6 +112,8 @@ interface CallParts<K extends ClientRouteName> {
   query?: RouteQuery<K>;
   body?: RouteBody<K>;
   headers?: Record<string, string>;
+  /** A route answering text rather than JSON. */
+  dataType?: 'text';
 }
 
 /**
@@ -126,7 +129,7 @@ export function createRouteCall(backend: string, ajax: AuthorizedAjax) {
   ): Promise<RouteAnswer<RouteAt<M, P>>> {
     const query = parts.query ? `?${new URLSearchParams(parts.query as Record<string, string>)}` : '';
     const url = backend + path.replace('{id}', String(parts.id)) + query;
-    const options: AjaxOptions = { url, method, dataType: 'json', timeout: TIMEOUT_MS };
+    const options: AjaxOptions = { url, method, dataType: parts.dataType ?? 'json', timeout: TIMEOUT_MS };
     if (parts.headers) options.headers = parts.headers;
     if (parts.body !== undefined) {
       options.data = JSON.stringify(parts.body);

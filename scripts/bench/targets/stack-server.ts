@@ -53,6 +53,14 @@ async function main() {
         const w = stack.server.services.operator.journalWriter;
         return { written: w.written, dropped: w.dropped };
       },
+      /** PostgreSQL only: the server processes serving this database (the journal bench adds their CPU). */
+      async databasePids() {
+        if (!process.env.BENCH_POSTGRES) return [];
+        const found = rows(
+          await db.execute('select pid from pg_stat_activity where datname = current_database()'),
+        );
+        return found.map((r) => Number(r.pid));
+      },
       /** amoCRM API calls the emulator saw since `since` (epoch ms), by status. */
       emulatorCalls(args) {
         const since = Number(args.since ?? 0);

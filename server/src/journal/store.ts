@@ -3,6 +3,9 @@ import { and, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { exchangeJournal } from './table.js';
 
+/** Rows deleted per purge statement. */
+const PURGE_SLICE = 5000;
+
 /** Reads the journal of one account; purges it after the retention period. */
 export function createJournalStore(db: Db) {
   return {
@@ -39,18 +42,24 @@ export function createJournalStore(db: Db) {
       }));
     },
 
-    /** Rows older than `days` go, in slices so one pass never holds a long lock. */
+    /**
+     * Rows older than `days` go, oldest ids first, in slices so one pass never holds a long lock.
+     * Ids grow with time (a row's `at` is its request's start, written within a flush of it), so
+     * the first slice holding a row still inside the retention ends the pass: no index on `at`
+     * is needed (each would cost every journaled request). A row that started before the cutoff
+     * but got a later id than a kept one goes in the next pass.
+     */
     async purgeExpired(days: number, now = new Date()): Promise<number> {
       const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
       let total = 0;
       for (;;) {
         const gone = await db.execute<{ id: number }>(sql`
-          delete from exchange_journal where id in (
-            select id from exchange_journal where at < ${cutoff}::timestamptz limit 5000
-          ) returning id`);
+          with oldest as (select id, at from exchange_journal order by id limit ${PURGE_SLICE})
+          delete from exchange_journal where id in (select id from oldest where at < ${cutoff}::timestamptz)
+          returning id`);
         const n = (Array.isArray(gone) ? gone : (gone as { rows: unknown[] }).rows).length;
         total += n;
-        if (n < 5000) return total;
+        if (n < PURGE_SLICE) return total;
       }
     },
   };

@@ -1,6 +1,6 @@
 import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** One request sent or received (migration 0009_operator_journal). */
+/** One request sent or received (migrations 0009_operator_journal, 0010_journal_purge_by_id). */
 export const exchangeJournal = pgTable(
   'exchange_journal',
   {
@@ -19,5 +19,5 @@ export const exchangeJournal = pgTable(
     widgetRequestId: text('widget_request_id'),
     leadId: bigint('lead_id', { mode: 'number' }),
   },
-  (t) => [index('exchange_journal_account_at').on(t.accountId, t.at), index('exchange_journal_at').on(t.at)],
+  (t) => [index('exchange_journal_account_at').on(t.accountId, t.at)],
 );

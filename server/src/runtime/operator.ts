@@ -24,7 +24,11 @@ export function createOperatorServices(deps: {
   journalFlushMs?: number;
 }) {
   const db = deps.database.db;
-  const writer = createJournalWriter({ db, log: deps.log, flushMs: deps.journalFlushMs });
+  const writer = createJournalWriter({
+    database: deps.database,
+    log: deps.log,
+    flushMs: deps.journalFlushMs,
+  });
   let droppedSeen = 0;
   const observe = fanOut(writer.observe, deps.metrics.operator.observe);
   const signals = createSignals(db);

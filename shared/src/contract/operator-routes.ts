@@ -21,7 +21,7 @@ export const operatorRoutes = {
   journalCsv: defineRoute({
     method: 'get',
     path: '/api/v1/journal.csv',
-    summary: 'The same rows as CSV (admins only; at most 10 000)',
+    summary: 'Every row the filter matches as CSV, newest first, streamed (admins only; at most 200 000)',
     access: 'admin',
     request: { query: JournalQuery.omit({ limit: true, before: true }) },
     responses: { 200: { description: 'text/csv', schema: z.string(), contentType: 'text/csv' } },

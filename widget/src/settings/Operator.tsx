@@ -1,9 +1,11 @@
-import { type JournalEntry, journalCsv, journalCsvName, type OperatorHealth } from '@erp-bridge/shared';
+import type { OperatorHealth } from '@erp-bridge/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApiFailure } from '../api-client.js';
 import { fill, formatDateTime } from '../format.js';
 import type { SettingsMessages } from '../i18n.js';
 import { ErrorBox, Spinner, useLoad } from '../ui/common.js';
 import { AlertSettingsForm } from './AlertSettingsForm.js';
+import { downloadJournalCsv } from './journal-csv.js';
 import type { OperatorProps as Props } from './operator-api.js';
 
 /** The id of the health section, the target of the card banner's link (entry.ts). */
@@ -100,15 +102,6 @@ export function OperatorHealthView({
   );
 }
 
-function downloadCsv(entries: JournalEntry[]) {
-  const text = journalCsv(entries);
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  a.download = journalCsvName(new Date());
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
-
 /** "Журнал": the account's requests, filterable (24 h / 7 days, errors only, by deal), CSV export. */
 export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: boolean }) {
   const [hours, setHours] = useState(24);
@@ -117,6 +110,14 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
   const leadId = /^\d{1,15}$/.test(lead) ? Number(lead) : undefined;
   const [state, reload] = useLoad(() => api.journal({ hours, errors, leadId }), [hours, errors, leadId]);
   const entries = state.data?.entries ?? [];
+  const [csv, setCsv] = useState<'idle' | 'busy' | ApiFailure>('idle');
+  const exportCsv = () => {
+    setCsv('busy');
+    downloadJournalCsv(api, { hours, errors, leadId }).then(
+      () => setCsv('idle'),
+      (failure: ApiFailure) => setCsv(failure),
+    );
+  };
   return (
     <fieldset class="erpb-section" data-section="journal">
       <legend>{t.sec_journal}</legend>
@@ -155,15 +156,22 @@ export function Journal({ api, t, locale, errorsOnly }: Props & { errorsOnly: bo
         <button
           type="button"
           class="erpb-btn erpb-btn--small"
-          disabled={!entries.length}
-          onClick={() => downloadCsv(entries)}
+          disabled={!entries.length || csv === 'busy'}
+          aria-busy={csv === 'busy'}
+          onClick={exportCsv}
         >
-          {t.j_csv}
+          {csv === 'busy' ? t.j_csv_busy : t.j_csv}
         </button>
       </div>
+      {typeof csv === 'object' && <ErrorBox failure={csv} t={t} what={t.j_csv_failed} onRetry={exportCsv} />}
       {state.kind === 'error' && <ErrorBox failure={state.failure} t={t} onRetry={reload} />}
       {state.kind === 'loading' && <Spinner />}
       {state.kind === 'ok' && !entries.length && <p class="erpb-msg">{t.j_empty}</p>}
+      {Boolean(state.data?.dropped) && (
+        <p class="erpb-msg erpb-msg--warn" data-journal-dropped={state.data?.dropped}>
+          {fill(t.j_dropped, { n: String(state.data?.dropped) })}
+        </p>
+      )}
       {entries.length > 0 && (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1)
         <section class="erpb-journal-scroll" tabIndex={0} aria-label={t.sec_journal}>
