@@ -8,6 +8,7 @@ import {
   crashAmoEmulator,
   crashDatabases,
   killBackendChild,
+  pollErpNow,
   startBackendChild,
 } from '../support/backend-child.js';
 import { until } from '../support/wait.js';
@@ -88,7 +89,8 @@ describe.each(crashDatabases())('the ERP loop across SIGKILL on $name', ({ name,
     // 2. Killed between the paid invoice's note (sent) and the stage move (amoCRM refusing it).
     const paid = await loop.dealWithDrills(host, 1);
     const invoice = await loop.invoiceFor(host, moysklad, paid);
-    // The first poll registers MoySklad's webhooks (once a minute).
+    // The first poll registers MoySklad's webhooks (once a minute): its minute comes now.
+    pollErpNow(backend);
     await until(() => moysklad.state.webhooks.length >= 3, 'MoySklad webhooks registered', 75_000);
     // The moves go out as amoCRM's bulk PATCH /api/v4/leads; nothing else PATCHes deals here.
     amocrm.faults.failNext(1000, 503, { method: 'PATCH', pathPrefix: '/api/v4/leads' });

@@ -54,6 +54,15 @@ export async function killBackendChild(b: BackendChild): Promise<void> {
 }
 
 /**
+ * Runs the child's per-minute ERP poll now (what its cron does at the next minute, up to 60 s
+ * later): a test waiting for what the first poll does (registering MoySklad's webhooks) need not
+ * wait out the clock.
+ */
+export function pollErpNow(b: BackendChild): void {
+  process.kill(b.proc.pid as number, 'SIGUSR2');
+}
+
+/**
  * The databases a kill -9 test runs on: PGlite (the same data dir), and PostgreSQL when the run has
  * one. CRASH_TEST_KEEP_DB keeps (and prints) the PostgreSQL database, to look at after a failure.
  */
