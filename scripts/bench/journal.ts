@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { measureWritePath } from './journal-write-path.js';
-import { isMain, startTarget } from './lib/child.js';
+import { cpuMsOf, isMain, startTarget } from './lib/child.js';
 import { createHttpClient } from './lib/http.js';
 import { type Bench, type BenchContext, ms, percentile, type Row, sleep } from './lib/report.js';
 import { runAlone } from './lib/run.js';
@@ -20,21 +20,6 @@ import type { StackInfo } from './targets/stack-server.js';
 const CONNECTIONS = 64;
 /** A run that answered fewer requests than this was starved by the machine, not measured. */
 const MIN_ANSWERED = 200;
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 10 ms. */
-const TICK_MS = 10;
-
-/** CPU time (user + system) a process has used so far, ms. */
-function cpuMsOf(pid: number): number {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return 0; // a database backend that ended (the pool closed an idle client)
-  }
-  // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
 const ROUTE = '/api/v1/leads/1001/stock';
 
 const bench: Bench = {
@@ -81,7 +66,8 @@ async function measure(
     // On PostgreSQL the inserts run in the server's backends for this database: their CPU is the
     // journal's too (they are local processes; the shared server's other databases are not counted).
     let pids = [target.pid];
-    const cpuNow = () => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+    // A database backend that ended (the pool closed an idle client) counts 0.
+    const cpuNow = () => pids.reduce((sum, pid) => sum + (cpuMsOf(pid) ?? 0), 0);
     const refreshPids = async () => {
       if (postgresUrl) pids = [target.pid, ...(await target.call<number[]>('databasePids'))];
     };
