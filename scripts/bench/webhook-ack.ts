@@ -1,7 +1,7 @@
 import { encodeAmoWebhookBody } from '@erp-bridge/emulator-amocrm';
 import { type AckTarget, startCompiledTarget, startStackTarget } from './lib/ack-targets.js';
 import { cpuMsOf, isMain } from './lib/child.js';
-import { createHttpClient, pool, type Timed } from './lib/http.js';
+import { createHttpClient, paced, pool, type Timed } from './lib/http.js';
 import { maybeProfile } from './lib/profiled.js';
 import { type Bench, latencySummary, percentile, type Row, sleep } from './lib/report.js';
 import { runAlone } from './lib/run.js';
@@ -140,19 +140,10 @@ const bench: Bench = {
           let sentIn = 0;
           let sendLag = 0;
           if (phase.key === 'paced') {
-            // Open loop: each hook leaves at its scheduled time whether or not earlier ones answered.
-            const interval = 1000 / RATE;
-            const inflight: Promise<Timed>[] = [];
-            for (let i = 0; i < HOOKS; ) {
-              const due = Math.min(HOOKS, Math.floor((performance.now() - started) / interval) + 1);
-              for (; i < due; i++) {
-                sendLag = Math.max(sendLag, performance.now() - (started + i * interval));
-                inflight.push(post(list[i] as string));
-              }
-              if (i < HOOKS) await sleep(1);
-            }
-            sentIn = (performance.now() - started) / 1000;
-            results = await Promise.all(inflight);
+            const run = await paced(HOOKS, RATE, (i) => post(list[i] as string));
+            ({ results } = run);
+            sentIn = run.sentInSeconds;
+            sendLag = run.worstLagMs;
           } else {
             results = await pool(HOOKS, CONNECTIONS, (i) => post(list[i] as string));
           }

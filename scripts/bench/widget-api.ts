@@ -1,86 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { cpuMsOf, isMain, startTarget, type Target } from './lib/child.js';
+import { isMain, startTarget, type Target } from './lib/child.js';
 import { createHttpClient } from './lib/http.js';
 import { maybeProfile } from './lib/profiled.js';
 import { type Bench, ms, sleep } from './lib/report.js';
 import { runAlone } from './lib/run.js';
-import { disposableTokenSigner, tokenSupply } from './lib/tokens.js';
+import { disposableTokenSigner } from './lib/tokens.js';
+import { CONNECTIONS, type Load, load, pacedLoad, type Subject } from './lib/widget-load.js';
 import type { StackInfo } from './targets/stack-server.js';
 
-const CONNECTIONS = 64;
 const ROUTE = '/api/v1/leads/1001/stock';
 const mb = (b: number | undefined) => (b === undefined ? 'n/a' : `${(b / 1024 / 1024).toFixed(0)} MB`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-
-interface Load {
-  rps: number;
-  ok: number;
-  /** Answers other than the expected status, timeouts, socket errors. */
-  bad: number;
-  p50: number;
-  p99: number;
-  /** Server CPU time per answered request, µs (user + system, from /proc). */
-  cpuUs: number;
-}
-
-/** One server under test: how to reach it, what it must answer, and its rounds so far. */
-interface Subject {
-  key: string;
-  label: string;
-  url: string;
-  path: string;
-  okStatus: number;
-  pid: number;
-  sign: () => string;
-  next: () => string;
-  rounds: Load[];
-  rss(): number | undefined;
-  idleRss?: number;
-  peakRss: number;
-  close(): Promise<void>;
-  profileSummary(): string | undefined;
-  /** amoCRM API calls the emulator answered since `since` (epoch ms): a warm cache makes none. */
-  amoCalls?(since: number): Promise<number>;
-}
-
-/** autocannon at 64 connections, every request with a fresh token (the replay store sees a new jti). */
-async function load(s: Subject, seconds: number, overallRate?: number): Promise<Load> {
-  // Tokens signed ahead for what this round will likely take (signing during the round would slow
-  // the load generator, which shares this process's event loop).
-  const expected = overallRate ?? Math.max(...s.rounds.map((l) => l.rps), 4000);
-  s.next = tokenSupply(s.sign, Math.ceil(1.3 * expected * seconds));
-  const cpu0 = cpuMsOf(s.pid) ?? Number.NaN;
-  const sampler = setInterval(() => {
-    s.peakRss = Math.max(s.peakRss, s.rss() ?? 0);
-  }, 200);
-  const r = await autocannon({
-    url: `${s.url}${s.path}`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    timeout: 10,
-    ...(overallRate && { overallRate }),
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Auth-Token': s.next() } }),
-      },
-    ],
-  });
-  clearInterval(sampler);
-  const ok = s.okStatus === 404 ? r['4xx'] : r['2xx'];
-  const all = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
-  return {
-    rps: ok / r.duration,
-    ok,
-    bad: all - ok + r.timeouts + r.errors,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    cpuUs: ok ? (1000 * ((cpuMsOf(s.pid) ?? Number.NaN) - cpu0)) / ok : Number.NaN,
-  };
-}
 
 /** The medians of a subject's rounds. */
 function summary(s: Subject) {
@@ -254,12 +186,14 @@ const bench: Bench = {
         // The ratio's own load: half the baseline's rate, spread over the same 64 connections.
         const rate = Math.round(base.rps / 2);
         ctx.log(`${key}: paced at ${rate} req/s, ${seconds} s`);
-        const paced = await load(s, seconds, rate);
+        const steady = await pacedLoad(s, seconds, rate);
         out.rows.push({
-          metric: `${name}: p99 of our route at 64 connections, paced at half the baseline's rate (${rate} req/s)`,
-          value: `${ms(paced.p99)} (p50 ${ms(paced.p50)}, ${paced.rps.toFixed(0)} req/s answered${paced.bad ? `, ${paced.bad} bad` : ''})`,
+          metric: `${name}: p99 of our route at 64 connections, paced at half the baseline's rate (${rate} req/s, open loop)`,
+          value:
+            `${ms(steady.p99)} (p50 ${ms(steady.p50)}, ${steady.rps.toFixed(0)} req/s answered` +
+            `${steady.bad ? `, ${steady.bad} bad` : ''}; sender's worst lag ${ms(steady.worstLagMs)})`,
           budget: '≤ 15 ms',
-          ok: paced.p99 <= 15 && paced.rps >= 0.95 * rate,
+          ok: steady.p99 <= 15 && steady.rps >= 0.95 * rate,
         });
       }
       out.rows.push({

@@ -72,3 +72,30 @@ export async function pool<T>(
   );
   return out;
 }
+
+/**
+ * Runs `total` tasks in an open loop at `ratePerSecond`: task i leaves at its scheduled time
+ * whether or not earlier ones answered (a closed loop, or autocannon's rate option, which lets
+ * each connection send its whole second's quota at once, would hide queueing or invent bursts).
+ * Returns the results, how long sending took and the worst lag behind the schedule.
+ */
+export async function paced<T>(
+  total: number,
+  ratePerSecond: number,
+  task: (i: number) => Promise<T>,
+): Promise<{ results: T[]; sentInSeconds: number; worstLagMs: number }> {
+  const interval = 1000 / ratePerSecond;
+  const started = performance.now();
+  const inflight: Promise<T>[] = [];
+  let worstLagMs = 0;
+  for (let i = 0; i < total; ) {
+    const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
+    for (; i < due; i++) {
+      worstLagMs = Math.max(worstLagMs, performance.now() - (started + i * interval));
+      inflight.push(task(i));
+    }
+    if (i < total) await new Promise((r) => setTimeout(r, 1));
+  }
+  const sentInSeconds = (performance.now() - started) / 1000;
+  return { results: await Promise.all(inflight), sentInSeconds, worstLagMs };
+}
