@@ -183,18 +183,24 @@ const bench: Bench = {
           budget: '≤ 15 ms',
           ok: m.p99 <= 15,
         });
-        // The ratio's own load: half the baseline's rate, spread over the same 64 connections.
-        const rate = Math.round(base.rps / 2);
-        ctx.log(`${key}: paced at ${rate} req/s, ${seconds} s`);
-        const steady = await pacedLoad(s, seconds, rate);
-        out.rows.push({
-          metric: `${name}: p99 of our route at 64 connections, paced at half the baseline's rate (${rate} req/s, open loop)`,
-          value:
-            `${ms(steady.p99)} (p50 ${ms(steady.p50)}, ${steady.rps.toFixed(0)} req/s answered` +
-            `${steady.bad ? `, ${steady.bad} bad` : ''}; sender's worst lag ${ms(steady.worstLagMs)})`,
-          budget: '≤ 15 ms',
-          ok: steady.p99 <= 15 && steady.rps >= 0.95 * rate,
-        });
+        // The ratio's own load (half the baseline's rate), and half that: a steady load below
+        // saturation, where the tail is the server's own and not the queue's.
+        for (const [share, what] of [
+          [2, "half the baseline's rate"],
+          [4, "a quarter of the baseline's rate"],
+        ] as const) {
+          const rate = Math.round(base.rps / share);
+          ctx.log(`${key}: paced at ${rate} req/s, ${seconds} s`);
+          const steady = await pacedLoad(s, seconds, rate);
+          out.rows.push({
+            metric: `${name}: p99 of our route at 64 connections, paced at ${what} (${rate} req/s, open loop)`,
+            value:
+              `${ms(steady.p99)} (p50 ${ms(steady.p50)}, ${steady.rps.toFixed(0)} req/s answered` +
+              `${steady.bad ? `, ${steady.bad} bad` : ''}; sender's worst lag ${ms(steady.worstLagMs)})`,
+            budget: '≤ 15 ms',
+            ok: steady.p99 <= 15 && steady.rps >= 0.95 * rate,
+          });
+        }
       }
       out.rows.push({
         metric: 'server RSS per variant (stack-server under tsx: backend + emulator in one process)',
