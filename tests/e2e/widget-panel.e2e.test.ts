@@ -241,11 +241,14 @@ describe.runIf(canRunBrowser)('deal panel at the widths of amoCRM’s right colu
     await refresh.click();
     await page.locator('.erpb-status:not(:has-text("Запрашиваем"))').waitFor();
     await until(() => stockReads() > before);
+    // The ERP answered; the panel paints the read's time when that answer reaches it: wait for it.
+    await expect
+      .poll(async () => plain(await page.locator('.erpb-status').textContent()))
+      .toMatch(
+        /^Остатки прочитаны из ERP \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \((сейчас|\d+ секунд[уы]? назад)\) · МойСклад$/,
+      );
     const after = stockReads();
     expect(after).toBe(before + 1);
-    expect(plain(await page.locator('.erpb-status').textContent())).toMatch(
-      /^Остатки прочитаны из ERP \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \((сейчас|\d+ секунд[уы]? назад)\) · МойСклад$/,
-    );
     // Pressed again at once: answered from the cache, the ERP is not asked twice in 10 s.
     await refresh.click();
     await page.locator('.erpb-status:not(:has-text("Запрашиваем"))').waitFor();
