@@ -71,4 +71,22 @@ describe('batcher (group commit)', () => {
     const results = await Promise.allSettled([1, 13, 2].map((i) => batcher.add(i)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
+
+  it('with lingerMs, the first item of a quiet moment waits for company and they share one write', async () => {
+    const writes: number[][] = [];
+    const batcher = createBatcher<number, number>({
+      lingerMs: 30,
+      async write(items) {
+        writes.push([...items]);
+        return items;
+      },
+    });
+    const done: Promise<number>[] = [];
+    for (let i = 1; i <= 4; i++) {
+      done.push(batcher.add(i));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(await Promise.all(done)).toEqual([1, 2, 3, 4]);
+    expect(writes).toEqual([[1, 2, 3, 4]]);
+  });
 });

@@ -7,6 +7,12 @@ export interface BatcherOptions<In, Out> {
   maxBatch?: number;
   /** Statements in flight at once (default 1: PGlite runs one at a time anyway). */
   maxInFlight?: number;
+  /**
+   * How long the first item of a quiet moment waits for company before its batch is written, ms
+   * (default 0: one turn of the event loop). Items that arrive while a write is in flight are
+   * not held again: they go as soon as it is done.
+   */
+  lingerMs?: number;
 }
 
 /**
@@ -19,6 +25,7 @@ export interface BatcherOptions<In, Out> {
 export function createBatcher<In, Out>(opts: BatcherOptions<In, Out>) {
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 1;
+  const lingerMs = opts.lingerMs ?? 0;
   interface Pending {
     item: In;
     resolve(out: Out): void;
@@ -62,7 +69,8 @@ export function createBatcher<In, Out>(opts: BatcherOptions<In, Out>) {
         pending.push({ item, resolve, reject });
         if (!scheduled && inFlight < maxInFlight) {
           scheduled = true;
-          setImmediate(pump);
+          if (lingerMs > 0) setTimeout(pump, lingerMs);
+          else setImmediate(pump);
         }
       });
     },

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { arrayLiteral } from '../db/array-literal.js';
 import type { Database } from '../db/open.js';
 import { JOURNAL_COLUMNS, JOURNAL_TYPES, type JournalRow } from './row.js';
 
@@ -13,14 +14,6 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 const copyEscape = (c: string) => COPY_ESCAPES[c] ?? c;
 const copyCell = (v: string | number | null) =>
   v === null ? '\\N' : typeof v === 'number' ? String(v) : copyText(v);
-
-/** A PostgreSQL array literal element: NULL bare, a text quoted with backslashes and quotes escaped. */
-const arrayItem = (v: string | number | null) =>
-  v === null
-    ? 'NULL'
-    : typeof v === 'number'
-      ? String(v)
-      : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
 /**
  * PGlite runs in this process, so the journal's insert is hot-path CPU. COPY is its cheapest way
@@ -45,8 +38,8 @@ function pgliteInsert(pglite: NonNullable<Database['pglite']>): JournalInsert {
 function postgresInsert(db: Database['db']): JournalInsert {
   return async (rows) => {
     const arrays = JOURNAL_COLUMNS.map((_, i) => {
-      const items = rows.map((row) => arrayItem(row[i] as string | number | null));
-      return sql`${`{${items.join(',')}}`}::${sql.raw(JOURNAL_TYPES[i] as string)}[]`;
+      const items = rows.map((row) => row[i] as string | number | null);
+      return sql`${arrayLiteral(items)}::${sql.raw(JOURNAL_TYPES[i] as string)}[]`;
     });
     await db.execute(
       sql`insert into exchange_journal (${sql.raw(COLUMNS)}) select * from unnest(${sql.join(arrays, sql`, `)})`,

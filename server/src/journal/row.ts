@@ -1,5 +1,7 @@
+import { getTableColumns } from 'drizzle-orm';
 import type { ExchangeRecord } from '../lib/exchange.js';
 import { sanitizePath } from './sanitize.js';
+import { exchangeJournal } from './table.js';
 
 /**
  * One exchange_journal row in column order (JOURNAL_COLUMNS), built from a record at flush time:
@@ -21,38 +23,11 @@ export type JournalRow = [
   leadId: number | null,
 ];
 
-export const JOURNAL_COLUMNS = [
-  'at',
-  'account_id',
-  'direction',
-  'system',
-  'method',
-  'path',
-  'status',
-  'latency_ms',
-  'attempt',
-  'request_id',
-  'job_id',
-  'widget_request_id',
-  'lead_id',
-] as const;
-
+/** The table's columns but its generated id, in their order: names and PostgreSQL types (table.ts). */
+const COLUMNS = Object.values(getTableColumns(exchangeJournal)).filter((c) => c.name !== 'id');
+export const JOURNAL_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
 /** The PostgreSQL type of each column, in JOURNAL_COLUMNS order (the array casts of the insert). */
-export const JOURNAL_TYPES = [
-  'timestamptz',
-  'bigint',
-  'text',
-  'text',
-  'text',
-  'text',
-  'integer',
-  'integer',
-  'integer',
-  'text',
-  'text',
-  'text',
-  'bigint',
-] as const;
+export const JOURNAL_TYPES: readonly string[] = COLUMNS.map((c) => c.getSQLType());
 
 const text = (v: string | undefined, max: number) => (v === undefined ? null : v.slice(0, max));
 const id = (v: number | undefined) => (v === undefined || !Number.isSafeInteger(v) ? null : v);

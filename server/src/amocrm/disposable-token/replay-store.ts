@@ -1,4 +1,5 @@
 import { inArray, lt, sql } from 'drizzle-orm';
+import { arrayLiteral } from '../../db/array-literal.js';
 import { createBatcher } from '../../db/batcher.js';
 import type { Db } from '../../db/open.js';
 import { usedTokenIds } from '../../db/schema.js';
@@ -8,9 +9,6 @@ interface Claim {
   accountId: number;
   expiresAt: Date;
 }
-
-/** A PostgreSQL array literal element: quoted, with backslashes and quotes escaped. */
-const arrayItem = (v: string) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
 /**
  * Remembers every accepted jti until its token expires. The primary key makes the claim atomic
@@ -33,9 +31,9 @@ export function createReplayStore(db: Db, opts: { maxBatch?: number; maxInFlight
       const result = await db.execute<{ jti: string }>(sql`
         insert into used_token_ids (jti, account_id, expires_at)
         select * from unnest(
-          ${`{${claims.map((c) => arrayItem(c.jti)).join(',')}}`}::text[],
-          ${`{${claims.map((c) => c.accountId).join(',')}}`}::bigint[],
-          ${`{${claims.map((c) => arrayItem(c.expiresAt.toISOString())).join(',')}}`}::timestamptz[])
+          ${arrayLiteral(claims.map((c) => c.jti))}::text[],
+          ${arrayLiteral(claims.map((c) => c.accountId))}::bigint[],
+          ${arrayLiteral(claims.map((c) => c.expiresAt.toISOString()))}::timestamptz[])
         on conflict do nothing
         returning jti`);
       const rows =

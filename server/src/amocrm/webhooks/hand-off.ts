@@ -22,9 +22,9 @@ export interface HandOffOptions {
  * the inbox sweep enqueues rows never enqueued.
  */
 export function createHandOff(send: (ids: readonly number[]) => Promise<void>, opts: HandOffOptions = {}) {
-  const lingerMs = opts.lingerMs ?? 20;
   const batcher = createBatcher<readonly number[], void>({
     maxBatch: opts.maxLists ?? 500,
+    lingerMs: opts.lingerMs ?? 20,
     // The start-up sweep and a hook can hand over one row together: one job per row.
     write: async (lists) => {
       await send([...new Set(lists.flat())]);
@@ -32,18 +32,5 @@ export function createHandOff(send: (ids: readonly number[]) => Promise<void>, o
     },
     single: send,
   });
-  let lingering: { ids: readonly number[]; done(): void; fail(err: unknown): void }[] = [];
-  const release = () => {
-    const lists = lingering;
-    lingering = [];
-    // Added in one turn, so the batcher carries them in one write.
-    for (const l of lists) batcher.add(l.ids).then(l.done, l.fail);
-  };
-  return (ids: readonly number[]): Promise<void> => {
-    if (lingerMs <= 0) return batcher.add(ids);
-    return new Promise<void>((done, fail) => {
-      // The first list of a moment starts the clock; the others join it.
-      if (lingering.push({ ids, done, fail }) === 1) setTimeout(release, lingerMs);
-    });
-  };
+  return (ids: readonly number[]): Promise<void> => batcher.add(ids);
 }
