@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { longLivedInstall } from '../../tests/support/long-lived-install.js';
-import { freePort } from '../../tests/support/ports.js';
 import { cpuMsOf, isMain } from './lib/child.js';
-import { type CompiledServer, type MemoryReading, startCompiled, waitFor } from './lib/compiled-server.js';
+import { startCompiledDeployment } from './lib/compiled-deployment.js';
+import type { MemoryReading } from './lib/compiled-server.js';
 import { webNodeOptions } from './lib/deploy-flags.js';
 import { type Bench, type BenchContext, ms } from './lib/report.js';
 import { runAlone } from './lib/run.js';
@@ -118,31 +115,14 @@ const bench: Bench = {
 };
 
 async function measure(mode: Mode, seconds: number, ctx: BenchContext): Promise<Measured> {
-  const port = await freePort();
-  const backend = `http://127.0.0.1:${port}`;
-  const install = await longLivedInstall(backend, SECRET);
-  const { emulator } = install;
-  const dataDir = mkdtempSync(join(tmpdir(), 'erpb-bench-mem-'));
-  const servers: CompiledServer[] = [];
-  let dropDb = async () => {};
+  const deployment = await startCompiledDeployment({
+    secret: SECRET,
+    clientId: 'bench-memory-client',
+    ...(mode.key === 'postgres-web' && { postgresUrl: ctx.postgresUrl }),
+    webEnv: { NODE_OPTIONS: mode.nodeOptions },
+  });
+  const { url: backend, web: server, emulator } = deployment;
   try {
-    const env: Record<string, string> = {
-      DATA_DIR: dataDir,
-      ...install.env,
-      AMO_CLIENT_ID: 'bench-memory-client',
-    };
-    if (mode.key === 'postgres-web') {
-      const { freshPostgresDatabase } = await import('../../server/src/db/test-databases.js');
-      const fresh = await freshPostgresDatabase(ctx.postgresUrl as string);
-      dropDb = fresh.drop;
-      env.DATABASE_URL = fresh.url;
-      // The worker migrates and runs the jobs; the web instance answers.
-      servers.push(await startCompiled({ ...env, ROLE: 'worker' }));
-      env.ROLE = 'web';
-    }
-    const server = await startCompiled({ ...env, NODE_OPTIONS: mode.nodeOptions }, port);
-    servers.push(server);
-    await waitFor(install.installed, 'the installation', 60_000);
     const sign = disposableTokenSigner(SECRET, {
       iss: `https://${emulator.state.account.subdomain}.amocrm.ru`,
       aud: backend,
@@ -199,10 +179,7 @@ async function measure(mode: Mode, seconds: number, ctx: BenchContext): Promise<
       gcPerKReq: (((after.gcSeconds - idle.gcSeconds) * 1000) / answered) * 1000,
     };
   } finally {
-    for (const s of servers.reverse()) await s.stop();
-    await emulator.close();
-    await dropDb();
-    rmSync(dataDir, { recursive: true, force: true });
+    await deployment.close();
   }
 }
 

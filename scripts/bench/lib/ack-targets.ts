@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { longLivedInstall } from '../../../tests/support/long-lived-install.js';
-import { freePort } from '../../../tests/support/ports.js';
 import type { StackInfo } from '../targets/stack-server.js';
 import { startTarget } from './child.js';
-import { type CompiledServer, startCompiled, waitFor } from './compiled-server.js';
+import { startCompiledDeployment } from './compiled-deployment.js';
 
 /** The inbox as the database holds it: events stored (in the id range, or all) and not yet processed. */
 export interface InboxCounts {
@@ -74,58 +72,29 @@ export async function startCompiledTarget(
   postgresUrl: string | undefined,
   opts: { entry?: string; nodeArgs?: string[] } = {},
 ): Promise<AckTarget> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const install = await longLivedInstall(url, SECRET);
-  const { emulator } = install;
-  const dataDir = mkdtempSync(join(tmpdir(), 'erpb-bench-ack-'));
-  const servers: CompiledServer[] = [];
-  let dropDb = async () => {};
-  const close = async () => {
-    for (const s of servers.reverse()) await s.stop();
-    await emulator.close();
-    await dropDb();
-    rmSync(dataDir, { recursive: true, force: true });
+  const deployment = await startCompiledDeployment({
+    secret: SECRET,
+    clientId: 'bench-ack-client',
+    ...(backend === 'postgres' && { postgresUrl }),
+    env: { METRICS_TOKEN },
+    server: opts,
+  });
+  const { url, web, worker, emulator } = deployment;
+  const hookPath = new URL([...emulator.state.webhooks.keys()][0] as string).pathname;
+  return {
+    backend: url,
+    hookPath,
+    accountId: emulator.state.account.id,
+    subdomain: emulator.state.account.subdomain,
+    pids: { web: web.pid, ...(worker && { worker: worker.pid }) },
+    rss: () => web.rss(),
+    async inbox() {
+      const res = await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      const body = (await res.json()) as { checks?: { webhooks?: { total: number; pending: number } } };
+      const w = body.checks?.webhooks;
+      if (!w) throw new Error(`/readyz answered ${res.status} without the inbox counts`);
+      return { events: w.total, pending: w.pending };
+    },
+    close: () => deployment.close(),
   };
-  try {
-    const env: Record<string, string> = {
-      DATA_DIR: dataDir,
-      ...install.env,
-      AMO_CLIENT_ID: 'bench-ack-client',
-      METRICS_TOKEN,
-    };
-    let worker: CompiledServer | undefined;
-    if (backend === 'postgres') {
-      const { freshPostgresDatabase } = await import('../../../server/src/db/test-databases.js');
-      const fresh = await freshPostgresDatabase(postgresUrl as string);
-      dropDb = fresh.drop;
-      env.DATABASE_URL = fresh.url;
-      worker = await startCompiled({ ...env, ROLE: 'worker' }, undefined, opts);
-      servers.push(worker);
-      env.ROLE = 'web';
-    }
-    const web = await startCompiled(env, port, opts);
-    servers.push(web);
-    await waitFor(install.installed, 'the webhook subscription', 60_000);
-    const hookPath = new URL([...emulator.state.webhooks.keys()][0] as string).pathname;
-    return {
-      backend: url,
-      hookPath,
-      accountId: emulator.state.account.id,
-      subdomain: emulator.state.account.subdomain,
-      pids: { web: web.pid, ...(worker && { worker: worker.pid }) },
-      rss: () => web.rss(),
-      async inbox() {
-        const res = await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-        const body = (await res.json()) as { checks?: { webhooks?: { total: number; pending: number } } };
-        const w = body.checks?.webhooks;
-        if (!w) throw new Error(`/readyz answered ${res.status} without the inbox counts`);
-        return { events: w.total, pending: w.pending };
-      },
-      close,
-    };
-  } catch (err) {
-    await close();
-    throw err;
-  }
 }
