@@ -51,6 +51,15 @@ export async function dealWithDrills(
 
 /** Requests an invoice from the card and waits until the ERP created it; the MoySklad invoice. */
 export async function invoiceFor(stack: LoopHost, moysklad: StartedMoySkladEmulator, leadId: number) {
+  // The backend learns of the products linked a moment ago from amoCRM's update hook; until that
+  // hook is processed a read the creation hook caused may still be cached without them (a manager
+  // takes longer than that to reach the button). Wait for the card to show the positions.
+  await until(async () => {
+    const list = (await (await widget(stack, 'GET', `/api/v1/leads/${leadId}/invoices`)).json()) as {
+      preview: unknown;
+    };
+    return list.preview !== null;
+  }, `the positions of deal ${leadId} in the card`);
   await requestInvoice((method, path, opts) => widget(stack, method, path, opts), leadId, `loop-${leadId}`);
   const invoice = moyskladInvoiceOf(moysklad, ACCOUNT, leadId);
   if (!invoice) throw new Error('no invoice in MoySklad');
