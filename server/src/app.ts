@@ -38,6 +38,7 @@ import { settingsRoutes } from './http/routes/settings.js';
 import { type WebhookRouteDeps, webhookRoutes } from './http/routes/webhooks.js';
 import { userConcurrency } from './http/user-concurrency.js';
 import type { InvoiceService } from './invoices/service.js';
+import { whileAnswering } from './lib/answer-lane.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { SettingsService } from './settings/service.js';
@@ -103,6 +104,9 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  // Everything a request does until its answer is written runs in the answer lane: the embedded
+  // database serves it before jobs and flushes (lib/answer-lane.ts, db/pglite-lanes.ts).
+  app.use('*', (_c, next) => whileAnswering(next));
   // CORS first, so even a refusal below is readable by the widget.
   app.use('/api/v1/*', widgetCors(deps.corsExtraOrigins));
   // Every request: a body limit fitting its route, then clean text only (both before any route).

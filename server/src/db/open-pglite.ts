@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { someoneWaits } from '../lib/answer-lane.js';
 import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
 import type { Database, Db, OpenOptions } from './open.js';
+import { serveAnswersFirst } from './pglite-lanes.js';
 import * as schema from './schema.js';
 
 /**
@@ -48,7 +50,7 @@ export async function openPglite(
   });
   await client.waitReady;
   opts.mark?.('db.pglite-init');
-  yieldBeforeStatements(client);
+  serveAnswersFirst(client, { urgent: someoneWaits });
   const db = drizzlePglite({ client, schema });
   const newestApplied = async () => (await client.query<{ at: unknown }>(NEWEST_APPLIED_SQL)).rows[0]?.at;
   if (!(await migrationsApplied(paths.migrationsFolder, newestApplied)))
@@ -61,30 +63,4 @@ export async function openPglite(
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };
-}
-
-/**
- * PGlite runs a statement synchronously on this thread and settles its promise in a microtask,
- * so a chain of awaited statements (a start-up phase, a job batch, a burst of hook inserts) never
- * lets the event loop poll its sockets: /healthz, hook acks and widget reads wait for the whole
- * chain. Each statement first yields one turn of the loop (setImmediate runs after the poll
- * phase), in call order, so the order of statements is kept and answers interleave.
- */
-function yieldBeforeStatements(client: PGlite) {
-  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const query = client.query.bind(client);
-  const exec = client.exec.bind(client);
-  const transaction = client.transaction.bind(client);
-  client.query = (async (...args: Parameters<typeof query>) => {
-    await turn();
-    return query(...args);
-  }) as typeof client.query;
-  client.exec = async (...args) => {
-    await turn();
-    return exec(...args);
-  };
-  client.transaction = (async (...args: Parameters<typeof transaction>) => {
-    await turn();
-    return transaction(...args);
-  }) as typeof client.transaction;
 }

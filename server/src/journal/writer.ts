@@ -1,4 +1,5 @@
 import type { Database } from '../db/open.js';
+import { inBackground } from '../lib/answer-lane.js';
 import type { ExchangeObserver, ExchangeRecord } from '../lib/exchange.js';
 import { attributed } from '../lib/exchange.js';
 import type { Logger } from '../log.js';
@@ -61,7 +62,8 @@ export function createJournalWriter(opts: JournalWriterOptions): JournalWriter {
   }
 
   function flush(): Promise<void> {
-    inFlight ??= writeOut().finally(() => {
+    // No answer waits for the journal: a flush a request's row triggered queues behind answers.
+    inFlight ??= inBackground(writeOut).finally(() => {
       inFlight = undefined;
     });
     return inFlight;

@@ -1,4 +1,5 @@
 import { createBatcher } from '../../db/batcher.js';
+import { inBackground } from '../../lib/answer-lane.js';
 
 export interface HandOffOptions {
   /** Most hook lists per hand-off (default 500). */
@@ -32,5 +33,6 @@ export function createHandOff(send: (ids: readonly number[]) => Promise<void>, o
     },
     single: send,
   });
-  return (ids: readonly number[]): Promise<void> => batcher.add(ids);
+  // No answer waits for a hand-off (it follows the 204): the embedded database serves answers first.
+  return (ids: readonly number[]): Promise<void> => inBackground(() => batcher.add(ids));
 }
