@@ -42,7 +42,9 @@ interface Variant {
 async function startVariant(v: Variant, seconds: number): Promise<Subject> {
   const dataDir = v.env?.BENCH_POSTGRES ? undefined : mkdtempSync(join(tmpdir(), 'erpb-bench-wa-'));
   const stack = dataDir ? { ...v.stack, env: { ...v.stack.env, DATA_DIR: dataDir } } : v.stack;
-  const profile = v.key.startsWith('auth-only') ? maybeProfile() : { nodeArgs: [], summary: () => undefined };
+  // BENCH_PROFILE=1 profiles the auth-only probes; BENCH_PROFILE=all every variant.
+  const profiled = v.key.startsWith('auth-only') || process.env.BENCH_PROFILE === 'all';
+  const profile = profiled ? maybeProfile() : { nodeArgs: [], summary: () => undefined };
   const target: Target<StackInfo> = await startTarget<StackInfo>('scripts/bench/targets/stack-server.ts', {
     env: { BENCH_STACK: JSON.stringify(stack), ...v.env },
     nodeArgs: profile.nodeArgs,

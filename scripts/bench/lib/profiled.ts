@@ -8,7 +8,8 @@ import { summariseProfile } from './profile.js';
  * Returns node flags for the target and a function that reads the profile after it exited.
  */
 export function maybeProfile(): { nodeArgs: string[]; summary(): string | undefined } {
-  if (process.env.BENCH_PROFILE !== '1') return { nodeArgs: [], summary: () => undefined };
+  if (process.env.BENCH_PROFILE !== '1' && process.env.BENCH_PROFILE !== 'all')
+    return { nodeArgs: [], summary: () => undefined };
   // BENCH_PROFILE_KEEP=<dir>: the .cpuprofile files stay there (read them with profile-inclusive.ts).
   const keep = process.env.BENCH_PROFILE_KEEP;
   const dir = mkdtempSync(keep ? `${keep}/prof-` : join(tmpdir(), 'erpb-prof-'));

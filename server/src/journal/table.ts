@@ -1,6 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** One request sent or received (migrations 0009_operator_journal, 0010_journal_purge_by_id). */
+/** One request sent or received (migrations 0009_operator_journal, 0010_journal_purge_by_id, 0011_journal_erp_index). */
 export const exchangeJournal = pgTable(
   'exchange_journal',
   {
@@ -19,5 +20,9 @@ export const exchangeJournal = pgTable(
     widgetRequestId: text('widget_request_id'),
     leadId: bigint('lead_id', { mode: 'number' }),
   },
-  (t) => [index('exchange_journal_account_at').on(t.accountId, t.at)],
+  (t) => [
+    index('exchange_journal_account_at').on(t.accountId, t.at),
+    // The ERP's last good and first failing call (alerts/signals.ts) without walking widget rows.
+    index('exchange_journal_erp').on(t.accountId, t.at).where(sql`${t.system} = 'erp'`),
+  ],
 );
