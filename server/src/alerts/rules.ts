@@ -9,6 +9,14 @@ export const ALERT_DEFAULTS = {
   silenceFactor: 3,
 } as const;
 
+/**
+ * Hooks a day beyond which the usual gap no longer matters: the silence judged is never below
+ * minSilenceMs, and silenceFactor × a day / this count is already under it. signals.ts counts up
+ * to here only, so a busy account's day of hooks is not walked every minute.
+ */
+export const HOOKS_THAT_MOVE_THE_GAP =
+  Math.ceil((ALERT_DEFAULTS.silenceFactor * 86_400_000) / ALERT_DEFAULTS.minSilenceMs) + 1;
+
 /** What the rules look at for one account, gathered by signals.ts. */
 export interface AccountSignals {
   blockedUntil: Date | null;
@@ -16,6 +24,7 @@ export interface AccountSignals {
   /** First ERP failure after its last success; null when the ERP's last answer was good. */
   erpFailingSince: Date | null;
   lastHookAt: Date | null;
+  /** Real hooks in the last 24 h, counted up to HOOKS_THAT_MOVE_THE_GAP. */
   hooksLast24h: number;
   /** Latest change reconciliation found that no webhook had brought. */
   lastReconciledChangeAt: Date | null;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Installation } from '../amocrm/installations.js';
 import type { Db } from '../db/open.js';
-import type { AccountSignals } from './rules.js';
+import { type AccountSignals, HOOKS_THAT_MOVE_THE_GAP } from './rules.js';
 
 function rows<T>(result: unknown): T[] {
   return (result as { rows?: T[] }).rows ?? (result as T[]);
@@ -12,7 +12,8 @@ const date = (v: unknown) => (v ? new Date(v as string) : null);
  * What the rules need, read from the shared database (so every instance judges the same facts):
  * the installation, the request journal (ERP outcomes) and the webhook inbox (hooks, the changes
  * reconciliation found, the backlog). Reconciliation stores its finds with a body starting
- * "reconcile " (jobs/platform-jobs.ts), which is how they are told from real hooks.
+ * "reconcile " (jobs/platform-jobs.ts), which is how they are told from real hooks, and records
+ * on the installation when it last found one.
  */
 export function createSignals(db: Db) {
   return {
@@ -30,6 +31,10 @@ export function createSignals(db: Db) {
                 and (j.status = 0 or j.status >= 500)
                 and j.at > coalesce((select at from ok), '-infinity'::timestamptz)) as failing_since`),
       );
+      // Each a probe of an index (migration 0011): the newest real hook (reconciliation's rows are
+      // few, so the walk back past them is short), the real hooks of the last day up to the count
+      // that still moves the usual gap, the oldest event still pending, and the installation's own
+      // record of reconciliation's last find.
       const [hooks] = rows<{
         last_hook: string | null;
         hooks_24h: number;
@@ -38,13 +43,17 @@ export function createSignals(db: Db) {
       }>(
         await db.execute(sql`
           select
-            max(i.received_at) filter (where left(coalesce(b.body, ''), 10) <> 'reconcile ') as last_hook,
-            (count(*) filter (where left(coalesce(b.body, ''), 10) <> 'reconcile '
-              and i.received_at > ${day}::timestamptz))::int as hooks_24h,
-            max(i.received_at) filter (where left(b.body, 10) = 'reconcile ') as last_reconciled,
-            min(i.received_at) filter (where i.processed_at is null) as oldest_pending
-          from webhook_inbox i left join webhook_bodies b on b.id = i.raw_body_id
-          where i.account_id = ${inst.accountId}`),
+            (select i.received_at from webhook_inbox i join webhook_bodies b on b.id = i.raw_body_id
+              where i.account_id = ${inst.accountId} and left(b.body, 10) <> 'reconcile '
+              order by i.received_at desc limit 1) as last_hook,
+            (select count(*)::int from (
+              select 1 from webhook_inbox i join webhook_bodies b on b.id = i.raw_body_id
+              where i.account_id = ${inst.accountId} and i.received_at > ${day}::timestamptz
+                and left(b.body, 10) <> 'reconcile '
+              limit ${HOOKS_THAT_MOVE_THE_GAP}) day) as hooks_24h,
+            (select reconcile_found_at from installations where id = ${inst.id}) as last_reconciled,
+            (select min(received_at) from webhook_inbox
+              where processed_at is null and account_id = ${inst.accountId}) as oldest_pending`),
       );
       return {
         blockedUntil: inst.circuitOpenUntil ?? null,

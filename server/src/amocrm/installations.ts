@@ -80,8 +80,12 @@ export function createInstallationRepo(
       return rows.length > 0;
     },
 
-    async setReconciledUntil(id: number, until: Date) {
-      await db.update(installations).set({ reconciledUntil: until }).where(eq(installations.id, id));
+    /** Moves the reconciliation cursor; `foundChanges`: this pass stored changes no hook had brought. */
+    async setReconciledUntil(id: number, until: Date, foundChanges = false) {
+      await db
+        .update(installations)
+        .set({ reconciledUntil: until, ...(foundChanges && { reconcileFoundAt: until }) })
+        .where(eq(installations.id, id));
     },
 
     async findActive(accountId: number): Promise<Installation | undefined> {

@@ -40,6 +40,8 @@ export const installations = pgTable('installations', {
   hookKey: text('hook_key').notNull().unique(),
   /** Reconciliation cursor: leads updated after this were polled. */
   reconciledUntil: timestamp('reconciled_until', { withTimezone: true }),
+  /** When reconciliation last stored a change no webhook had brought (the webhooks-silent alert). */
+  reconcileFoundAt: timestamp('reconcile_found_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -149,7 +151,10 @@ export const webhookInbox = pgTable(
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
-  (t) => [index('webhook_inbox_pending').on(t.processedAt, t.receivedAt)],
+  (t) => [
+    index('webhook_inbox_pending').on(t.processedAt, t.receivedAt),
+    index('webhook_inbox_account_received').on(t.accountId, t.receivedAt),
+  ],
 );
 
 /** Raw webhook bodies as received, for audit and replay. */

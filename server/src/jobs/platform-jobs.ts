@@ -149,6 +149,7 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
     const moves = await statusEventsBetween(client, inst.accountId, fromS, toS);
     const leads = await client.listLeadsUpdatedBetween(fromS, toS);
     const events: WebhookEvent[] = [...moves, ...updateEventsOf(inst.accountId, leads)];
+    let found = false;
     if (events.length) {
       const { ids } = await inbox.store(
         inst.accountId,
@@ -156,13 +157,14 @@ export async function definePlatformJobs(deps: PlatformJobDeps) {
         events,
       );
       await enqueueEvents(ids);
-      if (ids.length)
+      found = ids.length > 0;
+      if (found)
         log.info(
           { accountId: inst.accountId, missed: ids.length },
           'reconciliation found changes no webhook brought',
         );
     }
-    await installations.setReconciledUntil(inst.id, to);
+    await installations.setReconciledUntil(inst.id, to, found);
   }
 
   async function enqueueNow(ids: readonly number[]) {

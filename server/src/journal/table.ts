@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** One request sent or received (migrations 0009_operator_journal, 0010_journal_purge_by_id, 0011_journal_erp_index). */
+/** One request sent or received (migrations 0009_operator_journal, 0010_journal_purge_by_id, 0011_operator_signal_indexes). */
 export const exchangeJournal = pgTable(
   'exchange_journal',
   {

@@ -25,6 +25,7 @@ const inst = (accountId: number, subdomain: string): Installation => ({
   circuitOpenUntil: null,
   circuitReason: null,
   reconciledUntil: null,
+  reconcileFoundAt: null,
   hookKey: `hook-${accountId}`,
   createdAt: new Date(),
   updatedAt: new Date(),
