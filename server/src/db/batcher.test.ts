@@ -89,4 +89,28 @@ describe('batcher (group commit)', () => {
     expect(await Promise.all(done)).toEqual([1, 2, 3, 4]);
     expect(writes).toEqual([[1, 2, 3, 4]]);
   });
+  it('with lingerAfterWrite, what arrives during a write also waits the linger after it, and goes with later arrivals', async () => {
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    const run = async (lingerAfterWrite: boolean) => {
+      const writes: number[][] = [];
+      const batcher = createBatcher<number, number>({
+        lingerMs: 30,
+        lingerAfterWrite,
+        async write(items) {
+          writes.push(items);
+          await sleep(50);
+          return items;
+        },
+      });
+      const one = batcher.add(1); // written after the 30 ms linger, in flight for 50 ms
+      await sleep(40);
+      const two = batcher.add(2); // arrives while [1] is in flight
+      await one;
+      await sleep(10);
+      await Promise.all([two, batcher.add(3)]);
+      return writes;
+    };
+    expect(await run(false)).toEqual([[1], [2], [3]]);
+    expect(await run(true)).toEqual([[1], [2, 3]]);
+  });
 });

@@ -13,6 +13,12 @@ export interface BatcherOptions<In, Out> {
    * not held again: they go as soon as it is done.
    */
   lingerMs?: number;
+  /**
+   * Items that arrive while a write is in flight wait `lingerMs` after it, too (default false).
+   * For work no caller's answer waits on (the webhook hand-off): fewer, fuller batches under a
+   * steady load, at the price of up to `lingerMs` more delay per batch.
+   */
+  lingerAfterWrite?: boolean;
 }
 
 /**
@@ -26,6 +32,7 @@ export function createBatcher<In, Out>(opts: BatcherOptions<In, Out>) {
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 1;
   const lingerMs = opts.lingerMs ?? 0;
+  const lingerAfterWrite = (opts.lingerAfterWrite ?? false) && lingerMs > 0;
   interface Pending {
     item: In;
     resolve(out: Out): void;
@@ -58,7 +65,11 @@ export function createBatcher<In, Out>(opts: BatcherOptions<In, Out>) {
       inFlight++;
       void run(batch).finally(() => {
         inFlight--;
-        pump();
+        if (!lingerAfterWrite) pump();
+        else if (pending.length > 0 && !scheduled) {
+          scheduled = true;
+          setTimeout(pump, lingerMs);
+        }
       });
     }
   }

@@ -41,6 +41,7 @@ export function incomingJournal(
     const started = performance.now();
     const lead = LEAD.exec(path);
     const context: ExchangeContext = {
+      ...exchangeContext.getStore(), // the answer lane (lib/answer-lane.ts)
       ...(system === 'widget' && { widgetRequestId: randomUUID() }),
       ...(lead && { leadId: Number(lead[1]) }),
     };
@@ -50,6 +51,7 @@ export function incomingJournal(
       status = c.res.status;
     } finally {
       const accountId = c.get('auth')?.accountId ?? context.accountId;
+      const { answering: _lane, ...attribution } = context;
       const record = {
         at,
         direction: 'in' as const,
@@ -59,7 +61,7 @@ export function incomingJournal(
         status,
         latencyMs: performance.now() - started,
         attempt: 1,
-        ...context,
+        ...attribution,
       };
       if (accountId !== undefined || !hook?.[1]) opts.observe({ ...record, accountId });
       // After the route, the lookup is a cache hit; it never holds the answer back.

@@ -39,6 +39,8 @@ export interface ExchangeContext {
   jobId?: string;
   widgetRequestId?: string;
   leadId?: number;
+  /** An HTTP request waits for this work (lib/answer-lane.ts); jobs and flushes leave it unset. */
+  answering?: boolean;
 }
 
 export const exchangeContext = new AsyncLocalStorage<ExchangeContext>();

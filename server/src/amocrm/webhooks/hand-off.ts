@@ -17,7 +17,8 @@ export interface HandOffOptions {
  * two statements). At a steady rate every group commit carries a hook or two, and one hand-off
  * each was a third of PGlite's statement time and most of a web instance's database round trips.
  * So lists wait `lingerMs` for company, and lists stored while a hand-off is in flight wait for
- * it and go together in the next one (db/batcher.ts). Each caller's promise settles with the
+ * it and then `lingerMs` more, and go together in the next one (db/batcher.ts): at a steady
+ * 500 hooks/s on PGlite that was 124 hand-offs a second, of 4 lists each, before the second wait. Each caller's promise settles with the
  * hand-off that carried its rows; a failed one is retried list by list, so one bad list cannot
  * fail the others. A process killed before its hand-off loses nothing: the rows are stored, and
  * the inbox sweep enqueues rows never enqueued.
@@ -26,6 +27,7 @@ export function createHandOff(send: (ids: readonly number[]) => Promise<void>, o
   const batcher = createBatcher<readonly number[], void>({
     maxBatch: opts.maxLists ?? 500,
     lingerMs: opts.lingerMs ?? 20,
+    lingerAfterWrite: true,
     // The start-up sweep and a hook can hand over one row together: one job per row.
     write: async (lists) => {
       await send([...new Set(lists.flat())]);
