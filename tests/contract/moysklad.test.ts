@@ -76,8 +76,11 @@ describe('MoySklad connector against the emulator: limits and retries', () => {
     const snapshots = await Promise.all(Array.from({ length: 20 }, () => connector.getStock(['DRL-18V'])));
     expect(snapshots.every((s) => s.items.get('DRL-18V')?.warehouses.length === 2)).toBe(true);
     expect(stockCalls().filter((c) => c.status === 200)).toHaveLength(60);
-    // The limiter paces itself on X-RateLimit-Remaining instead of hammering into 429s.
-    expect(emulator.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(2);
+    // The limiter paces itself on X-RateLimit-Remaining instead of hammering into 429s (without
+    // the pacing, calls fail on 429s past their retries). After a pause its budget is unknown
+    // again, so at most one wave of maxInFlight (5) requests can meet a window the server has not
+    // reset yet; a loaded machine shifts the two clocks that far (3 seen in CI, 0-2 when quiet).
+    expect(emulator.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(5);
   });
 
   it('waits out a 429 for X-Lognex-Retry-After and retries; never retries a 400', async () => {
