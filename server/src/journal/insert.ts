@@ -25,7 +25,10 @@ function pgliteInsert(pglite: NonNullable<Database['pglite']>): JournalInsert {
   const statement = `copy exchange_journal (${COLUMNS}) from '/dev/blob'`;
   return async (rows) => {
     let data = '';
-    for (const row of rows) data += `${row.map(copyCell).join('\t')}\n`;
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) data += (i ? '\t' : '') + copyCell(row[i] as JournalRow[number]);
+      data += '\n';
+    }
     await pglite.query(statement, [], { blob: new Blob([data]) });
   };
 }

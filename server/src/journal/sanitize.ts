@@ -11,7 +11,14 @@ const PHONE = /^\+?[\d\s().-]{10,}$/;
 const SECRETISH = /^(?=.*\d)(?=.*[a-z])[a-z0-9_-]{20,}$/i;
 const JWT = /^eyJ[\w-]+\.[\w-]+/;
 
+/**
+ * A segment no rule below can match, told without decoding or a regex: shorter than a phone (10),
+ * nothing encoded, no '@', not a JWT's start. Most segments are (api, v4, leads, 1001, stock).
+ */
+const plain = (s: string) => s.length < 10 && !s.includes('%') && !s.includes('@') && !s.startsWith('eyJ');
+
 function maskSegment(segment: string): string {
+  if (plain(segment)) return segment;
   let decoded = segment;
   try {
     decoded = decodeURIComponent(segment);
@@ -34,7 +41,8 @@ export function sanitizePath(raw: string): string {
       return '/';
     }
   }
-  path = path.split(/[?#]/, 1)[0] ?? '/';
+  const end = path.search(/[?#]/);
+  if (end >= 0) path = path.slice(0, end);
   const masked = path.split('/').map(maskSegment).join('/');
   return (masked || '/').slice(0, MAX_PATH);
 }

@@ -45,15 +45,23 @@ export interface ExchangeContext {
 
 export const exchangeContext = new AsyncLocalStorage<ExchangeContext>();
 
-/** Fills the attribution fields a producer left empty from the surrounding context. */
+/**
+ * Fills the attribution fields a producer left empty from the surrounding context. The same
+ * record when the context adds nothing (the writer and the metrics each ask again, per call).
+ */
 export function attributed(record: ExchangeRecord): ExchangeRecord {
   const context = exchangeContext.getStore();
   if (!context) return record;
-  return {
-    ...record,
-    accountId: record.accountId ?? context.accountId,
-    jobId: record.jobId ?? context.jobId,
-    widgetRequestId: record.widgetRequestId ?? context.widgetRequestId,
-    leadId: record.leadId ?? context.leadId,
-  };
+  const accountId = record.accountId ?? context.accountId;
+  const jobId = record.jobId ?? context.jobId;
+  const widgetRequestId = record.widgetRequestId ?? context.widgetRequestId;
+  const leadId = record.leadId ?? context.leadId;
+  if (
+    accountId === record.accountId &&
+    jobId === record.jobId &&
+    widgetRequestId === record.widgetRequestId &&
+    leadId === record.leadId
+  )
+    return record;
+  return { ...record, accountId, jobId, widgetRequestId, leadId };
 }
