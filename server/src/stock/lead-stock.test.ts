@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WidgetLaneFull } from '../amocrm/rate-limit.js';
+import type { StockSnapshot } from '../erp/connector.js';
 import { DomainError } from '../errors.js';
-import { buildLeadStockReport, type LeadStockDeps } from './lead-stock.js';
+import { buildLeadStockReport, cardVerdict, type LeadStockDeps } from './lead-stock.js';
 
 const erp: LeadStockDeps['erp'] = {
   kind: 'local',
@@ -24,5 +25,42 @@ describe('a card read amoCRM budget cannot serve in time', () => {
     expect(err).toBeInstanceOf(DomainError);
     expect(err).toMatchObject({ code: 'request.rate_limited', status: 429 });
     expect((err as DomainError).headers['Retry-After']).toBe('6');
+  });
+});
+
+describe('the card verdict', () => {
+  const lines = [
+    { elementId: 1, sku: 'DRL-18V', name: 'Drill', quantity: 3, price: { amount: 100, currency: 'RUB' } },
+  ];
+  const snapshot = (free: number): StockSnapshot => ({
+    asOf: new Date('2026-12-02T12:00:00Z'),
+    items: new Map([
+      [
+        'DRL-18V',
+        {
+          sku: 'DRL-18V',
+          name: 'Drill',
+          price: null,
+          warehouses: [{ warehouseId: 'w1', warehouseName: 'Main', free }],
+        },
+      ],
+    ]),
+  });
+
+  it('is computed once per cached snapshot and deal, and again for a new read of either', () => {
+    const first = snapshot(5);
+    const verdict = cardVerdict(lines, first, undefined);
+    expect(verdict.status).toBe('ok');
+    // A burst of card reads of the same cached inputs shares the computation.
+    expect(cardVerdict(lines, first, undefined)).toBe(verdict);
+    // A new ERP read (a new snapshot) or another warehouse rule is judged afresh.
+    expect(cardVerdict(lines, snapshot(2), undefined).status).toBe('short');
+    const other = ['w2'];
+    expect(cardVerdict(lines, first, other)).not.toBe(verdict);
+    expect(cardVerdict(lines, first, other).status).not.toBe('ok');
+    // A new read of the deal (new lines) is a new key, too.
+    expect(cardVerdict([{ ...lines[0], quantity: 9 } as (typeof lines)[0]], first, undefined).status).toBe(
+      'short',
+    );
   });
 });
