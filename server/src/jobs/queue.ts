@@ -63,7 +63,13 @@ export function createQueue(database: Database, log: Logger, opts: QueueOptions 
   const work = opts.work !== false;
   const boss = new PgBoss({
     ...(database.pglite
-      ? { db: fromPglite(database.pglite) }
+      ? {
+          db: fromPglite(database.pglite),
+          // pg-boss's vacuum diagnosis reads a server's autovacuum statistics, and PGlite runs
+          // no autovacuum: its query was a 28 ms statement on the event loop each supervise pass
+          // (docs/performance.md), for a warning that cannot mean what it says here.
+          monitorVacuum: false,
+        }
       : { connectionString: database.connectionString, max: opts.poolMax ?? (work ? 10 : 2) }),
     useListenNotify: work,
     supervise: work,
