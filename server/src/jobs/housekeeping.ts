@@ -1,7 +1,10 @@
 import type { Logger } from '../log.js';
 import type { JobQueue } from './queue.js';
 
-/** Retention: processed webhook events, their bodies and the request journal go after RETENTION_DAYS. */
+/**
+ * Retention: processed webhook events, their bodies and the request journal go after
+ * RETENTION_DAYS; on the embedded database the pass then vacuums what was left behind.
+ */
 export const HOUSEKEEPING_JOBS = { retention: 'webhooks.retention' } as const;
 
 export interface HousekeepingDeps {
@@ -11,6 +14,8 @@ export interface HousekeepingDeps {
   journal: { purgeExpired(days: number): Promise<number> };
   /** The disposable tokens' used jti, kept until each token would have expired. */
   replayStore: { purgeExpired(): Promise<number> };
+  /** The embedded database only: vacuum what the purges and updates left (db/vacuum.ts). */
+  vacuum?(): Promise<string[]>;
   log: Logger;
 }
 
@@ -28,6 +33,8 @@ export async function defineHousekeepingJobs(deps: HousekeepingDeps): Promise<{ 
       if (purged.events || purged.bodies) log.info(purged, 'old webhook events purged');
       const journal = await deps.journal.purgeExpired(deps.retentionDays);
       if (journal) log.info({ journal }, 'old request journal rows purged');
+      const vacuumed = (await deps.vacuum?.()) ?? [];
+      if (vacuumed.length) log.info({ tables: vacuumed }, 'embedded database vacuumed');
     },
   });
   await queue.schedule(HOUSEKEEPING_JOBS.retention, '41 * * * *');

@@ -1,5 +1,6 @@
 import { defineAlertJobs } from '../alerts/jobs.js';
 import type { Config } from '../config.js';
+import { vacuumEmbedded } from '../db/vacuum.js';
 import { defineErpLoopJobs } from '../erp-loop/jobs.js';
 import { defineGuardJobs, guardEventHandlers } from '../guard/jobs.js';
 import { defineInvoiceJob } from '../invoices/job.js';
@@ -62,12 +63,14 @@ export async function defineJobs(s: CoreServices, config: Config, opts: JobOptio
     log,
     leaseMs: opts.guardLeaseMs,
   });
+  const embedded = s.database.pglite;
   const housekeeping = await defineHousekeepingJobs({
     queue,
     retentionDays: config.retentionDays,
     inbox: s.inbox,
     journal: s.operator.journal,
     replayStore: s.replayStore,
+    ...(embedded && { vacuum: () => vacuumEmbedded(embedded) }),
     log,
   });
   await defineInvoiceJob(queue, s.invoices);
