@@ -8,7 +8,6 @@ export interface LaneOptions {
    * stream of answers cannot starve jobs, the journal or the queue (default 100 ms).
    */
   maxBackgroundWaitMs?: number;
-  now?(): number;
 }
 
 interface Waiting {
@@ -29,7 +28,7 @@ interface Waiting {
  */
 export function serveAnswersFirst(client: PGlite, opts: LaneOptions): void {
   const maxBackgroundWaitMs = opts.maxBackgroundWaitMs ?? 100;
-  const now = opts.now ?? (() => performance.now());
+  const now = () => performance.now();
   const answers: Waiting[] = [];
   const background: Waiting[] = [];
   let busy = false;

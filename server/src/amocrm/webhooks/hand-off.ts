@@ -18,9 +18,9 @@ export interface HandOffOptions {
  * each was a third of PGlite's statement time and most of a web instance's database round trips.
  * So lists wait `lingerMs` for company, and lists stored while a hand-off is in flight wait for
  * it and then `lingerMs` more, and go together in the next one (db/batcher.ts): at a steady
- * 500 hooks/s on PGlite that was 124 hand-offs a second, of 4 lists each, before the second wait. Each caller's promise settles with the
- * hand-off that carried its rows; a failed one is retried list by list, so one bad list cannot
- * fail the others. A process killed before its hand-off loses nothing: the rows are stored, and
+ * 500 hooks/s on PGlite that was 124 hand-offs a second, of 4 lists each, before the second
+ * wait. Each caller's promise settles with the hand-off that carried its rows; a failed one is
+ * retried list by list, so one bad list cannot fail the others. A process killed before its hand-off loses nothing: the rows are stored, and
  * the inbox sweep enqueues rows never enqueued.
  */
 export function createHandOff(send: (ids: readonly number[]) => Promise<void>, opts: HandOffOptions = {}) {
