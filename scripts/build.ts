@@ -128,7 +128,12 @@ async function compileServer() {
   for (const f of existsSync(SERVER_OUT) ? readdirSync(SERVER_OUT) : [])
     if (f.endsWith('.js') || f.endsWith('.js.map')) rmSync(join(SERVER_OUT, f));
   await esbuild({
-    entryPoints: { start: join(ROOT, 'scripts/start.ts') },
+    // The embedded database's thread loads a file of its own (server/src/db/pglite-thread.ts).
+    entryPoints: {
+      start: join(ROOT, 'scripts/start.ts'),
+      'pglite-worker': join(ROOT, 'server/src/db/pglite-worker.ts'),
+    },
+    define: { __ERPB_BUNDLED__: 'true' },
     outdir: SERVER_OUT,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',

@@ -7,6 +7,7 @@ import { someoneWaits } from '../lib/answer-lane.js';
 import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
 import type { Database, Db, OpenOptions } from './open.js';
 import { serveAnswersFirst } from './pglite-lanes.js';
+import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 /**
@@ -49,13 +50,14 @@ export async function openPglite(
       opts.mark?.('db.template-copy');
     }
   }
-  const client = new PGlite(dir, {
+  const client = await PgliteThread.start({
+    dir,
     startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS.flatMap((p) => ['-c', p])],
   });
-  await client.waitReady;
   opts.mark?.('db.pglite-init');
   serveAnswersFirst(client, { urgent: someoneWaits });
-  const db = drizzlePglite({ client, schema });
+  // Drizzle calls query and transaction only, which the thread's client answers as PGlite does.
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema });
   const newestApplied = async () => (await client.query<{ at: unknown }>(NEWEST_APPLIED_SQL)).rows[0]?.at;
   if (!(await migrationsApplied(paths.migrationsFolder, newestApplied)))
     await migratePglite(db, { migrationsFolder: paths.migrationsFolder });

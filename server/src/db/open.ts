@@ -1,11 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
+import type { EmbeddedEngine } from './pglite-thread.js';
 import * as schema from './schema.js';
 import { trySessionLock, type Unlock } from './session-lock.js';
 
@@ -14,8 +14,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** The embedded engine (pg-boss runs on it through its PGlite adapter). */
-  pglite?: PGlite;
+  /** The embedded engine, on its own thread (pg-boss runs on it through its PGlite adapter). */
+  pglite?: EmbeddedEngine;
   /** PostgreSQL connection string (pg-boss opens its own pool). */
   connectionString?: string;
   /** Cheap round trip for /readyz. */

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { EmbeddedEngine } from './pglite-thread.js';
 
 export interface LaneOptions {
   /** True when the caller's answer waits for this statement (lib/answer-lane.ts). */
@@ -26,7 +26,7 @@ interface Waiting {
  * chain of awaited statements never holds the loop. A transaction is one call: its statements run
  * through its own handle, not through here. Order within a lane is call order.
  */
-export function serveAnswersFirst(client: PGlite, opts: LaneOptions): void {
+export function serveAnswersFirst(client: EmbeddedEngine, opts: LaneOptions): void {
   const maxBackgroundWaitMs = opts.maxBackgroundWaitMs ?? 100;
   const now = () => performance.now();
   const answers: Waiting[] = [];

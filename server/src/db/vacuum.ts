@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { EmbeddedEngine } from './pglite-thread.js';
 
 /** PostgreSQL's own autovacuum trigger, at its defaults: 50 rows plus a fifth of the live ones. */
 const DEAD_ROWS = 50;
@@ -13,7 +13,7 @@ const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * own autovacuum trigger is vacuumed and analysed in a statement of its own, so one pass never
  * holds the event loop for all of them at once. Returns the tables vacuumed.
  */
-export async function vacuumEmbedded(pglite: PGlite): Promise<string[]> {
+export async function vacuumEmbedded(pglite: EmbeddedEngine): Promise<string[]> {
   const { rows } = await pglite.query<{ schema: string; name: string }>(
     `select schemaname as schema, relname as name from pg_stat_user_tables
      where n_dead_tup > $1::int + $2::float8 * n_live_tup order by n_dead_tup desc`,

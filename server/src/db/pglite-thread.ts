@@ -1,0 +1,211 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+
+/** What the product asks of the embedded engine: PGlite's own calls, wherever it runs. */
+export interface EmbeddedEngine {
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<Results<T>>;
+  exec(sql: string, options?: QueryOptions): Promise<Results[]>;
+  transaction<T>(fn: (tx: EngineTransaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  readonly closed: boolean;
+}
+export type EngineTransaction = Pick<Transaction, 'query' | 'exec' | 'rollback' | 'closed'>;
+
+/** The wire between this thread and db/pglite-worker.ts (structured clone: no functions cross). */
+export interface EngineStart {
+  dir: string;
+  /** PGlite's own defaults when absent. */
+  startParams?: string[];
+}
+export type EngineCall =
+  | {
+      id: number;
+      kind: 'query';
+      sql: string;
+      params?: unknown[];
+      rowMode?: 'array' | 'object';
+      /** Type OIDs whose values come back as PostgreSQL's text (Drizzle's identity parsers). */
+      textTypes?: number[];
+      blob?: Blob;
+    }
+  | { id: number; kind: 'exec'; sql: string }
+  | { id: number; kind: 'close' };
+export type EngineError = { message: string } & Record<string, string>;
+export type EngineReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: EngineError };
+type CallBody = EngineCall extends infer C ? (C extends EngineCall ? Omit<C, 'id'> : never) : never;
+
+const PROBE = '\u0000erp-bridge-probe';
+
+/** Drizzle's parsers only keep PostgreSQL's text; a parser that does more cannot cross a thread. */
+function textTypesOf(parsers: QueryOptions['parsers']): number[] | undefined {
+  if (!parsers) return undefined;
+  return Object.entries(parsers).map(([oid, parse]) => {
+    if (parse(PROBE, Number(oid)) !== PROBE)
+      throw new Error(`the embedded database's thread takes identity parsers only (type ${oid})`);
+    return Number(oid);
+  });
+}
+
+function queryCall(sql: string, params: unknown[] | undefined, options: QueryOptions | undefined): CallBody {
+  const { rowMode, parsers, blob, ...rest } = options ?? {};
+  const unsupported = Object.keys(rest).filter((k) => (rest as Record<string, unknown>)[k] !== undefined);
+  if (unsupported.length)
+    throw new Error(`query options not supported across threads: ${unsupported.join(', ')}`);
+  const textTypes = textTypesOf(parsers);
+  return {
+    kind: 'query',
+    sql,
+    ...(params?.length && { params }),
+    ...(rowMode && { rowMode }),
+    ...(textTypes?.length && { textTypes }),
+    ...(blob && { blob }),
+  };
+}
+
+/** scripts/build.ts defines it in the bundle, where the worker is server/dist/pglite-worker.js. */
+declare const __ERPB_BUNDLED__: boolean | undefined;
+
+/** In the sources (tsx, vitest) the worker is TypeScript: it registers tsx before importing itself. */
+function workerFor(start: EngineStart): Worker {
+  const here = import.meta.url;
+  if (typeof __ERPB_BUNDLED__ !== 'undefined')
+    return new Worker(new URL('../../dist/pglite-worker.js', here), { workerData: start });
+  // tsx/esm/api's ESM build (its package exports' `import` condition: require.resolve would pick
+  // the CommonJS one, which cannot register in a worker).
+  const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./pglite-worker.ts', here).href;
+  const code = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(code, { eval: true, workerData: start });
+}
+
+/**
+ * PGlite on a thread of its own (db/pglite-worker.ts). On this thread a call costs its message
+ * both ways (~10–25 µs) instead of the engine's work (~65 µs for `select 1`, ~7 µs per journal
+ * row): the measurements are in docs/performance.md. A transaction is BEGIN, its callback's
+ * statements and COMMIT or ROLLBACK; db/pglite-lanes.ts hands the engine one call at a time, so
+ * nothing else runs inside it. The thread holds the process open only while a call waits.
+ */
+export class PgliteThread implements EmbeddedEngine {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  #nextId = 1;
+  #failure: Error | undefined;
+  #closed = false;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on('message', (reply: EngineReply) => this.#settle(reply));
+    worker.on('error', (err) => this.#fail(err));
+    worker.on('exit', (code) => this.#fail(new Error(`the embedded database's thread exited (${code})`)));
+  }
+
+  /** Starts the thread and waits until PGlite is ready (its start-up runs there too). */
+  static async start(start: EngineStart): Promise<PgliteThread> {
+    const thread = new PgliteThread(workerFor(start));
+    await new Promise((resolve, reject) => thread.#pending.set(0, { resolve, reject }));
+    return thread;
+  }
+
+  get closed() {
+    return this.#closed;
+  }
+
+  query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    return this.#query(sql, params, options);
+  }
+
+  exec(sql: string, options?: QueryOptions): Promise<Results[]> {
+    if (options && Object.keys(options).length) throw new Error('exec options not supported across threads');
+    return this.#exec(sql);
+  }
+
+  /** Not through query/exec: the lanes wrap those, and a transaction's own statements skip the queue it holds. */
+  async transaction<T>(fn: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+    await this.#exec('BEGIN');
+    let closed = false;
+    const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
+      closed = true;
+      await this.#exec(sql);
+    };
+    const open = () => {
+      if (closed) throw new Error('the transaction is closed');
+    };
+    const tx: EngineTransaction = {
+      query: (async (sql: string, params?: unknown[], options?: QueryOptions) => {
+        open();
+        return this.#query(sql, params, options);
+      }) as EngineTransaction['query'],
+      exec: async (sql, options) => {
+        open();
+        if (options && Object.keys(options).length)
+          throw new Error('exec options not supported across threads');
+        return this.#exec(sql);
+      },
+      rollback: () => end('ROLLBACK'),
+      get closed() {
+        return closed;
+      },
+    };
+    try {
+      const result = await fn(tx);
+      if (!closed) await end('COMMIT');
+      return result;
+    } catch (err) {
+      if (!closed) await end('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#call({ kind: 'close' });
+    this.#closed = true;
+    await this.#worker.terminate();
+  }
+
+  #query<T>(sql: string, params: unknown[] | undefined, options: QueryOptions | undefined) {
+    return this.#call(queryCall(sql, params, options)) as Promise<Results<T>>;
+  }
+
+  #exec(sql: string) {
+    return this.#call({ kind: 'exec', sql }) as Promise<Results[]>;
+  }
+
+  #call(body: CallBody): Promise<unknown> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new Error('the embedded database is closed'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#worker.ref();
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...body, id });
+    });
+  }
+
+  #settle(reply: EngineReply) {
+    const waiting = this.#pending.get(reply.id);
+    if (!waiting) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    if (reply.ok) waiting.resolve(reply.value);
+    else waiting.reject(Object.assign(new Error(reply.error.message), reply.error));
+  }
+
+  /** The engine is gone (a crash in WASM, the thread's exit): every waiting and later call fails. */
+  #fail(err: Error) {
+    if (this.#closed && this.#pending.size === 0) return;
+    this.#failure ??= err;
+    for (const waiting of this.#pending.values()) waiting.reject(this.#failure);
+    this.#pending.clear();
+  }
+}
