@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { someoneWaits } from '../lib/answer-lane.js';
+import { pgliteCopyIn } from './copy-in.js';
 import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
 import type { Database, Db, OpenOptions } from './open.js';
 import { serveAnswersFirst } from './pglite-lanes.js';
@@ -66,6 +67,7 @@ export async function openPglite(
     db: db as unknown as Db,
     kind: 'pglite',
     pglite: client,
+    copyIn: pgliteCopyIn(client),
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };

@@ -4,6 +4,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { type CopyIn, postgresCopyIn } from './copy-in.js';
 import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
 import type { EmbeddedEngine } from './pglite-thread.js';
 import * as schema from './schema.js';
@@ -18,6 +19,8 @@ export interface Database {
   pglite?: EmbeddedEngine;
   /** PostgreSQL connection string (pg-boss opens its own pool). */
   connectionString?: string;
+  /** Bulk load in COPY's text format (the request journal's rows). */
+  copyIn: CopyIn;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   /**
@@ -75,6 +78,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       db: db as unknown as Db,
       kind: 'postgres',
       connectionString: opts.databaseUrl,
+      copyIn: postgresCopyIn(pool),
       ping: async () => void (await pool.query('select 1')),
       trySessionLock: (space, key) => trySessionLock(pool, space, key),
       close: () => pool.end(),

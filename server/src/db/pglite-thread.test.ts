@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PgliteThread } from './pglite-thread.js';
 
 describe('the embedded database on its own thread', () => {
@@ -64,6 +64,20 @@ describe('the embedded database on its own thread', () => {
     expect(() => engine.query('select 1', [], { parsers: { 23: (v: string) => Number(v) * 2 } })).toThrow(
       /identity parsers only/,
     );
+  });
+
+  it("keeps one clock with its caller: PostgreSQL's now() follows a system time set here", async () => {
+    const nowOf = async () =>
+      new Date((await engine.query<{ t: string }>('select now()::text as t')).rows[0]?.t as string).getTime();
+    expect(Math.abs((await nowOf()) - Date.now())).toBeLessThan(1000);
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      vi.setSystemTime(Date.now() + 20 * 60_000);
+      expect(Math.abs((await nowOf()) - Date.now())).toBeLessThan(1000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(Math.abs((await nowOf()) - Date.now())).toBeLessThan(1000);
   });
 
   it('fails calls after close instead of waiting forever', async () => {

@@ -37,6 +37,8 @@ export type EngineCall =
     }
   | { id: number; kind: 'exec'; sql: string }
   | { id: number; kind: 'close' };
+/** Every call also carries the caller's Date.now() (db/pglite-worker.ts keeps one clock). */
+export type Stamped = EngineCall & { now: number };
 export type EngineError = { message: string } & Record<string, string>;
 export type EngineReply =
   | { id: number; ok: true; value: unknown }
@@ -188,7 +190,7 @@ export class PgliteThread implements EmbeddedEngine {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ ...body, id });
+      this.#worker.postMessage({ ...body, id, now: Date.now() } as Stamped);
     });
   }
 

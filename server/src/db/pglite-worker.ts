@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type QueryOptions } from '@electric-sql/pglite';
-import type { EngineCall, EngineError, EngineReply, EngineStart } from './pglite-thread.js';
+import type { EngineCall, EngineError, EngineReply, EngineStart, Stamped } from './pglite-thread.js';
 
 /**
  * The embedded database's own thread (db/pglite-thread.ts starts it): PGlite runs here, so its
@@ -47,6 +47,21 @@ function engineError(err: unknown): EngineError {
   return fields;
 }
 
+/**
+ * One clock per process, as when PGlite ran on the caller's thread: each call carries the
+ * caller's Date.now(), and PostgreSQL's now() (Emscripten reads CLOCK_REALTIME through Date.now)
+ * follows it when the two differ by more than a second. In production they agree to the
+ * millisecond and nothing moves; a test that sets the system time moves both. Smaller
+ * differences are the message's own delay, and following them would let now() step backwards.
+ */
+const realNow = Date.now.bind(Date);
+let skewMs = 0;
+Date.now = () => realNow() + skewMs;
+function followCallerClock(callerNow: number) {
+  const skew = callerNow - realNow();
+  if (Math.abs(skew - skewMs) > 1000) skewMs = skew;
+}
+
 const client = new PGlite(start.dir, start.startParams ? { startParams: start.startParams } : {});
 let chain: Promise<unknown> = client.waitReady.then(
   () => port.postMessage({ id: 0, ok: true, value: null } satisfies EngineReply),
@@ -71,8 +86,9 @@ async function run(call: EngineCall): Promise<unknown> {
   }
 }
 
-port.on('message', (call: EngineCall) => {
+port.on('message', (call: Stamped) => {
   chain = chain.then(async () => {
+    followCallerClock(call.now);
     let reply: EngineReply;
     try {
       reply = { id: call.id, ok: true, value: await run(call) };

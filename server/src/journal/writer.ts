@@ -7,7 +7,7 @@ import { createJournalInsert, type JournalInsert } from './insert.js';
 import { journalRow } from './row.js';
 
 export interface JournalWriterOptions {
-  database: Pick<Database, 'db' | 'pglite'>;
+  database: Pick<Database, 'copyIn'>;
   log: Logger;
   /** Flush at least this often (default 1 s). */
   flushMs?: number;
