@@ -14,7 +14,7 @@ import { percentile } from './lib/report.js';
  * The journal's write path alone, in this process, A/B in alternating rounds: the rows of a
  * widget call (as the server's writer builds them) into the table, by the statement main used
  * before (one json_to_recordset INSERT per 200 rows, into a table that also had the global `at`
- * index) and by today's (COPY on PGlite / one unnest INSERT on PostgreSQL per up to 1000 rows).
+ * index) and by today's (one COPY per up to 1000 rows: FROM '/dev/blob' on PGlite, FROM STDIN on PostgreSQL).
  * CPU is this process's (PGlite runs in it) plus, on PostgreSQL, the one backend serving it:
  * a figure the machine's other load hardly moves, unlike req/s.
  */

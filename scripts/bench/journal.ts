@@ -178,9 +178,9 @@ async function measure(
       ok: path.afterUsPerRow / (offCpuUs + path.afterUsPerRow) <= 0.05,
     });
     out.notes.push(
-      `${backend}: the write path row times the rows of a widget call from the writer's buffer into the table, ${postgresUrl ? 'this process plus its PostgreSQL backend' : 'PGlite in this process'}; before = one json_to_recordset INSERT per 200 rows into the table with the global at index (main before this change), after = ${postgresUrl ? 'one unnest INSERT' : 'COPY FROM /dev/blob'} per up to 1000 rows without it.`,
+      `${backend}: the write path row times the rows of a widget call from the writer's buffer into the table, ${postgresUrl ? 'this process plus its PostgreSQL backend' : "this process, PGlite's thread included"}; before = one json_to_recordset INSERT per 200 rows into the table with the global at index (main before this change), after = ${postgresUrl ? 'COPY FROM STDIN' : "COPY FROM '/dev/blob'"} per up to 1000 rows without it.`,
       `${backend}: journal rows written during the run: ${stats.written}, dropped: ${stats.dropped} (a full buffer drops, never waits).`,
-      `${CONNECTIONS} connections, ${rounds} alternating rounds (ABBA) of ${seconds} s per mode after a warm-up; ${backend === 'PGlite' ? "embedded PGlite in the server's process (so the journal's inserts count in its CPU)" : 'PostgreSQL in its own process on the same machine (its inserts are not in the server’s CPU figure, but share the cores, so req/s carries them)'}; fresh token per request.`,
+      `${CONNECTIONS} connections, ${rounds} alternating rounds (ABBA) of ${seconds} s per mode after a warm-up; ${backend === 'PGlite' ? "embedded PGlite on its own thread in the server's process (so the journal's inserts count in its CPU, and share the two cores)" : 'PostgreSQL in its own process on the same machine (its inserts are not in the server’s CPU figure, but share the cores, so req/s carries them)'}; fresh token per request.`,
       'The load average counts every process on the machine: above the core count the server shares the CPU with others and req/s swings from run to run; the CPU the server process spends per answered request (utime + stime from /proc) does not depend on that share, so it is the figure to trust on a busy machine.',
     );
   } finally {
