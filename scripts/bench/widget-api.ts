@@ -208,7 +208,9 @@ const bench: Bench = {
             value:
               `${ms(steady.p99)} (p50 ${ms(steady.p50)}, ${steady.rps.toFixed(0)} req/s answered` +
               `${steady.bad ? `, ${steady.bad} bad` : ''}; sender's worst lag ${ms(steady.worstLagMs)})` +
-              (anchor ? `; the minimal route at the same rate: p99 ${ms(anchor.p99)}, p50 ${ms(anchor.p50)}` : ''),
+              (anchor
+                ? `; the minimal route at the same rate: p99 ${ms(anchor.p99)}, p50 ${ms(anchor.p50)}`
+                : ''),
             budget: '≤ 15 ms',
             ok: steady.p99 <= 15 && steady.rps >= 0.95 * rate,
           });

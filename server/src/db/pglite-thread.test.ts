@@ -47,6 +47,20 @@ describe('the embedded database on its own thread', () => {
     expect(rows).toEqual([{ id: 2 }]);
   });
 
+  it('runs a call from outside an open transaction after it, never inside it', async () => {
+    let outside: Promise<unknown> | undefined;
+    const failed = engine.transaction(async (tx) => {
+      await tx.query("insert into t (id, note) values (20, 'inside')");
+      outside = engine.query("insert into t (id, note) values (21, 'outside')");
+      await new Promise((r) => setTimeout(r, 20));
+      throw new Error('roll back');
+    });
+    await expect(failed).rejects.toThrow('roll back');
+    await outside;
+    const { rows } = await engine.query<{ id: number }>('select id from t where id in (20, 21) order by id');
+    expect(rows).toEqual([{ id: 21 }]);
+  });
+
   it("takes COPY's data as a Blob, and keeps timestamps as text for Drizzle's identity parsers", async () => {
     await engine.query("copy t (id, at, note) from '/dev/blob'", [], {
       blob: new Blob(['10\t2026-12-02 10:00:00+00\tcopied\n']),

@@ -103,6 +103,7 @@ export class PgliteThread implements EmbeddedEngine {
   #nextId = 1;
   #failure: Error | undefined;
   #closed = false;
+  #openTransaction: Promise<void> | undefined;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -113,8 +114,14 @@ export class PgliteThread implements EmbeddedEngine {
 
   /** Starts the thread and waits until PGlite is ready (its start-up runs there too). */
   static async start(start: EngineStart): Promise<PgliteThread> {
-    const thread = new PgliteThread(workerFor(start));
-    await new Promise((resolve, reject) => thread.#pending.set(0, { resolve, reject }));
+    const worker = workerFor(start);
+    const thread = new PgliteThread(worker);
+    try {
+      await new Promise((resolve, reject) => thread.#pending.set(0, { resolve, reject }));
+    } catch (err) {
+      await worker.terminate(); // a thread whose engine did not start must not hold the process
+      throw err;
+    }
     return thread;
   }
 
@@ -123,16 +130,42 @@ export class PgliteThread implements EmbeddedEngine {
   }
 
   query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    if (this.#openTransaction) return this.#afterTransaction(() => this.#query(sql, params, options));
     return this.#query(sql, params, options);
   }
 
   exec(sql: string, options?: QueryOptions): Promise<Results[]> {
     if (options && Object.keys(options).length) throw new Error('exec options not supported across threads');
+    if (this.#openTransaction) return this.#afterTransaction(() => this.#exec(sql));
     return this.#exec(sql);
   }
 
-  /** Not through query/exec: the lanes wrap those, and a transaction's own statements skip the queue it holds. */
+  /** A call from outside an open transaction must not run inside it: it waits for its end. */
+  async #afterTransaction<T>(call: () => Promise<T>): Promise<T> {
+    while (this.#openTransaction) await this.#openTransaction;
+    return call();
+  }
+
+  /**
+   * Not through query/exec: the lanes wrap those, and a transaction's own statements skip the
+   * queue it holds. The lanes already send nothing else meanwhile; the gate keeps that true for
+   * any caller.
+   */
   async transaction<T>(fn: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+    while (this.#openTransaction) await this.#openTransaction;
+    let ended = () => {};
+    this.#openTransaction = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    try {
+      return await this.#inTransaction(fn);
+    } finally {
+      this.#openTransaction = undefined;
+      ended();
+    }
+  }
+
+  async #inTransaction<T>(fn: (tx: EngineTransaction) => Promise<T>): Promise<T> {
     await this.#exec('BEGIN');
     let closed = false;
     const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
