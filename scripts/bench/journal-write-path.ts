@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Database, openDatabase } from '../../server/src/db/open.js';
 import { createJournalInsert, type JournalInsert } from '../../server/src/journal/insert.js';
-import { JOURNAL_COLUMNS, JOURNAL_TYPES } from '../../server/src/journal/row.js';
+import { JOURNAL_COLUMNS } from '../../server/src/journal/row.js';
 import { createJournalWriter } from '../../server/src/journal/writer.js';
 import type { ExchangeRecord } from '../../server/src/lib/exchange.js';
 import { createLogger } from '../../server/src/log.js';
@@ -22,8 +22,14 @@ const ROWS_PER_ROUND = 6000;
 const ROUNDS = 7;
 
 /** The statement the writer used before this change (kept here as the benchmark's baseline). */
-function jsonRecordsetInsert(database: Database, table: string): JournalInsert {
-  const columns = JOURNAL_COLUMNS.map((c, i) => `${c} ${JOURNAL_TYPES[i]}`).join(', ');
+async function jsonRecordsetInsert(database: Database, table: string): Promise<JournalInsert> {
+  // The columns' types as the table has them (the product writes by COPY and needs no list).
+  const { rows: typed } = (await database.db.execute(
+    `select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute
+      where attrelid = 'exchange_journal'::regclass and attnum > 0 and not attisdropped`,
+  )) as unknown as { rows: { name: string; type: string }[] };
+  const types = new Map(typed.map((c) => [c.name, c.type]));
+  const columns = JOURNAL_COLUMNS.map((c) => `${c} ${types.get(c)}`).join(', ');
   return async (rows) => {
     const objects = rows.map((row) => Object.fromEntries(JOURNAL_COLUMNS.map((c, i) => [c, row[i]])));
     // Then a bound parameter; inlined as a dollar-quoted literal here (no `$j$` in the data).
@@ -94,7 +100,7 @@ export async function measureWritePath(postgresUrl?: string): Promise<WritePathF
     };
     const log = createLogger('silent');
     const variants = {
-      before: { batchRows: 200, insert: jsonRecordsetInsert(database, 'journal_before') },
+      before: { batchRows: 200, insert: await jsonRecordsetInsert(database, 'journal_before') },
       after: { batchRows: 1000, insert: createJournalInsert(database) },
     };
     const samples = { before: [] as number[], after: [] as number[] };

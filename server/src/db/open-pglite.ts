@@ -23,7 +23,7 @@ export const PGLITE_MEMORY_PARAMS = [
   'temp_buffers=2MB',
   'maintenance_work_mem=16MB',
   'wal_buffers=1MB',
-  // A new 16 MB WAL segment is otherwise written full of zeros first, synchronously on this thread:
+  // A new 16 MB WAL segment is otherwise written full of zeros first, synchronously in the engine:
   // at the journal's write rate that was a 20-50 ms stall every few seconds. The price: the space
   // is not reserved ahead, so a full disk fails a later WAL write instead of the segment's creation.
   'wal_init_zero=off',

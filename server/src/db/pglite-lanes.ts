@@ -16,8 +16,8 @@ interface Waiting {
 }
 
 /**
- * PGlite runs one statement at a time, synchronously on this thread, and queues the rest first
- * come, first served. A hook's insert or a token's jti claim then waits behind whatever a job
+ * PGlite runs one statement at a time (on its own thread: db/pglite-thread.ts) and queues the
+ * rest first come, first served. A hook's insert or a token's jti claim then waits behind whatever a job
  * queued before it (a pg-boss fetch, the guard's reads, a journal flush: 0.5–2.5 ms each), and a
  * burst of jobs puts the acks' p99 far over budget. So calls wait here instead, in two lanes, and
  * one is handed to PGlite at a time: an answer's statement first, background after (with the age

@@ -73,6 +73,11 @@ function queryCall(sql: string, params: unknown[] | undefined, options: QueryOpt
   };
 }
 
+/** No caller passes exec options; any would be lost on the way, so they are refused. */
+function refuseExecOptions(options: QueryOptions | undefined) {
+  if (options && Object.keys(options).length) throw new Error('exec options not supported across threads');
+}
+
 /** scripts/build.ts defines it in the bundle, where the worker is server/dist/pglite-worker.js. */
 declare const __ERPB_BUNDLED__: boolean | undefined;
 
@@ -135,7 +140,7 @@ export class PgliteThread implements EmbeddedEngine {
   }
 
   exec(sql: string, options?: QueryOptions): Promise<Results[]> {
-    if (options && Object.keys(options).length) throw new Error('exec options not supported across threads');
+    refuseExecOptions(options);
     if (this.#openTransaction) return this.#afterTransaction(() => this.#exec(sql));
     return this.#exec(sql);
   }
@@ -182,8 +187,7 @@ export class PgliteThread implements EmbeddedEngine {
       }) as EngineTransaction['query'],
       exec: async (sql, options) => {
         open();
-        if (options && Object.keys(options).length)
-          throw new Error('exec options not supported across threads');
+        refuseExecOptions(options);
         return this.#exec(sql);
       },
       rollback: () => end('ROLLBACK'),

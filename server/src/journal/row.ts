@@ -23,11 +23,10 @@ export type JournalRow = [
   leadId: number | null,
 ];
 
-/** The table's columns but its generated id, in their order: names and PostgreSQL types (table.ts). */
-const COLUMNS = Object.values(getTableColumns(exchangeJournal)).filter((c) => c.name !== 'id');
-export const JOURNAL_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
-/** The PostgreSQL type of each column, in JOURNAL_COLUMNS order (the array casts of the insert). */
-export const JOURNAL_TYPES: readonly string[] = COLUMNS.map((c) => c.getSQLType());
+/** The table's columns but its generated id, in their order (table.ts). */
+export const JOURNAL_COLUMNS: readonly string[] = Object.values(getTableColumns(exchangeJournal))
+  .filter((c) => c.name !== 'id')
+  .map((c) => c.name);
 
 const text = (v: string | undefined, max: number) => (v === undefined ? null : v.slice(0, max));
 const id = (v: number | undefined) => (v === undefined || !Number.isSafeInteger(v) ? null : v);
