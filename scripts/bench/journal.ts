@@ -14,8 +14,9 @@ import type { StackInfo } from './targets/stack-server.js';
 /**
  * The hot-path cost of the request journal: the widget API (warm ERP cache) in one backend, with
  * journaling switched off and on in alternating rounds of the same run, so both see the same
- * process, JIT and database. Every request is journaled (the incoming widget call; a warm cache
- * makes no outgoing call), which is the journal's worst ratio of records to work.
+ * process, JIT and database. A warm cache makes no outgoing call, so since session 8 no row is
+ * written for these reads (journal/policy.ts): what remains is the attribution and the operator
+ * metrics. The write path below gives the cost of a row that is written.
  */
 const CONNECTIONS = 64;
 /** A run that answered fewer requests than this was starved by the machine, not measured. */

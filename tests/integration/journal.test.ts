@@ -103,6 +103,24 @@ describe('request journal', () => {
     expect((await widget('/api/v1/journal?hours=0')).status).toBe(400);
   });
 
+  it('keeps a widget read that reached the ERP, and leaves out the reads the cache answered', async () => {
+    const path = '/api/v1/leads/1001/stock';
+    const widgetRows = async () => {
+      await stack.server.services.operator.journalWriter.flush();
+      const page = await (await widget('/api/v1/journal?hours=1&limit=500&leadId=1001')).json();
+      return (page.entries as { system: string; path: string; widgetRequestId: string | null }[]).filter(
+        (e) => e.system === 'widget' && e.path === path,
+      );
+    };
+    const erpCalls = stack.moysklad.calls.length;
+    expect((await widget(`${path}?refresh=1`)).status).toBe(200);
+    expect(stack.moysklad.calls.length).toBeGreaterThan(erpCalls);
+    const afterMiss = await widgetRows();
+    expect(afterMiss).toHaveLength(1);
+    for (let i = 0; i < 3; i++) expect((await widget(path)).status).toBe(200);
+    expect(await widgetRows()).toHaveLength(1);
+  });
+
   it('exports the whole filtered journal as CSV, far past one page of the screen', async () => {
     // More rows than the old export's cap (10 000) and many pages of the stream.
     const rows = 10_500;

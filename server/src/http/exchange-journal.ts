@@ -19,8 +19,9 @@ const DP_KEYED = /^\/webhooks\/dp\/([^/]+)/;
 const LEAD = /^\/api\/v1\/leads\/(\d{1,15})(\/|$)/;
 
 /**
- * Records every incoming webhook, Digital Pipeline and widget call in the request journal, and
- * gives widget calls an exchange context so the amoCRM / ERP calls they cause are attributed.
+ * Reports every incoming webhook, Digital Pipeline and widget call (the journal's policy decides
+ * which it keeps: journal/policy.ts), and gives widget calls an exchange context so the amoCRM /
+ * ERP calls they cause are attributed and counted.
  * The hook key in a webhook's URL is a secret: the journal gets the route template instead.
  */
 export function incomingJournal(
@@ -42,7 +43,7 @@ export function incomingJournal(
     const lead = LEAD.exec(path);
     const context: ExchangeContext = {
       ...exchangeContext.getStore(), // the answer lane (lib/answer-lane.ts)
-      ...(system === 'widget' && { widgetRequestId: randomUUID() }),
+      ...(system === 'widget' && { widgetRequestId: randomUUID(), caused: { outgoing: 0 } }),
       ...(lead && { leadId: Number(lead[1]) }),
     };
     let status = 500;
@@ -51,7 +52,7 @@ export function incomingJournal(
       status = c.res.status;
     } finally {
       const accountId = c.get('auth')?.accountId ?? context.accountId;
-      const { answering: _lane, ...attribution } = context;
+      const { answering: _lane, caused, ...attribution } = context;
       const record = {
         at,
         direction: 'in' as const,
@@ -62,6 +63,7 @@ export function incomingJournal(
         latencyMs: performance.now() - started,
         attempt: 1,
         ...attribution,
+        ...(caused && { outgoing: caused.outgoing }),
       };
       if (accountId !== undefined || !hook?.[1]) opts.observe({ ...record, accountId });
       // After the route, the lookup is a cache hit; it never holds the answer back.

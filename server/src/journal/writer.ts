@@ -100,17 +100,3 @@ export function createJournalWriter(opts: JournalWriterOptions): JournalWriter {
     },
   };
 }
-
-/** Several observers behind one (journal, metrics, alert rules), each isolated from the others' faults. */
-export function fanOut(...observers: (ExchangeObserver | undefined)[]): ExchangeObserver {
-  const list = observers.filter((o): o is ExchangeObserver => Boolean(o));
-  return (record) => {
-    for (const o of list) {
-      try {
-        o(record);
-      } catch {
-        // An observer must not break the request it observes.
-      }
-    }
-  };
-}

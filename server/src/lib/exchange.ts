@@ -28,6 +28,8 @@ export interface ExchangeRecord {
   jobId?: string;
   widgetRequestId?: string;
   leadId?: number;
+  /** An incoming widget call only: how many outgoing requests it caused (amoCRM and the ERP). */
+  outgoing?: number;
 }
 
 /** Receives every exchange; must not throw and must not block (it is on the hot path). */
@@ -41,9 +43,20 @@ export interface ExchangeContext {
   leadId?: number;
   /** An HTTP request waits for this work (lib/answer-lane.ts); jobs and flushes leave it unset. */
   answering?: boolean;
+  /**
+   * A widget call's count of the outgoing requests it caused. An object, so the copies of the
+   * context made below it (lib/answer-lane.ts) count into the same one.
+   */
+  caused?: { outgoing: number };
 }
 
 export const exchangeContext = new AsyncLocalStorage<ExchangeContext>();
+
+/** Counts an outgoing request into the widget call that caused it, if one did. */
+export function countOutgoing(): void {
+  const caused = exchangeContext.getStore()?.caused;
+  if (caused) caused.outgoing++;
+}
 
 /**
  * Fills the attribution fields a producer left empty from the surrounding context. The same

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { attributed } from '../lib/exchange.js';
+import { attributed, countOutgoing } from '../lib/exchange.js';
 import { DEFAULT_MAX_BODY_BYTES, readText } from './body.js';
 import { describeNetworkError, OutboundFailure } from './failure.js';
 import { attemptSignal } from './signal.js';
@@ -58,6 +58,7 @@ function report(
   req: OutboundRequest,
   r: { at: number; attempt: number; status: number; requestId: string; latencyMs: number },
 ) {
+  countOutgoing();
   if (!opts.onExchange) return;
   try {
     opts.onExchange(
