@@ -28,6 +28,12 @@ async function main() {
       return demo.close;
     }
     const server = await startServer(config, { log });
+    // Nothing can be served without the database: exit, and the supervisor (systemd, Docker)
+    // starts a fresh process. What was acknowledged is committed already.
+    void server.lost.then((err) => {
+      log.fatal({ err }, 'the embedded database failed; exiting');
+      process.exit(1);
+    });
     log.info({ ms: Math.round(performance.now() - startedAt), bootMs, role: config.role }, 'ready');
     return server.close;
   })();

@@ -174,9 +174,9 @@ async function measure(
     const share = (us: number) => pct(us / (offCpuUs + us));
     out.rows.push({
       metric: `${backend}: journal write path CPU per row (in-process A/B, alternating rounds), before → after`,
-      value: `${path.beforeUsPerRow.toFixed(1)} → ${path.afterUsPerRow.toFixed(1)} µs; against ${offCpuUs.toFixed(0)} µs per widget call without journaling: ${share(path.beforeUsPerRow)} → ${share(path.afterUsPerRow)} of a journaled call`,
-      budget: '≤ 5 % lower',
-      ok: path.afterUsPerRow / (offCpuUs + path.afterUsPerRow) <= 0.05,
+      // No budget here: since session 8 a cached read is not a row (journal/policy.ts), so this
+      // share is what the hot path would pay if it were (the policy of sessions 5–7).
+      value: `${path.beforeUsPerRow.toFixed(1)} → ${path.afterUsPerRow.toFixed(1)} µs; were every cached widget read a row (${offCpuUs.toFixed(0)} µs each without one), it would cost ${share(path.beforeUsPerRow)} → ${share(path.afterUsPerRow)} of a call`,
     });
     out.notes.push(
       `${backend}: the write path row times the rows of a widget call from the writer's buffer into the table, ${postgresUrl ? 'this process plus its PostgreSQL backend' : "this process, PGlite's thread included"}; before = one json_to_recordset INSERT per 200 rows into the table with the global at index (main before this change), after = ${postgresUrl ? 'COPY FROM STDIN' : "COPY FROM '/dev/blob'"} per up to 1000 rows without it.`,

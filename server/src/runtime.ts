@@ -20,6 +20,11 @@ export interface RunningServer {
   /** The process's parts, for the start script, CLI commands and tests. */
   services: Services;
   /**
+   * Settles when the database is gone for good (the embedded engine's thread crashed): the
+   * process cannot serve again and should exit. Never settles on PostgreSQL.
+   */
+  lost: Promise<Error>;
+  /**
    * Graceful stop: readiness turns 503, no new connections, requests and jobs in flight finish
    * (each within config.shutdownGraceMs), then the database closes.
    */
@@ -88,6 +93,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port: http.port,
     role: config.role,
     services: { ...services, reconcile: jobs.reconcile },
+    lost: s.database.lost ?? new Promise<Error>(() => {}),
     close: gracefulStop({ http, jobs, s, config, log, life }),
   };
 }

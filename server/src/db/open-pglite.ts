@@ -67,6 +67,7 @@ export async function openPglite(
     db: db as unknown as Db,
     kind: 'pglite',
     pglite: client,
+    lost: client.lost,
     copyIn: pgliteCopyIn(client),
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),

@@ -21,6 +21,11 @@ export interface Database {
   connectionString?: string;
   /** Bulk load in COPY's text format (the request journal's rows). */
   copyIn: CopyIn;
+  /**
+   * Embedded only: settles when the engine is gone for good (its thread crashed). PostgreSQL's
+   * pool reconnects on its own, so it has none.
+   */
+  lost?: Promise<Error>;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   /**

@@ -100,4 +100,29 @@ describe('the embedded database on its own thread', () => {
     expect(other.closed).toBe(true);
     await expect(other.query('select 1')).rejects.toThrow(/closed/);
   });
+
+  it('says it is lost when its thread dies (here: out of memory), and fails every call after', async () => {
+    // A small heap for the engine's thread; a result of ~200 MB of text cannot fit in it.
+    const doomed = await PgliteThread.start(
+      { dir: 'memory://' },
+      { resourceLimits: { maxOldGenerationSizeMb: 32 } },
+    );
+    let lost: Error | undefined;
+    void doomed.lost.then((err) => {
+      lost = err;
+    });
+    await expect(doomed.query("select repeat('x', 1000000) from generate_series(1, 200)")).rejects.toThrow();
+    await vi.waitFor(() => expect(lost).toBeInstanceOf(Error));
+    await expect(doomed.query('select 1')).rejects.toThrow();
+  });
+
+  it('is never lost after a close', async () => {
+    const other = await PgliteThread.start({ dir: 'memory://' });
+    await other.close();
+    const settled = await Promise.race([
+      other.lost.then(() => 'lost'),
+      new Promise((r) => setTimeout(r, 200, 'open')),
+    ]);
+    expect(settled).toBe('open');
+  });
 });

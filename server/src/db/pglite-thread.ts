@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 
 /** What the product asks of the embedded engine: PGlite's own calls, wherever it runs. */
@@ -82,17 +82,17 @@ function refuseExecOptions(options: QueryOptions | undefined) {
 declare const __ERPB_BUNDLED__: boolean | undefined;
 
 /** In the sources (tsx, vitest) the worker is TypeScript: it registers tsx before importing itself. */
-function workerFor(start: EngineStart): Worker {
+function workerFor(start: EngineStart, resourceLimits: ResourceLimits | undefined): Worker {
   const here = import.meta.url;
   if (typeof __ERPB_BUNDLED__ !== 'undefined')
-    return new Worker(new URL('../../dist/pglite-worker.js', here), { workerData: start });
+    return new Worker(new URL('../../dist/pglite-worker.js', here), { workerData: start, resourceLimits });
   // tsx/esm/api's ESM build (its package exports' `import` condition: require.resolve would pick
   // the CommonJS one, which cannot register in a worker).
   const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./pglite-worker.ts', here).href;
   const code = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(code, { eval: true, workerData: start });
+  return new Worker(code, { eval: true, workerData: start, resourceLimits });
 }
 
 /**
@@ -109,6 +109,15 @@ export class PgliteThread implements EmbeddedEngine {
   #failure: Error | undefined;
   #closed = false;
   #openTransaction: Promise<void> | undefined;
+  #markLost: (err: Error) => void = () => {};
+  /**
+   * Settles when the engine is gone for good while still open (the thread crashed or exited): no
+   * call will succeed again, so the process should end and its supervisor start a new one
+   * (scripts/start.ts). Never settles after close().
+   */
+  readonly lost = new Promise<Error>((resolve) => {
+    this.#markLost = resolve;
+  });
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -118,8 +127,11 @@ export class PgliteThread implements EmbeddedEngine {
   }
 
   /** Starts the thread and waits until PGlite is ready (its start-up runs there too). */
-  static async start(start: EngineStart): Promise<PgliteThread> {
-    const worker = workerFor(start);
+  static async start(
+    start: EngineStart,
+    opts: { resourceLimits?: ResourceLimits } = {},
+  ): Promise<PgliteThread> {
+    const worker = workerFor(start, opts.resourceLimits);
     const thread = new PgliteThread(worker);
     try {
       await new Promise((resolve, reject) => thread.#pending.set(0, { resolve, reject }));
@@ -244,6 +256,7 @@ export class PgliteThread implements EmbeddedEngine {
   #fail(err: Error) {
     if (this.#closed && this.#pending.size === 0) return;
     this.#failure ??= err;
+    if (!this.#closed) this.#markLost(this.#failure);
     for (const waiting of this.#pending.values()) waiting.reject(this.#failure);
     this.#pending.clear();
   }
