@@ -9,6 +9,7 @@ import { benchContext, publish, runBenches } from './lib/run.js';
  * `pnpm bench [name ...]`: every benchmark (or the named ones), one after another, then one
  * markdown report on stdout and in .tmp/bench-report.md. Progress goes to stderr.
  * BENCH_QUICK=1 shortens the long ones; TEST_DATABASE_URL adds PostgreSQL variants;
+ * BENCH_TARGET_NODE_ARGS adds node flags to the servers under test only (not to the sender);
  * BENCH_PROFILE=1 adds CPU profiles of the server where a benchmark supports it.
  * `pnpm bench issue14` runs issue 14's benchmarks; whenever they ran, their figures are printed
  * again at the end in one table, each block with the machine's load beside it.

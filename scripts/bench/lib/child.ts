@@ -25,7 +25,9 @@ export async function startTarget<Info>(
   file: string,
   opts: { env?: Record<string, string>; nodeArgs?: string[]; readyTimeoutMs?: number } = {},
 ): Promise<Target<Info>> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', file], {
+  // BENCH_TARGET_NODE_ARGS: flags for the targets only (a V8 setting tried on the server, not on the sender).
+  const extra = process.env.BENCH_TARGET_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...(opts.nodeArgs ?? []), '--import', 'tsx', file], {
     cwd: REPO,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'silent', ...opts.env },
