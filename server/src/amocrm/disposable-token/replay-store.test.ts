@@ -53,7 +53,10 @@ describe.each(testBackends)('jti replay store on $name', (backend) => {
     const jti = randomUUID();
     await store.claim(jti, 1, new Date(Date.now() - 1000));
     expect(await store.has(jti)).toBe(true);
-    await store.purgeExpired();
+    const alive = randomUUID();
+    await store.claim(alive, 1, new Date(Date.now() + 60_000));
+    expect(await store.purgeExpired()).toBe(1);
     expect(await store.has(jti)).toBe(false);
+    expect(await store.has(alive)).toBe(true);
   });
 });
