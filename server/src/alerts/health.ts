@@ -2,14 +2,12 @@ import type { OperatorHealth } from '@erp-bridge/shared';
 import { sql } from 'drizzle-orm';
 import type { Installation } from '../amocrm/installations.js';
 import type { Db } from '../db/open.js';
+import { rowsOf } from '../db/rows-of.js';
 import type { ErpRegistry } from '../erp/registry.js';
 import type { ErpSettingsStore } from '../erp/settings.js';
 import type { Signals } from './signals.js';
 import type { AlertStore } from './store.js';
 
-function rows<T>(result: unknown): T[] {
-  return (result as { rows?: T[] }).rows ?? (result as T[]);
-}
 const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
 
 /** The settings page's health section for one account: everything an admin checks first. */
@@ -26,13 +24,13 @@ export function createOperatorHealth(deps: {
   return {
     async of(inst: Installation, now = new Date()): Promise<OperatorHealth> {
       const s = await deps.signals.of(inst, now);
-      const [counts] = rows<{ pending: number }>(
+      const [counts] = rowsOf<{ pending: number }>(
         await deps.db.execute(sql`select count(*)::int as pending from webhook_inbox
           where account_id = ${inst.accountId} and processed_at is null`),
       );
       const midnight = new Date(now);
       midnight.setUTCHours(0, 0, 0, 0);
-      const [guard] = rows<{ blocked: number; unblocked: number; warned: number }>(
+      const [guard] = rowsOf<{ blocked: number; unblocked: number; warned: number }>(
         await deps.db.execute(sql`select
             (count(*) filter (where verdict = 'blocked'))::int as blocked,
             (count(*) filter (where actions like '%"note_unblocked"%'))::int as unblocked,

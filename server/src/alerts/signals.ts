@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Installation } from '../amocrm/installations.js';
 import type { Db } from '../db/open.js';
+import { rowsOf } from '../db/rows-of.js';
 import { type AccountSignals, HOOKS_THAT_MOVE_THE_GAP } from './rules.js';
 
-function rows<T>(result: unknown): T[] {
-  return (result as { rows?: T[] }).rows ?? (result as T[]);
-}
 const date = (v: unknown) => (v ? new Date(v as string) : null);
 
 /**
@@ -19,7 +17,7 @@ export function createSignals(db: Db) {
   return {
     async of(inst: Installation, now: Date): Promise<AccountSignals> {
       const day = new Date(now.getTime() - 86_400_000).toISOString();
-      const [erp] = rows<{ last_ok: string | null; failing_since: string | null }>(
+      const [erp] = rowsOf<{ last_ok: string | null; failing_since: string | null }>(
         await db.execute(sql`
           with ok as (
             select max(at) as at from exchange_journal
@@ -35,7 +33,7 @@ export function createSignals(db: Db) {
       // few, so the walk back past them is short), the real hooks of the last day up to the count
       // that still moves the usual gap, the oldest event still pending, and the installation's own
       // record of reconciliation's last find.
-      const [hooks] = rows<{
+      const [hooks] = rowsOf<{
         last_hook: string | null;
         hooks_24h: number;
         last_reconciled: string | null;
@@ -68,7 +66,7 @@ export function createSignals(db: Db) {
 
     /** The ERP's last good answer (health view). */
     async erpLastSuccess(accountId: number): Promise<Date | null> {
-      const [r] = rows<{ at: string | null }>(
+      const [r] = rowsOf<{ at: string | null }>(
         await db.execute(sql`select max(at) as at from exchange_journal
           where account_id = ${accountId} and system = 'erp' and status between 1 and 499`),
       );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
+import { rowsOf } from '../db/rows-of.js';
 import { sleep } from '../lib/sleep.js';
 
 /**
@@ -264,7 +265,3 @@ export function createDbScheduler(db: Db, opts: RateOptions): SlotScheduler {
 
 /** First key of the advisory locks this module takes (a namespace for pg_advisory_xact_lock(int, int)). */
 const RATE_LOCK_SPACE = 7_001;
-
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
-}

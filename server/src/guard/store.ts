@@ -1,6 +1,7 @@
 import type { GuardActionDone, GuardDecision, GuardRecord, GuardRules, Stage } from '@erp-bridge/shared';
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
+import { rowsOf } from '../db/rows-of.js';
 import { guardDecisions, guardLeads } from '../db/schema.js';
 
 export type GuardLeadState = typeof guardLeads.$inferSelect;
@@ -201,9 +202,7 @@ export function createGuardStore(db: Db, opts: { leaseMs?: number } = {}) {
           x.pipeline_id, x.status_id, ${JSON.stringify(rules)}
         from x join settled s on s.lead_id = x.lead_id
         returning id, lead_id, at, cause, verdict, reasons, actions, pipeline_id, status_id`);
-      const inserted =
-        (result as unknown as { rows?: Record<string, unknown>[] }).rows ??
-        (result as unknown as Record<string, unknown>[]);
+      const inserted = rowsOf<Record<string, unknown>>(result);
       return new Map(
         inserted.map((r) => [
           Number(r.lead_id),

@@ -47,10 +47,10 @@ export function createOperatorServices(deps: {
     },
     onExchange(record: ExchangeRecord) {
       if (!journaling) return;
-      // Both are O(1) and never throw (writer.ts, metrics.ts): nothing here holds an answer back.
-      deps.metrics.operator.observe(record);
+      // Each is O(1) and isolated: an observer's fault must not break the request it observes.
+      isolated(() => deps.metrics.operator.observe(record));
       if (!journaled(record)) return;
-      writer.observe(record);
+      isolated(() => writer.observe(record));
       if (writer.dropped !== droppedSeen) {
         deps.metrics.operator.journalDropped.inc(writer.dropped - droppedSeen);
         droppedSeen = writer.dropped;
@@ -89,6 +89,14 @@ export function createOperatorServices(deps: {
       return engine;
     },
   };
+}
+
+function isolated(observe: () => void) {
+  try {
+    observe();
+  } catch {
+    // Dropped: the request it observes goes on.
+  }
 }
 
 export type OperatorServices = ReturnType<typeof createOperatorServices>;

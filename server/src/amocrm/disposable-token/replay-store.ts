@@ -2,6 +2,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { arrayLiteral } from '../../db/array-literal.js';
 import { createBatcher } from '../../db/batcher.js';
 import type { Db } from '../../db/open.js';
+import { rowsOf } from '../../db/rows-of.js';
 import { usedTokenIds } from '../../db/schema.js';
 
 interface Claim {
@@ -36,9 +37,7 @@ export function createReplayStore(db: Db, opts: { maxBatch?: number; maxInFlight
           ${arrayLiteral(claims.map((c) => c.expiresAt.toISOString()))}::timestamptz[])
         on conflict do nothing
         returning jti`);
-      const rows =
-        (result as unknown as { rows?: { jti: string }[] }).rows ?? (result as unknown as { jti: string }[]);
-      const won = new Set(rows.map((r) => r.jti));
+      const won = new Set(rowsOf<{ jti: string }>(result).map((r) => r.jti));
       return batch.map((c) => won.has(c.jti) && firsts.get(c.jti) === c);
     },
   });
@@ -54,9 +53,7 @@ export function createReplayStore(db: Db, opts: { maxBatch?: number; maxInFlight
       const result = await db.execute<{ n: number }>(sql`
         with gone as (delete from used_token_ids where expires_at < ${now.toISOString()}::timestamptz returning 1)
         select count(*)::int as n from gone`);
-      const rows =
-        (result as unknown as { rows?: { n: number }[] }).rows ?? (result as unknown as { n: number }[]);
-      return Number(rows[0]?.n ?? 0);
+      return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
     },
 
     /** For tests: whether a jti is recorded. */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { createBatcher } from '../../db/batcher.js';
 import type { Db } from '../../db/open.js';
+import { rowsOf } from '../../db/rows-of.js';
 import type { WebhookEvent } from './parse.js';
 
 export interface StoredHook {
@@ -94,8 +95,5 @@ async function insertBatch(db: Db, batch: readonly Hook[]) {
       returning id, raw_body_id
     )
     select s.id, i.ord from stored_events s join input i on i.body_id = s.raw_body_id`);
-  return (
-    (result as unknown as { rows?: { id: number | string; ord: number | string }[] }).rows ??
-    (result as unknown as { id: number | string; ord: number | string }[])
-  );
+  return rowsOf<{ id: number | string; ord: number | string }>(result);
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
+import { rowsOf } from '../../db/rows-of.js';
 import { webhookInbox } from '../../db/schema.js';
 import { createGroupCommit, type GroupCommitOptions } from './group-commit.js';
 import type { WebhookEvent } from './parse.js';
@@ -42,7 +43,7 @@ export function createWebhookInbox(db: Db, opts: { groupCommit?: GroupCommitOpti
           as x(dedupe_key text, entity text, action text, entity_id bigint, event text)
         on conflict (dedupe_key) do nothing
         returning id`);
-    const ids = rowsOf(result).map((r) => Number(r.id));
+    const ids = rowsOf<{ id: number | string }>(result).map((r) => Number(r.id));
     return { ids, duplicates: events.length - ids.length };
   }
   const grouped = opts.groupCommit === false ? undefined : createGroupCommit(db, storeOne, opts.groupCommit);
@@ -97,7 +98,7 @@ export function createWebhookInbox(db: Db, opts: { groupCommit?: GroupCommitOpti
           delete from webhook_inbox where id in (
             select id from webhook_inbox where processed_at < ${cutoff.toISOString()}::timestamptz limit ${slice}
           ) returning id`);
-        const n = rowsOf(gone).length;
+        const n = rowsOf<{ id: number | string }>(gone).length;
         events += n;
         if (n < slice) break;
       }
@@ -109,7 +110,7 @@ export function createWebhookInbox(db: Db, opts: { groupCommit?: GroupCommitOpti
               and not exists (select 1 from webhook_inbox i where i.raw_body_id = b.id)
             limit ${slice}
           ) returning id`);
-        const n = rowsOf(gone).length;
+        const n = rowsOf<{ id: number | string }>(gone).length;
         bodies += n;
         if (n < slice) break;
       }
@@ -129,8 +130,3 @@ export function createWebhookInbox(db: Db, opts: { groupCommit?: GroupCommitOpti
 }
 
 export type WebhookInbox = ReturnType<typeof createWebhookInbox>;
-
-/** PGlite answers `{ rows }`, node-postgres through Drizzle an array: accept both. */
-function rowsOf(result: unknown): { id: number | string }[] {
-  return (result as { rows?: { id: number | string }[] }).rows ?? (result as { id: number | string }[]);
-}
