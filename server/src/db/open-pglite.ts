@@ -69,6 +69,7 @@ export async function openPglite(
     pglite: client,
     lost: client.lost,
     copyIn: pgliteCopyIn(client),
+    named: (statement, values) => client.named(statement, values),
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { type CopyIn, postgresCopyIn } from './copy-in.js';
 import { migrationsApplied, NEWEST_APPLIED_SQL } from './migrations-state.js';
+import { postgresNamed, type RunNamed } from './named-statement.js';
 import type { EmbeddedEngine } from './pglite-thread.js';
 import * as schema from './schema.js';
 import { trySessionLock, type Unlock } from './session-lock.js';
@@ -21,6 +22,8 @@ export interface Database {
   connectionString?: string;
   /** Bulk load in COPY's text format (the request journal's rows). */
   copyIn: CopyIn;
+  /** A hot statement parsed once per engine or connection, then only bound (named-statement.ts). */
+  named: RunNamed;
   /**
    * Embedded only: settles when the engine is gone for good (its thread crashed). PostgreSQL's
    * pool reconnects on its own, so it has none.
@@ -84,6 +87,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       kind: 'postgres',
       connectionString: opts.databaseUrl,
       copyIn: postgresCopyIn(pool),
+      named: postgresNamed(pool),
       ping: async () => void (await pool.query('select 1')),
       trySessionLock: (space, key) => trySessionLock(pool, space, key),
       close: () => pool.end(),

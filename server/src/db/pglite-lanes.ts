@@ -75,10 +75,12 @@ export function serveAnswersFirst(client: EmbeddedEngine, opts: LaneOptions): vo
 
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
+  const named = client.named.bind(client);
   const transaction = client.transaction.bind(client);
   client.query = ((...args: Parameters<typeof query>) =>
     enqueue(() => query(...args))) as typeof client.query;
   client.exec = (...args) => enqueue(() => exec(...args));
+  client.named = (...args) => enqueue(() => named(...args));
   client.transaction = ((...args: Parameters<typeof transaction>) =>
     enqueue(() => transaction(...args))) as typeof client.transaction;
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import type { NamedStatement } from './named-statement.js';
 
 /** What the product asks of the embedded engine: PGlite's own calls, wherever it runs. */
 export interface EmbeddedEngine {
@@ -12,6 +13,8 @@ export interface EmbeddedEngine {
     options?: QueryOptions,
   ): Promise<Results<T>>;
   exec(sql: string, options?: QueryOptions): Promise<Results[]>;
+  /** A hot statement, parsed once under its name; text values in, rows of text out (db/named-statement.ts). */
+  named(statement: NamedStatement, values: readonly (string | null)[]): Promise<(string | null)[][]>;
   transaction<T>(fn: (tx: EngineTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly closed: boolean;
@@ -36,6 +39,8 @@ export type EngineCall =
       blob?: Blob;
     }
   | { id: number; kind: 'exec'; sql: string }
+  /** A statement parsed once under its name, then bound with text values (db/pglite-wire.ts). */
+  | { id: number; kind: 'named'; name: string; text: string; values: (string | null)[] }
   | { id: number; kind: 'close' };
 /** Every call also carries the caller's Date.now() (db/pglite-worker.ts keeps one clock). */
 export type Stamped = EngineCall & { now: number };
@@ -155,6 +160,13 @@ export class PgliteThread implements EmbeddedEngine {
     refuseExecOptions(options);
     if (this.#openTransaction) return this.#afterTransaction(() => this.#exec(sql));
     return this.#exec(sql);
+  }
+
+  named(statement: NamedStatement, values: readonly (string | null)[]): Promise<(string | null)[][]> {
+    const call = () =>
+      this.#call({ kind: 'named', ...statement, values: [...values] }) as Promise<(string | null)[][]>;
+    if (this.#openTransaction) return this.#afterTransaction(call);
+    return call();
   }
 
   /** A call from outside an open transaction must not run inside it: it waits for its end. */

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type QueryOptions } from '@electric-sql/pglite';
 import type { EngineCall, EngineError, EngineReply, EngineStart, Stamped } from './pglite-thread.js';
+import { bindCall, parseCall, rowsOfReply } from './pglite-wire.js';
 
 /**
  * The embedded database's own thread (db/pglite-thread.ts starts it): PGlite runs here, so its
@@ -68,8 +69,25 @@ let chain: Promise<unknown> = client.waitReady.then(
   (err: unknown) => port.postMessage({ id: 0, ok: false, error: engineError(err) } satisfies EngineReply),
 );
 
+/** Named statements this engine has parsed (db/pglite-wire.ts): each is parsed once, then only bound. */
+const parsed = new Map<string, string>();
+
+async function runNamed(call: Extract<EngineCall, { kind: 'named' }>) {
+  const known = parsed.get(call.name);
+  if (known !== undefined && known !== call.text)
+    throw new Error(`statement ${call.name} is already prepared with another text`);
+  if (known === undefined) {
+    // Parsed alone first: a text the engine refuses leaves no statement behind and no name here.
+    rowsOfReply(await client.execProtocolRaw(parseCall({ name: call.name, text: call.text })));
+    parsed.set(call.name, call.text);
+  }
+  return rowsOfReply(await client.execProtocolRaw(bindCall(call.name, call.values)));
+}
+
 async function run(call: EngineCall): Promise<unknown> {
   switch (call.kind) {
+    case 'named':
+      return runNamed(call);
     case 'query': {
       const { rows, fields, affectedRows } = await client.query(call.sql, call.params, options(call));
       return { rows, fields, affectedRows };

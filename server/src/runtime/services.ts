@@ -51,7 +51,7 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs,
   // PGlite runs one statement at a time; a PostgreSQL pool commits several at once, so a hook or
   // a claim arriving mid-commit need not wait for that commit before its own starts.
   const maxInFlight = database.kind === 'postgres' ? 3 : 1;
-  const replayStore = createReplayStore(database.db, { maxInFlight });
+  const replayStore = createReplayStore(database, { maxInFlight });
   const inbox = createWebhookInbox(database.db, { groupCommit: { maxInFlight } });
   // The request journal and per-account metrics see every amoCRM and ERP attempt.
   const operator = createOperatorServices({ database, box, log, metrics });

@@ -13,7 +13,7 @@ describe.each(testBackends)('jti replay store on $name', (backend) => {
   const later = () => new Date(Date.now() + 60_000);
 
   it('lets exactly one of many concurrent claims of one jti win, in one batch or across batches', async () => {
-    const store = createReplayStore(database.db);
+    const store = createReplayStore(database);
     const jti = randomUUID();
     const results = await Promise.all(Array.from({ length: 50 }, () => store.claim(jti, 1, later())));
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -21,15 +21,15 @@ describe.each(testBackends)('jti replay store on $name', (backend) => {
   });
 
   it('holds across two stores (two instances) on one database', async () => {
-    const a = createReplayStore(database.db);
-    const b = createReplayStore(database.db);
+    const a = createReplayStore(database);
+    const b = createReplayStore(database);
     const jti = randomUUID();
     const results = await Promise.all([a.claim(jti, 1, later()), b.claim(jti, 1, later())]);
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
   it('accepts many distinct jtis claimed at once', async () => {
-    const store = createReplayStore(database.db, { maxBatch: 64 });
+    const store = createReplayStore(database, { maxBatch: 64 });
     const results = await Promise.all(
       Array.from({ length: 300 }, () => store.claim(randomUUID(), 1, later())),
     );
@@ -37,7 +37,7 @@ describe.each(testBackends)('jti replay store on $name', (backend) => {
   });
 
   it('stores jtis with array-literal punctuation verbatim, each claim judged on its own', async () => {
-    const store = createReplayStore(database.db);
+    const store = createReplayStore(database);
     const odd = ['a"b,c}d{e\\f', 'NULL', '  spaced  ', 'кириллица-jti', `${randomUUID()}"`].map(
       (j) => `${j}-${randomUUID()}`,
     );
@@ -49,7 +49,7 @@ describe.each(testBackends)('jti replay store on $name', (backend) => {
   });
 
   it('forgets expired jtis when purged', async () => {
-    const store = createReplayStore(database.db);
+    const store = createReplayStore(database);
     const jti = randomUUID();
     await store.claim(jti, 1, new Date(Date.now() - 1000));
     expect(await store.has(jti)).toBe(true);

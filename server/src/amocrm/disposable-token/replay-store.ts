@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import { arrayLiteral } from '../../db/array-literal.js';
 import { createBatcher } from '../../db/batcher.js';
-import type { Db } from '../../db/open.js';
+import type { NamedStatement } from '../../db/named-statement.js';
+import type { Database } from '../../db/open.js';
 import { rowsOf } from '../../db/rows-of.js';
 import { usedTokenIds } from '../../db/schema.js';
 
@@ -12,13 +13,29 @@ interface Claim {
 }
 
 /**
+ * The claim of a batch: three arrays, one text for any batch size (no query building per row),
+ * named so each engine parses and plans it once (db/named-statement.ts).
+ */
+const CLAIM: NamedStatement = {
+  name: 'erpb_jti_claim',
+  text: `insert into used_token_ids (jti, account_id, expires_at)
+    select * from unnest($1::text[], $2::bigint[], $3::timestamptz[])
+    on conflict do nothing
+    returning jti`,
+};
+
+/**
  * Remembers every accepted jti until its token expires. The primary key makes the claim atomic
  * across server instances sharing one database: exactly one request wins a given jti. Claims are
  * group-committed (db/batcher.ts): those that arrive while an insert is in flight share the next
  * one, so the check costs about one statement per database round trip, not one per request, and
  * each request is answered only after its own row is in.
  */
-export function createReplayStore(db: Db, opts: { maxBatch?: number; maxInFlight?: number } = {}) {
+export function createReplayStore(
+  database: Pick<Database, 'db' | 'named'>,
+  opts: { maxBatch?: number; maxInFlight?: number } = {},
+) {
+  const { db } = database;
   const batcher = createBatcher<Claim, boolean>({
     maxBatch: opts.maxBatch ?? 256,
     maxInFlight: opts.maxInFlight ?? 1,
@@ -27,17 +44,12 @@ export function createReplayStore(db: Db, opts: { maxBatch?: number; maxInFlight
       const firsts = new Map<string, Claim>();
       for (const c of batch) if (!firsts.has(c.jti)) firsts.set(c.jti, c);
       const claims = [...firsts.values()];
-      // One statement text for any batch size (three array parameters, not 3 × n placeholders):
-      // the hot path pays no query building per row, and the database parses the same text.
-      const result = await db.execute<{ jti: string }>(sql`
-        insert into used_token_ids (jti, account_id, expires_at)
-        select * from unnest(
-          ${arrayLiteral(claims.map((c) => c.jti))}::text[],
-          ${arrayLiteral(claims.map((c) => c.accountId))}::bigint[],
-          ${arrayLiteral(claims.map((c) => c.expiresAt.toISOString()))}::timestamptz[])
-        on conflict do nothing
-        returning jti`);
-      const won = new Set(rowsOf<{ jti: string }>(result).map((r) => r.jti));
+      const rows = await database.named(CLAIM, [
+        arrayLiteral(claims.map((c) => c.jti)),
+        arrayLiteral(claims.map((c) => c.accountId)),
+        arrayLiteral(claims.map((c) => c.expiresAt.toISOString())),
+      ]);
+      const won = new Set(rows.map((r) => r[0]));
       return batch.map((c) => won.has(c.jti) && firsts.get(c.jti) === c);
     },
   });
