@@ -83,7 +83,9 @@ async function startVariant(v: Variant, seconds: number): Promise<Subject> {
     profileSummary: () => profile.summary(),
     amoCalls: async (since) => (await target.call<{ total: number }>('emulatorCalls', { since })).total,
   };
-  await load(subject, Math.min(2, seconds)); // JIT and pools warm; not counted
+  // JIT, pools and the heap warm; not counted. After 2 s the first round still ran 5-10 % more CPU
+  // a request than the next two (V8's compiler and GC threads busier), so the warm-up is a round long.
+  await load(subject, seconds);
   await sleep(500);
   subject.idleRss = subject.rss();
   subject.peakRss = subject.idleRss ?? 0;
@@ -154,7 +156,7 @@ const bench: Bench = {
     const subjects: Subject[] = [baseline];
     let since = Date.now();
     try {
-      await load(baseline, 2);
+      await load(baseline, seconds);
       for (const v of variants) subjects.push(await startVariant(v, seconds));
       since = Date.now();
       // Alternating rounds: a shared machine's slow spell falls on every server alike.
@@ -237,7 +239,7 @@ const bench: Bench = {
     }
     out.notes.push(
       `Each server in its own process, started together; autocannon in this one (${CONNECTIONS} connections, ` +
-        `${roundCount} alternating rounds of ${seconds} s after a warm-up, medians shown). Every request carries a ` +
+        `${roundCount} alternating rounds of ${seconds} s after a warm-up as long, medians shown). Every request carries a ` +
         'fresh HS256 token with a new jti, so replays never happen. req/s counts the expected answers only. ' +
         'CPU per request is read from /proc: it is the figure a shared machine disturbs least.',
     );
