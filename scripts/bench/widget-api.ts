@@ -17,7 +17,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** The medians of a subject's rounds. */
 function summary(s: Subject) {
   const of = (f: (l: Load) => number) => median(s.rounds.map(f));
-  return { rps: of((l) => l.rps), p50: of((l) => l.p50), p99: of((l) => l.p99), cpuUs: of((l) => l.cpuUs) };
+  return {
+    rps: of((l) => l.rps),
+    p50: of((l) => l.p50),
+    p99: of((l) => l.p99),
+    cpuUs: of((l) => l.cpuUs),
+    loopCpuUs: of((l) => l.loopCpuUs),
+  };
 }
 
 const describe = (s: Subject) => {
@@ -25,7 +31,7 @@ const describe = (s: Subject) => {
   const bad = s.rounds.reduce((n, l) => n + l.bad, 0);
   return (
     `${m.rps.toFixed(0)} req/s (${s.okStatus === 404 ? '404 after auth' : '2xx'}), p50 ${ms(m.p50)} · p99 ${ms(m.p99)}, ` +
-    `${m.cpuUs.toFixed(0)} µs CPU/request; rounds ${s.rounds.map((l) => l.rps.toFixed(0)).join(' / ')} req/s` +
+    `${m.cpuUs.toFixed(0)} µs CPU/request (event loop ${m.loopCpuUs.toFixed(0)}, other threads ${(m.cpuUs - m.loopCpuUs).toFixed(0)}); rounds ${s.rounds.map((l) => l.rps.toFixed(0)).join(' / ')} req/s` +
     (bad ? `; other answers, timeouts or errors: ${bad}` : '')
   );
 };

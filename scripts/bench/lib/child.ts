@@ -111,12 +111,16 @@ const TICK_MS = 10;
 /**
  * CPU time (user + system) a process has used so far, ms (Linux), or undefined when it cannot be
  * read (no pid, the process gone). Per request, it is the figure a shared machine disturbs least:
- * other work slows a server's answers, not the CPU each one costs.
+ * other work slows a server's answers, not the CPU each one costs. With `thread`, that one thread's.
  */
-export function cpuMsOf(pid: number | undefined): number | undefined {
+export function cpuMsOf(pid: number | undefined, thread?: number): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // /proc/<pid>/task/<pid> is the process's first thread: node's event loop.
+    const stat = readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
     // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS;

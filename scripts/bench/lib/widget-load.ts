@@ -16,6 +16,8 @@ export interface Load {
   p99: number;
   /** Server CPU time per answered request, µs (user + system, from /proc). */
   cpuUs: number;
+  /** Of which the event loop's thread; the rest is the embedded engine's thread, GC and compiler threads. */
+  loopCpuUs: number;
 }
 
 /** One server under test: how to reach it, what it must answer, and its rounds so far. */
@@ -49,6 +51,7 @@ export async function load(s: Subject, seconds: number): Promise<Load> {
   const expected = Math.max(...s.rounds.map((l) => l.rps), s.lastRps ?? 0, 4000);
   s.next = tokenSupply(s.sign, Math.ceil(1.5 * expected * seconds));
   const cpu0 = cpuMsOf(s.pid) ?? Number.NaN;
+  const loop0 = cpuMsOf(s.pid, s.pid) ?? Number.NaN;
   const sampler = setInterval(() => {
     s.peakRss = Math.max(s.peakRss, s.rss() ?? 0);
   }, 200);
@@ -75,6 +78,7 @@ export async function load(s: Subject, seconds: number): Promise<Load> {
     p50: r.latency.p50,
     p99: r.latency.p99,
     cpuUs: ok ? (1000 * ((cpuMsOf(s.pid) ?? Number.NaN) - cpu0)) / ok : Number.NaN,
+    loopCpuUs: ok ? (1000 * ((cpuMsOf(s.pid, s.pid) ?? Number.NaN) - loop0)) / ok : Number.NaN,
   };
 }
 
