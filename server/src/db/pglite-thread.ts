@@ -39,7 +39,7 @@ export type EngineCall =
       blob?: Blob;
     }
   | { id: number; kind: 'exec'; sql: string }
-  /** A statement parsed once under its name, then bound with text values (db/pglite-wire.ts). */
+  /** A statement parsed once under its name, then bound with text values (db/pglite-worker.ts). */
   | { id: number; kind: 'named'; name: string; text: string; values: (string | null)[] }
   | { id: number; kind: 'close' };
 /** Every call also carries the caller's Date.now() (db/pglite-worker.ts keeps one clock). */

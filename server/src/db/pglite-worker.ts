@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type QueryOptions } from '@electric-sql/pglite';
+import { PGlite, protocol, type QueryOptions } from '@electric-sql/pglite';
 import type { EngineCall, EngineError, EngineReply, EngineStart, Stamped } from './pglite-thread.js';
-import { bindCall, parseCall, rowsOfReply } from './pglite-wire.js';
 
 /**
  * The embedded database's own thread (db/pglite-thread.ts starts it): PGlite runs here, so its
@@ -69,19 +68,43 @@ let chain: Promise<unknown> = client.waitReady.then(
   (err: unknown) => port.postMessage({ id: 0, ok: false, error: engineError(err) } satisfies EngineReply),
 );
 
-/** Named statements this engine has parsed (db/pglite-wire.ts): each is parsed once, then only bound. */
+/**
+ * Named statements this engine has parsed. PGlite's `query()` parses, plans and types its
+ * statement on every call; a named one is parsed once here with PostgreSQL's extended protocol
+ * (PGlite's own serializer), then each call is Bind, Execute, Sync with text values, and its rows
+ * come back as text. For the jti claim that fixed part was most of its cost (docs/performance.md).
+ */
 const parsed = new Map<string, string>();
+const { serialize } = protocol;
 
 async function runNamed(call: Extract<EngineCall, { kind: 'named' }>) {
   const known = parsed.get(call.name);
   if (known !== undefined && known !== call.text)
     throw new Error(`statement ${call.name} is already prepared with another text`);
   if (known === undefined) {
-    // Parsed alone first: a text the engine refuses leaves no statement behind and no name here.
-    rowsOfReply(await client.execProtocolRaw(parseCall({ name: call.name, text: call.text })));
+    // Parsed alone first: a text the engine refuses (execProtocol throws its error) leaves no
+    // statement behind and no name here.
+    await client.execProtocol(wire(serialize.parse({ name: call.name, text: call.text }), serialize.sync()));
     parsed.set(call.name, call.text);
   }
-  return rowsOfReply(await client.execProtocolRaw(bindCall(call.name, call.values)));
+  const { messages } = await client.execProtocol(
+    wire(
+      serialize.bind({ statement: call.name, values: call.values }),
+      serialize.execute(),
+      serialize.sync(),
+    ),
+  );
+  return messages.flatMap((m) => (m instanceof protocol.messages.DataRowMessage ? [m.fields] : []));
+}
+
+function wire(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 async function run(call: EngineCall): Promise<unknown> {
