@@ -64,3 +64,45 @@ describe('the card verdict', () => {
     );
   });
 });
+
+describe('the card report', () => {
+  const lines = [{ elementId: 1, sku: 'DRL-18V', name: 'Дрель', quantity: 1, price: null }];
+  const snapshot: StockSnapshot = {
+    asOf: new Date('2026-12-02T12:00:00Z'),
+    items: new Map([
+      [
+        'DRL-18V',
+        {
+          sku: 'DRL-18V',
+          name: 'Дрель',
+          price: null,
+          warehouses: [{ warehouseId: 'w1', warehouseName: 'Основной', free: 4 }],
+        },
+      ],
+    ]),
+  };
+  const depsWith = (stale: boolean, deal = { lines }): LeadStockDeps => ({
+    leads: { read: async () => deal as never },
+    erp: { kind: 'local', getStock: async () => ({ value: snapshot, asOf: snapshot.asOf, stale }) },
+  });
+
+  it('is one shared object per deal state, so its answer is serialized once; a change is a new report', async () => {
+    const fresh = depsWith(false);
+    const first = await buildLeadStockReport(fresh, 7);
+    expect(first).toMatchObject({ leadId: 7, status: 'ok', stale: false, source: 'local' });
+    expect(await buildLeadStockReport(fresh, 7)).toBe(first);
+    // The ERP went down and the same snapshot is served as the last known: the report says so.
+    const stale = await buildLeadStockReport(depsWith(true), 7);
+    expect(stale).not.toBe(first);
+    expect(stale.stale).toBe(true);
+    // The same lines under another deal id never answer with the first deal's id.
+    const other = await buildLeadStockReport(fresh, 8);
+    expect(other.leadId).toBe(8);
+    // A new read of the deal (new lines) is judged afresh.
+    const more = await buildLeadStockReport(
+      depsWith(false, { lines: [{ ...lines[0], quantity: 9 }] } as never),
+      7,
+    );
+    expect(more.status).toBe('short');
+  });
+});

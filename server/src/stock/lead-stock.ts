@@ -43,7 +43,7 @@ export async function buildLeadStockReport(
   deps: LeadStockDeps,
   leadId: number,
   call: { signal?: AbortSignal; refresh?: boolean } = {},
-): Promise<StockReport> {
+): Promise<Readonly<StockReport>> {
   const { signal } = call;
   let deal: Awaited<ReturnType<LeadReader['read']>>;
   try {
@@ -70,14 +70,42 @@ export async function buildLeadStockReport(
     throw new DomainError('erp.unavailable', (err as Error).message, { title: 'The ERP is unavailable' });
   }
   const verdict = cardVerdict(deal.lines, stock.value, deps.warehouseIds);
-  return {
+  return cardReport(verdict, {
     leadId,
-    status: verdict.status,
-    lines: verdict.lines,
     asOf: stock.asOf.toISOString(),
     stale: stock.stale,
     source: deps.erp.kind,
+  });
+}
+
+type ReportHead = Pick<StockReport, 'leadId' | 'asOf' | 'stale' | 'source'>;
+const reports = new WeakMap<Verdict, Readonly<StockReport>>();
+
+/**
+ * The same report object for the same verdict and head, so a burst of card reads of one deal is
+ * also serialized once (http/routes/lead-stock.ts keeps the bytes per report object). Held as
+ * weakly as the verdict it wraps. Callers must not change it: it is shared.
+ */
+function cardReport(verdict: Verdict, head: ReportHead): Readonly<StockReport> {
+  const known = reports.get(verdict);
+  if (
+    known &&
+    known.leadId === head.leadId &&
+    known.asOf === head.asOf &&
+    known.stale === head.stale &&
+    known.source === head.source
+  )
+    return known;
+  const report = {
+    leadId: head.leadId,
+    status: verdict.status,
+    lines: verdict.lines,
+    asOf: head.asOf,
+    stale: head.stale,
+    source: head.source,
   };
+  reports.set(verdict, report);
+  return report;
 }
 
 type Verdict = ReturnType<typeof availabilityOf>;

@@ -5,6 +5,7 @@ import type { Installation } from '../../amocrm/installations.js';
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import { buildLeadStockReport, type LeadStockDeps } from '../../stock/lead-stock.js';
 import { openApiRoute } from '../contract-route.js';
+import { sharedJsonAnswer } from '../json-bytes.js';
 import { clientGone } from '../request-signal.js';
 
 /** How often one user may make the backend re-read the ERP for a deal ("↻" in the panel). */
@@ -36,6 +37,7 @@ export function leadStockRoutes(
       refresh,
       signal: clientGone(c),
     });
-    return c.json(report, 200);
+    // The report object is shared per deal state, and so are its bytes (http/json-bytes.ts).
+    return sharedJsonAnswer(c, report);
   });
 }
