@@ -37,35 +37,43 @@ export function incomingJournal(
         : path.startsWith('/api/v1/')
           ? 'widget'
           : undefined;
-    if (!system || c.req.method === 'OPTIONS') return next();
+    const method = c.req.method;
+    if (!system || method === 'OPTIONS') return next();
     const at = Date.now();
     const started = performance.now();
     const lead = LEAD.exec(path);
+    // Built field by field, not spread: this runs on every widget call (spreads and object rest
+    // were half of this middleware's ~8 µs a request).
+    const outer = exchangeContext.getStore(); // the answer lane (lib/answer-lane.ts)
     const context: ExchangeContext = {
-      ...exchangeContext.getStore(), // the answer lane (lib/answer-lane.ts)
-      ...(system === 'widget' && { widgetRequestId: randomUUID(), caused: { outgoing: 0 } }),
-      ...(lead && { leadId: Number(lead[1]) }),
+      answering: outer?.answering,
+      accountId: outer?.accountId,
+      jobId: outer?.jobId,
+      widgetRequestId: system === 'widget' ? randomUUID() : outer?.widgetRequestId,
+      leadId: lead ? Number(lead[1]) : outer?.leadId,
+      caused: system === 'widget' ? { outgoing: 0 } : outer?.caused,
     };
     let status = 500;
     try {
       await exchangeContext.run(context, next);
       status = c.res.status;
     } finally {
-      const accountId = c.get('auth')?.accountId ?? context.accountId;
-      const { answering: _lane, caused, ...attribution } = context;
-      const record = {
+      const record: ExchangeRecord = {
         at,
-        direction: 'in' as const,
+        direction: 'in',
         system,
-        method: c.req.method,
+        method,
         path: hook ? path.replace(hook[1] ?? '', ':hookKey') : path,
         status,
         latencyMs: performance.now() - started,
         attempt: 1,
-        ...attribution,
-        ...(caused && { outgoing: caused.outgoing }),
+        accountId: c.get('auth')?.accountId ?? context.accountId,
+        jobId: context.jobId,
+        widgetRequestId: context.widgetRequestId,
+        leadId: context.leadId,
+        outgoing: context.caused?.outgoing,
       };
-      if (accountId !== undefined || !hook?.[1]) opts.observe({ ...record, accountId });
+      if (record.accountId !== undefined || !hook?.[1]) opts.observe(record);
       // After the route, the lookup is a cache hit; it never holds the answer back.
       else
         void opts
