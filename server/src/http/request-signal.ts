@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
+import { nodeAnswer } from './node-answer.js';
 
 const gone = () => new DOMException('The client closed the connection', 'AbortError');
 
@@ -10,7 +10,7 @@ const gone = () => new DOMException('The client closed the connection', 'AbortEr
  * server got to it is already closed when the handler runs; the socket tells the truth then too.
  */
 export function clientGone(c: Context): AbortSignal {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  const outgoing = nodeAnswer(c);
   if (!outgoing) return c.req.raw.signal;
   if (outgoing.destroyed || outgoing.socket?.destroyed || outgoing.socket === null)
     return AbortSignal.abort(gone());

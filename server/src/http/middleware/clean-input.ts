@@ -17,18 +17,28 @@ const invalidText = (where: string) =>
   );
 
 /**
+ * Without a '%' or a '+' decoding changes nothing, so the text a route reads is the URL's own:
+ * when that is clean, every segment and query pair is (they are split at ASCII characters, which
+ * never cut a surrogate pair). Parsing the URL and decoding each part cost ~5 µs a request.
+ */
+const isPlainCleanUrl = (url: string) => !url.includes('%') && !url.includes('+') && isCleanText(url);
+
+function checkUrl(url: URL) {
+  for (const segment of url.pathname.split('/')) {
+    const decoded = decodeComponent(segment);
+    if (decoded === null || !isCleanText(decoded)) throw invalidText('path');
+  }
+  if (url.search && !isCleanFormText(url.search.slice(1))) throw invalidText('query');
+}
+
+/**
  * The edge check of every request, before any route reads it: path segments, query and body must
  * be text PostgreSQL and the ERPs can hold (see lib/clean-text). Runs after the body limit, so the
  * body it reads is bounded; the route reads the same body again from Hono's cache.
  */
 export function cleanInput(): MiddlewareHandler {
   return async (c, next) => {
-    const url = new URL(c.req.url);
-    for (const segment of url.pathname.split('/')) {
-      const decoded = decodeComponent(segment);
-      if (decoded === null || !isCleanText(decoded)) throw invalidText('path');
-    }
-    if (url.search && !isCleanFormText(url.search.slice(1))) throw invalidText('query');
+    if (!isPlainCleanUrl(c.req.url)) checkUrl(new URL(c.req.url));
 
     if (declaresBody(c)) {
       const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
