@@ -97,15 +97,8 @@ async function runNamed(call: Extract<EngineCall, { kind: 'named' }>) {
   return messages.flatMap((m) => (m instanceof protocol.messages.DataRowMessage ? [m.fields] : []));
 }
 
-function wire(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** One call's protocol messages as one buffer, as execProtocol takes them. */
+const wire = (...parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 
 async function run(call: EngineCall): Promise<unknown> {
   switch (call.kind) {

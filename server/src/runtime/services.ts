@@ -51,9 +51,9 @@ export async function createServices(config: Config, { log, fetch, guardLeaseMs,
   // PGlite runs one statement at a time; a PostgreSQL pool commits several at once, so a hook
   // arriving mid-commit need not wait for that commit before its own starts (ack p99). The jti
   // claims keep one in flight on both (replay-store.ts).
-  const maxInFlight = database.kind === 'postgres' ? 3 : 1;
+  const inboxInFlight = database.kind === 'postgres' ? 3 : 1;
   const replayStore = createReplayStore(database);
-  const inbox = createWebhookInbox(database.db, { groupCommit: { maxInFlight } });
+  const inbox = createWebhookInbox(database.db, { groupCommit: { maxInFlight: inboxInFlight } });
   // The request journal and per-account metrics see every amoCRM and ERP attempt.
   const operator = createOperatorServices({ database, box, log, metrics });
   const access = createAmoAccess({

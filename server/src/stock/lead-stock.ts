@@ -83,7 +83,7 @@ const reports = new WeakMap<Verdict, Readonly<StockReport>>();
 
 /**
  * The same report object for the same verdict and head, so a burst of card reads of one deal is
- * also serialized once (http/routes/lead-stock.ts keeps the bytes per report object). Held as
+ * also serialized once (http/json-bytes.ts keeps the bytes per report object). Held as
  * weakly as the verdict it wraps. Callers must not change it: it is shared.
  */
 function cardReport(verdict: Verdict, head: ReportHead): Readonly<StockReport> {
