@@ -120,7 +120,10 @@ export function createLeadReader(
               if (deal) deals.set(String(leadId), { deal }, { ttlMs: leadTtl });
               return deal;
             })
-            .finally(() => reading.delete(leadId)),
+            .finally(() => {
+              reading.delete(leadId);
+              shared.settle();
+            }),
         };
         reading.set(leadId, p);
       }

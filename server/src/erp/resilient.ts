@@ -139,7 +139,10 @@ export function withResilience(inner: ErpConnector, opts: ResilienceOptions = {}
           lastGood.set(key, entry);
           return entry;
         })
-        .finally(() => inflight.delete(key));
+        .finally(() => {
+          inflight.delete(key);
+          shared.settle();
+        });
       flight = { shared, value };
       inflight.set(key, flight);
     }

@@ -5,6 +5,8 @@
  */
 export class SharedAbort {
   readonly #controller = new AbortController();
+  /** The callers' signals and our listeners on them, removed when the work is over. */
+  readonly #joined: [AbortSignal, () => void][] = [];
   #interested = 0;
   #pinned = false;
 
@@ -23,14 +25,22 @@ export class SharedAbort {
       return;
     }
     this.#interested++;
-    signal.addEventListener(
-      'abort',
-      () => {
-        this.#interested--;
-        this.#maybeAbort();
-      },
-      { once: true },
-    );
+    const left = () => {
+      this.#interested--;
+      this.#maybeAbort();
+    };
+    signal.addEventListener('abort', left, { once: true });
+    this.#joined.push([signal, left]);
+  }
+
+  /**
+   * The work is over: stop listening to the callers' signals. A caller's signal can outlive its
+   * call (http/request-signal.ts gives one to a whole keep-alive connection), so a listener left
+   * on it would stay for as long as the connection does.
+   */
+  settle(): void {
+    for (const [signal, left] of this.#joined) signal.removeEventListener('abort', left);
+    this.#joined.length = 0;
   }
 
   #maybeAbort() {
