@@ -17,6 +17,7 @@ import {
   type IncomingJournalOptions,
   incomingJournal,
 } from './http/exchange-journal.js';
+import { invalidRequest } from './http/invalid-request.js';
 import { bodyLimits } from './http/middleware/body-limits.js';
 import { cleanInput } from './http/middleware/clean-input.js';
 import { errorAnswer, problemResponse } from './http/problem.js';
@@ -93,14 +94,7 @@ const BODY_LIMITS = [
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const errors = result.error.issues.map((i) => ({
-          path: i.path.join('.') || 'request',
-          message: i.message,
-        }));
-        const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-        throw new DomainError('request.invalid', detail, { title: 'Invalid request', errors: errors });
-      }
+      if (!result.success) throw invalidRequest(result.error.issues);
     },
   });
 

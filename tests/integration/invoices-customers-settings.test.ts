@@ -307,6 +307,23 @@ describe('deal panel support (issue 13)', () => {
     expect((await call('GET', '/api/v1/leads/1001/stock?refresh=yes')).status).toBe(400);
   });
 
+  it('answers a bad deal id or refresh flag with the same problem+json as every other route', async () => {
+    // The stock read checks its params and query in its handler (http/sync-checked-route.ts);
+    // the contact card's summary goes through app.openapi()'s validators.
+    const answerOf = async (path: string) => {
+      const res = await call('GET', path);
+      return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
+    };
+    const card = await answerOf('/api/v1/contacts/abc/summary');
+    const stock = await answerOf('/api/v1/leads/abc/stock');
+    expect(card.status).toBe(400);
+    expect(stock).toEqual({ ...card, body: { ...card.body, instance: stock.body.instance } });
+    const flag = await answerOf('/api/v1/leads/1001/stock?refresh=yes&refresh=no');
+    expect(flag.status).toBe(400);
+    expect(flag.body.code).toBe('request.invalid');
+    expect(flag.body.errors.map((e: { path: string }) => e.path)).toEqual(['refresh']);
+  });
+
   it('searches the ERP by INN and by name (MoySklad context search)', async () => {
     const byInn = await call('GET', '/api/v1/customers/search?q=7802222222');
     expect(byInn.status).toBe(200);
