@@ -86,9 +86,9 @@ export function incomingJournal(
 
 /** After disposableTokenAuth: the widget call's context learns its account. */
 export function attributeWidgetCall(): MiddlewareHandler<{ Variables: AuthVariables }> {
-  return async (c, next) => {
+  return (c, next) => {
     const context = exchangeContext.getStore();
     if (context) context.accountId = c.get('auth').accountId;
-    await next();
+    return next();
   };
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { DomainError } from '../../errors.js';
 import {
   decodeComponent,
@@ -37,25 +37,28 @@ function checkUrl(url: URL) {
  * body it reads is bounded; the route reads the same body again from Hono's cache.
  */
 export function cleanInput(): MiddlewareHandler {
-  return async (c, next) => {
+  // Not async: a read without a body (the widget's every GET) makes no promise of its own here,
+  // and on Node 20 each promise pays the async-context hooks (docs/performance.md, session 11).
+  return (c, next) => {
     if (!isPlainCleanUrl(c.req.url)) checkUrl(new URL(c.req.url));
-
-    if (declaresBody(c)) {
-      const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
-      if (text === null || !isCleanText(text)) throw invalidText('body');
-      const type = c.req.header('content-type') ?? '';
-      if (type.includes('x-www-form-urlencoded') && !isCleanFormText(text)) throw invalidText('body');
-      if (type.includes('json')) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined; // malformed JSON: the route's own validation answers it
-        }
-        const bad = findUncleanText(parsed);
-        if (bad !== null) throw invalidText(bad ? `body.${bad}` : 'body');
-      }
-    }
-    await next();
+    return declaresBody(c) ? checkBody(c).then(() => next()) : next();
   };
+}
+
+/** The body is UTF-8 text free of control characters, also inside its form fields and JSON strings. */
+async function checkBody(c: Context): Promise<void> {
+  const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
+  if (text === null || !isCleanText(text)) throw invalidText('body');
+  const type = c.req.header('content-type') ?? '';
+  if (type.includes('x-www-form-urlencoded') && !isCleanFormText(text)) throw invalidText('body');
+  if (type.includes('json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined; // malformed JSON: the route's own validation answers it
+    }
+    const bad = findUncleanText(parsed);
+    if (bad !== null) throw invalidText(bad ? `body.${bad}` : 'body');
+  }
 }
