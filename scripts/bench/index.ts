@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'refresh-race': () => import('./refresh-race.js'),
   'stock-lookup': () => import('./stock-lookup.js'),
   'widget-api': () => import('./widget-api.js'),
+  'gc-per-request': () => import('./gc-per-request.js'),
   'guard-latency': () => import('./guard-latency.js'),
   'guard-throughput': () => import('./guard-throughput.js'),
   startup: () => import('./startup.js'),

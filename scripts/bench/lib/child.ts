@@ -23,7 +23,13 @@ export interface Target<Info> {
 
 export async function startTarget<Info>(
   file: string,
-  opts: { env?: Record<string, string>; nodeArgs?: string[]; readyTimeoutMs?: number } = {},
+  opts: {
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+    readyTimeoutMs?: number;
+    /** Lines the child prints that are not protocol messages (V8's --trace-gc-nvp, say). */
+    onOtherLine?: (line: string) => void;
+  } = {},
 ): Promise<Target<Info>> {
   // BENCH_TARGET_NODE_ARGS: flags for the targets only (a V8 setting tried on the server, not on the sender).
   const extra = process.env.BENCH_TARGET_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -55,7 +61,8 @@ export async function startTarget<Info>(
     try {
       msg = JSON.parse(line);
     } catch {
-      return; // a stray console line (the demo banner, say)
+      opts.onOtherLine?.(line); // a stray console line (the demo banner, V8's GC trace)
+      return;
     }
     if (msg.ready !== undefined) readyResolve(msg.ready);
     else if (msg.id !== undefined) {

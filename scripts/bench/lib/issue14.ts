@@ -1,11 +1,12 @@
 import type { BenchResult } from './report.js';
 
 /** The benchmarks whose figures issue 14 asks for, side by side in one run (`pnpm bench issue14`). */
-export const ISSUE14_BENCHES = ['widget-api', 'webhook-ack', 'startup', 'memory'] as const;
+export const ISSUE14_BENCHES = ['widget-api', 'gc-per-request', 'webhook-ack', 'startup', 'memory'] as const;
 
 /** Which rows of those benchmarks are issue 14's figures. */
 const WANTED: Record<(typeof ISSUE14_BENCHES)[number], RegExp> = {
   'widget-api': /minimal Hono|ratio our route|p99 of our route|server RSS/,
+  'gc-per-request': /./,
   'webhook-ack': /ack latency|lost|drain|server RSS/,
   startup: /healthz 200|readyz|phases|openDatabase|pg-boss start|RSS/,
   memory: /RSS/,
