@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeAnswer } from './node-answer.js';
 import { clientGone } from './request-signal.js';
@@ -17,25 +17,22 @@ interface Seen {
 const seen: Seen[] = [];
 let lateAborted: boolean | undefined;
 
-const app = new Hono();
-app.get('/quick', (c) => {
+/** The request's signal, noted with the listeners it and its socket have as the handler starts. */
+const noted = (c: Context) => {
   const signal = clientGone(c);
   seen.push({
     signal,
     listenersAtStart: getEventListeners(signal, 'abort').length,
     closeListeners: nodeAnswer(c)?.socket?.listenerCount('close') ?? -1,
   });
-  return c.json({ aborted: signal.aborted });
-});
+  return signal;
+};
+
+const app = new Hono();
+app.get('/quick', (c) => c.json({ aborted: noted(c).aborted }));
 // A consumer that never removes its listener.
 app.get('/leaky', (c) => {
-  const signal = clientGone(c);
-  seen.push({
-    signal,
-    listenersAtStart: getEventListeners(signal, 'abort').length,
-    closeListeners: nodeAnswer(c)?.socket?.listenerCount('close') ?? -1,
-  });
-  signal.addEventListener('abort', () => {});
+  noted(c).addEventListener('abort', () => {});
   return c.json({ ok: true });
 });
 app.get('/wait', async (c) => {
